@@ -1,0 +1,30 @@
+/** The `finfaq` command line (CONTRACT.md). */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SCRIPTS, type Script } from '../normalize/types.js';
+import { runNormalize } from './normalize-command.js';
+
+function parseScript(value: string): Script {
+  if (!(SCRIPTS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${SCRIPTS.join(', ')}`);
+  return value as Script;
+}
+
+const program = new Command()
+  .name('finfaq')
+  .description('Crawl Chinese finance-FAQ sites, repair their text, and publish a clean feed.')
+  .showHelpAfterError('(run finfaq --help for usage)');
+
+program
+  .command('normalize')
+  .description('clean raw dumps (.txt, .html, .jsonl files or folders; standard input when none) to JSON Lines')
+  .argument('[paths...]', 'files or folders')
+  .addOption(new Option('--to <script>', 'script of the output: hans, hant, tw or hk').argParser(parseScript))
+  .option('-o, --output <file>', 'write to FILE instead of standard output')
+  .action(async (paths: string[], options: { to?: Script; output?: string }) => {
+    process.exitCode = await runNormalize(paths, options);
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`finfaq: ${(error as Error).message}\n`);
+  process.exitCode = 1;
+});

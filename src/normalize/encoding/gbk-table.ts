@@ -1,0 +1,62 @@
+/**
+ * GBK's two-byte code table, both ways, built once from iconv-lite. The garbled-tail repair works
+ * byte by byte, so it needs `char → [lead, trail]` and `[lead, trail] → char` without a decoder call
+ * for every candidate.
+ */
+import iconv from 'iconv-lite';
+
+export type BytePair = readonly [lead: number, trail: number];
+
+const LEAD_MIN = 0x81;
+const LEAD_MAX = 0xfe;
+const TRAIL_MIN = 0x40;
+const TRAIL_MAX = 0xfe;
+
+interface GbkTable {
+  decode: (string | undefined)[];
+  encode: Map<string, BytePair>;
+}
+
+let table: GbkTable | undefined;
+
+function isPrivateUse(code: number): boolean {
+  return code >= 0xe000 && code <= 0xf8ff;
+}
+
+function build(): GbkTable {
+  const decode: (string | undefined)[] = new Array(0x10000);
+  const encode = new Map<string, BytePair>();
+  const pair = Buffer.alloc(2);
+  for (let lead = LEAD_MIN; lead <= LEAD_MAX; lead++) {
+    for (let trail = TRAIL_MIN; trail <= TRAIL_MAX; trail++) {
+      if (trail === 0x7f) continue;
+      pair[0] = lead;
+      pair[1] = trail;
+      const ch = iconv.decode(pair, 'gbk');
+      const code = ch.codePointAt(0) ?? 0xfffd;
+      if (ch.length !== 1 || code === 0xfffd || isPrivateUse(code)) continue;
+      decode[(lead << 8) | trail] = ch;
+      if (!encode.has(ch)) encode.set(ch, [lead, trail]);
+    }
+  }
+  return { decode, encode };
+}
+
+/** The character GBK assigns to the two bytes, or undefined for an unassigned or private-use pair. */
+export function decodeGbkPair(lead: number, trail: number): string | undefined {
+  table ??= build();
+  return table.decode[((lead & 0xff) << 8) | (trail & 0xff)];
+}
+
+/** The two GBK bytes of a character, or undefined when GBK has no two-byte form for it. */
+export function encodeGbkChar(char: string): BytePair | undefined {
+  table ??= build();
+  return table.encode.get(char);
+}
+
+/** Every trail byte that completes a character after `lead`. */
+export function trailsAfter(lead: number): number[] {
+  const trails: number[] = [];
+  for (let trail = TRAIL_MIN; trail <= TRAIL_MAX; trail++) if (decodeGbkPair(lead, trail)) trails.push(trail);
+  return trails;
+}

@@ -1,0 +1,224 @@
+/**
+ * The normalizer: one raw document in, one clean record out. Each step is a pure function from
+ * text to text plus repairs (one module per fault of FAULTS.md); this file only orders them,
+ * threads the repairs into paragraph numbers, and builds the record.
+ *
+ *   bytes ─ charset ─┬─ html: extract article ─┐
+ *                    └─ text: split lines ─────┴─ per line: control codes, mis-decoded text,
+ *   pinyin, GBK tails ─ detect script ─ title / byline / boilerplate ─ per paragraph: punctuation,
+ *   half-converted script, spacing gaps ─ convert to Simplified ─ convert to the target script
+ */
+import { fixHalfConverted } from './script/half-converted.js';
+import { closeMarkedGaps } from './gaps.js';
+import { repairGbkTails } from './gbk-tail.js';
+import { decodeBytes, repairMisdecodedText } from './charset.js';
+import { removeControlResidue } from './control-chars.js';
+import { extractArticle, type ExtractedArticle } from './html.js';
+import { stripPinyinLeaks } from './pinyin.js';
+import { fixAsciiPunctuation } from './punctuation.js';
+import { type CleanRecord, contentHash, recordId } from './record.js';
+import { fromHans, toHans } from './script/convert.js';
+import { detectScript } from './script/detect.js';
+import { parsePublishedAt } from './time.js';
+import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
+import type { Repair, Script, StageOutput, TextRepair } from './types.js';
+
+/** A raw record (CONTRACT.md): exactly one of `body`, `html`, `text` carries the page. */
+export interface RawDocument {
+  url: string;
+  source?: string;
+  body?: Uint8Array;
+  html?: string;
+  text?: string;
+  contentType?: string;
+  fetchedAt?: string;
+  /** The sources file's charset hint for sites that lie about theirs. */
+  charset?: string;
+}
+
+export interface NormalizeOptions {
+  /** Script of the record's text; by default the script the source is written in. */
+  to?: Script;
+  /** Per-source selectors for pages the generic extractor gets wrong. */
+  selectors?: { title?: string; body?: string; category?: string; time?: string };
+}
+
+/** Document-level repairs (charset) and the title's repairs carry this paragraph number. */
+export const DOCUMENT_LEVEL = -1;
+
+type TextStage = (text: string, script: Script) => StageOutput;
+
+/** Repairs that need only the line itself, before anything is known about the document. */
+const LINE_STAGES: TextStage[] = [
+  (text) => removeControlResidue(text),
+  (text) => repairMisdecodedText(text),
+  (text) => stripPinyinLeaks(text),
+  (text) => repairGbkTails(text),
+];
+/** Repairs that need the document's script, run on the lines that survive as paragraphs. */
+const PARAGRAPH_STAGES: TextStage[] = [
+  (text) => fixAsciiPunctuation(text),
+  (text, script) => fixHalfConverted(text, script),
+  (text) => closeMarkedGaps(text),
+];
+
+interface Line {
+  original: string;
+  text: string;
+  repairs: TextRepair[];
+  flags: string[];
+}
+
+function runStages(line: Line, stages: TextStage[], script: Script): void {
+  for (const stage of stages) {
+    const result = stage(line.text, script);
+    line.text = result.text;
+    line.repairs.push(...result.repairs);
+    line.flags.push(...result.flags);
+  }
+}
+
+function newLine(text: string): Line {
+  return { original: text, text: text.trim(), repairs: [], flags: [] };
+}
+
+function looksLikeHtml(raw: RawDocument, text: string): boolean {
+  if (raw.contentType && /html|xml/i.test(raw.contentType)) return true;
+  if (/\.html?(?:[?#]|$)/i.test(raw.url)) return true;
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(text.slice(0, 1024));
+}
+
+interface Decoded {
+  lines: Line[];
+  article?: ExtractedArticle;
+  documentRepairs: TextRepair[];
+  flags: string[];
+}
+
+function decode(raw: RawDocument, options: NormalizeOptions): Decoded {
+  const documentRepairs: TextRepair[] = [];
+  const flags: string[] = [];
+  let text = raw.text ?? raw.html ?? '';
+  let isHtml = raw.html !== undefined;
+  if (raw.body) {
+    const hints = { contentType: raw.contentType, declared: raw.charset };
+    const decoded = decodeBytes(raw.body, hints);
+    text = decoded.text;
+    documentRepairs.push(...decoded.repairs);
+    flags.push(...decoded.flags);
+    isHtml = looksLikeHtml(raw, text);
+  }
+  if (!isHtml) return { lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags };
+  const article = extractArticle(text, { url: raw.url, selectors: options.selectors });
+  for (const removed of article.removed)
+    documentRepairs.push({ kind: 'html', before: removed.text, after: '', confidence: 1 });
+  return { lines: article.paragraphs.map(newLine), article, documentRepairs, flags };
+}
+
+interface Structure {
+  title: Line | null;
+  category: Line | null;
+  time: string | null;
+  /** Lines kept as paragraphs, and what was dropped just before each (boilerplate repairs). */
+  paragraphs: Line[];
+  dropped: { beforeParagraph: number; line: Line }[];
+  contact: string | undefined;
+}
+
+/** How far into a text dump a title and its byline may stand. */
+const HEAD_LINES = 4;
+
+function findStructure(lines: Line[], article: ExtractedArticle | undefined): Structure {
+  const structure: Structure = { title: null, category: null, time: null, paragraphs: [], dropped: [], contact: undefined };
+  const content = lines.filter((l) => l.text.length > 0);
+  let bodyStart = 0;
+  if (article) {
+    structure.title = article.title ? newLine(article.title) : null;
+    structure.category = article.category ? newLine(article.category) : null;
+    structure.time = article.publishedAt;
+  } else {
+    // A text dump: its first line is the title when a byline follows or the body repeats it.
+    const first = content[0];
+    const bylineIndex = content.slice(1, HEAD_LINES).findIndex((l) => parseByline(l.text));
+    const repeated = content.slice(1, HEAD_LINES + 4).some((l) => first && sameLine(l.text, first.text));
+    if (first && !isGenericHeading(first.text) && first.text.length <= 60 && (bylineIndex >= 0 || repeated)) {
+      structure.title = first;
+      bodyStart = 1;
+    }
+  }
+  for (const line of content.slice(bodyStart)) {
+    const byline = structure.time === null ? parseByline(line.text) : undefined;
+    const role = classifyLine(line.text);
+    let drop = role !== 'content';
+    if (byline && structure.paragraphs.length < HEAD_LINES) {
+      structure.time = byline.time;
+      if (byline.category && !structure.category) structure.category = newLine(byline.category);
+      drop = true;
+    } else if (structure.title && sameLine(line.text, structure.title.text)) drop = true;
+    if (role === 'takedown') structure.contact ??= siteContact(line.text);
+    if (drop) structure.dropped.push({ beforeParagraph: structure.paragraphs.length, line });
+    else structure.paragraphs.push(line);
+  }
+  return structure;
+}
+
+function sourceOf(raw: RawDocument, contact: string | undefined): string {
+  if (raw.source) return raw.source;
+  try {
+    const url = new URL(raw.url);
+    if (url.hostname) return url.hostname;
+  } catch {
+    // not a URL: fall through to the contact or a local name
+  }
+  return contact ? `contact:${contact}` : 'local';
+}
+
+function place(repairs: TextRepair[], paragraph: number): Repair[] {
+  return repairs.map((r) => ({ kind: r.kind, paragraph, before: r.before, after: r.after, confidence: r.confidence }));
+}
+
+/** Normalizes one raw document into a clean record. Never throws on bad content. */
+export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = {}): CleanRecord {
+  const decoded = decode(raw, options);
+  for (const line of decoded.lines) runStages(line, LINE_STAGES, 'hans');
+  const script = detectScript(decoded.lines.map((l) => l.text).join('\n'));
+  const target = options.to ?? script;
+
+  const structure = findStructure(decoded.lines, decoded.article);
+  const meta = [structure.title, structure.category].filter((l): l is Line => l !== null);
+  for (const line of meta) if (decoded.article) runStages(line, LINE_STAGES, 'hans');
+  for (const line of [...meta, ...structure.paragraphs]) runStages(line, PARAGRAPH_STAGES, script);
+
+  const convert = (text: string) => fromHans(toHans(text, script), target);
+  const repairs: Repair[] = place(decoded.documentRepairs, DOCUMENT_LEVEL);
+  for (const line of meta) repairs.push(...place(line.repairs, DOCUMENT_LEVEL));
+  const flags = new Set(decoded.flags);
+  const paragraphs: string[] = [];
+  let dropIndex = 0;
+  structure.paragraphs.forEach((line, index) => {
+    while (dropIndex < structure.dropped.length && (structure.dropped[dropIndex]?.beforeParagraph ?? 0) <= index) {
+      const { line: dropped } = structure.dropped[dropIndex++] as { line: Line };
+      repairs.push({ kind: 'boilerplate', paragraph: index, before: dropped.original.trim(), after: '', confidence: 1 });
+    }
+    repairs.push(...place(line.repairs, index));
+    for (const flag of line.flags) flags.add(flag);
+    paragraphs.push(convert(line.text));
+  });
+  for (const { line } of structure.dropped.slice(dropIndex))
+    repairs.push({ kind: 'boilerplate', paragraph: paragraphs.length, before: line.original.trim(), after: '', confidence: 1 });
+  if (paragraphs.length === 0) flags.add('empty');
+
+  return {
+    id: recordId(raw.url),
+    url: raw.url,
+    source: sourceOf(raw, structure.contact),
+    title: structure.title ? convert(structure.title.text) : null,
+    category: structure.category ? convert(structure.category.text) : null,
+    published_at: parsePublishedAt(structure.time),
+    script: target,
+    paragraphs,
+    repairs,
+    flags: [...flags].sort(),
+    content_hash: contentHash(paragraphs.map((p) => toHans(p, target))),
+  };
+}

@@ -1,0 +1,36 @@
+/** The clean record: the normalizer's output, the store's rows and the feed's items (CONTRACT.md). */
+import { createHash } from 'node:crypto';
+import { toSimplifiedChars } from './script/char-fold.js';
+import type { Repair, Script } from './types.js';
+
+export interface CleanRecord {
+  id: string;
+  url: string;
+  source: string;
+  title: string | null;
+  category: string | null;
+  published_at: string | null;
+  script: Script;
+  paragraphs: string[];
+  repairs: Repair[];
+  flags: string[];
+  content_hash: string;
+}
+
+function hash64(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Same page, same id across recrawls: the URL without its fragment. */
+export function recordId(url: string): string {
+  return hash64(url.replace(/#.*$/, ''));
+}
+
+/** Letters and digits of the Simplified fold: a Traditional copy of a page hashes like the original. */
+export function canonicalText(paragraphs: readonly string[]): string {
+  return toSimplifiedChars(paragraphs.join('\n')).replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+export function contentHash(paragraphs: readonly string[]): string {
+  return hash64(canonicalText(paragraphs));
+}

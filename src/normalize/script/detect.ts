@@ -1,0 +1,69 @@
+/**
+ * Which script a document is written in: Simplified, or Traditional in OpenCC's standard, Taiwan's
+ * or Hong Kong's forms. Decided by counting characters that exist in only one of them.
+ */
+import * as OpenCC from 'opencc-js';
+import type { Script } from '../types.js';
+import { isTraditionalOnly } from './char-fold.js';
+import { singleCharMap } from './opencc-dicts.js';
+
+/**
+ * Frequent characters each Traditional standard writes its own way (為/爲, 著/着, 裡/裏…). A few
+ * are shared between two standards; the profile with the most hits wins, OpenCC's on a tie.
+ */
+const REGIONAL_FORMS: Record<'hant' | 'tw' | 'hk', string> = {
+  hant: '爲着裏綫衆僞啓羣峯牀污泄祕喫衞',
+  tw: '為著裡線眾偽啟群峰床汙洩秘吃衛',
+  hk: '為着裏綫衆偽啓群峯牀污泄秘吃衞',
+};
+
+let simplifiedOnly: Set<string> | undefined;
+
+/** True for a Simplified character that Traditional text writes differently (后, 并, 于, 么…). */
+export function isSimplifiedOnly(char: string): boolean {
+  if (!simplifiedOnly) {
+    const { Locale } = OpenCC;
+    // A Taiwan or Hong Kong standard form (群, 才, 核…) is never a leftover Simplified character.
+    const regional = new Set([
+      ...singleCharMap(Locale.from.tw ?? []).keys(),
+      ...singleCharMap(Locale.from.hk ?? []).keys(),
+      ...Object.values(REGIONAL_FORMS).join(''),
+    ]);
+    simplifiedOnly = new Set();
+    for (const [simplified, traditional] of singleCharMap(Locale.from.cn ?? [])) {
+      if (simplified !== traditional && !isTraditionalOnly(simplified) && !regional.has(simplified))
+        simplifiedOnly.add(simplified);
+    }
+  }
+  return simplifiedOnly.has(char);
+}
+
+export interface ScriptCounts {
+  traditional: number;
+  simplified: number;
+  hant: number;
+  tw: number;
+  hk: number;
+}
+
+export function countScriptMarkers(text: string): ScriptCounts {
+  const counts: ScriptCounts = { traditional: 0, simplified: 0, hant: 0, tw: 0, hk: 0 };
+  for (const ch of text) {
+    if (isTraditionalOnly(ch)) counts.traditional++;
+    else if (isSimplifiedOnly(ch)) counts.simplified++;
+    for (const region of ['hant', 'tw', 'hk'] as const) if (REGIONAL_FORMS[region].includes(ch)) counts[region]++;
+  }
+  return counts;
+}
+
+/**
+ * `hans` unless Traditional-only characters outnumber Simplified-only ones; then the regional
+ * standard whose own forms occur most (`hant` on a tie).
+ */
+export function detectScript(text: string): Script {
+  const counts = countScriptMarkers(text);
+  if (counts.traditional <= counts.simplified) return 'hans';
+  if (counts.tw > counts.hant && counts.tw >= counts.hk) return 'tw';
+  if (counts.hk > counts.hant) return 'hk';
+  return 'hant';
+}

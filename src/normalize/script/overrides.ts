@@ -1,0 +1,18 @@
+/**
+ * Phrases opencc-js converts wrongly for this kind of text, and what they must become.
+ *
+ * OpenCC's standard Traditional writes the aspect particle as 着, so its `t`→`cn` dictionary leaves
+ * Taiwan-style 著 alone (`隨著` → `随著`); every Simplified original has `随着`. The list covers the
+ * verbs that take the particle in finance-FAQ prose; 著 as "write/notable" (著作, 著名, 显著) is
+ * untouched because no entry ends there.
+ */
+const PARTICLE_VERBS = [
+  '随', '朝', '沿', '接', '跟', '看', '想', '带', '拿', '等', '说', '走', '笑', '站', '坐', '躺', '穿',
+  '戴', '意味', '面临', '承担', '隐藏', '保持', '伴随', '围绕', '存在', '有', '发挥', '扮演', '影响',
+  '推动', '记', '忙', '活', '藏', '充满', '代表', '标志', '决定', '关系', '肩负', '承受', '经历', '进行',
+  '持续', '变化', '发展', '增长', '下降', '面对', '盯', '守', '顺', '靠', '抱', '领', '围',
+];
+
+export const TO_HANS_OVERRIDES: ReadonlyMap<string, string> = new Map(
+  PARTICLE_VERBS.map((verb) => [`${verb}著`, `${verb}着`]),
+);

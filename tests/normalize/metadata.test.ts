@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from '../../src/normalize/boilerplate.js';
+import { closeMarkedGaps } from '../../src/normalize/gaps.js';
+import { removeControlResidue } from '../../src/normalize/control-chars.js';
+import { parsePublishedAt } from '../../src/normalize/time.js';
+
+describe('parsePublishedAt', () => {
+  it.each([
+    ['2024-10-02 23:26:37', '2024-10-02T23:26:37+08:00'],
+    ['2024/10/2 9:05', '2024-10-02T09:05:00+08:00'],
+    ['2024年10月2日 23:26', '2024-10-02T23:26:00+08:00'],
+    ['发布时间：2024-10-02', '2024-10-02T00:00:00+08:00'],
+    ['2024-10-02T15:26:37Z', '2024-10-02T15:26:37+00:00'],
+    ['2024-10-02T23:26:37+0900', '2024-10-02T23:26:37+09:00'],
+  ])('%s → %s', (raw, iso) => {
+    expect(parsePublishedAt(raw)).toBe(iso);
+  });
+
+  it.each([null, '', '昨天', '2024-02-31 10:00', '2024-13-01'])('%s → null', (raw) => {
+    expect(parsePublishedAt(raw)).toBeNull();
+  });
+});
+
+describe('boilerplate lines', () => {
+  it.each([
+    ['投訴', 'navigation'],
+    ['相關推薦', 'navigation'],
+    ['最新文章', 'navigation'],
+    ['隨機看看', 'navigation'],
+    ['上一篇：信用卡逾期怎么办', 'navigation'],
+    ['聲明:資訊來源於網絡,屬作者個人觀點,僅供參考。', 'disclaimer'],
+    ['內容侵權、刪帖舉報聯系方式:13800000000 12345678@qq.com', 'takedown'],
+    ['加微信 abc123 包下款', 'spam'],
+    ['4.3 投訴舉報', 'content'],
+    ['用戶可以通過相關部門進行投訴，維護自己的合法權益。', 'content'],
+    ['支付寶也設有專門的客服熱線95188。', 'content'],
+  ])('%s is %s', (line, role) => {
+    expect(classifyLine(line)).toBe(role);
+  });
+
+  it('reads a byline: category and time', () => {
+    expect(parseByline('逾期法務 2024-10-02 23:26:37')).toEqual({ category: '逾期法務', time: '2024-10-02 23:26:37' });
+    expect(parseByline('2024-10-02 23:26')).toEqual({ category: null, time: '2024-10-02 23:26' });
+    expect(parseByline('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
+  });
+
+  it('knows generic opening headings and compares lines across scripts', () => {
+    expect(isGenericHeading('小編導語')).toBe(true);
+    expect(isGenericHeading('為啥小米金融給我發信息')).toBe(false);
+    expect(sameLine('為啥小米金融給我發信息', '为啥小米金融给我发信息')).toBe(true);
+    expect(siteContact('聯系方式:15070879527 3590931873@qq.com')).toBe('15070879527');
+  });
+});
+
+describe('closeMarkedGaps', () => {
+  it('removes a space between Chinese characters and flags the gap', () => {
+    const result = closeMarkedGaps('接到了“郵你貸”的 ，這背後');
+    expect(result.text).toBe('接到了“郵你貸”的，這背後');
+    expect(result.flags).toEqual(['possible-gap']);
+    expect(result.gaps).toEqual([{ offset: 9, evidence: 'marked' }]);
+  });
+
+  it('keeps numbering and Latin spacing', () => {
+    for (const text of ['1.1 產品概述', '2.2 內容', 'APP 申請', '下載 APP'])
+      expect(closeMarkedGaps(text)).toEqual({ text, repairs: [], flags: [], gaps: [] });
+  });
+
+  it('flags a heading that ends on 的 without changing it', () => {
+    const result = closeMarkedGaps('二、莫名其妙的');
+    expect(result.text).toBe('二、莫名其妙的');
+    expect(result.gaps).toEqual([{ offset: 7, evidence: 'unmarked' }]);
+  });
+
+  it('reports offsets in the repaired text for several gaps', () => {
+    const result = closeMarkedGaps('4.1 識別 來源，確認 為騷擾 。');
+    expect(result.text).toBe('4.1 識別來源，確認為騷擾。');
+    expect(result.gaps.map((g) => result.text.slice(0, g.offset))).toEqual(['4.1 識別', '4.1 識別來源，確認', '4.1 識別來源，確認為騷擾']);
+  });
+});
+
+describe('removeControlResidue', () => {
+  it('drops OOXML escapes and control characters', () => {
+    const result = removeControlResidue('還款_x0008_日期\u0007');
+    expect(result.text).toBe('還款日期');
+    expect(result.repairs.map((r) => r.before)).toEqual(['_x0008_', '\u0007']);
+  });
+});

@@ -1,0 +1,81 @@
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { normalizeDocument } from '../src/normalize/pipeline.js';
+import { fromHans } from '../src/normalize/script/convert.js';
+import type { Script } from '../src/normalize/types.js';
+import {
+  expectedSeed,
+  expectedTitle,
+  expectedWithoutDeletedWords,
+  SEED_NAMES,
+  seedBytes,
+  seedPath,
+} from './support/seeds.js';
+
+const SCRIPTS_WITH_EXPECTATIONS: Script[] = ['hans', 'hant', 'tw'];
+
+describe.each(SEED_NAMES)('seed %s', (name) => {
+  const raw = { url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) };
+
+  it.each(SCRIPTS_WITH_EXPECTATIONS)('gives the expected paragraphs and metadata in %s (deleted words aside)', (script) => {
+    const record = normalizeDocument(raw, { to: script });
+    expect(record.paragraphs).toEqual(expectedWithoutDeletedWords(name, script));
+    expect(record.title).toBe(expectedTitle(name, script));
+    expect(record.published_at).toBe(expectedSeed(name).published_at);
+    const category = expectedSeed(name).category;
+    expect(record.category).toBe(category === null ? null : fromHans(category, script));
+    expect(record.script).toBe(script);
+  });
+
+  it('keeps the category as the byline says it', () => {
+    expect(normalizeDocument(raw, { to: 'hans' }).category).toBe(expectedSeed(name).category);
+  });
+
+  it('records every repair and leaves nothing of the faults behind', () => {
+    const record = normalizeDocument(raw, { to: 'hans' });
+    const text = record.paragraphs.join('\n');
+    expect(text).not.toMatch(/[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùü]+[)）]/u); // pinyin
+    expect(text).not.toMatch(/\p{Script=Han}[,:;?!]|[,:;?!]\p{Script=Han}/u); // ASCII punctuation
+    expect(text).not.toMatch(/\?|\/p>/); // garbled tails
+    const kinds = new Set(record.repairs.map((r) => r.kind));
+    for (const kind of ['pinyin', 'punctuation', 'mojibake', 'script', 'boilerplate']) expect(kinds).toContain(kind);
+    for (const repair of record.repairs) {
+      expect(repair.confidence).toBeGreaterThan(0);
+      expect(repair.confidence).toBeLessThanOrEqual(1);
+      expect(repair.paragraph).toBeLessThanOrEqual(record.paragraphs.length);
+    }
+    expect(record.flags).not.toContain('unrepaired-mojibake');
+  });
+
+  it('is the same record on a second run (stable id, same hash)', () => {
+    const a = normalizeDocument(raw, { to: 'hans' });
+    const b = normalizeDocument(raw, { to: 'tw' });
+    expect(b.id).toBe(a.id);
+    expect(b.content_hash).toBe(a.content_hash); // the hash is script-independent
+  });
+});
+
+describe('seed pages as a site', () => {
+  it('groups both text dumps under one source by their takedown contact', () => {
+    const sources = SEED_NAMES.map(
+      (name) => normalizeDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) }).source,
+    );
+    expect(sources[0]).toBe(sources[1]);
+    expect(sources[0]).toContain('15070879527');
+  });
+
+  it('counts the repairs FAULTS.md describes: 369 pinyin leaks, two garbled tails', () => {
+    const records = SEED_NAMES.map((name) =>
+      normalizeDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) }),
+    );
+    const all = records.flatMap((r) => r.repairs);
+    // Leaks inside dropped boilerplate lines are accounted for by the boilerplate repair itself.
+    const pinyinInKept = all.filter((r) => r.kind === 'pinyin').length;
+    const pinyinInDropped = all
+      .filter((r) => r.kind === 'boilerplate')
+      .reduce((n, r) => n + (r.before.match(/\([a-zāáǎàēéěèīíǐìōóǒòūúǔùü ]+\)/gu)?.length ?? 0), 0);
+    const pinyinInTail = all.filter((r) => r.kind === 'mojibake').reduce((n, r) => n + (r.before.includes('(') ? 1 : 0), 0);
+    expect(pinyinInKept + pinyinInDropped + pinyinInTail).toBe(369);
+    expect(all.filter((r) => r.kind === 'mojibake').map((r) => r.after)).toEqual(['當得到充分保障。', '財等。']);
+  });
+});

@@ -1,0 +1,62 @@
+/** The two real seed pages and their expected records (../shared/seeds), as the tests read them. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fromHans } from '../../src/normalize/script/convert.js';
+import type { Script } from '../../src/normalize/types.js';
+
+export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
+export const SEED_NAMES = ['000_825b8516aba863a0', '002_2a05bec762618cc7'] as const;
+export type SeedName = (typeof SEED_NAMES)[number];
+
+export interface ExpectedSeed {
+  title: string | null;
+  title_hant?: string;
+  title_tw?: string;
+  category: string | null;
+  published_at: string | null;
+  paragraphs_hans: string[];
+  paragraphs_hant: string[];
+  paragraphs_tw: string[];
+}
+
+export function seedPath(name: SeedName): string {
+  return `${SHARED}seeds/${name}.txt`;
+}
+
+export function seedBytes(name: SeedName): Buffer {
+  return readFileSync(seedPath(name));
+}
+
+export function expectedSeed(name: SeedName): ExpectedSeed {
+  return JSON.parse(readFileSync(`${SHARED}seeds/expected/${name}.json`, 'utf8')) as ExpectedSeed;
+}
+
+/**
+ * The words the site's filter deleted (FAULTS.md §3), as `[with the word, without it]` in
+ * Simplified. A pattern applies to every occurrence; the context makes each one precise.
+ */
+export const DELETED_WORDS: Record<SeedName, [string, string][]> = {
+  '000_825b8516aba863a0': [
+    ['电话', ''],
+    ['安全问题日益', '安全问日益'],
+    ['骚扰问题也', '骚扰问也'],
+    ['服务的同时保护', '服务的保护'],
+  ],
+  '002_2a05bec762618cc7': [['便利的同时降低', '便利的降低']],
+};
+
+/** Expected paragraphs in `script` with the deleted words taken out again (what issue 2 can reach). */
+export function expectedWithoutDeletedWords(name: SeedName, script: Script): string[] {
+  const expected = expectedSeed(name);
+  const paragraphs = script === 'hans' ? expected.paragraphs_hans : script === 'hant' ? expected.paragraphs_hant : expected.paragraphs_tw;
+  return paragraphs.map((p) =>
+    DELETED_WORDS[name].reduce((text, [withWord, without]) => text.split(fromHans(withWord, script)).join(fromHans(without, script)), p),
+  );
+}
+
+export function expectedTitle(name: SeedName, script: Script): string | null {
+  const expected = expectedSeed(name);
+  if (script === 'hant') return expected.title_hant ?? expected.title;
+  if (script === 'tw') return expected.title_tw ?? expected.title;
+  return expected.title;
+}
