@@ -12,7 +12,13 @@ function parseScript(value: string): Script {
 const program = new Command()
   .name('finfaq')
   .description('Crawl Chinese finance-FAQ sites, repair their text, and publish a clean feed.')
-  .showHelpAfterError('(run finfaq --help for usage)');
+  .configureOutput({ outputError: (message, write) => write(message.replace(/\n+$/, '').replace(/\n/g, ' ') + '\n') });
+
+// A reader that stops early (`finfaq normalize … | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 program
   .command('normalize')

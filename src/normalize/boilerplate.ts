@@ -31,14 +31,18 @@ function bare(line: string): string {
   return toSimplifiedChars(line).replace(/[\s\p{P}\p{S}]/gu, '');
 }
 
+/** Boilerplate lines are short; anything longer is prose whatever words it contains. */
+const MAX_BOILERPLATE_LENGTH = 200;
+
 export function classifyLine(line: string): LineRole {
+  if (line.length >= MAX_BOILERPLATE_LENGTH) return 'content';
   const folded = toSimplifiedChars(line).trim();
   const stripped = bare(line);
   if (stripped.length === 0) return 'control';
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
-  if (DISCLAIMER.test(folded) && folded.length < 200) return 'disclaimer';
-  if (TAKEDOWN.test(folded) && folded.length < 200) return 'takedown';
-  if (SPAM.test(folded) && folded.length < 200) return 'spam';
+  if (DISCLAIMER.test(folded)) return 'disclaimer';
+  if (TAKEDOWN.test(folded)) return 'takedown';
+  if (SPAM.test(folded)) return 'spam';
   return 'content';
 }
 

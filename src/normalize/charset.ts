@@ -399,6 +399,10 @@ const MISDECODINGS: readonly Misdecoding[] = [
 
 /** One lost byte, plus one per this many characters: more means the text is not a clean mis-reading. */
 const CHARS_PER_LOST_BYTE = 8;
+/** Below this a put-back byte is flagged: 9 in 10 right guesses score above, 3 in 4 wrong ones below. */
+const SURE_LOST_BYTE = 0.8;
+/** A character has at most three continuation bytes; longer runs of losses are not one character. */
+const MAX_LOST_RUN = 3;
 /** Characters of context either side when the model picks a lost byte. */
 const LOST_BYTE_CONTEXT = 6;
 
@@ -408,8 +412,11 @@ const CLOSERS: Record<string, string> = { '”': '“', '’': '‘', '）': '�
  * 。, an FAQ heading in ？ or ：, and ， 。 、 are the most frequent inside one. */
 const END_PUNCTUATION: Record<string, number> = { '。': 2, '？': 1.5, '：': 1, '！': 0.5 };
 const MID_PUNCTUATION: Record<string, number> = { '，': 1, '。': 0.5, '、': 0.5 };
-/** What a Traditional-only character costs among Simplified text (the model folds scripts). */
+/** The model folds Traditional to Simplified, so 斷 and 断 score alike: the context's script decides.
+ * A Traditional-only character costs this much among Simplified text… */
 const SCRIPT_MISMATCH = 3;
+/** …and earns this much among Traditional text (enough to break the tie, not to outvote a word). */
+const SCRIPT_MATCH = 0.5;
 
 /** Prior for a candidate character that is not about words: punctuation and script consistency. */
 function charPrior(char: string, textBefore: string, context: string, atEnd: boolean): number {
@@ -417,65 +424,88 @@ function charPrior(char: string, textBefore: string, context: string, atEnd: boo
   if (opener) return textBefore.lastIndexOf(opener) > textBefore.lastIndexOf(char) ? 2 : 0;
   const punctuation = (atEnd ? END_PUNCTUATION : MID_PUNCTUATION)[char];
   if (punctuation !== undefined) return punctuation;
-  const traditionalContext = [...context].some(isTraditionalOnly);
-  return isTraditionalOnly(char) && !traditionalContext ? -SCRIPT_MISMATCH : 0;
+  if (!isTraditionalOnly(char)) return 0;
+  return [...context].some(isTraditionalOnly) ? SCRIPT_MATCH : -SCRIPT_MISMATCH;
 }
 
-/** The trailing UTF-8 sequence that is cut short: where it starts and how many bytes it lacks. */
-function unfinishedTail(bytes: Buffer): { start: number; missing: number } {
-  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
-    const byte = bytes[bytes.length - back] as number;
-    if (byte >= 0x80 && byte < 0xc0) continue;
-    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    if (length > back) return { start: bytes.length - back, missing: length - back };
-    break;
-  }
-  return { start: bytes.length, missing: 0 };
+const isContinuation = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte < 0xc0;
+
+/** The UTF-8 character that covers `bytes[at]`, or undefined when those bytes are not one. */
+function charAround(bytes: Buffer, at: number): { char: string; start: number; end: number } | undefined {
+  let start = at;
+  while (start > 0 && at - start < 3 && isContinuation(bytes[start])) start--;
+  const lead = bytes[start] as number;
+  const end = start + (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1);
+  const char = end > at ? decodeStrictUtf8(bytes.subarray(start, end)) : undefined;
+  return char === undefined ? undefined : { char, start, end };
+}
+
+/** Model score of the text around `bytes[at]`, plus the prior of the character that covers it. */
+function scoreLostByte(bytes: Buffer, at: number, lm: LanguageModel): number {
+  const around = charAround(bytes, at);
+  if (!around) return Number.NEGATIVE_INFINITY;
+  const span = 3 * LOST_BYTE_CONTEXT;
+  let from = Math.max(0, around.start - span);
+  while (isContinuation(bytes[from])) from++;
+  let to = Math.min(bytes.length, around.end + span);
+  while (isContinuation(bytes[to])) to--;
+  const left = iconv.decode(bytes.subarray(from, around.start), 'utf8');
+  const right = iconv.decode(bytes.subarray(around.end, to), 'utf8');
+  const before = iconv.decode(bytes.subarray(Math.max(0, around.start - 40 * span), around.start), 'utf8');
+  const prior = charPrior(around.char, before, left + right, around.end === bytes.length);
+  return lm.score(left + around.char + right) + prior;
+}
+
+/** Every way to fill `count` lost bytes from `lost`. */
+function fillings(lost: readonly number[], count: number): number[][] {
+  let all: number[][] = [[]];
+  for (let i = 0; i < count; i++) all = all.flatMap((prefix) => lost.map((byte) => [...prefix, byte]));
+  return all;
 }
 
 /**
  * Decode as UTF-8 the byte pieces found between the U+FFFDs, putting back one lost byte at each.
- * A lost byte is a continuation byte, so it sits inside the character that the end of the piece
- * before it starts (and the start of the piece after it may finish); the model picks the byte.
+ * Adjacent lost bytes belong to one character and are chosen together. Each choice is scored by
+ * the model over the text around it; two passes, so that a choice made early is made again once
+ * the lost bytes to its right are filled in too.
  */
 function refillUtf8(
   pieces: Buffer[],
   lost: readonly number[],
   lm: LanguageModel,
 ): { text: string; confidence: number } | undefined {
-  let text = '';
-  let confidence = 1;
-  let bytes = pieces[0] as Buffer;
-  for (let i = 0; i < pieces.length; i++) {
-    const next = pieces[i + 1];
-    const tail = next ? unfinishedTail(bytes) : { start: bytes.length, missing: 0 };
-    const head = decodeStrictUtf8(bytes.subarray(0, tail.start));
-    if (head === undefined || (next && tail.missing === 0)) return undefined;
-    text += head;
-    if (!next) break;
-    // The lost byte and the next piece's first `missing - 1` bytes finish the character.
-    const rest = next.subarray(0, tail.missing - 1);
-    const following = next.subarray(rest.length);
-    const after = [...iconv.decode(following.subarray(0, 4 * LOST_BYTE_CONTEXT), 'utf8')]
-      .slice(0, LOST_BYTE_CONTEXT)
-      .join('');
-    const before = [...text].slice(-LOST_BYTE_CONTEXT).join('');
-    const atEnd = i === pieces.length - 2 && following.length === 0;
-    const ranked = lost
-      .map((byte) => decodeStrictUtf8(Buffer.concat([bytes.subarray(tail.start), Buffer.of(byte), rest])))
-      .filter((char): char is string => char !== undefined)
-      .map((char) => ({
-        char,
-        score: lm.score(before + char + after) + charPrior(char, text, before + after, atEnd),
-      }))
-      .sort((a, b) => b.score - a.score);
-    const [best, second] = ranked;
-    if (!best) return undefined;
-    text += best.char;
-    if (second) confidence = Math.min(confidence, 1 / (1 + Math.exp(second.score - best.score)));
-    bytes = following;
+  const runs: number[][] = [];
+  const parts: Buffer[] = [];
+  let length = 0;
+  for (const piece of pieces) {
+    if (parts.length > 0) {
+      const run = runs.at(-1);
+      if (run && run.at(-1) === length - 1) run.push(length);
+      else runs.push([length]);
+      parts.push(Buffer.of(lost[0] as number));
+      length++;
+    }
+    parts.push(piece);
+    length += piece.length;
   }
-  return { text, confidence };
+  const bytes = Buffer.concat(parts);
+  let confidence = 1;
+  for (const pass of [1, 2]) {
+    for (const run of runs) {
+      if (run.length > MAX_LOST_RUN) return undefined;
+      const [best, second] = fillings(lost, run.length)
+        .map((filling) => {
+          for (const [i, at] of run.entries()) bytes[at] = filling[i] as number;
+          return { filling, score: scoreLostByte(bytes, run[0] as number, lm) };
+        })
+        .sort((a, b) => b.score - a.score);
+      if (!best || best.score === Number.NEGATIVE_INFINITY) return undefined;
+      for (const [i, at] of run.entries()) bytes[at] = best.filling[i] as number;
+      if (pass === 2 && second) confidence = Math.min(confidence, 1 / (1 + Math.exp(second.score - best.score)));
+    }
+  }
+  const text = decodeStrictUtf8(bytes);
+  return text === undefined ? undefined : { text, confidence };
 }
 
 /** `text` read the right way under one hypothesis, or undefined when the hypothesis does not fit. */
@@ -526,5 +556,6 @@ export function repairMisdecodedText(text: string): StageOutput {
   }
   if (!best) return { text, repairs: [], flags: [] };
   const confidence = Math.min(best.confidence, confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2));
-  return { text: best.text, repairs: [{ kind: 'charset', before: text, after: best.text, confidence }], flags: [] };
+  const flags = best.confidence < SURE_LOST_BYTE ? ['uncertain-lost-byte'] : [];
+  return { text: best.text, repairs: [{ kind: 'charset', before: text, after: best.text, confidence }], flags };
 }

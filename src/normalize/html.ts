@@ -50,12 +50,13 @@ const NEVER_TEXT = new Set(
   'script style noscript iframe template object embed svg canvas button select textarea'.split(' '),
 );
 /** Tags that are page chrome by themselves (`header`/`footer` only outside the article). */
-const CHROME_TAGS: Record<string, string> = {
-  nav: 'nav',
-  aside: 'sidebar',
-  header: 'header',
-  footer: 'footer',
-};
+const CHROME_TAGS = new Map([
+  ['nav', 'nav'],
+  ['aside', 'sidebar'],
+  ['header', 'header'],
+  ['footer', 'footer'],
+]);
+const RUBY_ANNOTATIONS = new Set(['rt', 'rp', 'rtc']);
 /** Never removed as chrome, whatever their class says. */
 const STRUCTURE_TAGS = new Set(['html', 'body', 'main', 'article']);
 
@@ -87,17 +88,17 @@ const CHROME: { what: string; strong: boolean; words: RegExp }[] = [
   { what: 'header', strong: false, words: /^(header|topbar|masthead)$/ },
 ];
 /** Common words that mean chrome only as a whole class name (`position-relative` is a utility class). */
-const CHROME_NAMES: Record<string, string> = {
-  position: 'breadcrumb',
-  location: 'breadcrumb',
-  weizhi: 'breadcrumb',
-  side: 'sidebar',
-  right: 'sidebar',
-  foot: 'footer',
-  top: 'header',
-  hot: 'related',
-  more: 'related',
-};
+const CHROME_NAMES = new Map([
+  ['position', 'breadcrumb'],
+  ['location', 'breadcrumb'],
+  ['weizhi', 'breadcrumb'],
+  ['side', 'sidebar'],
+  ['right', 'sidebar'],
+  ['foot', 'footer'],
+  ['top', 'header'],
+  ['hot', 'related'],
+  ['more', 'related'],
+]);
 const CONTENT_WORDS = /^(article|art|content|main|body|post|entry|detail|text|title|zw|zhengwen|news)$/;
 const BYLINE_WORDS = /^(info|meta|byline|time|date|pubtime|pubdate|source|author|xinxi|attr|laiyuan)$/;
 
@@ -157,28 +158,25 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
     if (node.type === 'comment') return drop(node, 'html-comment');
     if (!isElement(node)) return false;
     if (NEVER_TEXT.has(node.name)) return drop(node, node.name);
+    if (RUBY_ANNOTATIONS.has(node.name)) return drop(node, 'ruby-annotation');
     if (node.name === 'ruby') {
-      const annotations = node.children.filter((c) => isElement(c) && ['rt', 'rp', 'rtc'].includes(c.name));
-      const reading = cleanText(
-        annotations
-          .filter((c) => isElement(c) && c.name === 'rt')
-          .map((c) => textOf(c))
-          .join(' '),
-      );
-      $(annotations).remove();
+      // One record per ruby with its base and reading (`導(dǎo)`); the walk then keeps the base.
+      const notes = node.children.filter((c): c is Element => isElement(c) && RUBY_ANNOTATIONS.has(c.name));
+      const reading = cleanText(notes.map((c) => (c.name === 'rt' ? textOf(c) : '')).join(' '));
+      $(notes).remove();
       if (reading) record('ruby-annotation', `${textOf(node, 40)}(${reading})`);
-      return false;
     }
-    if (['rt', 'rp', 'rtc'].includes(node.name)) return drop(node, 'ruby-annotation');
     return false;
   });
 
   // Explicit selectors are read before any chrome is removed: they may point into a header.
   const sel = options.selectors ?? {};
-  const explicitBody = sel.body ? first($, sel.body) : undefined;
-  const explicitTitle = sel.title ? first($, sel.title) : undefined;
-  const explicitCategory = sel.category ? first($, sel.category) : undefined;
-  const explicitTime = sel.time ? first($, sel.time) : undefined;
+  const explicit = {
+    body: sel.body ? first($, sel.body) : undefined,
+    title: sel.title ? first($, sel.title) : undefined,
+    category: sel.category ? first($, sel.category) : undefined,
+    time: sel.time ? first($, sel.time) : undefined,
+  };
   const meta = readMeta($);
   const crumbs = breadcrumbLinks($);
 
@@ -188,53 +186,40 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
   const totalHan = before.get(root)?.han ?? 0;
   const keep = withAncestors([
     ...$('article, [itemprop=articleBody]').get(),
-    ...(explicitBody ? [explicitBody] : []),
+    ...(explicit.body ? [explicit.body] : []),
   ]);
   prune(root, (node) => {
     if (!isElement(node) || keep.has(node) || STRUCTURE_TAGS.has(node.name)) return false;
-    const tagWhat = CHROME_TAGS[node.name];
-    const byTag =
-      tagWhat && !(['header', 'footer'].includes(node.name) && $(node).closest('article').length > 0);
-    const what = chromeOf(node) ?? (byTag ? tagWhat : undefined);
+    const inArticle = ['header', 'footer'].includes(node.name) && $(node).closest('article').length > 0;
+    const what = chromeOf(node) ?? (inArticle ? undefined : CHROME_TAGS.get(node.name));
     if (!what || (before.get(node)?.han ?? 0) > totalHan / 2) return false;
     return drop(node, what);
   });
 
   const stats = measure(root);
-  const body = explicitBody ?? findBody($, stats);
+  const body = explicit.body ?? findBody($, stats);
   dropLabelledSections($, body, stats, drop);
 
-  const pageTitle = cutSiteSuffix(cleanText(meta.get('og:title') ?? $('title').first().text()));
-  let title = explicitTitle ? cleanText(textOf(explicitTitle)) : '';
+  const pageTitle = cutSiteSuffix(
+    cleanText(
+      meta.get('og:title') ??
+        $('title')
+          .get()
+          .map((t) => textOf(t))[0] ??
+        '',
+    ),
+  );
+  let title = explicit.title ? cleanText(textOf(explicit.title)) : '';
   title ||= nearestHeading($, body, pageTitle) || pageTitle;
 
-  const pageText = () => paragraphsOf($('body').get(0) ?? root).join('\n');
-
-  // Time: explicit, machine-readable, a byline element, then the first date-time left on the page.
-  let publishedAt: string | null = null;
-  if (explicitTime) {
-    const raw = explicitTime.attribs.datetime ?? explicitTime.attribs.content ?? textOf(explicitTime);
-    publishedAt = (DATETIME.exec(raw)?.[0] ?? cleanText(raw)) || null;
-  }
-  publishedAt ??= META_TIME.map((k) => meta.get(k)).find((v) => v) ?? null;
-  publishedAt ??=
-    [...$(body).find('time[datetime]').get(), ...$('time[datetime]').get()]
-      .map((t) => cleanText(t.attribs.datetime ?? ''))
-      .find((t) => t) ?? null;
-  if (!publishedAt) {
-    for (const el of $('[class], [id]').get().filter(isBylineElement)) {
-      const text = cleanText(textOf(el, 300));
-      publishedAt = DATETIME.exec(text)?.[0] ?? DATE_ONLY.exec(text)?.[0] ?? null;
-      if (publishedAt) break;
-    }
-  }
-  publishedAt ??= DATETIME.exec(pageText())?.[0] ?? null;
+  const pageText = paragraphsOf($('body').get(0) ?? root).join('\n');
+  const publishedAt = findTime($, body, meta, explicit.time, pageText);
 
   // Category: explicit, the breadcrumb's last link, meta, then a `分类：` label.
-  let category = explicitCategory ? cleanText(textOf(explicitCategory)) : '';
+  let category = explicit.category ? cleanText(textOf(explicit.category)) : '';
   category ||= crumbs.filter((c) => c !== title && !HOME_LINK.test(c)).at(-1) ?? '';
   category ||= meta.get('article:section') ?? '';
-  category ||= CATEGORY_LABEL.exec(pageText())?.[1] ?? '';
+  category ||= CATEGORY_LABEL.exec(pageText)?.[1] ?? '';
 
   // Paragraphs, minus the title repeated in the body and a byline standing alone.
   const paragraphs = paragraphsOf(body).filter((p) => {
@@ -243,6 +228,33 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
     return what === undefined;
   });
   return { title: title || null, category: category || null, publishedAt, paragraphs, removed, links };
+}
+
+/** Explicit, machine-readable (meta, `<time>`), a byline element, then the first date-time on the page. */
+function findTime(
+  $: CheerioAPI,
+  body: AnyNode,
+  meta: Map<string, string>,
+  explicit: Element | undefined,
+  pageText: string,
+): string | null {
+  if (explicit) {
+    const raw = explicit.attribs.datetime ?? explicit.attribs.content ?? textOf(explicit);
+    const found = DATETIME.exec(raw)?.[0] ?? cleanText(raw);
+    if (found) return found;
+  }
+  const fromMeta = META_TIME.map((k) => meta.get(k)).find((v) => v);
+  if (fromMeta) return fromMeta;
+  for (const time of [...$(body).find('time[datetime]').get(), ...$('time[datetime]').get()]) {
+    const value = cleanText(time.attribs.datetime ?? '');
+    if (value) return value;
+  }
+  for (const el of $('[class], [id]').get().filter(isBylineElement)) {
+    const text = cleanText(textOf(el, 300));
+    const found = DATETIME.exec(text)?.[0] ?? DATE_ONLY.exec(text)?.[0];
+    if (found) return found;
+  }
+  return DATETIME.exec(pageText)?.[0] ?? null;
 }
 
 /** First element matching a site's selector; a broken selector counts as no match. */
@@ -290,9 +302,9 @@ function readMeta($: CheerioAPI): Map<string, string> {
 /** Link texts of the breadcrumb trail (`当前位置：首页 > 理财问答 > 正文`), read before it is dropped. */
 function breadcrumbLinks($: CheerioAPI): string[] {
   let trail: Element | undefined;
-  for (const el of $('body *').get()) {
-    const isTrail = chromeOf(el) === 'breadcrumb' || BREADCRUMB_LABEL.test(cleanText(textOf(el, 100)));
-    // The innermost element wins: a wrapper that starts with the trail holds other links too.
+  for (const el of elementsUnder($.root()[0] as AnyNode)) {
+    const isTrail = chromeOf(el) === 'breadcrumb' || BREADCRUMB_LABEL.test(leadingText(el));
+    // The innermost element wins: `<div class="crumbs"><ol class="crumbs-list">`.
     if (isTrail && (!trail || contains(trail, el))) trail = el;
   }
   if (!trail) return [];
@@ -303,12 +315,22 @@ function breadcrumbLinks($: CheerioAPI): string[] {
     .filter((t) => t.length > 0);
 }
 
+/** The text an element starts with, from its own text nodes and its children's (`<b>当前位置：</b>`). */
+function leadingText(el: Element): string {
+  let text = '';
+  for (const child of el.children.slice(0, 4)) {
+    if (child.type === 'text') text += child.data;
+    else if (isElement(child)) text += child.children.map((c) => (c.type === 'text' ? c.data : '')).join('');
+  }
+  return cleanText(text);
+}
+
 function classWords(el: Element): string[] {
   return `${el.attribs.class ?? ''} ${el.attribs.id ?? ''}`.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
 /** What kind of chrome an element's class/id names it as, if any. */
-export function chromeOf(el: Element): string | undefined {
+function chromeOf(el: Element): string | undefined {
   const names = classWords(el);
   const tokens = names.flatMap((n) => n.split(/[-_]+/)).map((t) => t.replace(/\d+$/, ''));
   const hasContentWord = tokens.some((t) => CONTENT_WORDS.test(t));
@@ -316,7 +338,7 @@ export function chromeOf(el: Element): string | undefined {
     if (tokens.some((t) => words.test(t)) && (strong || !hasContentWord)) return what;
   }
   for (const name of names) {
-    const what = CHROME_NAMES[name.replace(/\d+$/, '')];
+    const what = CHROME_NAMES.get(name.replace(/\d+$/, ''));
     if (what) return what;
   }
   return undefined;
@@ -360,7 +382,7 @@ function bestScored($: CheerioAPI, stats: Stats): Element | undefined {
   const add = (el: Element | undefined, score: number) => {
     if (el) scores.set(el, (scores.get(el) ?? 0) + score);
   };
-  for (const el of $('body *').get()) {
+  for (const el of elementsUnder($('body').get(0) ?? ($.root()[0] as AnyNode))) {
     if (!BLOCKS.has(el.name)) continue;
     const text = textOf(el, Number.POSITIVE_INFINITY, true);
     const han = hanCount(text);
@@ -395,14 +417,12 @@ function dropLabelledSections(
   const count = (node: AnyNode) => stats.get(node) ?? { han: 0, chars: 0, linkChars: 0 };
   const bodyHan = count(body).han;
   // Innermost short elements only: a wrapper whose child holds all its text is not the label.
-  const labels = $('body *')
-    .get()
-    .filter((el) => {
-      const { chars } = count(el);
-      if (chars === 0 || chars > 16 || el.children.some((c) => count(c).chars === chars && isElement(c)))
-        return false;
-      return SECTION_LABEL.test(cleanText(textOf(el)));
-    });
+  const labels = elementsUnder($('body').get(0) ?? ($.root()[0] as AnyNode)).filter((el) => {
+    const { chars } = count(el);
+    if (chars === 0 || chars > 16 || el.children.some((c) => count(c).chars === chars && isElement(c)))
+      return false;
+    return SECTION_LABEL.test(cleanText(textOf(el)));
+  });
   for (const label of labels) {
     if (!attached(label) || label === body || contains(label, body)) continue;
     const what = /评论|評論|留言/.test(textOf(label)) ? 'comments' : 'related';
@@ -421,7 +441,9 @@ function dropLabelledSections(
     for (const next of following) {
       if (next === body || contains(next, body) || /^h[1-6]$/.test(next.name)) break;
       const { chars, linkChars } = count(next);
-      if (what === 'related' && linkChars < chars / 2 && !['ul', 'ol', 'dl'].includes(next.name)) break;
+      // Only lists of links go, except comments outside the body, which run to the next heading.
+      const onlyLinks = what === 'related' || contains(body, label);
+      if (onlyLinks && linkChars < chars / 2 && !['ul', 'ol', 'dl'].includes(next.name)) break;
       drop(next, what);
     }
   }
@@ -465,7 +487,7 @@ function isBylineParagraph(p: string, time: string | null): boolean {
 }
 
 /** Text split into paragraphs at block boundaries and `<br>`. */
-export function paragraphsOf(root: AnyNode): string[] {
+function paragraphsOf(root: AnyNode): string[] {
   const out: string[] = [];
   let buffer = '';
   const flush = () => {
@@ -492,7 +514,7 @@ export function paragraphsOf(root: AnyNode): string[] {
 }
 
 /** Collapse whitespace; a line break between two CJK characters is no space at all. */
-export function cleanText(text: string): string {
+function cleanText(text: string): string {
   return text
     .replace(/[\u200b-\u200d\u2060\ufeff]/g, '')
     .replace(/[ \t\n\r\f\v\u00a0]+/g, (run: string, at: number, all: string) =>
@@ -569,6 +591,16 @@ function prune(root: AnyNode, visit: (node: AnyNode) => boolean): void {
     if ('children' in node)
       for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i] as AnyNode);
   }
+}
+
+/** Every element under a node, in document order. */
+function elementsUnder(root: AnyNode): Element[] {
+  const out: Element[] = [];
+  prune(root, (node) => {
+    if (isElement(node)) out.push(node);
+    return false;
+  });
+  return out;
 }
 
 function withAncestors(nodes: AnyNode[]): Set<AnyNode> {

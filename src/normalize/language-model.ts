@@ -33,44 +33,138 @@ export interface LanguageModel {
   wordLogP(word: string): number | undefined;
 }
 
+/** FNV-1a over UTF-16 code units of `text[start, end)`, without slicing it out. */
+function hashRange(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/**
+ * The dictionary as an open-addressing hash table over the file's own text: slot → offset and
+ * length of the word in `text`, and its frequency. Loading allocates three typed arrays and no
+ * string per word, so it takes tens of milliseconds instead of a second of Map building and GC.
+ */
+class WordTable {
+  private readonly offsets: Int32Array;
+  private readonly lengths: Uint8Array;
+  private readonly freqs: Float64Array;
+  private readonly mask: number;
+  total = 0;
+
+  constructor(private readonly text: string) {
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    let size = 1;
+    while (size < lines * 2) size <<= 1;
+    this.mask = size - 1;
+    this.offsets = new Int32Array(size).fill(-1);
+    this.lengths = new Uint8Array(size);
+    this.freqs = new Float64Array(size);
+    let lineStart = 0;
+    while (lineStart < text.length) {
+      let lineEnd = text.indexOf('\n', lineStart);
+      if (lineEnd < 0) lineEnd = text.length;
+      const space = text.indexOf(' ', lineStart);
+      if (space > lineStart && space < lineEnd && space - lineStart < 256) {
+        let freq = 0;
+        for (let i = space + 1; i < lineEnd; i++) {
+          const digit = text.charCodeAt(i) - 48;
+          if (digit < 0 || digit > 9) break;
+          freq = freq * 10 + digit;
+        }
+        if (freq > 0) this.add(lineStart, space, freq);
+      }
+      lineStart = lineEnd + 1;
+    }
+  }
+
+  /** The slot holding `source[start, end)`, or the empty slot where it would go. */
+  private slotOf(source: string, start: number, end: number): number {
+    const length = end - start;
+    let slot = hashRange(source, start, end) & this.mask;
+    for (;;) {
+      const offset = this.offsets[slot] as number;
+      if (offset < 0) return slot;
+      if (this.lengths[slot] === length && this.sameRange(offset, source, start, length)) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private sameRange(offset: number, source: string, start: number, length: number): boolean {
+    for (let i = 0; i < length; i++) if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  private add(start: number, end: number, freq: number): void {
+    const slot = this.slotOf(this.text, start, end);
+    if ((this.offsets[slot] as number) < 0) {
+      this.offsets[slot] = start;
+      this.lengths[slot] = end - start;
+    }
+    this.freqs[slot] = (this.freqs[slot] as number) + freq;
+    this.total += freq;
+  }
+
+  /** Frequency of `word`, 0 when the dictionary lacks it. */
+  frequency(word: string): number {
+    if (word.length === 0 || word.length > 255) return 0;
+    const slot = this.slotOf(word, 0, word.length);
+    return (this.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
+  }
+
+  /** Frequency-weighted count of every UTF-16 code unit over all words. */
+  charCounts(): Float64Array {
+    const counts = new Float64Array(0x10000);
+    for (let slot = 0; slot <= this.mask; slot++) {
+      const offset = this.offsets[slot] as number;
+      if (offset < 0) continue;
+      const freq = this.freqs[slot] as number;
+      const end = offset + (this.lengths[slot] as number);
+      for (let i = offset; i < end; i++) counts[this.text.charCodeAt(i)] = (counts[this.text.charCodeAt(i)] as number) + freq;
+    }
+    return counts;
+  }
+}
+
 class JiebaLanguageModel implements LanguageModel {
-  private readonly words: Map<string, number>;
-  private readonly chars: Map<string, number>;
+  private readonly words: WordTable;
+  private readonly logTotal: number;
+  /** Log-probability by UTF-16 code unit (NaN: unseen); Han characters all sit in the BMP table. */
+  private chars: Float64Array | undefined;
 
   constructor(dictText: string) {
-    const counts = new Map<string, number>();
-    const charCounts = new Map<string, number>();
-    let total = 0;
-    let charTotal = 0;
-    for (const line of dictText.split('\n')) {
-      const firstSpace = line.indexOf(' ');
-      if (firstSpace <= 0) continue;
-      const word = line.slice(0, firstSpace);
-      const freq = Number.parseInt(line.slice(firstSpace + 1), 10);
-      if (!Number.isFinite(freq) || freq <= 0) continue;
-      counts.set(word, (counts.get(word) ?? 0) + freq);
-      total += freq;
-      for (const ch of word) {
-        charCounts.set(ch, (charCounts.get(ch) ?? 0) + freq);
-        charTotal += freq;
-      }
+    this.words = new WordTable(dictText);
+    this.logTotal = Math.log(this.words.total);
+  }
+
+  /** Character unigram over the dictionary, weighted by word frequency; built on first use. */
+  private charTable(): Float64Array {
+    if (!this.chars) {
+      const counts = this.words.charCounts();
+      let total = 0;
+      for (const count of counts) total += count;
+      const logTotal = Math.log(total);
+      for (let code = 0; code < counts.length; code++)
+        counts[code] = counts[code] ? Math.log(counts[code] as number) - logTotal : Number.NaN;
+      this.chars = counts;
     }
-    const logTotal = Math.log(total);
-    this.words = new Map();
-    for (const [word, count] of counts) this.words.set(word, Math.log(count) - logTotal);
-    const logCharTotal = Math.log(charTotal);
-    this.chars = new Map();
-    for (const [ch, count] of charCounts) this.chars.set(ch, Math.log(count) - logCharTotal);
+    return this.chars;
+  }
+
+  private logP(word: string): number | undefined {
+    const freq = this.words.frequency(word);
+    return freq === 0 ? undefined : Math.log(freq) - this.logTotal;
   }
 
   wordLogP(word: string): number | undefined {
-    return this.words.get(toSimplifiedChars(word));
+    return this.logP(toSimplifiedChars(word));
   }
 
   charLogP(char: string): number {
     const simplified = toSimplifiedChars(char);
-    const known = this.chars.get(simplified);
-    if (known !== undefined) return known;
+    const known = simplified.length === 1 ? (this.charTable()[simplified.charCodeAt(0)] as number) : Number.NaN;
+    if (!Number.isNaN(known)) return known;
     if (COMMON_PUNCTUATION.has(char)) return PUNCTUATION_LOGP;
     const code = char.codePointAt(0) ?? 0;
     if (code >= 0x20 && code < 0x7f) return ASCII_LOGP;
@@ -111,7 +205,7 @@ class JiebaLanguageModel implements LanguageModel {
       let word = '';
       for (let end = start + 1; end <= Math.min(n, start + MAX_WORD_LENGTH); end++) {
         word += chars[end - 1];
-        let logp = this.words.get(word);
+        let logp = this.logP(word);
         if (logp === undefined && end === start + 1) logp = UNKNOWN_CHAR_LOGP;
         if (logp === undefined) continue;
         const candidate = base + logp;

@@ -82,7 +82,10 @@ function portal(article: TemplateArticle, related: string[], charset: string): s
     })
     .join('\n            ');
   const relatedItems = related
-    .map((t, i) => `<li><a href="/licai/2024/0${i + 1}/${1000 + i}.html">${escapeHtml(t)}</a><span>2024-0${i + 1}-12</span></li>`)
+    .map(
+      (t, i) =>
+        `<li><a href="/licai/2024/0${i + 1}/${1000 + i}.html">${escapeHtml(t)}</a><span>2024-0${i + 1}-12</span></li>`,
+    )
     .join('\n          ');
   return `<!DOCTYPE html>
 <html lang="zh-CN">
@@ -171,7 +174,8 @@ function farmTable(article: TemplateArticle, related: string[], charset: string)
     const line = isHeading(article, i) ? `<b>${escapeHtml(p)}</b><br>` : `　　${hardWrap(p)}<br>`;
     // Inline ads in the running text, the way such farms paste them.
     if (i === 1) return `${line}\r\n<div class=gg><script src="/js/gg_336.js"></script></div>`;
-    if (i === 2) return `${line}\r\n<span class=ad1><a href="http://ad.example.com/?u=77">【推广】征信花了也能借，三分钟出额度</a></span><br>`;
+    if (i === 2)
+      return `${line}\r\n<span class=ad1><a href="http://ad.example.com/?u=77">【推广】征信花了也能借，三分钟出额度</a></span><br>`;
     return line;
   });
   return `<html>
@@ -227,13 +231,27 @@ function withRuby(text: string, readings: Map<string, string>): string {
     .join('');
 }
 
-function rubyBlog(article: TemplateArticle, related: string[], charset: string, readings: Map<string, string>): string {
+function rubyBlog(
+  article: TemplateArticle,
+  related: string[],
+  charset: string,
+  readings: Map<string, string>,
+): string {
   const blog = '小錢錢筆記';
   const iso = shownTime(article.publishedAt, 'ruby-blog');
   const body = article.paragraphs
-    .map((p, i) => (isHeading(article, i) ? `<h2 id="s${i}">${withRuby(p, readings)}</h2>` : `<p>${withRuby(p, readings)}</p>`))
+    .map((p, i) =>
+      isHeading(article, i)
+        ? `<h2 id="s${i}">${withRuby(p, readings)}</h2>`
+        : `<p>${withRuby(p, readings)}</p>`,
+    )
     .join('\n');
-  const jsonLd = JSON.stringify({ '@context': 'https://schema.org', '@type': 'Article', headline: article.title, datePublished: iso });
+  const jsonLd = JSON.stringify({
+    '@context': 'https://schema.org',
+    '@type': 'Article',
+    headline: article.title,
+    datePublished: iso,
+  });
   return `<!doctype html>
 <html lang="zh-Hant">
 <head>

@@ -1,0 +1,774 @@
+/**
+ * Puts the faults of FAULTS.md into a clean generated article, each the way it arises in the
+ * wild, and says exactly what the normalizer must make of the result.
+ *
+ * Every line of the page is kept as a list of cells, one per clean Simplified character, with what
+ * the truth says there (the output script), what the site served (`shown`: half-converted or not),
+ * whether the site's filter deleted it, and the pinyin reading that leaked after it. Conversions
+ * between the scripts are character for character (checked), so every fault is placed on a cell
+ * and the truth is read off the same cells. A garbled GBK tail replaces the cells after its start
+ * with what a decoder that slipped by one byte made of them.
+ *
+ *   clean article ─ lines of cells ─ half-converted ─ deleted words ─ GBK tails ─ pinyin ─
+ *   ASCII punctuation ─ control residue ─ render (text dump or HTML) ─ mis-decoded lines ─ bytes
+ */
+import iconv from 'iconv-lite';
+import * as OpenCC from 'opencc-js';
+import { pinyin } from 'pinyin-pro';
+import type { RawDocument } from '../../src/normalize/pipeline.js';
+import { type Article, generateArticle, Rng } from './article-generator.js';
+
+export const FAULT_KINDS = [
+  'pinyin',
+  'gbk-tail',
+  'ascii-punctuation',
+  'half-converted',
+  'boilerplate',
+  'charset',
+  'deleted-words',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Scripts a faulty page can be written in. */
+export type PageScript = 'hans' | 'tw' | 'hant';
+
+export interface InjectOptions {
+  seed: number;
+  faults: readonly FaultKind[];
+  script: PageScript;
+  /**
+   * `text`: a text dump like the seeds. `html`: a page with markup (pinyin may come as `<ruby>`).
+   * By default a text dump, except that a `charset` fault serves HTML (with its `<meta charset>`)
+   * about half the time.
+   */
+  format?: 'text' | 'html';
+}
+
+export interface InjectedFault {
+  kind: FaultKind;
+  /** Index into `truth.paragraphs`; -1 for the title, the boilerplate and the document as a whole. */
+  paragraph: number;
+  /** What the clean page said (in the page's script); '' for added boilerplate. */
+  before: string;
+  /** What the faulty page says instead. */
+  after: string;
+}
+
+export interface Truth {
+  /** The title in the page's script, or null when the page does not show it (a bare body dump). */
+  title: string | null;
+  /** The title without the words the site's filter deleted (what the normalizer can reach). */
+  titleWithoutDeleted: string | null;
+  category: string | null;
+  /** ISO 8601 with offset, or null when the page shows no time. */
+  published_at: string | null;
+  /** The clean body in the page's script: opencc-js `cn`→`t`/`tw` of the Simplified article. */
+  paragraphs: string[];
+  /** The same with the site filter's words taken out (and no stray spaces): issue 2's target. */
+  paragraphsWithoutDeleted: string[];
+  /** The words the site's filter deleted, Simplified. */
+  deletedWords: string[];
+}
+
+export interface FaultyDocument {
+  /** The page as text: the dump, or the HTML source (before any encoding into `bytes`). */
+  text: string;
+  /** The page as bytes, only with the `charset` fault. */
+  bytes?: Uint8Array;
+  format: 'text' | 'html';
+  /** The charset of `bytes`, and what the page or header claims (undefined: nothing claimed). */
+  charset?: string;
+  declaredCharset?: string;
+  /** Ready for `normalizeDocument`. */
+  raw: RawDocument;
+  script: PageScript;
+  /** The faults that could be placed (a fault with no place to go, e.g. no word to delete, is absent). */
+  applied: FaultKind[];
+  truth: Truth;
+  injected: InjectedFault[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Script conversion
+
+const OPENCC_TARGET: Record<Exclude<PageScript, 'hans'>, string> = { tw: 'tw', hant: 't' };
+const converters = new Map<string, (text: string) => string>();
+
+/** opencc-js `cn` → `t`/`tw`: how the project defines its Traditional output. */
+export function toScript(text: string, script: PageScript): string {
+  if (script === 'hans') return text;
+  let convert = converters.get(script);
+  if (!convert) {
+    const converter = OpenCC.Converter({ from: 'cn', to: OPENCC_TARGET[script] });
+    convert = converter;
+    converters.set(script, converter);
+  }
+  return convert(text);
+}
+
+type DictPair = [string, string];
+
+function dictPairs(dict: unknown): DictPair[] {
+  if (typeof dict !== 'string') return (dict as DictPair[]) ?? [];
+  return dict
+    .split('|')
+    .map((entry) => entry.split(' '))
+    .filter((parts): parts is DictPair => parts.length >= 2 && parts[0] !== '' && parts[1] !== undefined);
+}
+
+const naiveTables = new Map<PageScript, Map<string, string>>();
+
+/**
+ * The table of a character-by-character converter (FAULTS.md §5): opencc-js's single-character
+ * Simplified→Traditional entries, minus every character whose conversion depends on the word it
+ * stands in (皇后/後, 并/並, 于/於, 里/裏, 台/臺/颱…): those are the one-to-many characters, and such
+ * a converter leaves them simplified. For Taiwan the regional variants (爲→為, 着→著) follow.
+ */
+export function naiveTable(script: Exclude<PageScript, 'hans'>): Map<string, string> {
+  let table = naiveTables.get(script);
+  if (table) return table;
+  const { Locale } = OpenCC;
+  const [phrases, characters] = (Locale.from.cn?.[0] ?? []) as unknown[];
+  const defaults = new Map(dictPairs(characters));
+  // One-to-many: some phrase converts the character otherwise than its single-character default.
+  const oneToMany = new Set<string>();
+  for (const [from, to] of dictPairs(phrases)) {
+    const f = [...from];
+    const t = [...to];
+    if (f.length !== t.length) continue;
+    f.forEach((ch, i) => {
+      if ((defaults.get(ch) ?? ch) !== t[i]) oneToMany.add(ch);
+    });
+  }
+  table = new Map();
+  for (const [simplified, traditional] of defaults) if (!oneToMany.has(simplified)) table.set(simplified, traditional);
+  if (script === 'tw') {
+    const regional = new Map(dictPairs(Locale.to.tw?.[0]?.[1]));
+    const composed = new Map<string, string>();
+    for (const [s, t] of table) composed.set(s, regional.get(t) ?? t);
+    // Characters OpenCC's standard keeps as they are but Taiwan writes otherwise (着→著).
+    for (const [t, tw] of regional) if (!composed.has(t) && !defaults.has(t)) composed.set(t, tw);
+    table = composed;
+  }
+  naiveTables.set(script, table);
+  return table;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines of cells
+
+interface Cell {
+  /** The clean Simplified character. */
+  clean: string;
+  /** What the truth has here, in the page's script. */
+  truth: string;
+  /** What the site served here (a naive converter's output with the half-converted fault). */
+  shown: string;
+  /** Context-aware tone-marked reading of this character, for the pinyin fault. */
+  reading: string;
+  /** This cell's reading leaked into the text, `(dǎo)` or `(huì )`. */
+  annotated?: { spaceInside: boolean };
+  deleted?: boolean;
+  /** A deleted run that starts here left one space behind. */
+  gapSpace?: boolean;
+  /** Control-code residue standing before this cell. */
+  residue?: string;
+  /** Inside a garbled GBK tail: rendered by the tail, not by the cell. */
+  inTail?: boolean;
+}
+
+type LineRole = 'title' | 'byline' | 'spam' | 'body' | 'title-repeat' | 'disclaimer' | 'takedown' | 'nav' | 'residue';
+
+interface Tail {
+  /** The cell after which the decoder slipped (P of FAULTS.md §2); it is rendered normally. */
+  after: number;
+  /** Everything the page shows after P: `?shù)玫匠浞直U稀?/p>`. */
+  garbled: string;
+}
+
+interface Line {
+  role: LineRole;
+  /** Index of the truth paragraph for body lines, else -1. */
+  paragraph: number;
+  cells: Cell[];
+  tail?: Tail;
+  asciiPunctuation?: boolean;
+  /** Replaces the rendered line: the text was mis-decoded before it reached the page. */
+  misdecoded?: string;
+}
+
+function makeLine(role: LineRole, paragraph: number, simplified: string, script: PageScript): Line {
+  const clean = [...simplified];
+  const truth = [...toScript(simplified, script)];
+  if (truth.length !== clean.length)
+    throw new Error(`conversion to ${script} is not character for character: ${simplified} → ${truth.join('')}`);
+  const readings = pinyin(simplified, { type: 'all', toneSandhi: false }) as { pinyin: string; isZh: boolean }[];
+  const cells = clean.map((ch, i) => ({
+    clean: ch,
+    truth: truth[i] as string,
+    shown: truth[i] as string,
+    reading: readings.length === clean.length && readings[i]?.isZh ? (readings[i]?.pinyin ?? '') : '',
+  }));
+  return { role, paragraph, cells };
+}
+
+function truthOf(line: Line, withoutDeleted: boolean): string {
+  return line.cells
+    .filter((c) => !(withoutDeleted && c.deleted))
+    .map((c) => c.truth)
+    .join('');
+}
+
+/** Han characters and the punctuation of Chinese prose (the normalizer's own notion of CJK). */
+const CJK = /[\p{Script=Han}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20“”‘’…—]/u;
+const HAN = /\p{Script=Han}/u;
+
+// ---------------------------------------------------------------------------------------------
+// Boilerplate (FAULTS.md §6)
+
+const DISCLAIMERS = [
+  '声明：资讯来源于网络，属作者个人观点，仅供参考。',
+  '声明：本文内容来源于网络，仅供参考，不代表本站观点。',
+  '免责声明：本站部分文章来源于网络，版权归原作者所有。',
+];
+const NAV_WORDS = ['投诉', '相关推荐', '最新文章', '随机看看'];
+const SPAM = ['急用钱？加微信秒批，当天下款。', '网贷口子大全，黑户也能借，详情加微信。'];
+const RESIDUE = '_x0008_';
+
+function takedownLine(rng: Rng): string {
+  const phone = `1${rng.int(3, 9)}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
+  const qq = String(rng.int(10_000_000, 3_999_999_999));
+  return rng.chance(0.7) ? `内容侵权、删帖举报联系方式：${phone} ${qq}@qq.com` : `如有侵权请联系删除，邮箱：${qq}@qq.com`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deleted words (FAULTS.md §3)
+
+interface FilteredWord {
+  /** What the filter deletes. */
+  word: string;
+  /** Only inside this word (the `题` of `问题`). */
+  within?: string;
+  /** Whether this site's filter can leave a space where the word stood. */
+  space: boolean | 'sometimes';
+}
+
+const FILTERED_WORDS: FilteredWord[] = [
+  { word: '电话', space: 'sometimes' },
+  { word: '题', within: '问题', space: false },
+  { word: '同时', space: false },
+  { word: '催收', space: 'sometimes' },
+  { word: '套现', space: 'sometimes' },
+  { word: '代还', space: 'sometimes' },
+  { word: '客服', space: 'sometimes' },
+  { word: '诈骗', space: 'sometimes' },
+];
+
+/** Cell ranges `[start, end)` of `word` (inside `within`) in a line's clean text. */
+function occurrences(line: Line, spec: FilteredWord): [number, number][] {
+  const text = line.cells.map((c) => c.clean).join('');
+  const host = spec.within ?? spec.word;
+  const offset = host.indexOf(spec.word);
+  const out: [number, number][] = [];
+  for (let at = text.indexOf(host); at >= 0; at = text.indexOf(host, at + host.length)) {
+    // The clean text is BMP-only (checked in makeLine via the length check and the vocabulary),
+    // so string offsets are cell offsets.
+    out.push([at + offset, at + offset + spec.word.length]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GBK tails (FAULTS.md §2 and §8)
+
+const gbkCharCache = new Map<number, string | null>();
+
+/** The character of a GBK double-byte code, when it decodes to one that encodes back the same. */
+function gbkChar(lead: number, trail: number): string | undefined {
+  if (lead < 0x81 || lead > 0xfe || trail < 0x40 || trail > 0xfe || trail === 0x7f) return undefined;
+  const key = (lead << 8) | trail;
+  let ch = gbkCharCache.get(key);
+  if (ch === undefined) {
+    const decoded = iconv.decode(Buffer.from([lead, trail]), 'gbk');
+    const code = decoded.codePointAt(0) ?? 0xfffd;
+    const ok =
+      decoded.length === 1 &&
+      code !== 0xfffd &&
+      !(code >= 0xe000 && code <= 0xf8ff) &&
+      iconv.encode(decoded, 'gbk').equals(Buffer.from([lead, trail]));
+    ch = ok ? decoded : null;
+    gbkCharCache.set(key, ch);
+  }
+  return ch ?? undefined;
+}
+
+/** The two GBK bytes of a character, when it has them. */
+function gbkBytes(ch: string): [number, number] | undefined {
+  const bytes = iconv.encode(ch, 'gbk');
+  if (bytes.length !== 2 || gbkChar(bytes[0] as number, bytes[1] as number) !== ch) return undefined;
+  return [bytes[0] as number, bytes[1] as number];
+}
+
+/** Full-width forms FF01–FF5E folded to ASCII, as the scraper's width normalization did. */
+function foldWidth(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : ch;
+}
+
+function readingOfLost(ch: string): string | undefined {
+  if (!HAN.test(ch)) return undefined;
+  const reading = pinyin(ch, { toneSandhi: false });
+  return /^[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]+$/u.test(reading) ? reading : undefined;
+}
+
+type TailVariant = 'reading' | 'bare';
+
+/**
+ * What a GBK decoder that restarted on P's trail byte makes of the rest of the paragraph, or
+ * undefined when some byte pair is not a character (real pages then show U+FFFD or resync, and
+ * the repair is not determined; we only produce tails where it is).
+ *
+ * `reading` (§2): the first straddling character got its reading and then lost itself and its `(`
+ * to `?` (`?shù)`), and the last lone byte swallowed the `<` of `</p>` (`?/p>`).
+ * `bare` (§8): just `?`, and the run may end at the paragraph's end without `?/p>`.
+ */
+function garble(p: string, rest: string[], variant: TailVariant, terminated: boolean): string | undefined {
+  const pBytes = gbkBytes(p);
+  if (!pBytes || rest.length < 3) return undefined;
+  const stream = [pBytes[1]];
+  for (const ch of rest) {
+    const bytes = gbkBytes(ch);
+    if (!bytes) return undefined;
+    stream.push(...bytes);
+  }
+  const lost = gbkChar(stream[0] as number, stream[1] as number);
+  if (!lost) return undefined;
+  let out = '?';
+  if (variant === 'reading') {
+    const reading = readingOfLost(lost);
+    if (!reading) return undefined;
+    out += `${reading})`;
+  }
+  for (let i = 2; i + 1 < stream.length; i += 2) {
+    const ch = gbkChar(stream[i] as number, stream[i + 1] as number);
+    if (!ch) return undefined;
+    const folded = foldWidth(ch);
+    // A folded `？` would read as the run's end: the page is then ambiguous, so not produced here.
+    if (folded === '?') return undefined;
+    out += folded;
+  }
+  const lone = stream[stream.length - 1] as number;
+  // The lone byte must be a lead byte to swallow the `<`; an ASCII-range byte would print as itself.
+  if (terminated) {
+    if (lone < 0x81) return undefined;
+    out += '?/p>';
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+function renderCells(line: Line, pinyinAs: 'text' | 'ruby', asciiPunctuation: boolean): string {
+  let out = '';
+  const cells = line.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as Cell;
+    if (cell.inTail) break;
+    if (cell.residue) out += cell.residue;
+    if (cell.deleted) {
+      if (cell.gapSpace) out += ' ';
+      continue;
+    }
+    let ch = cell.shown;
+    if (asciiPunctuation) ch = ASCII_PUNCTUATION[ch] ?? ch;
+    if (cell.annotated) {
+      const reading = `${cell.reading}${cell.annotated.spaceInside ? ' ' : ''}`;
+      out += pinyinAs === 'ruby' ? `<ruby>${ch}<rp>(</rp><rt>${reading}</rt><rp>)</rp></ruby>` : `${ch}(${reading})`;
+    } else out += ch;
+  }
+  if (line.tail) out += line.tail.garbled;
+  return out;
+}
+
+const ASCII_PUNCTUATION: Record<string, string> = { '，': ',', '：': ':', '；': ';', '？': '?', '！': '!' };
+
+function renderLine(line: Line, pinyinAs: 'text' | 'ruby'): string {
+  return line.misdecoded ?? renderCells(line, pinyinAs, line.asciiPunctuation === true);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The injector
+
+const SITE_NAMES = ['逾期帮', '借贷问答网', '理财知识网', '信用之家'];
+
+/**
+ * The faulty page for `article`, and its truth. Deterministic: the same article, options and seed
+ * give the same bytes.
+ */
+export function injectFaults(article: Article, options: InjectOptions): FaultyDocument {
+  const { script } = options;
+  const faults = new Set(options.faults);
+  const rng = new Rng(options.seed ^ Math.imul(article.seed, 0x9e3779b1));
+  const injected: InjectedFault[] = [];
+  const applied = new Set<FaultKind>();
+  const note = (kind: FaultKind, paragraph: number, before: string, after: string) => {
+    injected.push({ kind, paragraph, before, after });
+    applied.add(kind);
+  };
+
+  const charsetRng = rng.fork('charset');
+  const format = options.format ?? (faults.has('charset') && charsetRng.chance(0.5) ? 'html' : 'text');
+  const boilerplate = faults.has('boilerplate');
+  const showsTitle = boilerplate || format === 'html';
+
+  // -- Lines. The text dump's order is the page's: title, byline, spam, body with the title
+  // repeated after the lead, disclaimer, takedown line, navigation words.
+  const bpRng = rng.fork('boilerplate');
+  const title = makeLine('title', -1, article.title, script);
+  const category = makeLine('byline', -1, article.category, script);
+  const body = article.paragraphs.map((p, i) => makeLine('body', i, p, script));
+  const extra: Line[] = [];
+  let titleRepeat: Line | undefined;
+  let repeatAt = 0;
+  if (boilerplate) {
+    titleRepeat = makeLine('title-repeat', -1, article.title, script);
+    repeatAt = Math.min(body.length, article.kinds[0] === 'lead-heading' ? 2 : 1);
+    if (bpRng.chance(0.3)) repeatAt = 0;
+    extra.push(makeLine('disclaimer', -1, bpRng.pick(DISCLAIMERS), script));
+    extra.push(makeLine('takedown', -1, takedownLine(bpRng), script));
+    for (const word of NAV_WORDS) if (bpRng.chance(0.8)) extra.push(makeLine('nav', -1, word, script));
+  }
+  const spam = boilerplate && bpRng.chance(0.25) ? [makeLine('spam', -1, bpRng.pick(SPAM), script)] : [];
+  const allLines = [title, category, ...spam, ...body, ...(titleRepeat ? [titleRepeat] : []), ...extra];
+
+  // -- Half-converted script (§5): the site's converter went character by character.
+  if (faults.has('half-converted') && script !== 'hans') {
+    const table = naiveTable(script);
+    for (const line of allLines) {
+      for (const cell of line.cells) {
+        cell.shown = table.get(cell.clean) ?? cell.clean;
+        if (cell.shown !== cell.truth) note('half-converted', line.paragraph, cell.truth, cell.shown);
+      }
+    }
+  }
+
+  // -- Deleted words (§3): the same words on every page of the site, in the title and the body.
+  const deletedWords: string[] = [];
+  if (faults.has('deleted-words')) {
+    const delRng = rng.fork('deleted-words');
+    const textLines = [title, ...(titleRepeat ? [titleRepeat] : []), ...body];
+    const present = FILTERED_WORDS.filter((spec) => textLines.some((l) => occurrences(l, spec).length > 0));
+    const chosen = delRng.shuffle(present).slice(0, delRng.int(2, 5));
+    const leavesSpace = new Map(
+      chosen.map((spec) => [spec, spec.space === 'sometimes' ? delRng.chance(0.6) : spec.space] as const),
+    );
+    for (const spec of chosen) deletedWords.push(spec.word);
+    for (const line of textLines) {
+      const ranges = chosen.flatMap((spec) => occurrences(line, spec).map((r) => [...r, spec] as const));
+      // A line the filter would empty is left alone: the page would lose the paragraph, not a word.
+      const kept = line.cells.filter((c, i) => HAN.test(c.clean) && !ranges.some(([s, e]) => i >= s && i < e));
+      if (kept.length < 2) continue;
+      for (const [start, end] of ranges) for (let i = start; i < end; i++) (line.cells[i] as Cell).deleted = true;
+      for (const [start, end, spec] of ranges) {
+        const removed = line.cells
+          .slice(start, end)
+          .map((c) => c.shown)
+          .join('');
+        // A space is left only between Chinese on both sides: next to Latin or digits (`APP 申请`)
+        // a space is legitimate, so no reader could tell it from the page's own.
+        let before = start - 1;
+        while (before >= 0 && line.cells[before]?.deleted) before--;
+        let after = end;
+        while (after < line.cells.length && line.cells[after]?.deleted) after++;
+        const left = line.cells[before];
+        const right = line.cells[after];
+        const runStart = before + 1;
+        const space =
+          leavesSpace.get(spec) === true &&
+          left !== undefined &&
+          right !== undefined &&
+          CJK.test(left.clean) &&
+          CJK.test(right.clean) &&
+          !line.cells.slice(runStart, after).some((c) => c.gapSpace);
+        if (space) (line.cells[runStart] as Cell).gapSpace = true;
+        note('deleted-words', line.paragraph, removed, space ? ' ' : '');
+      }
+    }
+    if (!applied.has('deleted-words')) deletedWords.length = 0;
+  }
+
+  // -- GBK tails (§2, §8): one or two paragraphs whose end a decoder read one byte early.
+  if (faults.has('gbk-tail')) {
+    const tailRng = rng.fork('gbk-tail');
+    const candidates = tailRng.shuffle(body.filter((l) => article.kinds[l.paragraph] === 'paragraph'));
+    let wanted = tailRng.int(1, 2);
+    for (const line of candidates) {
+      if (wanted === 0) break;
+      const variant: TailVariant =
+        script === 'hans' ? (tailRng.chance(0.7) ? 'bare' : 'reading') : tailRng.chance(0.8) ? 'reading' : 'bare';
+      const terminated = variant === 'reading' || tailRng.chance(0.5);
+      const tail = placeTail(line, variant, terminated, tailRng);
+      if (!tail) continue;
+      line.tail = tail;
+      for (let i = tail.after + 1; i < line.cells.length; i++) (line.cells[i] as Cell).inTail = true;
+      const beforeText = line.cells
+        .slice(tail.after)
+        .filter((c) => !c.deleted)
+        .map((c) => c.truth)
+        .join('');
+      note('gbk-tail', line.paragraph, beforeText, (line.cells[tail.after] as Cell).shown + tail.garbled);
+      wanted--;
+    }
+  }
+
+  // -- Pinyin leaks (§1). Like the seeds, the site annotates a fixed set of characters (mostly
+  // the ones its converter changed) wherever they occur, each with its reading in context.
+  const pinyinRng = rng.fork('pinyin');
+  const rubyInHtml = format === 'html' && pinyinRng.chance(0.5);
+  if (faults.has('pinyin')) {
+    const rate = 0.25 + pinyinRng.next() * 0.35;
+    const spaceRate = pinyinRng.chance(0.4) ? 0.3 : 0;
+    const chosen = new Map<string, boolean>();
+    for (const line of allLines) {
+      for (const cell of line.cells) {
+        if (cell.inTail || cell.deleted || !cell.reading || !HAN.test(cell.shown)) continue;
+        let annotate = chosen.get(cell.shown);
+        if (annotate === undefined) {
+          const converted = cell.shown !== cell.clean;
+          const p = script === 'hans' ? rate / 2 : converted ? rate : rate / 6;
+          annotate = pinyinRng.chance(p);
+          chosen.set(cell.shown, annotate);
+        }
+        if (!annotate) continue;
+        cell.annotated = { spaceInside: pinyinRng.chance(spaceRate) };
+        note('pinyin', line.paragraph, cell.truth, `${cell.shown}(${cell.reading}${cell.annotated.spaceInside ? ' ' : ''})`);
+      }
+    }
+  }
+
+  // -- ASCII punctuation (§4): the text went through a width fold before it was served.
+  if (faults.has('ascii-punctuation')) {
+    for (const line of allLines) {
+      let changed = false;
+      for (const cell of line.cells)
+        if (!cell.inTail && !cell.deleted && ASCII_PUNCTUATION[cell.shown]) {
+          changed = true;
+          note('ascii-punctuation', line.paragraph, cell.shown, ASCII_PUNCTUATION[cell.shown] as string);
+        }
+      line.asciiPunctuation = changed;
+    }
+  }
+
+  // -- Control-code residue (§8), part of the boilerplate fault: inside a few body lines, or alone.
+  const residueLines: Line[] = [];
+  if (boilerplate) {
+    for (const line of bpRng.shuffle(body).slice(0, bpRng.int(1, 3))) {
+      const free = line.cells.map((c, i) => i).filter((i) => !line.cells[i]?.inTail);
+      const at = bpRng.pick(free);
+      (line.cells[at] as Cell).residue = RESIDUE;
+      note('boilerplate', line.paragraph, '', RESIDUE);
+    }
+    if (bpRng.chance(0.3)) residueLines.push({ role: 'residue', paragraph: -1, cells: [] });
+  }
+
+  // -- Render the page.
+  const pinyinAs = rubyInHtml ? 'ruby' : 'text';
+  const timeText = `${renderLine(category, pinyinAs)} ${article.time}`;
+  if (boilerplate) {
+    note('boilerplate', -1, '', timeText);
+    if (titleRepeat) note('boilerplate', -1, '', renderLine(titleRepeat, 'text'));
+    for (const line of [...spam, ...extra]) note('boilerplate', -1, '', renderLine(line, 'text'));
+  }
+
+  // -- Mis-decoded text (§7): some lines reached the site as UTF-8 read as GBK.
+  const misdecodedLines = faults.has('charset') && charsetRng.chance(0.35);
+  if (misdecodedLines) {
+    const lines = charsetRng.chance(0.4) ? body : charsetRng.shuffle(body).slice(0, charsetRng.int(1, 3));
+    for (const line of lines) {
+      if (line.tail) continue;
+      const rendered = renderCells(line, 'text', line.asciiPunctuation === true);
+      const bytes = Buffer.from(rendered, 'utf8');
+      const mojibake = iconv.decode(bytes, 'gbk');
+      // Only lines whose bytes all pair up into GBK characters: others lose bytes for good.
+      if (mojibake === rendered || !iconv.encode(mojibake, 'gbk').equals(bytes)) continue;
+      line.misdecoded = mojibake;
+      note('charset', line.paragraph, rendered, mojibake);
+    }
+  }
+  // Mis-decoded lines carry their annotations as text, so such a page does not use ruby.
+  const pinyinMode = misdecodedLines ? 'text' : pinyinAs;
+
+  const blankLines = bpRng.chance(0.5);
+  let text: string;
+  const bodyWithRepeat: Line[] = [...body];
+  if (titleRepeat) bodyWithRepeat.splice(repeatAt, 0, titleRepeat);
+  if (format === 'text') {
+    const out: string[] = [];
+    if (boilerplate) out.push(renderLine(title, 'text'), timeText, ...spam.map((l) => renderLine(l, 'text')));
+    for (const line of bodyWithRepeat) out.push(renderLine(line, 'text'));
+    for (const line of [...extra, ...residueLines]) out.push(line.role === 'residue' ? RESIDUE : renderLine(line, 'text'));
+    text = out.join(blankLines ? '\n\n' : '\n');
+  } else {
+    text = renderHtml({
+      article,
+      title: renderLine(title, pinyinMode),
+      plainTitle: title.cells.map((c) => (c.deleted ? '' : c.shown)).join(''),
+      category: boilerplate ? renderLine(category, pinyinMode) : undefined,
+      time: boilerplate ? article.time : undefined,
+      spam: spam.map((l) => renderLine(l, pinyinMode)),
+      body: bodyWithRepeat.map((l) => renderLine(l, pinyinMode)),
+      extra: extra.filter((l) => l.role !== 'nav').map((l) => renderLine(l, pinyinMode)),
+      nav: extra.filter((l) => l.role === 'nav').map((l) => renderLine(l, pinyinMode)),
+      residue: residueLines.length > 0,
+      rng: bpRng,
+    });
+  }
+
+  // -- Bytes (§7): the page in GBK, GB18030, Big5 or UTF-8, its declaration sometimes lying.
+  let bytes: Uint8Array | undefined;
+  let charset: string | undefined;
+  let declaredCharset: string | undefined;
+  if (faults.has('charset')) {
+    // Big5 cannot hold the simplified characters a half-converted page keeps (并, 于…): such a
+    // page is not served in Big5. Mis-decoded lines were written back as UTF-8.
+    const choices = misdecodedLines ? ['utf-8'] : script === 'hans' ? ['gbk', 'gb18030', 'utf-8'] : ['big5', 'gbk', 'utf-8'];
+    const encodable = choices.filter((c) => encode(text, c) !== undefined);
+    charset = charsetRng.pick(encodable.length > 0 ? encodable : ['utf-8']);
+    const roll = charsetRng.next();
+    const lies = ['gb2312', 'gbk', 'big5', 'utf-8', 'iso-8859-1'].filter((l) => !sameCharset(l, charset as string));
+    if (roll < 0.5) declaredCharset = charsetRng.pick(lies);
+    else if (roll < 0.8) declaredCharset = charset === 'gbk' ? 'gb2312' : charset;
+    if (format === 'html') text = text.replace('<head>', `<head>${metaTag(declaredCharset, charsetRng)}`);
+    bytes = encode(text, charset) ?? new Uint8Array(Buffer.from(text, 'utf8'));
+    note('charset', -1, 'utf-8', `${charset} (declared ${declaredCharset ?? 'nothing'})`);
+  } else if (format === 'html') {
+    text = text.replace('<head>', '<head><meta charset="utf-8">');
+  }
+
+  const truthParagraphs = body.map((l) => truthOf(l, false));
+  const url =
+    format === 'html'
+      ? `https://www.example-farm.cn/article/${article.seed}-${options.seed}.html`
+      : `file:///dumps/${article.seed}-${options.seed}.txt`;
+  const raw: RawDocument = { url };
+  if (bytes) {
+    raw.body = bytes;
+    if (format === 'text' && declaredCharset) raw.contentType = `text/plain; charset=${declaredCharset}`;
+  } else if (format === 'html') raw.html = text;
+  else raw.text = text;
+
+  return {
+    text,
+    bytes,
+    format,
+    charset,
+    declaredCharset,
+    raw,
+    script,
+    applied: FAULT_KINDS.filter((k) => applied.has(k)),
+    truth: {
+      title: showsTitle ? truthOf(title, false) : null,
+      titleWithoutDeleted: showsTitle ? truthOf(title, true) : null,
+      category: boilerplate ? truthOf(category, false) : null,
+      published_at: boilerplate ? article.publishedAt : null,
+      paragraphs: truthParagraphs,
+      paragraphsWithoutDeleted: body.map((l) => truthOf(l, true)),
+      deletedWords,
+    },
+    injected,
+  };
+}
+
+/** Picks where a paragraph's tail starts and garbles it; undefined when no place works. */
+function placeTail(line: Line, variant: TailVariant, terminated: boolean, rng: Rng): Tail | undefined {
+  const cells = line.cells;
+  const positions: number[] = [];
+  for (let i = 0; i < cells.length - 3; i++) {
+    const cell = cells[i] as Cell;
+    if (cell.deleted) continue;
+    // §8's runs start right after a sentence; §2's after any character.
+    if (variant === 'bare' && !/[。？！]/.test(cell.shown)) continue;
+    positions.push(i);
+  }
+  for (const after of rng.shuffle(positions).slice(0, 12)) {
+    const rest = cells.slice(after + 1);
+    // A deletion that left a space puts an ASCII byte in the run: the decoder would resync there.
+    if (rest.some((c) => c.gapSpace)) continue;
+    const garbled = garble(
+      (cells[after] as Cell).shown,
+      rest.filter((c) => !c.deleted).map((c) => c.shown),
+      variant,
+      terminated,
+    );
+    if (garbled) return { after, garbled };
+  }
+  return undefined;
+}
+
+function sameCharset(label: string, charset: string): boolean {
+  const family = (l: string) => (/^(gb2312|gbk|gb18030)$/.test(l) ? 'gb' : l);
+  return family(label) === family(charset);
+}
+
+function metaTag(declared: string | undefined, rng: Rng): string {
+  if (!declared) return '';
+  return rng.chance(0.5)
+    ? `<meta charset="${declared}">`
+    : `<meta http-equiv="Content-Type" content="text/html; charset=${declared}">`;
+}
+
+/** The text in `charset`, or undefined when the charset cannot hold all of it. */
+function encode(text: string, charset: string): Uint8Array | undefined {
+  const bytes = iconv.encode(text, charset);
+  return iconv.decode(bytes, charset) === text ? new Uint8Array(bytes) : undefined;
+}
+
+interface HtmlParts {
+  article: Article;
+  title: string;
+  plainTitle: string;
+  category: string | undefined;
+  time: string | undefined;
+  spam: string[];
+  body: string[];
+  extra: string[];
+  nav: string[];
+  residue: boolean;
+  rng: Rng;
+}
+
+/**
+ * The page as such a site serves it: breadcrumb (category), `<h1>` title, byline, article body,
+ * related links, footer. The body's `<p>` of a garbled tail has lost its `</p>`'s `<` (`?/p>`).
+ */
+function renderHtml(parts: HtmlParts): string {
+  const { rng } = parts;
+  const site = rng.pick(SITE_NAMES);
+  const p = (text: string) => (text.endsWith('?/p>') ? `<p>${text}` : `<p>${text}</p>`);
+  const out: string[] = [
+    '<!DOCTYPE html>',
+    '<html><head>',
+    `<title>${parts.plainTitle}_${site}</title>`,
+    '</head><body>',
+    `<div class="header"><a href="/">${site}</a></div>`,
+  ];
+  if (parts.category !== undefined)
+    out.push(`<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/list/">${parts.category}</a> &gt; 正文</div>`);
+  out.push('<div class="article">', `<h1>${parts.title}</h1>`);
+  if (parts.time !== undefined) out.push(`<div class="info">${parts.category ?? ''} ${parts.time}</div>`);
+  out.push('<div class="content">');
+  for (const line of [...parts.spam, ...parts.body, ...parts.extra]) out.push(p(line));
+  if (parts.residue) out.push(p(RESIDUE));
+  out.push('</div>', '</div>');
+  if (parts.nav.length > 0) {
+    const links = [1, 2, 3].map((k) => {
+      const other = generateArticle(parts.article.seed * 7 + k);
+      return `<li><a href="/article/${other.seed}.html">${other.title}</a></li>`;
+    });
+    out.push(`<div class="related"><h3>${parts.nav[1] ?? parts.nav[0]}</h3><ul>${links.join('')}</ul></div>`);
+    out.push(`<div class="footer"><a href="/tousu">${parts.nav[0]}</a></div>`);
+  }
+  out.push('</body></html>');
+  return out.join('\n');
+}
