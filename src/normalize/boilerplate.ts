@@ -27,8 +27,10 @@ const LABELLED_TIME = /^(发布|更新)?时间[:：]\s*(.+)$/;
 
 export type LineRole = 'content' | 'navigation' | 'disclaimer' | 'takedown' | 'spam' | 'control';
 
+const NOT_WORDS = /[\s\p{P}\p{S}]/gu;
+
 function bare(line: string): string {
-  return toSimplifiedChars(line).replace(/[\s\p{P}\p{S}]/gu, '');
+  return toSimplifiedChars(line).replace(NOT_WORDS, '');
 }
 
 /** Boilerplate lines are short; anything longer is prose whatever words it contains. */
@@ -37,7 +39,7 @@ const MAX_BOILERPLATE_LENGTH = 200;
 export function classifyLine(line: string): LineRole {
   if (line.length >= MAX_BOILERPLATE_LENGTH) return 'content';
   const folded = toSimplifiedChars(line).trim();
-  const stripped = bare(line);
+  const stripped = folded.replace(NOT_WORDS, '');
   if (stripped.length === 0) return 'control';
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
   if (DISCLAIMER.test(folded)) return 'disclaimer';

@@ -5,19 +5,12 @@
  * heading) and `APP 申请` are legitimate. The space is removed and the paragraph flagged
  * `possible-gap`; restoring the word is the job of `restore-words` with the source's profile.
  */
-import type { StageOutput, TextRepair } from './types.js';
+import type { Gap, StageOutput, TextRepair } from './types.js';
 
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20“”‘’…—';
 const SPACE_IN_CHINESE = new RegExp(`([${CJK}])[ \\t\\u3000]+(?=[${CJK}])`, 'gu');
 /** A heading that ends on 的 lost the noun after it (`二、莫名其妙的`). */
 const HEADING_ENDING_IN_DE = /^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)*\s)?\S{0,20}的$/u;
-
-export interface Gap {
-  /** Offset in the repaired text where the missing word would go. */
-  offset: number;
-  /** `marked`: a space showed it; `unmarked`: only the shape of the text suggests it. */
-  evidence: 'marked' | 'unmarked';
-}
 
 export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
   const repairs: TextRepair[] = [];

@@ -21,7 +21,7 @@ import { fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
 import { parsePublishedAt } from './time.js';
 import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
-import type { Repair, Script, StageOutput, TextRepair } from './types.js';
+import type { Gap, Repair, Script, StageOutput, TextRepair } from './types.js';
 
 /** A raw record (CONTRACT.md): exactly one of `body`, `html`, `text` carries the page. */
 export interface RawDocument {
@@ -67,6 +67,7 @@ interface Line {
   text: string;
   repairs: TextRepair[];
   flags: string[];
+  gaps: Gap[];
 }
 
 function runStages(line: Line, stages: TextStage[], script: Script): void {
@@ -75,11 +76,12 @@ function runStages(line: Line, stages: TextStage[], script: Script): void {
     line.text = result.text;
     line.repairs.push(...result.repairs);
     line.flags.push(...result.flags);
+    if (result.gaps) line.gaps = result.gaps;
   }
 }
 
 function newLine(text: string): Line {
-  return { original: text, text: text.trim(), repairs: [], flags: [] };
+  return { original: text, text: text.trim(), repairs: [], flags: [], gaps: [] };
 }
 
 function looksLikeHtml(raw: RawDocument, text: string): boolean {
@@ -177,23 +179,43 @@ function place(repairs: TextRepair[], paragraph: number): Repair[] {
   return repairs.map((r) => ({ kind: r.kind, paragraph, before: r.before, after: r.after, confidence: r.confidence }));
 }
 
-/** Normalizes one raw document into a clean record. Never throws on bad content. */
-export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = {}): CleanRecord {
+/**
+ * A document after every repair but the restoration of deleted words, in Simplified: what the
+ * second pass (which needs the whole batch or the source's profile) starts from.
+ */
+export interface DraftDocument {
+  id: string;
+  url: string;
+  source: string;
+  /** The script the page is written in. */
+  script: Script;
+  title: string | null;
+  category: string | null;
+  published_at: string | null;
+  /** Simplified text of each paragraph. */
+  paragraphs: string[];
+  repairs: Repair[];
+  flags: string[];
+  /** Possible gaps left by deleted words, with offsets into `paragraphs`. */
+  gaps: (Gap & { paragraph: number })[];
+}
+
+/** Pass one: decode, extract and repair a raw document; never throws on bad content. */
+export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 'selectors'> = {}): DraftDocument {
   const decoded = decode(raw, options);
   for (const line of decoded.lines) runStages(line, LINE_STAGES, 'hans');
   const script = detectScript(decoded.lines.map((l) => l.text).join('\n'));
-  const target = options.to ?? script;
 
   const structure = findStructure(decoded.lines, decoded.article);
   const meta = [structure.title, structure.category].filter((l): l is Line => l !== null);
   for (const line of meta) if (decoded.article) runStages(line, LINE_STAGES, 'hans');
   for (const line of [...meta, ...structure.paragraphs]) runStages(line, PARAGRAPH_STAGES, script);
 
-  const convert = (text: string) => fromHans(toHans(text, script), target);
   const repairs: Repair[] = place(decoded.documentRepairs, DOCUMENT_LEVEL);
   for (const line of meta) repairs.push(...place(line.repairs, DOCUMENT_LEVEL));
   const flags = new Set(decoded.flags);
   const paragraphs: string[] = [];
+  const gaps: DraftDocument['gaps'] = [];
   let dropIndex = 0;
   structure.paragraphs.forEach((line, index) => {
     while (dropIndex < structure.dropped.length && (structure.dropped[dropIndex]?.beforeParagraph ?? 0) <= index) {
@@ -202,7 +224,11 @@ export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = 
     }
     repairs.push(...place(line.repairs, index));
     for (const flag of line.flags) flags.add(flag);
-    paragraphs.push(convert(line.text));
+    const hans = toHans(line.text, script);
+    paragraphs.push(hans);
+    // Conversion is character for character, so offsets carry over; if it ever is not, the gap
+    // stays flagged but is not offered for filling.
+    if (hans.length === line.text.length) for (const gap of line.gaps) gaps.push({ paragraph: index, ...gap });
   });
   for (const { line } of structure.dropped.slice(dropIndex))
     repairs.push({ kind: 'boilerplate', paragraph: paragraphs.length, before: line.original.trim(), after: '', confidence: 1 });
@@ -212,13 +238,36 @@ export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = 
     id: recordId(raw.url),
     url: raw.url,
     source: sourceOf(raw, structure.contact),
-    title: structure.title ? convert(structure.title.text) : null,
-    category: structure.category ? convert(structure.category.text) : null,
+    script,
+    title: structure.title ? toHans(structure.title.text, script) : null,
+    category: structure.category ? toHans(structure.category.text, script) : null,
     published_at: parsePublishedAt(structure.time),
-    script: target,
     paragraphs,
     repairs,
     flags: [...flags].sort(),
-    content_hash: contentHash(paragraphs.map((p) => toHans(p, target))),
+    gaps,
   };
+}
+
+/** The clean record of a draft, in the target script (by default the page's own). */
+export function finalizeRecord(draft: DraftDocument, to: Script = draft.script): CleanRecord {
+  const convert = (text: string) => fromHans(text, to);
+  return {
+    id: draft.id,
+    url: draft.url,
+    source: draft.source,
+    title: draft.title === null ? null : convert(draft.title),
+    category: draft.category === null ? null : convert(draft.category),
+    published_at: draft.published_at,
+    script: to,
+    paragraphs: draft.paragraphs.map(convert),
+    repairs: draft.repairs,
+    flags: draft.flags,
+    content_hash: contentHash(draft.paragraphs),
+  };
+}
+
+/** Normalizes one raw document into a clean record. Never throws on bad content. */
+export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = {}): CleanRecord {
+  return finalizeRecord(draftDocument(raw, options), options.to);
 }

@@ -28,11 +28,20 @@ export interface Repair {
 /** A repair before it is placed in a document: the stage does not know the paragraph index. */
 export type TextRepair = Omit<Repair, 'paragraph'>;
 
+/** Where a word may be missing: an offset into a paragraph's text. */
+export interface Gap {
+  offset: number;
+  /** `marked`: a space showed it; `unmarked`: only the shape of the text suggests it. */
+  evidence: 'marked' | 'unmarked';
+}
+
 /** What a text stage returns: the new text, each change, and problems it saw but left alone. */
 export interface StageOutput {
   text: string;
   repairs: TextRepair[];
   flags: string[];
+  /** Possible gaps in the returned text (only the last stage that reports them may do so). */
+  gaps?: Gap[];
 }
 
 export function unchanged(text: string): StageOutput {

@@ -187,7 +187,6 @@ export const THEMES: Record<string, Theme> = {
       '保持良好的还款习惯，才是维护个人信用最有效的方法。',
       '不良记录在还清欠款五年以后会自动消除，不需要花钱找人处理。',
       '信用卡和贷款按时还款，征信报告上就会积累良好的信用记录。',
-      '征信黑户想要申请贷款是非常困难的，很多正规机构都会直接拒绝。',
     ],
   },
   phone: {
@@ -256,6 +255,16 @@ export const THEMES: Record<string, Theme> = {
     ],
   },
 };
+
+/**
+ * Clean prose the normalizer mangles today (see the report in tests/properties.test.ts): kept out
+ * of the generated articles so that a bug in one stage does not show up as a failure of every
+ * fault class, and tested on their own instead.
+ */
+export const KNOWN_HARD_SENTENCES = [
+  // Dropped whole as spam: the spam pattern matches 黑户 anywhere in a line under 200 characters.
+  '征信黑户想要申请贷款是非常困难的，很多正规机构都会直接拒绝。',
+];
 
 /** Lead paragraph sentences (after `小编导语`). */
 export const INTRO_SENTENCES = [

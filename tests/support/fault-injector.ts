@@ -97,12 +97,8 @@ const converters = new Map<string, (text: string) => string>();
 /** opencc-js `cn` → `t`/`tw`: how the project defines its Traditional output. */
 export function toScript(text: string, script: PageScript): string {
   if (script === 'hans') return text;
-  let convert = converters.get(script);
-  if (!convert) {
-    const converter = OpenCC.Converter({ from: 'cn', to: OPENCC_TARGET[script] });
-    convert = converter;
-    converters.set(script, converter);
-  }
+  const convert = converters.get(script) ?? OpenCC.Converter({ from: 'cn', to: OPENCC_TARGET[script] });
+  converters.set(script, convert);
   return convert(text);
 }
 
@@ -207,9 +203,23 @@ function makeLine(role: LineRole, paragraph: number, simplified: string, script:
     clean: ch,
     truth: truth[i] as string,
     shown: truth[i] as string,
-    reading: readings.length === clean.length && readings[i]?.isZh ? (readings[i]?.pinyin ?? '') : '',
+    reading: readings.length === clean.length && readings[i]?.isZh ? toneMarked(ch, readings[i]?.pinyin ?? '') : '',
   }));
   return { role, paragraph, cells };
+}
+
+const TONE_MARK = /[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]/u;
+
+/**
+ * The reading a site prints: the one in context (行 is háng in 银行, xíng in 行为). Annotators
+ * print tone-marked syllables; where the context gives a neutral tone (个 in 这个: ge), they print
+ * the character's citation reading (gè). Characters without any tone-marked reading are skipped.
+ * Tone sandhi (一 as yí before a fourth tone) is not applied: annotators give dictionary tones.
+ */
+function toneMarked(ch: string, inContext: string): string {
+  if (TONE_MARK.test(inContext)) return inContext;
+  const citation = pinyin(ch, { toneSandhi: false });
+  return TONE_MARK.test(citation) ? citation : '';
 }
 
 function truthOf(line: Line, withoutDeleted: boolean): string {
@@ -321,7 +331,7 @@ function readingOfLost(ch: string): string | undefined {
   return /^[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]+$/u.test(reading) ? reading : undefined;
 }
 
-type TailVariant = 'reading' | 'bare';
+export type TailVariant = 'reading' | 'bare';
 
 /**
  * What a GBK decoder that restarted on P's trail byte makes of the rest of the paragraph, or
@@ -332,7 +342,7 @@ type TailVariant = 'reading' | 'bare';
  * to `?` (`?shù)`), and the last lone byte swallowed the `<` of `</p>` (`?/p>`).
  * `bare` (§8): just `?`, and the run may end at the paragraph's end without `?/p>`.
  */
-function garble(p: string, rest: string[], variant: TailVariant, terminated: boolean): string | undefined {
+export function garbleTail(p: string, rest: string[], variant: TailVariant, terminated: boolean): string | undefined {
   const pBytes = gbkBytes(p);
   if (!pBytes || rest.length < 3) return undefined;
   const stream = [pBytes[1]];
@@ -695,7 +705,7 @@ function placeTail(line: Line, variant: TailVariant, terminated: boolean, rng: R
     const rest = cells.slice(after + 1);
     // A deletion that left a space puts an ASCII byte in the run: the decoder would resync there.
     if (rest.some((c) => c.gapSpace)) continue;
-    const garbled = garble(
+    const garbled = garbleTail(
       (cells[after] as Cell).shown,
       rest.filter((c) => !c.deleted).map((c) => c.shown),
       variant,
