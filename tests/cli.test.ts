@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CleanRecord } from '../src/normalize/record.js';
-import { expectedSeed, expectedWithoutDeletedWords, SEED_NAMES, seedBytes, seedPath } from './support/seeds.js';
+import {
+  expectedAfterRestoration,
+  expectedSeed,
+  expectedWithoutDeletedWords,
+  SEED_NAMES,
+  seedBytes,
+  seedPath,
+} from './support/seeds.js';
 
 const BIN = fileURLToPath(new URL('../bin/finfaq.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'finfaq-cli-'));
@@ -47,12 +54,12 @@ afterAll(() => {
 });
 
 describe('finfaq normalize', () => {
-  it('prints the two expected seed records in input order', async () => {
+  it('prints the two expected seed records in input order, deleted words restored', async () => {
     const run = await finfaq(['normalize', ...SEED_NAMES.map(seedPath), '--to', 'hans']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const out = records(run.stdout);
-    expect(out.map((r) => r.paragraphs)).toEqual(SEED_NAMES.map((n) => expectedWithoutDeletedWords(n, 'hans')));
+    expect(out.map((r) => r.paragraphs)).toEqual(SEED_NAMES.map((n) => expectedAfterRestoration(n, 'hans')));
     expect(out.map((r) => r.title)).toEqual(SEED_NAMES.map((n) => expectedSeed(n).title));
     expect(out.map((r) => r.published_at)).toEqual(SEED_NAMES.map((n) => expectedSeed(n).published_at));
   });
@@ -110,6 +117,14 @@ describe('finfaq normalize', () => {
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('hans, hant, tw, hk');
     expect(run.stdout).toBe('');
+  });
+
+  it('prints the learned deleted words with --report', async () => {
+    const run = await finfaq(['normalize', ...SEED_NAMES.map(seedPath), '--report']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/source contact:15070879527 \(2 documents\): 2 deleted words/);
+    expect(run.stderr).toMatch(/^  电话\tmarked gaps 3/m);
+    expect(run.stderr).toMatch(/^  题\t/m);
   });
 
   it('reads one document from standard input, or JSON Lines', async () => {

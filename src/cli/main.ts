@@ -26,7 +26,8 @@ program
   .argument('[paths...]', 'files or folders')
   .addOption(new Option('--to <script>', 'script of the output: hans, hant, tw or hk').argParser(parseScript))
   .option('-o, --output <file>', 'write to FILE instead of standard output')
-  .action(async (paths: string[], options: { to?: Script; output?: string }) => {
+  .option('--report', "print each source's learned deleted words, with their evidence, on standard error")
+  .action(async (paths: string[], options: { to?: Script; output?: string; report?: boolean }) => {
     process.exitCode = await runNormalize(paths, options);
   });
 

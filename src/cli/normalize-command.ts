@@ -1,15 +1,28 @@
-/** `finfaq normalize [PATH...] [--to SCRIPT] [-o FILE]`: clean raw dumps, no Redis, no store. */
-import { createWriteStream } from 'node:fs';
+/**
+ * `finfaq normalize [PATH...] [--to SCRIPT] [-o FILE] [--report]`: clean raw dumps, no Redis, no
+ * store. Two passes, so that each source's deleted words are learned from the whole batch: pass
+ * one repairs every document into a draft (spooled to a temporary file, so memory stays flat) and
+ * feeds the learner; pass two restores deleted words in each draft and writes the records in
+ * input order.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
-import { normalizeDocument } from '../normalize/pipeline.js';
+import { DeletionLearner, formatProfiles } from '../normalize/deleted-words/batch.js';
+import { type DraftDocument, draftDocument, finalizeRecord } from '../normalize/pipeline.js';
 import type { Script } from '../normalize/types.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';
 
 export interface NormalizeCommandOptions {
   to?: Script;
   output?: string;
+  /** Print each source's learned deleted words with their evidence on standard error. */
+  report?: boolean;
 }
 
 /** Inputs below this size finish before a progress bar would be worth drawing. */
@@ -17,6 +30,21 @@ const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 
 async function write(out: Writable, line: string): Promise<void> {
   if (!out.write(line)) await once(out, 'drain');
+}
+
+async function close(out: Writable): Promise<void> {
+  out.end();
+  await once(out, 'finish');
+}
+
+function progressBar(totalBytes: number) {
+  if (!process.stderr.isTTY || totalBytes < PROGRESS_MIN_BYTES) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { format: 'normalize |{bar}| {percentage}% {value}/{total} MB {docs} docs', stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(Math.ceil(totalBytes / 1e6), 0, { docs: 0 });
+  return bar;
 }
 
 /** Runs the command; resolves to the process exit code. */
@@ -28,21 +56,6 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
   };
 
   const files = await expandPaths(paths, report);
-  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const bar =
-    process.stderr.isTTY && totalBytes >= PROGRESS_MIN_BYTES
-      ? new cliProgress.SingleBar(
-          { format: 'normalize |{bar}| {percentage}% {value}/{total} MB {docs} docs', stream: process.stderr },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-  let bytesDone = 0;
-  let documents = 0;
-  bar?.start(Math.ceil(totalBytes / 1e6), 0, { docs: 0 });
-  const onBytes = (n: number) => {
-    bytesDone += n;
-  };
-
   const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;
   if (options.output) {
     // An unwritable output is a bad argument: fail before reading anything.
@@ -53,23 +66,51 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
       return 2;
     }
   }
-  const inputs = paths.length > 0 ? readDocuments(files, report, onBytes) : readStdin(process.stdin, report);
-  for await (const raw of inputs) {
-    try {
-      const record = normalizeDocument(raw, { to: options.to });
-      await write(out, `${JSON.stringify(record)}\n`);
-    } catch (error) {
-      // A bug on one document must not lose the others; say which one.
-      failed = true;
-      process.stderr.write(`finfaq: ${raw.url}: normalize failed: ${(error as Error).stack ?? error}\n`);
+
+  const spoolDir = await mkdtemp(join(tmpdir(), 'finfaq-normalize-'));
+  const spoolPath = join(spoolDir, 'drafts.jsonl');
+  try {
+    // Pass one: repair, learn, spool.
+    const learner = new DeletionLearner();
+    const spool = createWriteStream(spoolPath);
+    const bar = progressBar(files.reduce((sum, f) => sum + f.size, 0));
+    let bytesDone = 0;
+    let documents = 0;
+    const inputs =
+      paths.length > 0 ? readDocuments(files, report, (n) => (bytesDone += n)) : readStdin(process.stdin, report);
+    for await (const raw of inputs) {
+      try {
+        const draft = draftDocument(raw);
+        learner.add(draft);
+        await write(spool, `${JSON.stringify(draft)}\n`);
+      } catch (error) {
+        // A bug on one document must not lose the others; say which one.
+        failed = true;
+        process.stderr.write(`finfaq: ${raw.url}: normalize failed: ${(error as Error).stack ?? error}\n`);
+      }
+      documents++;
+      bar?.update(Math.floor(bytesDone / 1e6), { docs: documents });
     }
-    documents++;
-    bar?.update(Math.floor(bytesDone / 1e6), { docs: documents });
+    bar?.stop();
+    await close(spool);
+    if (options.report) process.stderr.write(formatProfiles(learner.profiles().values()));
+
+    // Pass two: restore deleted words and write the records.
+    const drafts = createInterface({ input: createReadStream(spoolPath), crlfDelay: Number.POSITIVE_INFINITY });
+    for await (const line of drafts) {
+      const draft = JSON.parse(line) as DraftDocument;
+      let record = finalizeRecord(draft, options.to);
+      try {
+        record = finalizeRecord(learner.restore(draft), options.to);
+      } catch (error) {
+        failed = true;
+        process.stderr.write(`finfaq: ${draft.url}: restoring deleted words failed: ${(error as Error).stack ?? error}\n`);
+      }
+      await write(out, `${JSON.stringify(record)}\n`);
+    }
+  } finally {
+    await rm(spoolDir, { recursive: true, force: true });
   }
-  bar?.stop();
-  if (options.output) {
-    out.end();
-    await once(out, 'finish');
-  }
+  if (options.output) await close(out);
   return failed ? 1 : 0;
 }

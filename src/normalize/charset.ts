@@ -348,6 +348,9 @@ const MIN_GAIN_PER_CHAR = 2;
 const MIN_REPAIRED_LOGP = -14;
 
 const HAN = /\p{Script=Han}/u;
+/** Tone letters outside Latin-1: leaked pinyin readings (`导(dǎo)`, another stage's fault) are full
+ * of them, and no Latin-1 or Windows-1252 misreading makes them. */
+const PINYIN_TONE_LETTERS = new Set('āǎēěīǐōǒūǔǖǘǚǜńňḿ');
 const suspiciousCache = new Map<string, boolean>();
 
 /**
@@ -364,7 +367,8 @@ function isSuspicious(char: string, lm: LanguageModel): boolean {
       suspicious = !(
         (code >= 0x2000 && code <= 0x206f) ||
         (code >= 0x3000 && code <= 0x303f) ||
-        (code >= 0xff00 && code <= 0xffef)
+        (code >= 0xff00 && code <= 0xffef) ||
+        PINYIN_TONE_LETTERS.has(char)
       );
     suspiciousCache.set(char, suspicious);
   }

@@ -19,7 +19,6 @@ const UNKNOWN_CHAR_LOGP = -20;
 const PUNCTUATION_LOGP = -6;
 const ASCII_LOGP = -7;
 
-const HAN = /\p{Script=Han}/u;
 const COMMON_PUNCTUATION = new Set('，。、；：？！“”‘’（）《》「」『』—…·');
 
 export interface LanguageModel {
@@ -31,6 +30,10 @@ export interface LanguageModel {
   charLogP(char: string): number;
   /** Log-probability of one word, or undefined when the dictionary lacks it. */
   wordLogP(word: string): number | undefined;
+  /** The best segmentation of `text` into dictionary words (other characters stand alone). */
+  segment(text: string): string[];
+  /** Every dictionary word with its log-probability. */
+  words(): Generator<[string, number]>;
 }
 
 /** FNV-1a over UTF-16 code units of `text[start, end)`, without slicing it out. */
@@ -108,9 +111,21 @@ class WordTable {
 
   /** Frequency of `word`, 0 when the dictionary lacks it. */
   frequency(word: string): number {
-    if (word.length === 0 || word.length > 255) return 0;
-    const slot = this.slotOf(word, 0, word.length);
+    return this.frequencyOfRange(word, 0, word.length);
+  }
+
+  /** Frequency of `text[start, end)`, without slicing it out. */
+  frequencyOfRange(text: string, start: number, end: number): number {
+    if (end <= start || end - start > 255) return 0;
+    const slot = this.slotOf(text, start, end);
     return (this.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
+  }
+
+  *entries(): Generator<[string, number]> {
+    for (let slot = 0; slot <= this.mask; slot++) {
+      const offset = this.offsets[slot] as number;
+      if (offset >= 0) yield [this.text.slice(offset, offset + (this.lengths[slot] as number)), this.freqs[slot] as number];
+    }
   }
 
   /** Frequency-weighted count of every UTF-16 code unit over all words. */
@@ -128,20 +143,20 @@ class WordTable {
 }
 
 class JiebaLanguageModel implements LanguageModel {
-  private readonly words: WordTable;
+  private readonly words_: WordTable;
   private readonly logTotal: number;
   /** Log-probability by UTF-16 code unit (NaN: unseen); Han characters all sit in the BMP table. */
   private chars: Float64Array | undefined;
 
   constructor(dictText: string) {
-    this.words = new WordTable(dictText);
-    this.logTotal = Math.log(this.words.total);
+    this.words_ = new WordTable(dictText);
+    this.logTotal = Math.log(this.words_.total);
   }
 
   /** Character unigram over the dictionary, weighted by word frequency; built on first use. */
   private charTable(): Float64Array {
     if (!this.chars) {
-      const counts = this.words.charCounts();
+      const counts = this.words_.charCounts();
       let total = 0;
       for (const count of counts) total += count;
       const logTotal = Math.log(total);
@@ -153,7 +168,7 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   private logP(word: string): number | undefined {
-    const freq = this.words.frequency(word);
+    const freq = this.words_.frequency(word);
     return freq === 0 ? undefined : Math.log(freq) - this.logTotal;
   }
 
@@ -162,7 +177,11 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   charLogP(char: string): number {
-    const simplified = toSimplifiedChars(char);
+    return this.simplifiedCharLogP(toSimplifiedChars(char));
+  }
+
+  private simplifiedCharLogP(simplified: string): number {
+    const char = simplified;
     const known = simplified.length === 1 ? (this.charTable()[simplified.charCodeAt(0)] as number) : Number.NaN;
     if (!Number.isNaN(known)) return known;
     if (COMMON_PUNCTUATION.has(char)) return PUNCTUATION_LOGP;
@@ -174,17 +193,25 @@ class JiebaLanguageModel implements LanguageModel {
   score(text: string): number {
     const simplified = toSimplifiedChars(text);
     let total = 0;
-    let run = '';
-    for (const ch of simplified) {
-      if (HAN.test(ch)) {
-        run += ch;
-        continue;
+    const starts: number[] = [];
+    for (let i = 0; i < simplified.length; ) {
+      const code = simplified.codePointAt(i) as number;
+      const width = code > 0xffff ? 2 : 1;
+      if (isHan(code)) starts.push(i);
+      else {
+        if (starts.length > 0) {
+          starts.push(i);
+          total += this.viterbi(simplified, starts).best[starts.length - 1] as number;
+          starts.length = 0;
+        }
+        total += this.simplifiedCharLogP(simplified.slice(i, i + width));
       }
-      if (run) total += this.segmentScore(run);
-      run = '';
-      total += this.charLogP(ch);
+      i += width;
     }
-    if (run) total += this.segmentScore(run);
+    if (starts.length > 0) {
+      starts.push(simplified.length);
+      total += this.viterbi(simplified, starts).best[starts.length - 1] as number;
+    }
     return total;
   }
 
@@ -193,27 +220,79 @@ class JiebaLanguageModel implements LanguageModel {
     return length === 0 ? 0 : this.score(text) / length;
   }
 
-  /** Viterbi over dictionary words: the best-scoring way to cut a run of Han characters. */
-  private segmentScore(run: string): number {
-    const chars = [...run];
-    const n = chars.length;
+  segment(text: string): string[] {
+    const simplified = toSimplifiedChars(text);
+    // The fold maps characters one to one; should it ever change a length, cut the folded text.
+    const original = simplified.length === text.length ? text : simplified;
+    const tokens: string[] = [];
+    const starts: number[] = [];
+    const flush = (end: number) => {
+      if (starts.length === 0) return;
+      starts.push(end);
+      const { back } = this.viterbi(simplified, starts);
+      const cuts: number[] = [];
+      for (let k = starts.length - 1; k > 0; k = back[k] as number) cuts.push(k);
+      let from = 0;
+      for (const cut of cuts.reverse()) {
+        tokens.push(original.slice(starts[from], starts[cut]));
+        from = cut;
+      }
+      starts.length = 0;
+    };
+    for (let i = 0; i < simplified.length; ) {
+      const code = simplified.codePointAt(i) as number;
+      const width = code > 0xffff ? 2 : 1;
+      if (isHan(code)) starts.push(i);
+      else {
+        flush(i);
+        tokens.push(original.slice(i, i + width));
+      }
+      i += width;
+    }
+    flush(simplified.length);
+    return tokens;
+  }
+
+  *words(): Generator<[string, number]> {
+    for (const [word, freq] of this.words_.entries()) yield [word, Math.log(freq) - this.logTotal];
+  }
+
+  /**
+   * Viterbi over dictionary words on `text`, whose characters of one Han run start at `starts`
+   * (the last entry is the run's end). Looks words up by range, so no substring is allocated.
+   */
+  private viterbi(text: string, starts: number[]): { best: Float64Array; back: Int32Array } {
+    const n = starts.length - 1;
     const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
+    const back = new Int32Array(n + 1);
     best[0] = 0;
     for (let start = 0; start < n; start++) {
       const base = best[start] as number;
-      if (base === Number.NEGATIVE_INFINITY) continue;
-      let word = '';
+      const from = starts[start] as number;
       for (let end = start + 1; end <= Math.min(n, start + MAX_WORD_LENGTH); end++) {
-        word += chars[end - 1];
-        let logp = this.logP(word);
-        if (logp === undefined && end === start + 1) logp = UNKNOWN_CHAR_LOGP;
-        if (logp === undefined) continue;
+        const freq = this.words_.frequencyOfRange(text, from, starts[end] as number);
+        let logp: number;
+        if (freq > 0) logp = Math.log(freq) - this.logTotal;
+        else if (end === start + 1) logp = UNKNOWN_CHAR_LOGP;
+        else continue;
         const candidate = base + logp;
-        if (candidate > (best[end] as number)) best[end] = candidate;
+        if (candidate > (best[end] as number)) {
+          best[end] = candidate;
+          back[end] = start;
+        }
       }
     }
-    return best[n] as number;
+    return { best, back };
   }
+}
+
+function isHan(code: number): boolean {
+  return (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0x20000 && code <= 0x3134f)
+  );
 }
 
 let shared: LanguageModel | undefined;

@@ -14,6 +14,8 @@ import { repairGbkTails } from './gbk-tail.js';
 import { decodeBytes, repairMisdecodedText } from './charset.js';
 import { removeControlResidue } from './control-chars.js';
 import { extractArticle, type ExtractedArticle } from './html.js';
+import type { DeletionProfile } from './deleted-words/profile.js';
+import { restoreDeletedWords } from './deleted-words/restore.js';
 import { stripPinyinLeaks } from './pinyin.js';
 import { fixAsciiPunctuation } from './punctuation.js';
 import { type CleanRecord, contentHash, recordId } from './record.js';
@@ -41,6 +43,8 @@ export interface NormalizeOptions {
   to?: Script;
   /** Per-source selectors for pages the generic extractor gets wrong. */
   selectors?: { title?: string; body?: string; category?: string; time?: string };
+  /** The source's deleted words, learned from its other pages (see `deleted-words/`). */
+  profile?: DeletionProfile;
 }
 
 /** Document-level repairs (charset) and the title's repairs carry this paragraph number. */
@@ -267,7 +271,11 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
   };
 }
 
-/** Normalizes one raw document into a clean record. Never throws on bad content. */
+/**
+ * Normalizes one raw document into a clean record. Never throws on bad content. Deleted words are
+ * restored only with a profile; a batch learns profiles with `DeletionLearner`.
+ */
 export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = {}): CleanRecord {
-  return finalizeRecord(draftDocument(raw, options), options.to);
+  const draft = draftDocument(raw, options);
+  return finalizeRecord(options.profile ? restoreDeletedWords(draft, options.profile) : draft, options.to);
 }

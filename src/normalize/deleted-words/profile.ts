@@ -1,0 +1,211 @@
+/**
+ * Per-source deletion profiles (FAULTS.md §3): a site's word filter deletes the same words on
+ * every page, so the list is a property of the source, learned from its pages:
+ *
+ * - marked gaps (a space where a word stood) that a word completes into a dictionary compound;
+ * - places where a character is missing its usual partner (`問` without `題`) again and again;
+ * - the word being (nearly) absent from the source although the language uses it.
+ *
+ * A word enters the profile only with support from at least two places and near-absence; a
+ * source that deletes nothing comes out with an empty profile.
+ */
+import { type LanguageModel, languageModel } from '../language-model.js';
+import type { DraftDocument } from '../pipeline.js';
+import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
+import { bond, compoundCandidates, hanContext, insertionGain, MIN_BOND, type Site } from './evidence.js';
+
+export interface ProfileWord {
+  word: string;
+  /** Marked gaps where the word completes a compound. */
+  markedGaps: number;
+  /** Distinct places where a character lacks this, its usual partner. */
+  orphans: number;
+  /** Times the word occurs in the source's text, and times the language would lead one to expect. */
+  count: number;
+  expected: number;
+  /** Share of the source's marked gaps this word fills (EM over the profile's words). */
+  markedShare: number;
+}
+
+export interface DeletionProfile {
+  source: string;
+  documents: number;
+  words: ProfileWord[];
+}
+
+/** Text kept per source to count words in (enough for hundreds of pages). */
+const MAX_SOURCE_CHARS = 300_000;
+const MAX_SITES = 1_500;
+/** Support a word needs: places that it explains. */
+const MIN_SUPPORT = 2;
+/** A filtered word may still slip through now and then (`同時` once in seed 002). */
+const ABSENCE_TOLERANCE = 0.25;
+
+const HAN_CHAR = /\p{Script=Han}/u;
+
+/** What pass one keeps of a source's pages for learning its profile. */
+export class SourceEvidence {
+  documents = 0;
+  readonly markedGaps: Site[] = [];
+  /** Partner character → the distinct left neighbours of the orphans it would complete. */
+  readonly orphans = new Map<string, Set<string>>();
+  private readonly text: string[] = [];
+  private chars = 0;
+
+  constructor(
+    readonly source: string,
+    private readonly lm: LanguageModel = languageModel(),
+    private readonly index: DictionaryIndex = dictionaryIndex(),
+  ) {}
+
+  add(draft: DraftDocument): void {
+    this.documents++;
+    for (const gap of draft.gaps) {
+      if (gap.evidence !== 'marked' || this.markedGaps.length >= MAX_SITES) continue;
+      const text = draft.paragraphs[gap.paragraph] ?? '';
+      this.markedGaps.push({ paragraph: gap.paragraph, offset: gap.offset, ...hanContext(text, gap.offset) });
+    }
+    // Past the cap, a source has shown what it deletes; more text only costs time.
+    for (const paragraph of draft.paragraphs) {
+      if (this.chars >= MAX_SOURCE_CHARS) break;
+      this.text.push(paragraph);
+      this.chars += paragraph.length;
+      this.countOrphans(paragraph);
+    }
+  }
+
+  /** A character standing alone where it nearly always has a partner, and the partner fits. */
+  private countOrphans(paragraph: string): void {
+    let offset = 0;
+    const tokens = this.lm.segment(paragraph);
+    tokens.forEach((token, i) => {
+      offset += token.length;
+      const next = tokens[i + 1];
+      if (token.length !== 1 || !HAN_CHAR.test(token) || !next || !HAN_CHAR.test(next)) return;
+      const partner = this.index.usualNext(token);
+      if (!partner || next.startsWith(partner.char)) return;
+      const { left, right } = hanContext(paragraph, offset);
+      if (insertionGain(left, partner.char, right, this.lm) <= 0) return;
+      // A fixed phrase repeated on every page (小编) is one observation, not many.
+      const neighbours = this.orphans.get(partner.char) ?? new Set<string>();
+      neighbours.add(left.slice(-2));
+      this.orphans.set(partner.char, neighbours);
+    });
+  }
+
+  /** Occurrences of `word` in the source's text. */
+  count(word: string): number {
+    let n = 0;
+    for (const paragraph of this.text) for (let i = paragraph.indexOf(word); i >= 0; i = paragraph.indexOf(word, i + 1)) n++;
+    return n;
+  }
+
+  get size(): number {
+    return this.chars;
+  }
+}
+
+/** How often the language uses `word` per character of text, from the dictionary's frequencies. */
+function expectedRate(word: string, lm: LanguageModel): number {
+  const logP = lm.wordLogP(word);
+  // Dictionary probabilities are per word; running text has about 1.6 characters a word.
+  return logP === undefined ? 0 : Math.exp(logP) / 1.6;
+}
+
+/** Filters delete words people write: nothing rarer than this (per word of text) is considered. */
+const MIN_WORD_LOGP = Math.log(500 / 60_000_000);
+/** Weight of "some word we cannot name" at every gap, against which candidates compete. */
+const UNKNOWN_WORD_WEIGHT = 1;
+
+/**
+ * Evidence from marked gaps: at each gap the candidates share one unit of belief in proportion to
+ * exp(bond), beside an unknown word of bond 0. A gap that many compounds complete (`的_`: 的话,
+ * 的确…) spreads its unit thin; a gap only one word completes (`騷擾_`) gives it nearly all of it.
+ */
+function gapEvidence(evidence: SourceEvidence, lm: LanguageModel): Map<string, { share: number; gaps: number }> {
+  const totals = new Map<string, { share: number; gaps: number }>();
+  for (const site of evidence.markedGaps) {
+    const weights = new Map<string, number>();
+    for (const word of compoundCandidates(site.left, site.right)) {
+      const logP = lm.wordLogP(word);
+      if (logP === undefined || logP < MIN_WORD_LOGP) continue;
+      const b = bond(site.left, word, site.right, lm);
+      if (b >= MIN_BOND) weights.set(word, Math.exp(Math.min(b, 20)));
+    }
+    let sum = UNKNOWN_WORD_WEIGHT;
+    for (const w of weights.values()) sum += w;
+    for (const [word, w] of weights) {
+      const total = totals.get(word) ?? { share: 0, gaps: 0 };
+      total.share += w / sum;
+      total.gaps++;
+      totals.set(word, total);
+    }
+  }
+  return totals;
+}
+
+/**
+ * Which share of the source's marked gaps each profile word fills: a few rounds of EM, each gap's
+ * posterior over the words ∝ share × exp(insertion gain). The share becomes the prior the filler
+ * uses, so a word that fills most gaps (電話) is not displaced by one that merely makes a compound
+ * with one gap's neighbour (`確認_為` + 題 → 題為).
+ */
+function markedGapShares(evidence: SourceEvidence, words: string[], lm: LanguageModel): Map<string, number> {
+  const shares = new Map(words.map((w) => [w, 1 / Math.max(1, words.length)]));
+  if (words.length === 0 || evidence.markedGaps.length === 0) return shares;
+  const gains = evidence.markedGaps.map((site) => words.map((w) => insertionGain(site.left, w, site.right, lm)));
+  for (let round = 0; round < 10; round++) {
+    const totals = words.map(() => 0);
+    for (const row of gains) {
+      const top = Math.max(...row);
+      const weights = row.map((g, i) => (shares.get(words[i] as string) as number) * Math.exp(g - top));
+      const sum = weights.reduce((a, b) => a + b, 0);
+      weights.forEach((w, i) => {
+        totals[i] = (totals[i] as number) + w / sum;
+      });
+    }
+    words.forEach((w, i) => shares.set(w, ((totals[i] as number) + 0.1) / (gains.length + 0.1 * words.length)));
+  }
+  return shares;
+}
+
+/**
+ * Belief a word needs, summed over the places it explains, to enter a profile: two places where
+ * it is nearly certainly what is missing. A weaker word (`進行_` completing `進行曲` at three gaps
+ * it shares with `整合`) stays out: inserting a wrong word is worse than leaving a gap.
+ */
+const MIN_EVIDENCE = 2;
+
+export function learnProfile(evidence: SourceEvidence, lm: LanguageModel = languageModel()): DeletionProfile {
+  const fromGaps = gapEvidence(evidence, lm);
+  const words: (ProfileWord & { belief: number })[] = [];
+  for (const word of new Set([...fromGaps.keys(), ...evidence.orphans.keys()])) {
+    const logP = lm.wordLogP(word);
+    if (logP === undefined || logP < MIN_WORD_LOGP) continue;
+    const gap = fromGaps.get(word) ?? { share: 0, gaps: 0 };
+    const orphans = evidence.orphans.get(word)?.size ?? 0;
+    const support = gap.gaps + orphans;
+    const belief = gap.share + orphans;
+    if (support < MIN_SUPPORT || belief < MIN_EVIDENCE) continue;
+    const count = evidence.count(word);
+    if (count > Math.max(1, ABSENCE_TOLERANCE * support)) continue;
+    const expected = expectedRate(word, lm) * evidence.size;
+    words.push({
+      word,
+      markedGaps: gap.gaps,
+      orphans,
+      count,
+      expected: Math.round(expected * 100) / 100,
+      markedShare: 0,
+      belief,
+    });
+  }
+  words.sort((a, b) => b.belief - a.belief || a.word.localeCompare(b.word));
+  const shares = markedGapShares(evidence, words.map((w) => w.word), lm);
+  for (const word of words) word.markedShare = Math.round((shares.get(word.word) ?? 0) * 1000) / 1000;
+  return {
+    source: evidence.source,
+    documents: evidence.documents,
+    words: words.map(({ belief: _belief, ...word }) => word),
+  };
+}

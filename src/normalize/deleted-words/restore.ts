@@ -1,0 +1,242 @@
+/**
+ * Fault 3, filling: put back the words a site's filter deleted, where the evidence is strong.
+ *
+ * - A marked gap (the filter left a space) certainly lost something: it gets the profile word the
+ *   model likes best there (`的 ，` → `的電話，`).
+ * - An unmarked place gets a profile word only with positive evidence: the document itself has the
+ *   same phrase restored elsewhere (`2.2 內容` after `接到的電話內容`), a character lacks its usual
+ *   partner (`安全問日益` → `安全問題日益`), or intact text of other sources predicts the word there.
+ *
+ * Every insertion is a `missing-word` repair with its confidence; a gap left unfilled keeps the
+ * `possible-gap` flag. Works on the Simplified draft, so one model serves both scripts.
+ */
+import { type LanguageModel, languageModel } from '../language-model.js';
+import type { DraftDocument } from '../pipeline.js';
+import { fromHans } from '../script/convert.js';
+import type { Repair } from '../types.js';
+import type { CharNgramModel } from './char-ngram.js';
+import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
+import { hanContext, insertionGain } from './evidence.js';
+import type { DeletionProfile } from './profile.js';
+
+/** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
+const MARKED_GAP_CERTAINTY = 0.97;
+/** A profile word that fits a marked gap worse than this (nats) is not put there. */
+const MIN_MARKED_GAIN = -14;
+/** An unmarked insertion must not cost more than this under the dictionary model. */
+const MIN_UNMARKED_GAIN = -12;
+/** Intact text of other sources must raise the word's log-probability here by this much. */
+const MIN_NGRAM_GAIN = 4;
+const CONFIDENCE = { cache: 0.9, orphan: 0.85 };
+/** Characters of the paragraph shown either side of an insertion in its repair. */
+const REPAIR_CONTEXT = 4;
+
+export interface RestoreOptions {
+  lm?: LanguageModel;
+  index?: DictionaryIndex;
+  /** Character statistics of intact text from other sources, when the batch has them. */
+  background?: CharNgramModel;
+}
+
+interface Insertion {
+  paragraph: number;
+  offset: number;
+  word: string;
+  confidence: number;
+  left: string;
+  right: string;
+}
+
+function softmax(scores: number[]): number[] {
+  const max = Math.max(...scores);
+  const exps = scores.map((s) => Math.exp(s - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** log P gain of `word` at a place under the background character model, or 0 without one. */
+function ngramGain(background: CharNgramModel | undefined, left: string, word: string, right: string): number {
+  if (!background || background.size === 0) return 0;
+  const after = right.slice(0, 3);
+  return background.score(word + after, left) - background.score(after, left);
+}
+
+type Resolved = Required<Omit<RestoreOptions, 'background'>> & RestoreOptions;
+
+/** A word the profile has never seen fill a marked gap still gets this share. */
+const MIN_PRIOR = 0.02;
+
+function fillMarkedGaps(draft: DraftDocument, words: string[], prior: Map<string, number>, options: Resolved): Insertion[] {
+  const insertions: Insertion[] = [];
+  for (const gap of draft.gaps) {
+    if (gap.evidence !== 'marked') continue;
+    const text = draft.paragraphs[gap.paragraph] ?? '';
+    const { left, right } = hanContext(text, gap.offset);
+    const scores = words.map(
+      (w) =>
+        Math.log(prior.get(w) ?? MIN_PRIOR) +
+        insertionGain(left, w, right, options.lm) +
+        Math.max(0, ngramGain(options.background, left, w, right)),
+    );
+    const probabilities = softmax(scores);
+    let best = 0;
+    for (let i = 1; i < words.length; i++) if ((scores[i] as number) > (scores[best] as number)) best = i;
+    if ((scores[best] as number) < MIN_MARKED_GAIN) continue;
+    insertions.push({
+      paragraph: gap.paragraph,
+      offset: gap.offset,
+      word: words[best] as string,
+      confidence: MARKED_GAP_CERTAINTY * (probabilities[best] as number),
+      left,
+      right,
+    });
+  }
+  return insertions;
+}
+
+/** The word before `offset` (or its last two characters when it is one), and the word after. */
+function neighbourWords(tokens: string[], offset: number): { before: string; after: string } {
+  let position = 0;
+  for (let t = 0; t < tokens.length; t++) {
+    if (position === offset) {
+      const previous = tokens[t - 1] ?? '';
+      const beforePrevious = tokens[t - 2] ?? '';
+      return { before: previous.length >= 2 ? previous : (beforePrevious + previous).slice(-2), after: tokens[t] as string };
+    }
+    position += (tokens[t] as string).length;
+  }
+  const previous = tokens[tokens.length - 1] ?? '';
+  return { before: previous.length >= 2 ? previous : ((tokens[tokens.length - 2] ?? '') + previous).slice(-2), after: '' };
+}
+
+const HAN = /^\p{Script=Han}+$/u;
+
+/**
+ * Phrases the document itself shows once its marked gaps are filled, word by word: its own cache
+ * model. `2.2 內容` gets `電話` because the body now says `電話內容`; `3.2 營銷策略` does not, because
+ * `營銷策略` is another word than the `營銷` the body's `電話營銷` has.
+ */
+function restoredPhrases(draft: DraftDocument, insertions: Insertion[], lm: LanguageModel): Map<string, Set<number>> {
+  const phrases = new Map<string, Set<number>>();
+  const add = (phrase: string, paragraph: number) => phrases.set(phrase, (phrases.get(phrase) ?? new Set()).add(paragraph));
+  for (const { paragraph, offset, word } of insertions) {
+    const { before, after } = neighbourWords(lm.segment(draft.paragraphs[paragraph] ?? ''), offset);
+    if (before.length >= 2 && HAN.test(before)) add(`${before}|${word}`, paragraph);
+    if (after.length >= 2 && HAN.test(after)) add(`${word}|${after}`, paragraph);
+  }
+  return phrases;
+}
+
+function fillUnmarked(
+  draft: DraftDocument,
+  words: string[],
+  taken: Set<string>,
+  phrases: Map<string, Set<number>>,
+  options: Resolved,
+): Insertion[] {
+  const insertions: Insertion[] = [];
+  // A paragraph that ends on a dangling modifier (`二、莫名其妙的`) is the one place where a
+  // phrase seen only on its left is enough.
+  // The character model is consulted only for words intact text of the batch actually contains.
+  const seenInBackground = new Map(words.map((w) => [w, (options.background?.count(w) ?? 0) > 0]));
+  const danglingEnds = new Set(draft.gaps.filter((g) => g.evidence === 'unmarked').map((g) => `${g.paragraph}:${g.offset}`));
+  const singleChars = words.some((w) => w.length === 1);
+  const anyBackground = [...seenInBackground.values()].some(Boolean);
+  draft.paragraphs.forEach((text, paragraph) => {
+    // Segmenting is the expensive part; skip paragraphs where no kind of evidence can apply.
+    if (phrases.size === 0 && !singleChars && !anyBackground) return;
+    const tokens = options.lm.segment(text);
+    let offset = 0;
+    for (let t = 0; t <= tokens.length; t++) {
+      const previous = tokens[t - 1] ?? '';
+      if (t > 0) offset += previous.length;
+      const place = `${paragraph}:${offset}`;
+      if (taken.has(place)) continue;
+      const before = previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2);
+      const after = tokens[t] ?? '';
+      // Nothing to check on a side: the paragraph starts there, or numbering/Latin text stands there.
+      const openLeft = offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string);
+      const openRight = danglingEnds.has(place);
+      const partner = previous.length === 1 ? options.index.usualNext(previous) : undefined;
+      for (const word of words) {
+        // Cheap checks first: most places have no evidence for any word.
+        const leftHit = phrases.has(`${before}|${word}`);
+        const rightSeen = phrases.get(`${word}|${after}`);
+        // A numbered heading (`2.2 內容`) takes a word only from the body right under it
+        // (`接到的電話內容…`), not from anywhere in the page (`3.2 營銷策略` is complete as it is).
+        const fromCache =
+          (leftHit && (rightSeen !== undefined || openRight)) || (openLeft && rightSeen?.has(paragraph + 1) === true);
+        const orphan = partner?.char === word && after.length > 0;
+        const ngramCandidate =
+          seenInBackground.get(word) === true &&
+          (options.background?.count(previous.slice(-1) + word.slice(0, 1)) ?? 0) > 0 &&
+          (options.background?.count(word.slice(-1) + after.slice(0, 1)) ?? 0) > 0;
+        if (!fromCache && !orphan && !ngramCandidate) continue;
+        const { left, right } = hanContext(text, offset);
+        if (left.endsWith(word) || right.startsWith(word)) continue;
+        const backgroundGain = ngramCandidate ? ngramGain(options.background, left, word, right) : 0;
+        const fromNgram = backgroundGain >= MIN_NGRAM_GAIN;
+        if (!fromCache && !(orphan && right.length > 0) && !fromNgram) continue;
+        const gain = insertionGain(left, word, right, options.lm);
+        if (!fromCache && !fromNgram && gain <= 0) continue;
+        if (gain < MIN_UNMARKED_GAIN) continue;
+        const confidence = fromCache
+          ? CONFIDENCE.cache
+          : fromNgram
+            ? 1 / (1 + Math.exp(-(backgroundGain - MIN_NGRAM_GAIN)))
+            : CONFIDENCE.orphan;
+        insertions.push({ paragraph, offset, word, confidence, left, right });
+        taken.add(place);
+        break;
+      }
+    }
+  });
+  return insertions;
+}
+
+/** Puts back the profile's words in one draft; returns a new draft (the input is not changed). */
+export function restoreDeletedWords(
+  draft: DraftDocument,
+  profile: DeletionProfile | undefined,
+  options: RestoreOptions = {},
+): DraftDocument {
+  const words = profile?.words.map((w) => w.word) ?? [];
+  if (words.length === 0) return draft;
+  const resolved = { lm: options.lm ?? languageModel(), index: options.index ?? dictionaryIndex(), background: options.background };
+  const prior = new Map(profile?.words.map((w) => [w.word, Math.max(MIN_PRIOR, w.markedShare)]) ?? []);
+  const marked = fillMarkedGaps(draft, words, prior, resolved);
+  const taken = new Set(draft.gaps.filter((g) => g.evidence === 'marked').map((g) => `${g.paragraph}:${g.offset}`));
+  const unmarked = fillUnmarked(draft, words, taken, restoredPhrases(draft, marked, resolved.lm), resolved);
+  const insertions = [...marked, ...unmarked];
+  if (insertions.length === 0) return draft;
+
+  const paragraphs = [...draft.paragraphs];
+  const byPlace = [...insertions].sort((a, b) => a.paragraph - b.paragraph || b.offset - a.offset);
+  for (const { paragraph, offset, word } of byPlace) {
+    const text = paragraphs[paragraph] as string;
+    paragraphs[paragraph] = text.slice(0, offset) + word + text.slice(offset);
+  }
+  const toSource = (text: string) => fromHans(text, draft.script);
+  // Each repair shows the insertion with a few characters of the paragraph either side.
+  const repairs: Repair[] = insertions
+    .sort((a, b) => a.paragraph - b.paragraph || a.offset - b.offset)
+    .map(({ paragraph, offset, word, confidence }) => {
+      const text = draft.paragraphs[paragraph] as string;
+      const before = text.slice(Math.max(0, offset - REPAIR_CONTEXT), offset);
+      const after = text.slice(offset, offset + REPAIR_CONTEXT);
+      return {
+        kind: 'missing-word',
+        paragraph,
+        before: toSource(before + after),
+        after: toSource(before + word + after),
+        confidence: round(confidence),
+      };
+    });
+  const filled = new Set(marked.map((i) => `${i.paragraph}:${i.offset}`));
+  const gaps = draft.gaps.filter((g) => !filled.has(`${g.paragraph}:${g.offset}`) && !unmarked.some((i) => i.paragraph === g.paragraph && i.offset === g.offset));
+  const flags = draft.flags.filter((f) => f !== 'possible-gap');
+  if (gaps.length > 0) flags.push('possible-gap');
+  return { ...draft, paragraphs, repairs: [...draft.repairs, ...repairs], gaps, flags: flags.sort() };
+}
