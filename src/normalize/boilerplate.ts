@@ -16,7 +16,9 @@ const NAVIGATION_LINES = new Set([
 const NAVIGATION_PREFIX = /^(上一篇|下一篇|标签|本文标签|关键词|责任编辑|分享到)[:：]/;
 const DISCLAIMER = /^(免责)?声明[:：]|来源于网络|仅供参考|版权归原作者|不代表本站观点/;
 const TAKEDOWN = /(侵权|删帖|删除).*(联系方式|邮箱|QQ|qq|@|\d{7,})/;
-const SPAM = /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|包下款|秒批|黑户|口子/;
+/** Injected ads carry a way to reach the advertiser; ad words alone (黑户, 口子) are also prose. */
+const SPAM_CONTACT = /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|[qQ]{2}[:：]?\s*\d{5,}|\d{7,}/;
+const SPAM_WORDS = /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|包下款|秒批|黑户|口子|代办|贷款/;
 
 /** Headings that open an article and are never its title. */
 const GENERIC_HEADINGS = /^(小编)?(导语|导读|摘要|前言|引言|目录|正文)$/;
@@ -44,7 +46,7 @@ export function classifyLine(line: string): LineRole {
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
   if (DISCLAIMER.test(folded)) return 'disclaimer';
   if (TAKEDOWN.test(folded)) return 'takedown';
-  if (SPAM.test(folded)) return 'spam';
+  if (SPAM_CONTACT.test(folded) && SPAM_WORDS.test(folded)) return 'spam';
   return 'content';
 }
 

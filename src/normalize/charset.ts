@@ -379,13 +379,26 @@ function isSuspicious(char: string, lm: LanguageModel): boolean {
 function looksMisdecoded(text: string, lm: LanguageModel): boolean {
   let nonAscii = 0;
   let suspicious = 0;
+  let han = 0;
+  let hanLogP = 0;
   for (const ch of text) {
     if ((ch.codePointAt(0) as number) < 0x80) continue;
     nonAscii++;
     if (isSuspicious(ch, lm)) suspicious++;
+    if (HAN.test(ch)) {
+      han++;
+      hanLogP += lm.charLogP(ch);
+    }
   }
-  return suspicious > 0 && suspicious >= nonAscii * SUSPICIOUS_RATIO;
+  if (suspicious > 0 && suspicious >= nonAscii * SUSPICIOUS_RATIO) return true;
+  // Mojibake of common words is made of merely uncommon characters (杩樻鏂瑰紡 for 还款方式): a run
+  // whose average character is that uncommon is worth the full test, which protects clean text.
+  return han >= MIN_HAN_FOR_MEAN && hanLogP / han < UNCOMMON_MEAN_LOGP;
 }
+
+/** Clean Chinese averages about -7 nats a character; mojibake about -10.5. */
+const UNCOMMON_MEAN_LOGP = -9.5;
+const MIN_HAN_FOR_MEAN = 4;
 
 /** Character → byte for text read as ISO-8859-1 or Windows-1252: every byte reads as the same
  * code point in ISO-8859-1, and 0x80–0x9F read as € ‚ ƒ … in Windows-1252. */

@@ -17,8 +17,11 @@ import { type LanguageModel, languageModel } from './language-model.js';
 import { isReadingOf } from './pinyin.js';
 import type { StageOutput, TextRepair } from './types.js';
 
-/** Below this the tail is flagged `unrepaired-mojibake` and left alone. */
-export const MIN_TAIL_CONFIDENCE = 0.5;
+/**
+ * Below this the tail is flagged `unrepaired-mojibake` and left alone: a wrong character (不被 read
+ * as 不不) is worse than a flagged tail.
+ */
+export const MIN_TAIL_CONFIDENCE = 0.7;
 /**
  * The repaired text must beat the garbled text by this many nats per repaired character. A run
  * whose lost character's reading matched is already strong evidence; a bare `?` needs the model.
@@ -42,7 +45,10 @@ const END_OF_PARAGRAPH_PRIOR: Record<string, number> = {
   '）': 0.02,
   '」': 0.02,
 };
-const OTHER_END_PRIOR = 0.01;
+const OTHER_END_PRIOR = 0.001;
+/** Sentence-final particles that ask: after them a paragraph ends on `？`. */
+const QUESTION_PARTICLES = /[吗嗎呢么麼吧]$/;
+const AFTER_QUESTION_PRIOR: Record<string, number> = { '？': 0.85, '！': 0.05, '。': 0.05 };
 
 /** The GBK bytes a character of a garbled run stood for; ASCII was folded from full width. */
 function runCharBytes(char: string): BytePair | undefined {
@@ -145,15 +151,19 @@ function repairTail(match: TailMatch, before: string, after: string, lm: Languag
   if (tails.length === 0 || !headChoice) return undefined;
   const tailScores = tails.map((t) => {
     const score = lm.score(middle.slice(-CONTEXT_CHARS) + t + after);
-    const prior = match.atParagraphEnd ? (END_OF_PARAGRAPH_PRIOR[t] ?? OTHER_END_PRIOR) : 1;
+    const table = QUESTION_PARTICLES.test(middle) ? AFTER_QUESTION_PRIOR : END_OF_PARAGRAPH_PRIOR;
+    const prior = match.atParagraphEnd ? (table[t] ?? OTHER_END_PRIOR) : 1;
     return score + Math.log(prior);
   });
   const tailChoice = best(softmax(tailScores).map((probability, k) => ({ text: tails[k] as string, probability })));
   if (!tailChoice) return undefined;
 
+  // Several characters with the shown reading (驮, 鸵 for tuó) leave the choice to a unigram model
+  // that cannot tell 也就越多 from 也就医多: it must be nearly sure.
+  const headConfidence = heads.length > 1 ? headChoice.probability ** 2 : headChoice.probability;
   return {
     text: headChoice.text + middle + tailChoice.text,
-    confidence: headChoice.probability * tailChoice.probability,
+    confidence: headConfidence * tailChoice.probability,
   };
 }
 

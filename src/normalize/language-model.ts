@@ -19,6 +19,7 @@ const UNKNOWN_CHAR_LOGP = -20;
 const PUNCTUATION_LOGP = -6;
 const ASCII_LOGP = -7;
 
+const PINYIN_LETTER = /^[āáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]$/u;
 const COMMON_PUNCTUATION = new Set('，。、；：？！“”‘’（）《》「」『』—…·');
 
 export interface LanguageModel {
@@ -186,7 +187,8 @@ class JiebaLanguageModel implements LanguageModel {
     if (!Number.isNaN(known)) return known;
     if (COMMON_PUNCTUATION.has(char)) return PUNCTUATION_LOGP;
     const code = char.codePointAt(0) ?? 0;
-    if (code >= 0x20 && code < 0x7f) return ASCII_LOGP;
+    // ASCII, and the tone-marked Latin of pinyin (ì, ǎ, ü): ordinary in these pages.
+    if ((code >= 0x20 && code < 0x7f) || PINYIN_LETTER.test(char)) return ASCII_LOGP;
     return UNKNOWN_CHAR_LOGP;
   }
 

@@ -7,6 +7,7 @@
  * `年利率(APR)` survive.
  */
 import { pinyin } from 'pinyin-pro';
+import { toSimplifiedChars } from './script/char-fold.js';
 import type { StageOutput, TextRepair } from './types.js';
 
 /** A Han character, then a reading in ASCII or full-width brackets, spaces allowed inside. */
@@ -14,12 +15,16 @@ const LEAK = /(\p{Script=Han})[(（]\s*([a-zA-Zāáǎàēéěèīíǐìōóǒò�
 
 const readingsCache = new Map<string, Set<string>>();
 
-/** Every reading pinyin-pro knows for `char`, tone-marked, lower case. */
+/**
+ * Every reading pinyin-pro knows for `char`, tone-marked, lower case. pinyin-pro lacks many
+ * Traditional forms (間, 許, 處), so the readings of the Simplified form count too.
+ */
 export function readingsOf(char: string): Set<string> {
   let readings = readingsCache.get(char);
   if (!readings) {
-    const found = pinyin(char, { multiple: true, type: 'array' }) as string[];
-    readings = new Set(found.map((r) => r.normalize('NFC').toLowerCase()));
+    const forms = new Set([char, toSimplifiedChars(char)]);
+    const found = [...forms].flatMap((form) => pinyin(form, { multiple: true, type: 'array' }) as string[]);
+    readings = new Set(found.filter((r) => /^[a-zü\u0300-\u036f\u00c0-\u01ff]+$/iu.test(r.normalize('NFD'))).map((r) => r.normalize('NFC').toLowerCase()));
     readingsCache.set(char, readings);
   }
   return readings;

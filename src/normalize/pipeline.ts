@@ -53,9 +53,13 @@ export const DOCUMENT_LEVEL = -1;
 type TextStage = (text: string, script: Script) => StageOutput;
 
 /** Repairs that need only the line itself, before anything is known about the document. */
+// Pinyin goes before the mis-decoding check (tone letters look like Latin-1 mojibake to it) and
+// again after (a reading inside mojibake appears only once it is repaired); likewise control codes.
 const LINE_STAGES: TextStage[] = [
   (text) => removeControlResidue(text),
+  (text) => stripPinyinLeaks(text),
   (text) => repairMisdecodedText(text),
+  (text) => removeControlResidue(text),
   (text) => stripPinyinLeaks(text),
   (text) => repairGbkTails(text),
 ];
@@ -82,10 +86,18 @@ function runStages(line: Line, stages: TextStage[], script: Script): void {
     line.flags.push(...result.flags);
     if (result.gaps) line.gaps = result.gaps;
   }
+  // Removing residue can leave a space at either end (`_x0008_ 的`).
+  if (!line.gaps.length) line.text = line.text.trim();
 }
 
 function newLine(text: string): Line {
   return { original: text, text: text.trim(), repairs: [], flags: [], gaps: [] };
+}
+
+function cleanLine(text: string): Line {
+  const line = newLine(text);
+  runStages(line, LINE_STAGES, 'hans');
+  return line;
 }
 
 function looksLikeHtml(raw: RawDocument, text: string): boolean {
@@ -139,8 +151,9 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
   const content = lines.filter((l) => l.text.length > 0);
   let bodyStart = 0;
   if (article) {
-    structure.title = article.title ? newLine(article.title) : null;
-    structure.category = article.category ? newLine(article.category) : null;
+    // Cleaned before it is compared with the body (a leaked reading in the <h1> only).
+    structure.title = article.title ? cleanLine(article.title) : null;
+    structure.category = article.category ? cleanLine(article.category) : null;
     structure.time = article.publishedAt;
   } else {
     // A text dump: its first line is the title when a byline follows or the body repeats it.
@@ -212,7 +225,6 @@ export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 
 
   const structure = findStructure(decoded.lines, decoded.article);
   const meta = [structure.title, structure.category].filter((l): l is Line => l !== null);
-  for (const line of meta) if (decoded.article) runStages(line, LINE_STAGES, 'hans');
   for (const line of [...meta, ...structure.paragraphs]) runStages(line, PARAGRAPH_STAGES, script);
 
   const repairs: Repair[] = place(decoded.documentRepairs, DOCUMENT_LEVEL);

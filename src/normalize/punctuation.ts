@@ -17,11 +17,11 @@ function isChinese(ch: string | undefined): boolean {
   return ch !== undefined && CHINESE.test(ch);
 }
 
-/** The nearest character on one side, skipping spaces. */
+/** The nearest character on one side, skipping spaces and other marks of a run (`??`, `?!`). */
 function neighbour(text: string, index: number, step: 1 | -1): string | undefined {
   for (let i = index + step; i >= 0 && i < text.length; i += step) {
     const ch = text[i] as string;
-    if (ch !== ' ') return ch;
+    if (ch !== ' ' && !(ch in FULL_WIDTH)) return ch;
   }
   return undefined;
 }

@@ -7,10 +7,11 @@
  * now and then from the clean sentences of the seeds' expected records.
  *
  * Everything here is clean prose: full-width punctuation, no spaces between Han characters, and
- * only words that survive the normalizer untouched and round-trip through the half-converted and
- * pinyin faults. Templates that did not (checked by running the normalizer on them; see
- * tests/properties.test.ts, which keeps checking it) were dropped or reworded; `AUDIT_NOTES` lists
- * the reasons so that nobody adds them back.
+ * only words that the normalizer leaves untouched and that round-trip through the half-converted
+ * and pinyin faults. That was checked by running the normalizer on every template instance
+ * (`allTemplateInstances`) clean, converted to Traditional, naively half-converted and fully
+ * annotated; tests/properties.test.ts keeps checking whole articles. The one clean sentence that
+ * failed for a normalizer bug rather than for its words is kept apart in `KNOWN_HARD_SENTENCES`.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -71,17 +72,20 @@ export class Rng {
 // Vocabulary
 
 /** Products: `{P}`. */
+// biome-ignore format: word lists read best packed
 export const PRODUCTS = [
   '借呗', '花呗', '微粒贷', '备用金', '好期贷', '安逸花', '有钱花', '网商贷', '分期乐', '金条', '白条', '邮你贷',
   '随借随还', '极速贷', '信用贷', '消费贷',
 ] as const;
 /** Banks and platforms: `{B}`. */
+// biome-ignore format: word lists read best packed
 export const INSTITUTIONS = [
   '支付宝', '微信', '招商银行', '建设银行', '工商银行', '农业银行', '中国银行', '交通银行', '平安银行', '中信银行',
   '光大银行', '兴业银行', '民生银行', '浦发银行', '邮储银行', '京东金融', '度小满', '小米金融', '美团', '苏宁金融',
   '招联金融', '马上消费金融',
 ] as const;
 /** Byline categories of such sites. */
+// biome-ignore format: word lists read best packed
 export const CATEGORIES = [
   '逾期法务', '网贷知识', '信用卡', '征信知识', '理财问答', '银行资讯', '贷款攻略', '逾期协商', '债务优化', '金融科普',
 ] as const;
@@ -257,7 +261,7 @@ export const THEMES: Record<string, Theme> = {
 };
 
 /**
- * Clean prose the normalizer mangles today (see the report in tests/properties.test.ts): kept out
+ * Clean prose the normalizer mangles today (tested in tests/properties.test.ts): kept out
  * of the generated articles so that a bug in one stage does not show up as a failure of every
  * fault class, and tested on their own instead.
  */
@@ -287,6 +291,31 @@ export const SUMMARY_SENTENCES = [
   '希望本文的内容能够对大家有所帮助。',
   '如果还有其他问题，可以随时咨询平台的官方客服。',
   '总之，借款之前一定要量力而行，千万不要盲目借贷！',
+  '以上就是本文的全部内容。',
+];
+
+/**
+ * Short remarks that close a paragraph now and then, as they do on such pages. (They also give
+ * the GBK-tail fault short runs to garble: a long run rarely decodes in full.)
+ */
+export const CLOSING_REMARKS = [
+  '这一点非常重要。',
+  '请大家务必注意。',
+  '希望对大家有所帮助。',
+  '具体以平台公布的为准。',
+  '大家一定要引起重视。',
+  '这是最稳妥的做法。',
+  '千万不要抱有侥幸心理。',
+  '这样做更加安全。',
+  '这种情况并不少见。',
+  '这个问题值得关注。',
+  '大家可以参考一下。',
+  '及时处理才是关键。',
+  '以免造成不必要的损失。',
+  '这样才能避免后续麻烦。',
+  '一定要保存好相关凭证。',
+  '否则后果会更加严重。',
+  '建议提前做好准备。',
 ];
 
 /** Titles; each names the theme its article leads with. */
@@ -304,13 +333,6 @@ export const TITLES: { text: string; theme: keyof typeof THEMES }[] = [
   { text: '征信花了还能申请{P}吗', theme: 'credit' },
   { text: '{B}的{P}靠谱吗', theme: 'safety' },
 ];
-
-/**
- * Why some obvious words are not in the templates (found by running the normalizer on them):
- * each one changes when the clean text goes through the normalizer or a half-converted or pinyin
- * round trip, so a test built on it would test the vocabulary, not the normalizer.
- */
-export const AUDIT_NOTES: Record<string, string> = {};
 
 const CHINESE_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
@@ -340,8 +362,7 @@ export function seedSentencePool(): string[] {
     for (const p of paragraphs) {
       // Only sentences of running prose: headings and `标签：说明` list items read oddly out of place.
       for (const sentence of p.match(/[^。？！]+[。？！]/g) ?? []) {
-        if (sentence.length >= 12 && !/^[^，。]{2,8}：/.test(sentence) && !SEED_EXCLUDED.some((w) => sentence.includes(w)))
-          out.push(sentence);
+        if (sentence.length >= 12 && !/^[^，。]{2,8}：/.test(sentence)) out.push(sentence);
       }
     }
   }
@@ -349,8 +370,6 @@ export function seedSentencePool(): string[] {
   return out;
 }
 
-/** Seed sentences left out by the audit (see AUDIT_NOTES). */
-const SEED_EXCLUDED: string[] = [];
 
 // ---------------------------------------------------------------------------------------------
 // Articles
@@ -397,7 +416,8 @@ class SentenceSource {
     const out: string[] = [];
     const seeds = seedSentencePool();
     for (let tries = 0; out.length < count && tries < count * 20; tries++) {
-      const template = seeds.length > 0 && this.rng.chance(seedShare) ? this.rng.pick(seeds) : this.rng.pick(pool);
+      const template =
+        seeds.length > 0 && this.rng.chance(seedShare) ? this.rng.pick(seeds) : this.rng.pick(pool);
       if (this.used.has(template)) continue;
       this.used.add(template);
       out.push(fill(template, this.topic, this.rng));
@@ -447,7 +467,8 @@ export function generateArticle(seed: number): Article {
     add('heading', `${CHINESE_NUMERALS[s]}、${fill(rng.pick(theme.headings), topic, rng)}`);
     if (rng.chance(0.15)) {
       // A section without subsections: one or two paragraphs right under the heading.
-      for (let k = rng.int(1, 2); k > 0; k--) add('paragraph', sentences.draw(theme.sentences, rng.int(2, 3), 0.1).join(''));
+      for (let k = rng.int(1, 2); k > 0; k--)
+        add('paragraph', sentences.draw(theme.sentences, rng.int(2, 3), 0.1).join(''));
       return;
     }
     const subs = rng.shuffle(theme.subs).slice(0, rng.int(2, 3));
@@ -463,7 +484,9 @@ export function generateArticle(seed: number): Article {
         });
         return;
       }
-      add('paragraph', sentences.draw(theme.sentences, rng.int(1, 3), 0.1).join(''));
+      const sentencesOf = sentences.draw(theme.sentences, rng.int(1, 3), 0.1);
+      if (rng.chance(0.3)) sentencesOf.push(...sentences.draw(CLOSING_REMARKS, 1));
+      add('paragraph', sentencesOf.join(''));
     });
   });
   add('heading', `${CHINESE_NUMERALS[themes.length]}、${rng.chance(0.8) ? '小编总结' : '总结'}`);
@@ -481,6 +504,7 @@ export function* allTemplateInstances(): Generator<string> {
     ...Object.values(THEMES).flatMap((t) => [...t.headings, ...t.subs, ...t.sentences]),
     ...INTRO_SENTENCES,
     ...SUMMARY_SENTENCES,
+    ...CLOSING_REMARKS,
     ...TITLES.map((t) => t.text),
     ...CATEGORIES,
   ];
@@ -493,7 +517,9 @@ export function* allTemplateInstances(): Generator<string> {
     // Each slot through all its values, the others at their first value: linear, not combinatorial.
     for (const slot of slots) {
       for (const value of SLOT_VALUES[slot]) {
-        yield template.replace(/\{(P|B|D|A2|A|R)\}/g, (_, s: Slot) => (s === slot ? value : (SLOT_VALUES[s][0] as string)));
+        yield template.replace(/\{(P|B|D|A2|A|R)\}/g, (_, s: Slot) =>
+          s === slot ? value : (SLOT_VALUES[s][0] as string),
+        );
       }
     }
   }

@@ -137,7 +137,8 @@ export function naiveTable(script: Exclude<PageScript, 'hans'>): Map<string, str
     });
   }
   table = new Map();
-  for (const [simplified, traditional] of defaults) if (!oneToMany.has(simplified)) table.set(simplified, traditional);
+  for (const [simplified, traditional] of defaults)
+    if (!oneToMany.has(simplified)) table.set(simplified, traditional);
   if (script === 'tw') {
     const regional = new Map(dictPairs(Locale.to.tw?.[0]?.[1]));
     const composed = new Map<string, string>();
@@ -173,7 +174,16 @@ interface Cell {
   inTail?: boolean;
 }
 
-type LineRole = 'title' | 'byline' | 'spam' | 'body' | 'title-repeat' | 'disclaimer' | 'takedown' | 'nav' | 'residue';
+type LineRole =
+  | 'title'
+  | 'byline'
+  | 'spam'
+  | 'body'
+  | 'title-repeat'
+  | 'disclaimer'
+  | 'takedown'
+  | 'nav'
+  | 'residue';
 
 interface Tail {
   /** The cell after which the decoder slipped (P of FAULTS.md §2); it is rendered normally. */
@@ -193,17 +203,32 @@ interface Line {
   misdecoded?: string;
 }
 
-function makeLine(role: LineRole, paragraph: number, simplified: string, script: PageScript): Line {
+/**
+ * One line of the page as cells. Readings are only worked out for pages that leak them:
+ * context-aware pinyin is the slow part of injecting faults.
+ */
+function makeLine(
+  role: LineRole,
+  paragraph: number,
+  simplified: string,
+  script: PageScript,
+  withReadings: boolean,
+): Line {
   const clean = [...simplified];
   const truth = [...toScript(simplified, script)];
   if (truth.length !== clean.length)
-    throw new Error(`conversion to ${script} is not character for character: ${simplified} → ${truth.join('')}`);
-  const readings = pinyin(simplified, { type: 'all', toneSandhi: false }) as { pinyin: string; isZh: boolean }[];
+    throw new Error(
+      `conversion to ${script} is not character for character: ${simplified} → ${truth.join('')}`,
+    );
+  const readings = withReadings
+    ? (pinyin(simplified, { type: 'all', toneSandhi: false }) as { pinyin: string; isZh: boolean }[])
+    : [];
   const cells = clean.map((ch, i) => ({
     clean: ch,
     truth: truth[i] as string,
     shown: truth[i] as string,
-    reading: readings.length === clean.length && readings[i]?.isZh ? toneMarked(ch, readings[i]?.pinyin ?? '') : '',
+    reading:
+      readings.length === clean.length && readings[i]?.isZh ? toneMarked(ch, readings[i]?.pinyin ?? '') : '',
   }));
   return { role, paragraph, cells };
 }
@@ -248,7 +273,9 @@ const RESIDUE = '_x0008_';
 function takedownLine(rng: Rng): string {
   const phone = `1${rng.int(3, 9)}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
   const qq = String(rng.int(10_000_000, 3_999_999_999));
-  return rng.chance(0.7) ? `内容侵权、删帖举报联系方式：${phone} ${qq}@qq.com` : `如有侵权请联系删除，邮箱：${qq}@qq.com`;
+  return rng.chance(0.7)
+    ? `内容侵权、删帖举报联系方式：${phone} ${qq}@qq.com`
+    : `如有侵权请联系删除，邮箱：${qq}@qq.com`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,14 +303,15 @@ const FILTERED_WORDS: FilteredWord[] = [
 
 /** Cell ranges `[start, end)` of `word` (inside `within`) in a line's clean text. */
 function occurrences(line: Line, spec: FilteredWord): [number, number][] {
-  const text = line.cells.map((c) => c.clean).join('');
-  const host = spec.within ?? spec.word;
-  const offset = host.indexOf(spec.word);
+  const clean = line.cells.map((c) => c.clean);
+  const host = [...(spec.within ?? spec.word)];
+  const offset = (spec.within ?? spec.word).indexOf(spec.word);
+  const length = [...spec.word].length;
   const out: [number, number][] = [];
-  for (let at = text.indexOf(host); at >= 0; at = text.indexOf(host, at + host.length)) {
-    // The clean text is BMP-only (checked in makeLine via the length check and the vocabulary),
-    // so string offsets are cell offsets.
-    out.push([at + offset, at + offset + spec.word.length]);
+  for (let at = 0; at + host.length <= clean.length; at++) {
+    if (!host.every((ch, k) => clean[at + k] === ch)) continue;
+    out.push([at + offset, at + offset + length]);
+    at += host.length - 1;
   }
   return out;
 }
@@ -342,9 +370,14 @@ export type TailVariant = 'reading' | 'bare';
  * to `?` (`?shù)`), and the last lone byte swallowed the `<` of `</p>` (`?/p>`).
  * `bare` (§8): just `?`, and the run may end at the paragraph's end without `?/p>`.
  */
-export function garbleTail(p: string, rest: string[], variant: TailVariant, terminated: boolean): string | undefined {
+export function garbleTail(
+  p: string,
+  rest: string[],
+  variant: TailVariant,
+  terminated: boolean,
+): string | undefined {
   const pBytes = gbkBytes(p);
-  if (!pBytes || rest.length < 3) return undefined;
+  if (!pBytes || rest.length < 2) return undefined;
   const stream = [pBytes[1]];
   for (const ch of rest) {
     const bytes = gbkBytes(ch);
@@ -394,7 +427,10 @@ function renderCells(line: Line, pinyinAs: 'text' | 'ruby', asciiPunctuation: bo
     if (asciiPunctuation) ch = ASCII_PUNCTUATION[ch] ?? ch;
     if (cell.annotated) {
       const reading = `${cell.reading}${cell.annotated.spaceInside ? ' ' : ''}`;
-      out += pinyinAs === 'ruby' ? `<ruby>${ch}<rp>(</rp><rt>${reading}</rt><rp>)</rp></ruby>` : `${ch}(${reading})`;
+      out +=
+        pinyinAs === 'ruby'
+          ? `<ruby>${ch}<rp>(</rp><rt>${reading}</rt><rp>)</rp></ruby>`
+          : `${ch}(${reading})`;
     } else out += ch;
   }
   if (line.tail) out += line.tail.garbled;
@@ -427,30 +463,42 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     applied.add(kind);
   };
 
+  const lineOf = (role: LineRole, paragraph: number, text: string) =>
+    makeLine(role, paragraph, text, script, faults.has('pinyin'));
   const charsetRng = rng.fork('charset');
   const format = options.format ?? (faults.has('charset') && charsetRng.chance(0.5) ? 'html' : 'text');
+  // Some pages of the charset fault carry lines that reached the site mis-decoded (§7).
+  const misdecodedLines = faults.has('charset') && charsetRng.chance(0.35);
   const boilerplate = faults.has('boilerplate');
   const showsTitle = boilerplate || format === 'html';
 
   // -- Lines. The text dump's order is the page's: title, byline, spam, body with the title
   // repeated after the lead, disclaimer, takedown line, navigation words.
   const bpRng = rng.fork('boilerplate');
-  const title = makeLine('title', -1, article.title, script);
-  const category = makeLine('byline', -1, article.category, script);
-  const body = article.paragraphs.map((p, i) => makeLine('body', i, p, script));
+  const title = lineOf('title', -1, article.title);
+  const category = lineOf('byline', -1, article.category);
+  const body = article.paragraphs.map((p, i) => lineOf('body', i, p));
   const extra: Line[] = [];
   let titleRepeat: Line | undefined;
   let repeatAt = 0;
   if (boilerplate) {
-    titleRepeat = makeLine('title-repeat', -1, article.title, script);
+    titleRepeat = lineOf('title-repeat', -1, article.title);
     repeatAt = Math.min(body.length, article.kinds[0] === 'lead-heading' ? 2 : 1);
     if (bpRng.chance(0.3)) repeatAt = 0;
-    extra.push(makeLine('disclaimer', -1, bpRng.pick(DISCLAIMERS), script));
-    extra.push(makeLine('takedown', -1, takedownLine(bpRng), script));
-    for (const word of NAV_WORDS) if (bpRng.chance(0.8)) extra.push(makeLine('nav', -1, word, script));
+    extra.push(lineOf('disclaimer', -1, bpRng.pick(DISCLAIMERS)));
+    extra.push(lineOf('takedown', -1, takedownLine(bpRng)));
+    for (const word of NAV_WORDS) if (bpRng.chance(0.8)) extra.push(lineOf('nav', -1, word));
   }
-  const spam = boilerplate && bpRng.chance(0.25) ? [makeLine('spam', -1, bpRng.pick(SPAM), script)] : [];
-  const allLines = [title, category, ...spam, ...body, ...(titleRepeat ? [titleRepeat] : []), ...extra];
+  const spam = boilerplate && bpRng.chance(0.25) ? [lineOf('spam', -1, bpRng.pick(SPAM))] : [];
+  // Only what the page shows: a bare body dump has no title line and no byline.
+  const allLines = [
+    ...(showsTitle ? [title] : []),
+    ...(boilerplate ? [category] : []),
+    ...spam,
+    ...body,
+    ...(titleRepeat ? [titleRepeat] : []),
+    ...extra,
+  ];
 
   // -- Half-converted script (§5): the site's converter went character by character.
   if (faults.has('half-converted') && script !== 'hans') {
@@ -467,7 +515,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   const deletedWords: string[] = [];
   if (faults.has('deleted-words')) {
     const delRng = rng.fork('deleted-words');
-    const textLines = [title, ...(titleRepeat ? [titleRepeat] : []), ...body];
+    const textLines = [...(showsTitle ? [title] : []), ...(titleRepeat ? [titleRepeat] : []), ...body];
     const present = FILTERED_WORDS.filter((spec) => textLines.some((l) => occurrences(l, spec).length > 0));
     const chosen = delRng.shuffle(present).slice(0, delRng.int(2, 5));
     const leavesSpace = new Map(
@@ -477,9 +525,12 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     for (const line of textLines) {
       const ranges = chosen.flatMap((spec) => occurrences(line, spec).map((r) => [...r, spec] as const));
       // A line the filter would empty is left alone: the page would lose the paragraph, not a word.
-      const kept = line.cells.filter((c, i) => HAN.test(c.clean) && !ranges.some(([s, e]) => i >= s && i < e));
+      const kept = line.cells.filter(
+        (c, i) => HAN.test(c.clean) && !ranges.some(([s, e]) => i >= s && i < e),
+      );
       if (kept.length < 2) continue;
-      for (const [start, end] of ranges) for (let i = start; i < end; i++) (line.cells[i] as Cell).deleted = true;
+      for (const [start, end] of ranges)
+        for (let i = start; i < end; i++) (line.cells[i] as Cell).deleted = true;
       for (const [start, end, spec] of ranges) {
         const removed = line.cells
           .slice(start, end)
@@ -512,14 +563,36 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   if (faults.has('gbk-tail')) {
     const tailRng = rng.fork('gbk-tail');
     const candidates = tailRng.shuffle(body.filter((l) => article.kinds[l.paragraph] === 'paragraph'));
-    let wanted = tailRng.int(1, 2);
-    for (const line of candidates) {
-      if (wanted === 0) break;
-      const variant: TailVariant =
-        script === 'hans' ? (tailRng.chance(0.7) ? 'bare' : 'reading') : tailRng.chance(0.8) ? 'reading' : 'bare';
-      const terminated = variant === 'reading' || tailRng.chance(0.5);
-      const tail = placeTail(line, variant, terminated, tailRng);
-      if (!tail) continue;
+    for (let wanted = tailRng.int(1, 2); wanted > 0; wanted--) {
+      // §8's bare runs are what Simplified pages show, §2's annotated ones Traditional pages.
+      const preferred: TailVariant =
+        script === 'hans'
+          ? tailRng.chance(0.7)
+            ? 'bare'
+            : 'reading'
+          : tailRng.chance(0.8)
+            ? 'reading'
+            : 'bare';
+      const other: TailVariant = preferred === 'bare' ? 'reading' : 'bare';
+      // §2's runs swallow the `<` of `</p>`; §8's may also just stop at the paragraph's end.
+      const terminated = (variant: TailVariant) => variant === 'reading' || tailRng.chance(0.5);
+      // Most positions give a run with some pair outside GBK's characters (a trail byte F8–FE
+      // makes a user-defined code), bare runs most of all: every paragraph is tried for the
+      // preferred variant before the other one.
+      let placed: { line: Line; tail: Tail } | undefined;
+      for (const variant of [preferred, other]) {
+        for (const line of candidates) {
+          if (line.tail) continue;
+          const tail = placeTail(line, variant, terminated(variant), tailRng);
+          if (tail) {
+            placed = { line, tail };
+            break;
+          }
+        }
+        if (placed) break;
+      }
+      if (!placed) break;
+      const { line, tail } = placed;
       line.tail = tail;
       for (let i = tail.after + 1; i < line.cells.length; i++) (line.cells[i] as Cell).inTail = true;
       const beforeText = line.cells
@@ -528,31 +601,37 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
         .map((c) => c.truth)
         .join('');
       note('gbk-tail', line.paragraph, beforeText, (line.cells[tail.after] as Cell).shown + tail.garbled);
-      wanted--;
     }
   }
 
   // -- Pinyin leaks (§1). Like the seeds, the site annotates a fixed set of characters (mostly
   // the ones its converter changed) wherever they occur, each with its reading in context.
   const pinyinRng = rng.fork('pinyin');
-  const rubyInHtml = format === 'html' && pinyinRng.chance(0.5);
+  // Mis-decoded lines carry their annotations as text, so such a page does not use ruby.
+  const rubyInHtml = format === 'html' && !misdecodedLines && pinyinRng.chance(0.5);
   if (faults.has('pinyin')) {
     const rate = 0.25 + pinyinRng.next() * 0.35;
     const spaceRate = pinyinRng.chance(0.4) ? 0.3 : 0;
-    const chosen = new Map<string, boolean>();
+    // Per character, so that the title and its repeat in the body read the same.
+    const chosen = new Map<string, { spaceInside: boolean } | null>();
     for (const line of allLines) {
       for (const cell of line.cells) {
         if (cell.inTail || cell.deleted || !cell.reading || !HAN.test(cell.shown)) continue;
-        let annotate = chosen.get(cell.shown);
-        if (annotate === undefined) {
+        let annotation = chosen.get(cell.shown);
+        if (annotation === undefined) {
           const converted = cell.shown !== cell.clean;
           const p = script === 'hans' ? rate / 2 : converted ? rate : rate / 6;
-          annotate = pinyinRng.chance(p);
-          chosen.set(cell.shown, annotate);
+          annotation = pinyinRng.chance(p) ? { spaceInside: pinyinRng.chance(spaceRate) } : null;
+          chosen.set(cell.shown, annotation);
         }
-        if (!annotate) continue;
-        cell.annotated = { spaceInside: pinyinRng.chance(spaceRate) };
-        note('pinyin', line.paragraph, cell.truth, `${cell.shown}(${cell.reading}${cell.annotated.spaceInside ? ' ' : ''})`);
+        if (!annotation) continue;
+        cell.annotated = annotation;
+        note(
+          'pinyin',
+          line.paragraph,
+          cell.truth,
+          `${cell.shown}(${cell.reading}${cell.annotated.spaceInside ? ' ' : ''})`,
+        );
       }
     }
   }
@@ -574,7 +653,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   const residueLines: Line[] = [];
   if (boilerplate) {
     for (const line of bpRng.shuffle(body).slice(0, bpRng.int(1, 3))) {
-      const free = line.cells.map((c, i) => i).filter((i) => !line.cells[i]?.inTail);
+      const free = line.cells.flatMap((c, i) => (c.inTail ? [] : [i]));
       const at = bpRng.pick(free);
       (line.cells[at] as Cell).residue = RESIDUE;
       note('boilerplate', line.paragraph, '', RESIDUE);
@@ -592,7 +671,6 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   }
 
   // -- Mis-decoded text (§7): some lines reached the site as UTF-8 read as GBK.
-  const misdecodedLines = faults.has('charset') && charsetRng.chance(0.35);
   if (misdecodedLines) {
     const lines = charsetRng.chance(0.4) ? body : charsetRng.shuffle(body).slice(0, charsetRng.int(1, 3));
     for (const line of lines) {
@@ -606,8 +684,6 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
       note('charset', line.paragraph, rendered, mojibake);
     }
   }
-  // Mis-decoded lines carry their annotations as text, so such a page does not use ruby.
-  const pinyinMode = misdecodedLines ? 'text' : pinyinAs;
 
   const blankLines = bpRng.chance(0.5);
   let text: string;
@@ -617,19 +693,20 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     const out: string[] = [];
     if (boilerplate) out.push(renderLine(title, 'text'), timeText, ...spam.map((l) => renderLine(l, 'text')));
     for (const line of bodyWithRepeat) out.push(renderLine(line, 'text'));
-    for (const line of [...extra, ...residueLines]) out.push(line.role === 'residue' ? RESIDUE : renderLine(line, 'text'));
+    for (const line of [...extra, ...residueLines])
+      out.push(line.role === 'residue' ? RESIDUE : renderLine(line, 'text'));
     text = out.join(blankLines ? '\n\n' : '\n');
   } else {
     text = renderHtml({
       article,
-      title: renderLine(title, pinyinMode),
+      title: renderLine(title, pinyinAs),
       plainTitle: title.cells.map((c) => (c.deleted ? '' : c.shown)).join(''),
-      category: boilerplate ? renderLine(category, pinyinMode) : undefined,
+      category: boilerplate ? renderLine(category, pinyinAs) : undefined,
       time: boilerplate ? article.time : undefined,
-      spam: spam.map((l) => renderLine(l, pinyinMode)),
-      body: bodyWithRepeat.map((l) => renderLine(l, pinyinMode)),
-      extra: extra.filter((l) => l.role !== 'nav').map((l) => renderLine(l, pinyinMode)),
-      nav: extra.filter((l) => l.role === 'nav').map((l) => renderLine(l, pinyinMode)),
+      spam: spam.map((l) => renderLine(l, pinyinAs)),
+      body: bodyWithRepeat.map((l) => renderLine(l, pinyinAs)),
+      extra: extra.filter((l) => l.role !== 'nav').map((l) => renderLine(l, pinyinAs)),
+      nav: extra.filter((l) => l.role === 'nav').map((l) => renderLine(l, pinyinAs)),
       residue: residueLines.length > 0,
       rng: bpRng,
     });
@@ -642,11 +719,17 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   if (faults.has('charset')) {
     // Big5 cannot hold the simplified characters a half-converted page keeps (并, 于…): such a
     // page is not served in Big5. Mis-decoded lines were written back as UTF-8.
-    const choices = misdecodedLines ? ['utf-8'] : script === 'hans' ? ['gbk', 'gb18030', 'utf-8'] : ['big5', 'gbk', 'utf-8'];
+    const choices = misdecodedLines
+      ? ['utf-8']
+      : script === 'hans'
+        ? ['gbk', 'gb18030', 'utf-8']
+        : ['big5', 'gbk', 'utf-8'];
     const encodable = choices.filter((c) => encode(text, c) !== undefined);
     charset = charsetRng.pick(encodable.length > 0 ? encodable : ['utf-8']);
     const roll = charsetRng.next();
-    const lies = ['gb2312', 'gbk', 'big5', 'utf-8', 'iso-8859-1'].filter((l) => !sameCharset(l, charset as string));
+    const lies = ['gb2312', 'gbk', 'big5', 'utf-8', 'iso-8859-1'].filter(
+      (l) => !sameCharset(l, charset as string),
+    );
     if (roll < 0.5) declaredCharset = charsetRng.pick(lies);
     else if (roll < 0.8) declaredCharset = charset === 'gbk' ? 'gb2312' : charset;
     if (format === 'html') text = text.replace('<head>', `<head>${metaTag(declaredCharset, charsetRng)}`);
@@ -694,14 +777,12 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
 function placeTail(line: Line, variant: TailVariant, terminated: boolean, rng: Rng): Tail | undefined {
   const cells = line.cells;
   const positions: number[] = [];
-  for (let i = 0; i < cells.length - 3; i++) {
+  for (let i = 0; i < cells.length - 2; i++) {
     const cell = cells[i] as Cell;
-    if (cell.deleted) continue;
     // §8's runs start right after a sentence; §2's after any character.
-    if (variant === 'bare' && !/[。？！]/.test(cell.shown)) continue;
-    positions.push(i);
+    if (!cell.deleted && (variant === 'reading' || /[。？！]/.test(cell.shown))) positions.push(i);
   }
-  for (const after of rng.shuffle(positions).slice(0, 12)) {
+  for (const after of rng.shuffle(positions).slice(0, 30)) {
     const rest = cells.slice(after + 1);
     // A deletion that left a space puts an ASCII byte in the run: the decoder would resync there.
     if (rest.some((c) => c.gapSpace)) continue;
@@ -764,7 +845,9 @@ function renderHtml(parts: HtmlParts): string {
     `<div class="header"><a href="/">${site}</a></div>`,
   ];
   if (parts.category !== undefined)
-    out.push(`<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/list/">${parts.category}</a> &gt; 正文</div>`);
+    out.push(
+      `<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/list/">${parts.category}</a> &gt; 正文</div>`,
+    );
   out.push('<div class="article">', `<h1>${parts.title}</h1>`);
   if (parts.time !== undefined) out.push(`<div class="info">${parts.category ?? ''} ${parts.time}</div>`);
   out.push('<div class="content">');

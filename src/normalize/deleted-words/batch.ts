@@ -9,16 +9,16 @@ import { CharNgramModel } from './char-ngram.js';
 import { type DeletionProfile, learnProfile, SourceEvidence } from './profile.js';
 import { restoreDeletedWords } from './restore.js';
 
-/** Characters of the batch kept for the character model (about 3 MB of text). */
-const BACKGROUND_CHARS = 1_000_000;
+/** Characters counted for the batch's character model (bounds memory), and per source. */
+const BACKGROUND_CHARS = 800_000;
+const SOURCE_CHARS = 150_000;
 
 export class DeletionLearner {
   private readonly evidence = new Map<string, SourceEvidence>();
   private learned: Map<string, DeletionProfile> | undefined;
-  /** Intact text for the character model, kept as text and counted only if a profile needs it. */
-  private readonly sample: string[] = [];
-  private sampleChars = 0;
-  private model: CharNgramModel | undefined;
+  /** Character statistics: of the whole batch, and of each source (their sum is `all`). */
+  private readonly all = new CharNgramModel(BACKGROUND_CHARS);
+  private readonly own = new Map<string, CharNgramModel>();
 
   add(draft: DraftDocument): void {
     let source = this.evidence.get(draft.source);
@@ -27,29 +27,31 @@ export class DeletionLearner {
       this.evidence.set(draft.source, source);
     }
     source.add(draft);
+    let own = this.own.get(draft.source);
+    if (!own) {
+      own = new CharNgramModel(SOURCE_CHARS);
+      this.own.set(draft.source, own);
+    }
+    // Both or neither: `all` less `own` must be exactly the other sources' text.
     for (const paragraph of draft.paragraphs) {
-      if (this.sampleChars >= BACKGROUND_CHARS) break;
-      this.sample.push(paragraph);
-      this.sampleChars += paragraph.length;
+      if (own.full || this.all.full) break;
+      own.add(paragraph);
+      this.all.add(paragraph);
     }
     this.learned = undefined;
-    this.model = undefined;
   }
 
-  /** Character statistics of the batch's text, built on first use. */
-  get background(): CharNgramModel {
-    if (!this.model) {
-      this.model = new CharNgramModel(BACKGROUND_CHARS);
-      for (const paragraph of this.sample) this.model.add(paragraph);
-    }
-    return this.model;
+  private statistics(source: string) {
+    const own = this.own.get(source) ?? new CharNgramModel(0);
+    return { all: this.all, own, others: this.all.without(own) };
   }
 
   /** Every source's profile, learned from what was added so far. */
   profiles(): Map<string, DeletionProfile> {
     if (!this.learned) {
       this.learned = new Map();
-      for (const [source, evidence] of this.evidence) this.learned.set(source, learnProfile(evidence));
+      for (const [source, evidence] of this.evidence)
+        this.learned.set(source, learnProfile(evidence, undefined, this.statistics(source)));
     }
     return this.learned;
   }
@@ -57,7 +59,7 @@ export class DeletionLearner {
   restore(draft: DraftDocument): DraftDocument {
     const profile = this.profiles().get(draft.source);
     if (!profile || profile.words.length === 0) return draft;
-    return restoreDeletedWords(draft, profile, { background: this.background });
+    return restoreDeletedWords(draft, profile, { background: this.statistics(draft.source).others });
   }
 }
 
@@ -68,7 +70,7 @@ export function formatProfiles(profiles: Iterable<DeletionProfile>): string {
     lines.push(`source ${profile.source} (${profile.documents} documents): ${profile.words.length === 0 ? 'deletes nothing found' : `${profile.words.length} deleted words`}`);
     for (const w of profile.words)
       lines.push(
-        `  ${w.word}\tmarked gaps ${w.markedGaps}, orphaned partners ${w.orphans}, share of gaps ${w.markedShare}, seen ${w.count} times (language predicts ${w.expected})`,
+        `  ${w.word}\tmarked gaps ${w.markedGaps}, orphaned partners ${w.orphans}, predicted by other sources ${w.predicted}, share of gaps ${w.markedShare}, seen ${w.count} times (language predicts ${w.expected})`,
       );
   }
   return `${lines.join('\n')}\n`;

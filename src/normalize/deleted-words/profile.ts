@@ -11,6 +11,7 @@
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
+import type { CharNgramModel, NgramView } from './char-ngram.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import { bond, compoundCandidates, hanContext, insertionGain, MIN_BOND, type Site } from './evidence.js';
 
@@ -20,6 +21,8 @@ export interface ProfileWord {
   markedGaps: number;
   /** Distinct places where a character lacks this, its usual partner. */
   orphans: number;
+  /** Places where intact text of other sources strongly predicts the word, though it is not there. */
+  predicted: number;
   /** Times the word occurs in the source's text, and times the language would lead one to expect. */
   count: number;
   expected: number;
@@ -91,6 +94,25 @@ export class SourceEvidence {
       neighbours.add(left.slice(-2));
       this.orphans.set(partner.char, neighbours);
     });
+  }
+
+  /** Places in the source's text where `view` predicts `word` strongly (it would fit, it is not there). */
+  placesPredicting(word: string, view: NgramView): number {
+    const first = word.slice(0, 1);
+    const last = word.slice(-1);
+    let places = 0;
+    for (const paragraph of this.text) {
+      for (let offset = 1; offset < paragraph.length; offset++) {
+        const left = paragraph[offset - 1] as string;
+        const right = paragraph[offset] as string;
+        // Cheap filter first: intact text must have both joins.
+        if (view.count(left + first) < 2 || view.count(last + right) < 2) continue;
+        const before = paragraph.slice(Math.max(0, offset - 5), offset);
+        const after = paragraph.slice(offset, offset + 5);
+        if (view.score(word + after, before) - view.score(after, before) >= STRONG_PREDICTION) places++;
+      }
+    }
+    return places;
   }
 
   /** Occurrences of `word` in the source's text. */
@@ -176,12 +198,62 @@ function markedGapShares(evidence: SourceEvidence, words: string[], lm: Language
  */
 const MIN_EVIDENCE = 2;
 
-export function learnProfile(evidence: SourceEvidence, lm: LanguageModel = languageModel()): DeletionProfile {
+/** Character statistics for learning: the whole batch's model, this source's own, and the rest. */
+export interface BatchStatistics {
+  all: CharNgramModel;
+  own: CharNgramModel;
+  others: NgramView;
+}
+
+/** Intact text of other sources must be at least this large before its statistics are trusted. */
+const MIN_BACKGROUND_CHARS = 50_000;
+/** A word must be expected this many times in the source (at the others' rate) to be called absent. */
+const MIN_EXPECTED = 4;
+/** log-probability gain (nats) at which intact text "strongly predicts" a word at a place. */
+export const STRONG_PREDICTION = 3;
+
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+
+/**
+ * Evidence from intact text of other sources: words they use often that this source (nearly)
+ * never has, and the places in this source where their statistics strongly predict the word.
+ * A deleted word leaves its neighbours behind, so it is predicted about as often as it was
+ * expected; a word merely off this source's topics is not.
+ */
+function predictedWords(evidence: SourceEvidence, stats: BatchStatistics): ProfileWord[] {
+  const { all, own, others } = stats;
+  if (others.size < MIN_BACKGROUND_CHARS || own.size === 0) return [];
+  const found: ProfileWord[] = [];
+  for (const [gram] of all.grams()) {
+    if (!HAN_ONLY.test(gram)) continue;
+    const elsewhere = others.count(gram);
+    const expected = (elsewhere / others.size) * own.size;
+    if (expected < MIN_EXPECTED) continue;
+    const count = own.count(gram);
+    if (count > Math.max(1, ABSENCE_TOLERANCE * 0.4 * expected)) continue;
+    const predicted = evidence.placesPredicting(gram, others);
+    if (predicted < MIN_SUPPORT + 1 || predicted < 0.25 * expected) continue;
+    found.push({ word: gram, markedGaps: 0, orphans: 0, predicted, count, expected: Math.round(expected * 100) / 100, markedShare: 0 });
+  }
+  // A longer string is absent because a word inside it is (客服电话 without 电话): keep the word.
+  // (A shorter one inside a deleted word, 话 in 电话, is rarely predicted and does not get here.)
+  return found.filter((w) => !found.some((other) => other !== w && w.word.includes(other.word)));
+}
+
+export function learnProfile(
+  evidence: SourceEvidence,
+  lm: LanguageModel = languageModel(),
+  stats?: BatchStatistics,
+): DeletionProfile {
   const fromGaps = gapEvidence(evidence, lm);
   const words: (ProfileWord & { belief: number })[] = [];
+  for (const predicted of stats ? predictedWords(evidence, stats) : []) words.push({ ...predicted, belief: predicted.predicted });
   for (const word of new Set([...fromGaps.keys(), ...evidence.orphans.keys()])) {
+    if (words.some((w) => w.word === word)) continue;
     const logP = lm.wordLogP(word);
     if (logP === undefined || logP < MIN_WORD_LOGP) continue;
+    // With intact text of other sources at hand, a dictionary guess they never use is not taken.
+    if (stats && stats.others.size >= MIN_BACKGROUND_CHARS && stats.others.count(word) < MIN_SUPPORT + 1) continue;
     const gap = fromGaps.get(word) ?? { share: 0, gaps: 0 };
     const orphans = evidence.orphans.get(word)?.size ?? 0;
     const support = gap.gaps + orphans;
@@ -194,6 +266,7 @@ export function learnProfile(evidence: SourceEvidence, lm: LanguageModel = langu
       word,
       markedGaps: gap.gaps,
       orphans,
+      predicted: 0,
       count,
       expected: Math.round(expected * 100) / 100,
       markedShare: 0,

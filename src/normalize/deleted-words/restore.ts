@@ -14,10 +14,10 @@ import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
 import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';
-import type { CharNgramModel } from './char-ngram.js';
+import type { NgramView } from './char-ngram.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import { hanContext, insertionGain } from './evidence.js';
-import type { DeletionProfile } from './profile.js';
+import { type DeletionProfile, STRONG_PREDICTION } from './profile.js';
 
 /** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
 const MARKED_GAP_CERTAINTY = 0.97;
@@ -26,7 +26,9 @@ const MIN_MARKED_GAIN = -14;
 /** An unmarked insertion must not cost more than this under the dictionary model. */
 const MIN_UNMARKED_GAIN = -12;
 /** Intact text of other sources must raise the word's log-probability here by this much. */
-const MIN_NGRAM_GAIN = 4;
+const MIN_NGRAM_GAIN = STRONG_PREDICTION;
+/** Characters either side that the character model sees. */
+const NGRAM_CONTEXT = 5;
 const CONFIDENCE = { cache: 0.9, orphan: 0.85 };
 /** Characters of the paragraph shown either side of an insertion in its repair. */
 const REPAIR_CONTEXT = 4;
@@ -35,7 +37,7 @@ export interface RestoreOptions {
   lm?: LanguageModel;
   index?: DictionaryIndex;
   /** Character statistics of intact text from other sources, when the batch has them. */
-  background?: CharNgramModel;
+  background?: NgramView;
 }
 
 interface Insertion {
@@ -56,11 +58,15 @@ function softmax(scores: number[]): number[] {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** log P gain of `word` at a place under the background character model, or 0 without one. */
-function ngramGain(background: CharNgramModel | undefined, left: string, word: string, right: string): number {
+/**
+ * log P gain of `word` at `offset` under the character model of intact text, or 0 without one.
+ * Punctuation counts as context here (`的同时，`), unlike for the dictionary model.
+ */
+function ngramGain(background: NgramView | undefined, text: string, offset: number, word: string): number {
   if (!background || background.size === 0) return 0;
-  const after = right.slice(0, 3);
-  return background.score(word + after, left) - background.score(after, left);
+  const before = text.slice(Math.max(0, offset - NGRAM_CONTEXT), offset);
+  const after = text.slice(offset, offset + NGRAM_CONTEXT);
+  return background.score(word + after, before) - background.score(after, before);
 }
 
 type Resolved = Required<Omit<RestoreOptions, 'background'>> & RestoreOptions;
@@ -78,7 +84,7 @@ function fillMarkedGaps(draft: DraftDocument, words: string[], prior: Map<string
       (w) =>
         Math.log(prior.get(w) ?? MIN_PRIOR) +
         insertionGain(left, w, right, options.lm) +
-        Math.max(0, ngramGain(options.background, left, w, right)),
+        Math.max(0, ngramGain(options.background, text, gap.offset, w)),
     );
     const probabilities = softmax(scores);
     let best = 0;
@@ -171,12 +177,12 @@ function fillUnmarked(
         const orphan = partner?.char === word && after.length > 0;
         const ngramCandidate =
           seenInBackground.get(word) === true &&
-          (options.background?.count(previous.slice(-1) + word.slice(0, 1)) ?? 0) > 0 &&
-          (options.background?.count(word.slice(-1) + after.slice(0, 1)) ?? 0) > 0;
+          (options.background?.count((text[offset - 1] ?? '') + word.slice(0, 1)) ?? 0) > 1 &&
+          (options.background?.count(word.slice(-1) + (text[offset] ?? '')) ?? 0) > 1;
         if (!fromCache && !orphan && !ngramCandidate) continue;
         const { left, right } = hanContext(text, offset);
         if (left.endsWith(word) || right.startsWith(word)) continue;
-        const backgroundGain = ngramCandidate ? ngramGain(options.background, left, word, right) : 0;
+        const backgroundGain = ngramCandidate ? ngramGain(options.background, text, offset, word) : 0;
         const fromNgram = backgroundGain >= MIN_NGRAM_GAIN;
         if (!fromCache && !(orphan && right.length > 0) && !fromNgram) continue;
         const gain = insertionGain(left, word, right, options.lm);

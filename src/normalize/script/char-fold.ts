@@ -16,11 +16,13 @@ function buildFold(): Fold {
   const { Locale } = OpenCC;
   const toCn = singleCharMap(Locale.to.cn ?? []);
   const map = new Map([...toCn].filter(([from, to]) => from !== to));
-  // Regional variants (Taiwan 為, Hong Kong 着…) go to OpenCC's standard form first, then to Simplified.
+  // Regional variants (Taiwan 為, Hong Kong 着…) go to OpenCC's standard form first, then to
+  // Simplified; a variant that is itself a Simplified character (么, 才) is not folded.
+  const simplifiedChars = new Set(singleCharMap(Locale.from.cn ?? []).keys());
   for (const region of ['tw', 'hk']) {
     for (const [variant, standard] of singleCharMap(Locale.from[region] ?? [])) {
       const simplified = toCn.get(standard) ?? standard;
-      if (!map.has(variant) && simplified !== variant) map.set(variant, simplified);
+      if (!map.has(variant) && simplified !== variant && !simplifiedChars.has(variant)) map.set(variant, simplified);
     }
   }
   const escaped = [...map.keys()].map((c) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)).join('');

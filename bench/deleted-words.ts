@@ -1,0 +1,9 @@
+/** `npm run eval:deleted-words`: precision and recall of deleted-word restoration on simulated sites. */
+import { evaluateRestoration, formatEval } from '../tests/support/deleted-words-eval.js';
+import { makeSites } from '../tests/support/filtered-sites.js';
+
+const sites = makeSites(Number(process.env.SEED ?? 7), Number(process.env.SITES ?? 8), Number(process.env.PAGES ?? 30));
+const started = performance.now();
+const result = evaluateRestoration(sites);
+process.stdout.write(formatEval(result));
+process.stdout.write(`(${sites.length} sites, ${sites.reduce((n, s) => n + s.pages, 0)} pages, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
