@@ -6,12 +6,12 @@
  */
 import type { DraftDocument } from '../pipeline.js';
 import { CharNgramModel } from './char-ngram.js';
-import { type DeletionProfile, learnProfile, SourceEvidence } from './profile.js';
+import { type BatchStatistics, type DeletionProfile, frequentGrams, learnProfile, SourceEvidence } from './profile.js';
 import { restoreDeletedWords } from './restore.js';
 
 /** Characters counted for the batch's character model (bounds memory), and per source. */
-const BACKGROUND_CHARS = 800_000;
-const SOURCE_CHARS = 150_000;
+const BACKGROUND_CHARS = 500_000;
+const SOURCE_CHARS = 100_000;
 
 export class DeletionLearner {
   private readonly evidence = new Map<string, SourceEvidence>();
@@ -39,11 +39,15 @@ export class DeletionLearner {
       this.all.add(paragraph);
     }
     this.learned = undefined;
+    this.frequent = undefined;
   }
 
-  private statistics(source: string) {
+  private frequent: [string, number][] | undefined;
+
+  private statistics(source: string): BatchStatistics {
     const own = this.own.get(source) ?? new CharNgramModel(0);
-    return { all: this.all, own, others: this.all.without(own) };
+    this.frequent ??= frequentGrams(this.all);
+    return { all: this.all, own, others: this.all.without(own), frequent: this.frequent };
   }
 
   /** Every source's profile, learned from what was added so far. */

@@ -37,7 +37,7 @@ export interface DeletionProfile {
 }
 
 /** Text kept per source to count words in (enough for hundreds of pages). */
-const MAX_SOURCE_CHARS = 300_000;
+const MAX_SOURCE_CHARS = 150_000;
 const MAX_SITES = 1_500;
 /** Support a word needs: places that it explains. */
 const MIN_SUPPORT = 2;
@@ -71,6 +71,7 @@ export class SourceEvidence {
     // Past the cap, a source has shown what it deletes; more text only costs time.
     for (const paragraph of draft.paragraphs) {
       if (this.chars >= MAX_SOURCE_CHARS) break;
+      this.positions = undefined;
       this.text.push(paragraph);
       this.chars += paragraph.length;
       this.countOrphans(paragraph);
@@ -96,17 +97,35 @@ export class SourceEvidence {
     });
   }
 
+  /** Where each character stands in the sample: character → [paragraph, offset after it]. */
+  private positions: Map<string, [number, number][]> | undefined;
+
+  private positionsAfter(): Map<string, [number, number][]> {
+    if (!this.positions) {
+      this.positions = new Map();
+      this.text.forEach((paragraph, p) => {
+        for (let offset = 1; offset < paragraph.length; offset++) {
+          const char = paragraph[offset - 1] as string;
+          const list = this.positions?.get(char);
+          if (list) list.push([p, offset]);
+          else this.positions?.set(char, [[p, offset]]);
+        }
+      });
+    }
+    return this.positions;
+  }
+
   /** Places in the source's text where `view` predicts `word` strongly (it would fit, it is not there). */
   placesPredicting(word: string, view: NgramView): number {
     const first = word.slice(0, 1);
     const last = word.slice(-1);
     let places = 0;
-    for (const paragraph of this.text) {
-      for (let offset = 1; offset < paragraph.length; offset++) {
-        const left = paragraph[offset - 1] as string;
-        const right = paragraph[offset] as string;
-        // Cheap filter first: intact text must have both joins.
-        if (view.count(left + first) < 2 || view.count(last + right) < 2) continue;
+    // Only after characters that intact text has before the word, and before ones it has after it.
+    for (const [left, offsets] of this.positionsAfter()) {
+      if (view.count(left + first) < 2) continue;
+      for (const [p, offset] of offsets) {
+        const paragraph = this.text[p] as string;
+        if (view.count(last + (paragraph[offset] as string)) < 2) continue;
         const before = paragraph.slice(Math.max(0, offset - 5), offset);
         const after = paragraph.slice(offset, offset + 5);
         if (view.score(word + after, before) - view.score(after, before) >= STRONG_PREDICTION) places++;
@@ -203,6 +222,8 @@ export interface BatchStatistics {
   all: CharNgramModel;
   own: CharNgramModel;
   others: NgramView;
+  /** Strings of Han characters frequent enough in the batch to be a missing word's candidates. */
+  frequent: [string, number][];
 }
 
 /** Intact text of other sources must be at least this large before its statistics are trusted. */
@@ -213,6 +234,17 @@ const MIN_EXPECTED = 4;
 export const STRONG_PREDICTION = 3;
 
 const HAN_ONLY = /^\p{Script=Han}+$/u;
+/** Absent strings checked for predictions per source (a filter deletes a handful of words). */
+const MAX_ABSENT_CANDIDATES = 30;
+/** A string must occur this often in the batch to be considered as a deleted word. */
+const MIN_FREQUENT_COUNT = 8;
+
+/** The candidates for `predictedWords`, computed once per batch. */
+export function frequentGrams(all: CharNgramModel): [string, number][] {
+  const frequent: [string, number][] = [];
+  for (const [gram, count] of all.grams()) if (count >= MIN_FREQUENT_COUNT && HAN_ONLY.test(gram)) frequent.push([gram, count]);
+  return frequent;
+}
 
 /**
  * Evidence from intact text of other sources: words they use often that this source (nearly)
@@ -221,16 +253,20 @@ const HAN_ONLY = /^\p{Script=Han}+$/u;
  * expected; a word merely off this source's topics is not.
  */
 function predictedWords(evidence: SourceEvidence, stats: BatchStatistics): ProfileWord[] {
-  const { all, own, others } = stats;
+  const { own, others, frequent } = stats;
   if (others.size < MIN_BACKGROUND_CHARS || own.size === 0) return [];
   const found: ProfileWord[] = [];
-  for (const [gram] of all.grams()) {
-    if (!HAN_ONLY.test(gram)) continue;
+  const absent: { gram: string; expected: number; count: number }[] = [];
+  for (const [gram] of frequent) {
     const elsewhere = others.count(gram);
     const expected = (elsewhere / others.size) * own.size;
     if (expected < MIN_EXPECTED) continue;
     const count = own.count(gram);
-    if (count > Math.max(1, ABSENCE_TOLERANCE * 0.4 * expected)) continue;
+    if (count <= Math.max(1, ABSENCE_TOLERANCE * 0.4 * expected)) absent.push({ gram, expected, count });
+  }
+  // Scanning the source for predictions is the expensive step: the most conspicuous absences first.
+  absent.sort((a, b) => b.expected - a.expected);
+  for (const { gram, expected, count } of absent.slice(0, MAX_ABSENT_CANDIDATES)) {
     const predicted = evidence.placesPredicting(gram, others);
     if (predicted < MIN_SUPPORT + 1 || predicted < 0.25 * expected) continue;
     found.push({ word: gram, markedGaps: 0, orphans: 0, predicted, count, expected: Math.round(expected * 100) / 100, markedShare: 0 });
