@@ -82,3 +82,27 @@ export function compoundCandidates(
   }
   return candidates;
 }
+
+/**
+ * Does intact text say that this place had `word`? Counts of the exact strings, one character of
+ * context either side (as many as the model's order allows): intact text must have the string
+ * with the word at least twice, and three times as often as the same context without it
+ * (`人征信报` against `人报`).
+ */
+export function intactTextHasWordHere(
+  view: { count(gram: string): number },
+  text: string,
+  offset: number,
+  word: string,
+  maxOrder: number,
+): boolean {
+  const room = maxOrder - word.length;
+  if (room < 1) return false;
+  const leftLength = room >= 3 && word.length === 1 ? 2 : 1;
+  const left = text.slice(Math.max(0, offset - leftLength), offset);
+  const right = text.slice(offset, offset + Math.min(1, room - left.length) || 0);
+  if (left.length === 0 || (room - left.length >= 1 && right.length === 0)) return false;
+  const withWord = view.count(left + word + right);
+  if (withWord < 2) return false;
+  return withWord >= 3 * view.count(left + right);
+}

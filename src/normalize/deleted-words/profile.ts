@@ -11,9 +11,17 @@
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
-import type { CharNgramModel, NgramView } from './char-ngram.js';
+import { type CharNgramModel, MAX_ORDER, type NgramView } from './char-ngram.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { bond, compoundCandidates, hanContext, insertionGain, MIN_BOND, type Site } from './evidence.js';
+import {
+  bond,
+  compoundCandidates,
+  hanContext,
+  insertionGain,
+  intactTextHasWordHere,
+  MIN_BOND,
+  type Site,
+} from './evidence.js';
 
 export interface ProfileWord {
   word: string;
@@ -126,6 +134,10 @@ export class SourceEvidence {
       for (const [p, offset] of offsets) {
         const paragraph = this.text[p] as string;
         if (view.count(last + (paragraph[offset] as string)) < 2) continue;
+        if (intactTextHasWordHere(view, paragraph, offset, word, MAX_ORDER)) {
+          places++;
+          continue;
+        }
         const before = paragraph.slice(Math.max(0, offset - 5), offset);
         const after = paragraph.slice(offset, offset + 5);
         if (view.score(word + after, before) - view.score(after, before) >= STRONG_PREDICTION) places++;
@@ -252,12 +264,14 @@ export function frequentGrams(all: CharNgramModel): [string, number][] {
  * A deleted word leaves its neighbours behind, so it is predicted about as often as it was
  * expected; a word merely off this source's topics is not.
  */
-function predictedWords(evidence: SourceEvidence, stats: BatchStatistics): ProfileWord[] {
+function predictedWords(evidence: SourceEvidence, stats: BatchStatistics, lm: LanguageModel): ProfileWord[] {
   const { own, others, frequent } = stats;
   if (others.size < MIN_BACKGROUND_CHARS || own.size === 0) return [];
   const found: ProfileWord[] = [];
   const absent: { gram: string; expected: number; count: number }[] = [];
   for (const [gram] of frequent) {
+    // Filters delete words: a string that is no dictionary word (分期乐的) is only absent by topic.
+    if (lm.wordLogP(gram) === undefined) continue;
     const elsewhere = others.count(gram);
     const expected = (elsewhere / others.size) * own.size;
     if (expected < MIN_EXPECTED) continue;
@@ -283,7 +297,7 @@ export function learnProfile(
 ): DeletionProfile {
   const fromGaps = gapEvidence(evidence, lm);
   const words: (ProfileWord & { belief: number })[] = [];
-  for (const predicted of stats ? predictedWords(evidence, stats) : []) words.push({ ...predicted, belief: predicted.predicted });
+  for (const predicted of stats ? predictedWords(evidence, stats, lm) : []) words.push({ ...predicted, belief: predicted.predicted });
   for (const word of new Set([...fromGaps.keys(), ...evidence.orphans.keys()])) {
     if (words.some((w) => w.word === word)) continue;
     const logP = lm.wordLogP(word);

@@ -14,15 +14,17 @@ import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
 import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';
-import type { NgramView } from './char-ngram.js';
+import { MAX_ORDER, type NgramView } from './char-ngram.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { hanContext, insertionGain } from './evidence.js';
+import { hanContext, insertionGain, intactTextHasWordHere } from './evidence.js';
 import { type DeletionProfile, STRONG_PREDICTION } from './profile.js';
 
 /** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
 const MARKED_GAP_CERTAINTY = 0.97;
 /** A profile word that fits a marked gap worse than this (nats) is not put there. */
 const MIN_MARKED_GAIN = -14;
+/** …nor one that intact text of other sources makes less likely than this at the gap. */
+const MIN_MARKED_NGRAM_GAIN = 0;
 /** An unmarked insertion must not cost more than this under the dictionary model. */
 const MIN_UNMARKED_GAIN = -12;
 /** Intact text of other sources must raise the word's log-probability here by this much. */
@@ -80,16 +82,20 @@ function fillMarkedGaps(draft: DraftDocument, words: string[], prior: Map<string
     if (gap.evidence !== 'marked') continue;
     const text = draft.paragraphs[gap.paragraph] ?? '';
     const { left, right } = hanContext(text, gap.offset);
+    // With intact text of other sources, its statistics decide; without, the dictionary and the
+    // share of the source's gaps each word fills.
+    const background = options.background && options.background.size > 0 ? options.background : undefined;
+    const ngram = words.map((w) => (background ? ngramGain(background, text, gap.offset, w) : 0));
     const scores = words.map(
-      (w) =>
-        Math.log(prior.get(w) ?? MIN_PRIOR) +
-        insertionGain(left, w, right, options.lm) +
-        Math.max(0, ngramGain(options.background, text, gap.offset, w)),
+      (w, i) => Math.log(prior.get(w) ?? MIN_PRIOR) + insertionGain(left, w, right, options.lm) + (ngram[i] as number),
     );
     const probabilities = softmax(scores);
     let best = 0;
     for (let i = 1; i < words.length; i++) if ((scores[i] as number) > (scores[best] as number)) best = i;
-    if ((scores[best] as number) < MIN_MARKED_GAIN) continue;
+    if (!background && (scores[best] as number) < MIN_MARKED_GAIN) continue;
+    // Intact text that finds the word out of place here (`的_保护` + 题) vetoes it: the gap lost
+    // some other word.
+    if (background && (ngram[best] as number) < MIN_MARKED_NGRAM_GAIN) continue;
     insertions.push({
       paragraph: gap.paragraph,
       offset: gap.offset,
@@ -154,16 +160,21 @@ function fillUnmarked(
     // Segmenting is the expensive part; skip paragraphs where no kind of evidence can apply.
     if (phrases.size === 0 && !singleChars && !anyBackground) return;
     const tokens = options.lm.segment(text);
-    let offset = 0;
-    for (let t = 0; t <= tokens.length; t++) {
-      const previous = tokens[t - 1] ?? '';
-      if (t > 0) offset += previous.length;
+    // Word boundaries (offset → index of the token after it): the dictionary's and the cache's
+    // evidence speaks only there; intact text's statistics speak anywhere (a deletion can glue
+    // its neighbours into one dictionary word).
+    const boundaries = new Map<number, number>();
+    for (let t = 0, at = 0; t <= tokens.length; at += (tokens[t] ?? '').length, t++) boundaries.set(at, t);
+    for (let offset = 0; offset <= text.length; offset++) {
+      const t = boundaries.get(offset);
+      if (t === undefined && !anyBackground) continue;
       const place = `${paragraph}:${offset}`;
       if (taken.has(place)) continue;
-      const before = previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2);
-      const after = tokens[t] ?? '';
+      const previous = t === undefined ? '' : (tokens[t - 1] ?? '');
+      const before = t === undefined ? '' : previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2);
+      const after = t === undefined ? '' : (tokens[t] ?? '');
       // Nothing to check on a side: the paragraph starts there, or numbering/Latin text stands there.
-      const openLeft = offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string);
+      const openLeft = t !== undefined && (offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string));
       const openRight = danglingEnds.has(place);
       const partner = previous.length === 1 ? options.index.usualNext(previous) : undefined;
       for (const word of words) {
@@ -183,15 +194,19 @@ function fillUnmarked(
         const { left, right } = hanContext(text, offset);
         if (left.endsWith(word) || right.startsWith(word)) continue;
         const backgroundGain = ngramCandidate ? ngramGain(options.background, text, offset, word) : 0;
-        const fromNgram = backgroundGain >= MIN_NGRAM_GAIN;
+        const fromNgram =
+          ngramCandidate &&
+          (backgroundGain >= MIN_NGRAM_GAIN ||
+            intactTextHasWordHere(options.background as NgramView, text, offset, word, MAX_ORDER));
         if (!fromCache && !(orphan && right.length > 0) && !fromNgram) continue;
         const gain = insertionGain(left, word, right, options.lm);
         if (!fromCache && !fromNgram && gain <= 0) continue;
-        if (gain < MIN_UNMARKED_GAIN) continue;
+        // Intact text outranks the dictionary, which prices rare words (征信) too high.
+        if (!fromNgram && gain < MIN_UNMARKED_GAIN) continue;
         const confidence = fromCache
           ? CONFIDENCE.cache
           : fromNgram
-            ? 1 / (1 + Math.exp(-(backgroundGain - MIN_NGRAM_GAIN)))
+            ? 1 / (1 + Math.exp(-Math.max(1, backgroundGain - MIN_NGRAM_GAIN + 2)))
             : CONFIDENCE.orphan;
         insertions.push({ paragraph, offset, word, confidence, left, right });
         taken.add(place);
