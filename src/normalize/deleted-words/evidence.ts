@@ -103,6 +103,11 @@ export function intactTextHasWordHere(
   const right = text.slice(offset, offset + Math.min(1, room - left.length) || 0);
   if (left.length === 0 || (room - left.length >= 1 && right.length === 0)) return false;
   const withWord = view.count(left + word + right);
-  if (withWord < 2) return false;
-  return withWord >= 3 * view.count(left + right);
+  if (withWord < 2 || withWord < 3 * view.count(left + right)) return false;
+  // The word must also sit well with a wider view of each side, as far as the model's order
+  // reaches: `安逸` before `花` is a product name (安逸花), before `花呗` it is not.
+  const side = maxOrder - word.length;
+  const wideLeft = text.slice(Math.max(0, offset - side), offset);
+  const wideRight = text.slice(offset, offset + side);
+  return view.count(wideLeft + word) >= 1 && view.count(word + wideRight) >= 1;
 }

@@ -76,8 +76,13 @@ type Resolved = Required<Omit<RestoreOptions, 'background'>> & RestoreOptions;
 /** A word the profile has never seen fill a marked gap still gets this share. */
 const MIN_PRIOR = 0.02;
 
-function fillMarkedGaps(draft: DraftDocument, words: string[], prior: Map<string, number>, options: Resolved): Insertion[] {
+function fillMarkedGaps(draft: DraftDocument, profileWords: string[], prior: Map<string, number>, options: Resolved): Insertion[] {
   const insertions: Insertion[] = [];
+  // Two filtered words side by side leave one gap (`官方客服電話` → `官方 `): pairs are candidates too.
+  const words = [...profileWords];
+  for (const a of profileWords) for (const b of profileWords) if (a !== b) words.push(a + b);
+  const priorOf = (w: string) =>
+    prior.get(w) ?? profileWords.filter((p) => w.startsWith(p) && w !== p).reduce((x, p) => x * (prior.get(p) ?? MIN_PRIOR) * (prior.get(w.slice(p.length)) ?? MIN_PRIOR), 1);
   for (const gap of draft.gaps) {
     if (gap.evidence !== 'marked') continue;
     const text = draft.paragraphs[gap.paragraph] ?? '';
@@ -87,7 +92,7 @@ function fillMarkedGaps(draft: DraftDocument, words: string[], prior: Map<string
     const background = options.background && options.background.size > 0 ? options.background : undefined;
     const ngram = words.map((w) => (background ? ngramGain(background, text, gap.offset, w) : 0));
     const scores = words.map(
-      (w, i) => Math.log(prior.get(w) ?? MIN_PRIOR) + insertionGain(left, w, right, options.lm) + (ngram[i] as number),
+      (w, i) => Math.log(Math.max(priorOf(w), 1e-6)) + insertionGain(left, w, right, options.lm) + (ngram[i] as number),
     );
     const probabilities = softmax(scores);
     let best = 0;
