@@ -462,6 +462,8 @@ const MISDECODINGS: readonly Misdecoding[] = [
 const CHARS_PER_LOST_BYTE = 8;
 /** Below this a put-back byte is flagged: 9 in 10 right guesses score above, 3 in 4 wrong ones below. */
 const SURE_LOST_BYTE = 0.8;
+/** Below this a put-back byte is not used at all. */
+const MIN_LOST_BYTE_CONFIDENCE = 0.5;
 /** A character has at most three continuation bytes; longer runs of losses are not one character. */
 const MAX_LOST_RUN = 3;
 /** Characters of context either side when the model picks a lost byte. */
@@ -636,6 +638,9 @@ export function repairMisdecodedText(text: string): StageOutput {
       best = { ...fixed, gain };
   }
   if (!best) return { text, repairs: [], flags: [] };
+  // The rest of the paragraph is certain; a lost byte the model cannot place with even odds is a
+  // guess, and the paragraph stays as it came (flagged) rather than carry one.
+  if (best.confidence < MIN_LOST_BYTE_CONFIDENCE) return { text, repairs: [], flags: ['unrepaired-mojibake'] };
   const confidence = Math.min(
     Math.round(best.confidence * 100) / 100,
     confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
