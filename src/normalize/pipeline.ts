@@ -197,6 +197,16 @@ function place(repairs: TextRepair[], paragraph: number): Repair[] {
 }
 
 /**
+ * Converts many paragraphs in one call: opencc-js's per-call cost dominates on short lines, and no
+ * dictionary phrase spans a line break. Falls back to one call a line if the count ever changes.
+ */
+function convertLines(lines: string[], convert: (text: string) => string): string[] {
+  if (lines.length === 0) return [];
+  const converted = convert(lines.join('\n')).split('\n');
+  return converted.length === lines.length ? converted : lines.map(convert);
+}
+
+/**
  * A document after every repair but the restoration of deleted words, in Simplified: what the
  * second pass (which needs the whole batch or the source's profile) starts from.
  */
@@ -233,6 +243,7 @@ export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 
   const paragraphs: string[] = [];
   const gaps: DraftDocument['gaps'] = [];
   let dropIndex = 0;
+  const hansParagraphs = convertLines(structure.paragraphs.map((l) => l.text), (text) => toHans(text, script));
   structure.paragraphs.forEach((line, index) => {
     while (dropIndex < structure.dropped.length && (structure.dropped[dropIndex]?.beforeParagraph ?? 0) <= index) {
       const { line: dropped } = structure.dropped[dropIndex++] as { line: Line };
@@ -240,7 +251,7 @@ export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 
     }
     repairs.push(...place(line.repairs, index));
     for (const flag of line.flags) flags.add(flag);
-    const hans = toHans(line.text, script);
+    const hans = hansParagraphs[index] as string;
     paragraphs.push(hans);
     // Conversion is character for character, so offsets carry over; if it ever is not, the gap
     // stays flagged but is not offered for filling.
@@ -276,7 +287,7 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
     category: draft.category === null ? null : convert(draft.category),
     published_at: draft.published_at,
     script: to,
-    paragraphs: draft.paragraphs.map(convert),
+    paragraphs: convertLines(draft.paragraphs, convert),
     repairs: draft.repairs,
     flags: draft.flags,
     content_hash: contentHash(draft.paragraphs),

@@ -8,7 +8,9 @@ import { singleCharMap } from './opencc-dicts.js';
 
 interface Fold {
   map: Map<string, string>;
-  /** Matches any character the fold changes: one regex pass is far cheaper than a loop in JS. */
+  /** BMP code unit → its Simplified code unit, 0 where the fold keeps it (or maps outside the BMP). */
+  table: Uint16Array;
+  /** Matches any character the fold changes (for the rare mappings the table cannot hold). */
   pattern: RegExp;
 }
 
@@ -25,8 +27,14 @@ function buildFold(): Fold {
       if (!map.has(variant) && simplified !== variant && !simplifiedChars.has(variant)) map.set(variant, simplified);
     }
   }
+  const table = new Uint16Array(0x10000);
+  let outsideTable = false;
+  for (const [from, to] of map) {
+    if (from.length === 1 && to.length === 1) table[from.charCodeAt(0)] = to.charCodeAt(0);
+    else outsideTable = true;
+  }
   const escaped = [...map.keys()].map((c) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)).join('');
-  return { map, pattern: new RegExp(`[${escaped}]`, 'gu') };
+  return { map, table, pattern: outsideTable ? new RegExp(`[${escaped}]`, 'gu') : /(?!)/gu };
 }
 
 let fold: Fold | undefined;
@@ -34,8 +42,19 @@ let fold: Fold | undefined;
 /** The Simplified form of each character of `text`, keeping anything without one as it is. */
 export function toSimplifiedChars(text: string): string {
   fold ??= buildFold();
-  const { map, pattern } = fold;
-  return text.replace(pattern, (ch) => map.get(ch) ?? ch);
+  const { map, table, pattern } = fold;
+  // A table walk, and no new string at all when nothing changes (most calls).
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const to = table[text.charCodeAt(i)] as number;
+    if (to === 0) continue;
+    out += text.slice(copied, i) + String.fromCharCode(to);
+    copied = i + 1;
+  }
+  if (copied > 0) out += text.slice(copied);
+  else out = text;
+  return out.replace(pattern, (ch) => map.get(ch) ?? ch);
 }
 
 /** True when `char` has a distinct Simplified form (it is a Traditional or regional variant). */
