@@ -2,8 +2,14 @@
 import { evaluateRestoration, formatEval } from '../tests/support/deleted-words-eval.js';
 import { makeSites } from '../tests/support/filtered-sites.js';
 
-const sites = makeSites(Number(process.env.SEED ?? 7), Number(process.env.SITES ?? 8), Number(process.env.PAGES ?? 30));
+const sites = makeSites(
+  Number(process.env.SEED ?? 7),
+  Number(process.env.SITES ?? 8),
+  Number(process.env.PAGES ?? 30),
+);
 const started = performance.now();
 const result = evaluateRestoration(sites);
 process.stdout.write(formatEval(result));
-process.stdout.write(`(${sites.length} sites, ${sites.reduce((n, s) => n + s.pages, 0)} pages, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+process.stdout.write(
+  `(${sites.length} sites, ${sites.reduce((n, s) => n + s.pages, 0)} pages, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+);

@@ -36,7 +36,11 @@ function finfaq(args: string[], stdin?: Buffer | string): Promise<Run> {
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) =>
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      }),
     );
     child.stdin.end(stdin ?? '');
   });
@@ -92,7 +96,12 @@ describe('finfaq normalize', () => {
   it('reports a broken .jsonl line with its number and processes the others', async () => {
     const file = join(work, 'broken.jsonl');
     const good = (n: number) => JSON.stringify({ url: `https://example.cn/${n}`, text: `第${n}条,内容。` });
-    writeFileSync(file, [good(1), '{"url": "https://example.cn/2", "text": ', good(3), '{"html": "<p>x</p>"}', good(5)].join('\n'));
+    writeFileSync(
+      file,
+      [good(1), '{"url": "https://example.cn/2", "text": ', good(3), '{"html": "<p>x</p>"}', good(5)].join(
+        '\n',
+      ),
+    );
     const run = await finfaq(['normalize', file]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`${file}:2: not JSON`);
@@ -123,15 +132,18 @@ describe('finfaq normalize', () => {
     const run = await finfaq(['normalize', ...SEED_NAMES.map(seedPath), '--report']);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/source contact:15070879527 \(2 documents\): 2 deleted words/);
-    expect(run.stderr).toMatch(/^  电话\tmarked gaps 3/m);
-    expect(run.stderr).toMatch(/^  题\t/m);
+    expect(run.stderr).toMatch(/^ {2}电话\tmarked gaps 3/m);
+    expect(run.stderr).toMatch(/^ {2}题\t/m);
   });
 
   it('reads one document from standard input, or JSON Lines', async () => {
     const text = await finfaq(['normalize', '--to', 'tw'], seedBytes(SEED_NAMES[1]));
     expect(text.code).toBe(0);
     expect(records(text.stdout)[0]?.paragraphs).toEqual(expectedWithoutDeletedWords(SEED_NAMES[1], 'tw'));
-    const lines = await finfaq(['normalize'], `${JSON.stringify({ url: 'https://a.cn/1', text: '你好,世界' })}\n`);
+    const lines = await finfaq(
+      ['normalize'],
+      `${JSON.stringify({ url: 'https://a.cn/1', text: '你好,世界' })}\n`,
+    );
     expect(records(lines.stdout).map((r) => r.paragraphs)).toEqual([['你好，世界']]);
   });
 

@@ -17,15 +17,18 @@ const SCRIPTS_WITH_EXPECTATIONS: Script[] = ['hans', 'hant', 'tw'];
 describe.each(SEED_NAMES)('seed %s', (name) => {
   const raw = { url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) };
 
-  it.each(SCRIPTS_WITH_EXPECTATIONS)('gives the expected paragraphs and metadata in %s (deleted words aside)', (script) => {
-    const record = normalizeDocument(raw, { to: script });
-    expect(record.paragraphs).toEqual(expectedWithoutDeletedWords(name, script));
-    expect(record.title).toBe(expectedTitle(name, script));
-    expect(record.published_at).toBe(expectedSeed(name).published_at);
-    const category = expectedSeed(name).category;
-    expect(record.category).toBe(category === null ? null : fromHans(category, script));
-    expect(record.script).toBe(script);
-  });
+  it.each(SCRIPTS_WITH_EXPECTATIONS)(
+    'gives the expected paragraphs and metadata in %s (deleted words aside)',
+    (script) => {
+      const record = normalizeDocument(raw, { to: script });
+      expect(record.paragraphs).toEqual(expectedWithoutDeletedWords(name, script));
+      expect(record.title).toBe(expectedTitle(name, script));
+      expect(record.published_at).toBe(expectedSeed(name).published_at);
+      const category = expectedSeed(name).category;
+      expect(record.category).toBe(category === null ? null : fromHans(category, script));
+      expect(record.script).toBe(script);
+    },
+  );
 
   it('keeps the category as the byline says it', () => {
     expect(normalizeDocument(raw, { to: 'hans' }).category).toBe(expectedSeed(name).category);
@@ -38,7 +41,8 @@ describe.each(SEED_NAMES)('seed %s', (name) => {
     expect(text).not.toMatch(/\p{Script=Han}[,:;?!]|[,:;?!]\p{Script=Han}/u); // ASCII punctuation
     expect(text).not.toMatch(/\?|\/p>/); // garbled tails
     const kinds = new Set(record.repairs.map((r) => r.kind));
-    for (const kind of ['pinyin', 'punctuation', 'mojibake', 'script', 'boilerplate']) expect(kinds).toContain(kind);
+    for (const kind of ['pinyin', 'punctuation', 'mojibake', 'script', 'boilerplate'])
+      expect(kinds).toContain(kind);
     for (const repair of record.repairs) {
       expect(repair.confidence).toBeGreaterThan(0);
       expect(repair.confidence).toBeLessThanOrEqual(1);
@@ -74,8 +78,13 @@ describe('seed pages as a site', () => {
     const pinyinInDropped = all
       .filter((r) => r.kind === 'boilerplate')
       .reduce((n, r) => n + (r.before.match(/\([a-zāáǎàēéěèīíǐìōóǒòūúǔùü ]+\)/gu)?.length ?? 0), 0);
-    const pinyinInTail = all.filter((r) => r.kind === 'mojibake').reduce((n, r) => n + (r.before.includes('(') ? 1 : 0), 0);
+    const pinyinInTail = all
+      .filter((r) => r.kind === 'mojibake')
+      .reduce((n, r) => n + (r.before.includes('(') ? 1 : 0), 0);
     expect(pinyinInKept + pinyinInDropped + pinyinInTail).toBe(369);
-    expect(all.filter((r) => r.kind === 'mojibake').map((r) => r.after)).toEqual(['當得到充分保障。', '財等。']);
+    expect(all.filter((r) => r.kind === 'mojibake').map((r) => r.after)).toEqual([
+      '當得到充分保障。',
+      '財等。',
+    ]);
   });
 });

@@ -26,7 +26,10 @@ export interface InputProblem {
 export type ProblemSink = (problem: InputProblem) => void;
 
 /** Every document file under the given paths, folders expanded in name order. */
-export async function expandPaths(paths: string[], report: ProblemSink): Promise<{ path: string; size: number }[]> {
+export async function expandPaths(
+  paths: string[],
+  report: ProblemSink,
+): Promise<{ path: string; size: number }[]> {
   const files: { path: string; size: number }[] = [];
   for (const path of paths) {
     try {
@@ -107,10 +110,13 @@ export async function* readStdin(stdin: Readable, report: ProblemSink): AsyncGen
     return;
   }
   const head = Buffer.from(first.value as Buffer);
-  const rest = Readable.from((async function* () {
-    yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
-  })());
+  const rest = Readable.from(
+    (async function* () {
+      yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next())
+        yield next.value as Buffer;
+    })(),
+  );
   if (head.toString('utf8', 0, Math.min(head.length, 64)).trimStart().startsWith('{')) {
     yield* jsonLines(rest, '<stdin>', report, () => {});
     return;

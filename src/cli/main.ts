@@ -12,7 +12,9 @@ function parseScript(value: string): Script {
 const program = new Command()
   .name('finfaq')
   .description('Crawl Chinese finance-FAQ sites, repair their text, and publish a clean feed.')
-  .configureOutput({ outputError: (message, write) => write(message.replace(/\n+$/, '').replace(/\n/g, ' ') + '\n') });
+  .configureOutput({
+    outputError: (message, write) => write(`${message.replace(/\n+$/, '').replace(/\n/g, ' ')}\n`),
+  });
 
 // A reader that stops early (`finfaq normalize … | head`) is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -22,7 +24,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 program
   .command('normalize')
-  .description('clean raw dumps (.txt, .html, .jsonl files or folders; standard input when none) to JSON Lines')
+  .description(
+    'clean raw dumps (.txt, .html, .jsonl files or folders; standard input when none) to JSON Lines',
+  )
   .argument('[paths...]', 'files or folders')
   .addOption(new Option('--to <script>', 'script of the output: hans, hant, tw or hk').argParser(parseScript))
   .option('-o, --output <file>', 'write to FILE instead of standard output')

@@ -5,8 +5,9 @@
  * feeds the learner; pass two restores deleted words in each draft and writes the records in
  * input order.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,7 +78,9 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
     let bytesDone = 0;
     let documents = 0;
     const inputs =
-      paths.length > 0 ? readDocuments(files, report, (n) => (bytesDone += n)) : readStdin(process.stdin, report);
+      paths.length > 0
+        ? readDocuments(files, report, (n) => (bytesDone += n))
+        : readStdin(process.stdin, report);
     for await (const raw of inputs) {
       try {
         const draft = draftDocument(raw);
@@ -96,7 +99,10 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
     if (options.report) process.stderr.write(formatProfiles(learner.profiles().values()));
 
     // Pass two: restore deleted words and write the records.
-    const drafts = createInterface({ input: createReadStream(spoolPath), crlfDelay: Number.POSITIVE_INFINITY });
+    const drafts = createInterface({
+      input: createReadStream(spoolPath),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     for await (const line of drafts) {
       const draft = JSON.parse(line) as DraftDocument;
       let record = finalizeRecord(draft, options.to);
@@ -104,7 +110,9 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
         record = finalizeRecord(learner.restore(draft), options.to);
       } catch (error) {
         failed = true;
-        process.stderr.write(`finfaq: ${draft.url}: restoring deleted words failed: ${(error as Error).stack ?? error}\n`);
+        process.stderr.write(
+          `finfaq: ${draft.url}: restoring deleted words failed: ${(error as Error).stack ?? error}\n`,
+        );
       }
       await write(out, `${JSON.stringify(record)}\n`);
     }

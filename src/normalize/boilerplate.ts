@@ -9,16 +9,43 @@ import { TIME_IN_TEXT } from './time.js';
 
 /** Whole lines that are site navigation, compared without spaces and punctuation. */
 const NAVIGATION_LINES = new Set([
-  '投诉', '举报', '相关推荐', '相关文章', '相关阅读', '最新文章', '随机看看', '热门文章', '热门推荐', '猜你喜欢',
-  '推荐阅读', '延伸阅读', '精彩评论', '网友评论', '发表评论', '返回首页', '返回列表', '返回顶部', '分享到',
-  '打印本页', '关闭窗口', '点击排行', '阅读全文', '展开全文', '收藏本文', '首页', '上一篇', '下一篇',
+  '投诉',
+  '举报',
+  '相关推荐',
+  '相关文章',
+  '相关阅读',
+  '最新文章',
+  '随机看看',
+  '热门文章',
+  '热门推荐',
+  '猜你喜欢',
+  '推荐阅读',
+  '延伸阅读',
+  '精彩评论',
+  '网友评论',
+  '发表评论',
+  '返回首页',
+  '返回列表',
+  '返回顶部',
+  '分享到',
+  '打印本页',
+  '关闭窗口',
+  '点击排行',
+  '阅读全文',
+  '展开全文',
+  '收藏本文',
+  '首页',
+  '上一篇',
+  '下一篇',
 ]);
 const NAVIGATION_PREFIX = /^(上一篇|下一篇|标签|本文标签|关键词|责任编辑|分享到)[:：]/;
 const DISCLAIMER = /^(免责)?声明[:：]|来源于网络|仅供参考|版权归原作者|不代表本站观点/;
 const TAKEDOWN = /(侵权|删帖|删除).*(联系方式|邮箱|QQ|qq|@|\d{7,})/;
 /** Injected ads carry a way to reach the advertiser; ad words alone (黑户, 口子) are also prose. */
-const SPAM_CONTACT = /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|[qQ]{2}[:：]?\s*\d{5,}|\d{7,}/;
-const SPAM_WORDS = /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|包下款|秒批|黑户|口子|代办|贷款/;
+const SPAM_CONTACT =
+  /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|[qQ]{2}[:：]?\s*\d{5,}|\d{7,}/;
+const SPAM_WORDS =
+  /https?:\/\/|www\.|加微信|微信号|加[vV]信|[vV][xX][:：]|QQ群|包下款|秒批|黑户|口子|代办|贷款/;
 
 /** Headings that open an article and are never its title. */
 const GENERIC_HEADINGS = /^(小编)?(导语|导读|摘要|前言|引言|目录|正文)$/;
@@ -60,7 +87,8 @@ export function parseByline(line: string): Byline | undefined {
   const byline = BYLINE.exec(trimmed);
   if (byline) return { category: byline[1] ?? null, time: byline[2] as string };
   const labelled = LABELLED_TIME.exec(toSimplifiedChars(trimmed));
-  if (labelled && TIME_IN_TEXT.test(labelled[2] as string)) return { category: null, time: labelled[2] as string };
+  if (labelled && TIME_IN_TEXT.test(labelled[2] as string))
+    return { category: null, time: labelled[2] as string };
   return undefined;
 }
 

@@ -640,7 +640,8 @@ export function repairMisdecodedText(text: string): StageOutput {
   if (!best) return { text, repairs: [], flags: [] };
   // The rest of the paragraph is certain; a lost byte the model cannot place with even odds is a
   // guess, and the paragraph stays as it came (flagged) rather than carry one.
-  if (best.confidence < MIN_LOST_BYTE_CONFIDENCE) return { text, repairs: [], flags: ['unrepaired-mojibake'] };
+  if (best.confidence < MIN_LOST_BYTE_CONFIDENCE)
+    return { text, repairs: [], flags: ['unrepaired-mojibake'] };
   const confidence = Math.min(
     Math.round(best.confidence * 100) / 100,
     confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),

@@ -4,6 +4,7 @@
  */
 import type { StageOutput, TextRepair } from './types.js';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes.
 const RESIDUE = /_x[0-9A-Fa-f]{4}_|[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200B\uFEFF]/g;
 
 export function removeControlResidue(text: string): StageOutput {

@@ -155,7 +155,9 @@ function repairTail(match: TailMatch, before: string, after: string, lm: Languag
     const prior = match.atParagraphEnd ? (table[t] ?? OTHER_END_PRIOR) : 1;
     return score + Math.log(prior);
   });
-  const tailChoice = best(softmax(tailScores).map((probability, k) => ({ text: tails[k] as string, probability })));
+  const tailChoice = best(
+    softmax(tailScores).map((probability, k) => ({ text: tails[k] as string, probability })),
+  );
   if (!tailChoice) return undefined;
 
   // Several characters with the shown reading (驮, 鸵 for tuó) leave the choice to a unigram model

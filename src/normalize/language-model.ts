@@ -96,7 +96,8 @@ class WordTable {
   }
 
   private sameRange(offset: number, source: string, start: number, length: number): boolean {
-    for (let i = 0; i < length; i++) if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
+    for (let i = 0; i < length; i++)
+      if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
     return true;
   }
 
@@ -125,7 +126,8 @@ class WordTable {
   *entries(): Generator<[string, number]> {
     for (let slot = 0; slot <= this.mask; slot++) {
       const offset = this.offsets[slot] as number;
-      if (offset >= 0) yield [this.text.slice(offset, offset + (this.lengths[slot] as number)), this.freqs[slot] as number];
+      if (offset >= 0)
+        yield [this.text.slice(offset, offset + (this.lengths[slot] as number)), this.freqs[slot] as number];
     }
   }
 
@@ -137,7 +139,8 @@ class WordTable {
       if (offset < 0) continue;
       const freq = this.freqs[slot] as number;
       const end = offset + (this.lengths[slot] as number);
-      for (let i = offset; i < end; i++) counts[this.text.charCodeAt(i)] = (counts[this.text.charCodeAt(i)] as number) + freq;
+      for (let i = offset; i < end; i++)
+        counts[this.text.charCodeAt(i)] = (counts[this.text.charCodeAt(i)] as number) + freq;
     }
     return counts;
   }
@@ -183,7 +186,8 @@ class JiebaLanguageModel implements LanguageModel {
 
   private simplifiedCharLogP(simplified: string): number {
     const char = simplified;
-    const known = simplified.length === 1 ? (this.charTable()[simplified.charCodeAt(0)] as number) : Number.NaN;
+    const known =
+      simplified.length === 1 ? (this.charTable()[simplified.charCodeAt(0)] as number) : Number.NaN;
     if (!Number.isNaN(known)) return known;
     if (COMMON_PUNCTUATION.has(char)) return PUNCTUATION_LOGP;
     const code = char.codePointAt(0) ?? 0;

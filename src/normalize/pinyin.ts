@@ -24,7 +24,12 @@ export function readingsOf(char: string): Set<string> {
   if (!readings) {
     const forms = new Set([char, toSimplifiedChars(char)]);
     const found = [...forms].flatMap((form) => pinyin(form, { multiple: true, type: 'array' }) as string[]);
-    readings = new Set(found.filter((r) => /^[a-zü\u0300-\u036f\u00c0-\u01ff]+$/iu.test(r.normalize('NFD'))).map((r) => r.normalize('NFC').toLowerCase()));
+    readings = new Set(
+      found
+        // pinyin-pro returns a character it has no reading for as itself: keep only Latin readings.
+        .filter((r) => /^[a-z]+$/i.test(r.normalize('NFD').replace(/\p{M}/gu, '')))
+        .map((r) => r.normalize('NFC').toLowerCase()),
+    );
     readingsCache.set(char, readings);
   }
   return readings;

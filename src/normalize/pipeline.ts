@@ -8,21 +8,22 @@
  *   pinyin, GBK tails ─ detect script ─ title / byline / boilerplate ─ per paragraph: punctuation,
  *   half-converted script, spacing gaps ─ convert to Simplified ─ convert to the target script
  */
-import { fixHalfConverted } from './script/half-converted.js';
-import { closeMarkedGaps } from './gaps.js';
-import { repairGbkTails } from './gbk-tail.js';
+
+import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
 import { decodeBytes, repairMisdecodedText } from './charset.js';
 import { removeControlResidue } from './control-chars.js';
-import { extractArticle, type ExtractedArticle } from './html.js';
 import type { DeletionProfile } from './deleted-words/profile.js';
 import { restoreDeletedWords } from './deleted-words/restore.js';
+import { closeMarkedGaps } from './gaps.js';
+import { repairGbkTails } from './gbk-tail.js';
+import { type ExtractedArticle, extractArticle } from './html.js';
 import { stripPinyinLeaks } from './pinyin.js';
 import { fixAsciiPunctuation } from './punctuation.js';
 import { type CleanRecord, contentHash, recordId } from './record.js';
 import { fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
+import { fixHalfConverted } from './script/half-converted.js';
 import { parsePublishedAt } from './time.js';
-import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
 import type { Gap, Repair, Script, StageOutput, TextRepair } from './types.js';
 
 /** A raw record (CONTRACT.md): exactly one of `body`, `html`, `text` carries the page. */
@@ -147,7 +148,14 @@ interface Structure {
 const HEAD_LINES = 4;
 
 function findStructure(lines: Line[], article: ExtractedArticle | undefined): Structure {
-  const structure: Structure = { title: null, category: null, time: null, paragraphs: [], dropped: [], contact: undefined };
+  const structure: Structure = {
+    title: null,
+    category: null,
+    time: null,
+    paragraphs: [],
+    dropped: [],
+    contact: undefined,
+  };
   const content = lines.filter((l) => l.text.length > 0);
   let bodyStart = 0;
   if (article) {
@@ -193,7 +201,13 @@ function sourceOf(raw: RawDocument, contact: string | undefined): string {
 }
 
 function place(repairs: TextRepair[], paragraph: number): Repair[] {
-  return repairs.map((r) => ({ kind: r.kind, paragraph, before: r.before, after: r.after, confidence: r.confidence }));
+  return repairs.map((r) => ({
+    kind: r.kind,
+    paragraph,
+    before: r.before,
+    after: r.after,
+    confidence: r.confidence,
+  }));
 }
 
 /**
@@ -228,7 +242,10 @@ export interface DraftDocument {
 }
 
 /** Pass one: decode, extract and repair a raw document; never throws on bad content. */
-export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 'selectors'> = {}): DraftDocument {
+export function draftDocument(
+  raw: RawDocument,
+  options: Pick<NormalizeOptions, 'selectors'> = {},
+): DraftDocument {
   const decoded = decode(raw, options);
   for (const line of decoded.lines) runStages(line, LINE_STAGES, 'hans');
   const script = detectScript(decoded.lines.map((l) => l.text).join('\n'));
@@ -243,11 +260,23 @@ export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 
   const paragraphs: string[] = [];
   const gaps: DraftDocument['gaps'] = [];
   let dropIndex = 0;
-  const hansParagraphs = convertLines(structure.paragraphs.map((l) => l.text), (text) => toHans(text, script));
+  const hansParagraphs = convertLines(
+    structure.paragraphs.map((l) => l.text),
+    (text) => toHans(text, script),
+  );
   structure.paragraphs.forEach((line, index) => {
-    while (dropIndex < structure.dropped.length && (structure.dropped[dropIndex]?.beforeParagraph ?? 0) <= index) {
+    while (
+      dropIndex < structure.dropped.length &&
+      (structure.dropped[dropIndex]?.beforeParagraph ?? 0) <= index
+    ) {
       const { line: dropped } = structure.dropped[dropIndex++] as { line: Line };
-      repairs.push({ kind: 'boilerplate', paragraph: index, before: dropped.original.trim(), after: '', confidence: 1 });
+      repairs.push({
+        kind: 'boilerplate',
+        paragraph: index,
+        before: dropped.original.trim(),
+        after: '',
+        confidence: 1,
+      });
     }
     repairs.push(...place(line.repairs, index));
     for (const flag of line.flags) flags.add(flag);
@@ -255,10 +284,17 @@ export function draftDocument(raw: RawDocument, options: Pick<NormalizeOptions, 
     paragraphs.push(hans);
     // Conversion is character for character, so offsets carry over; if it ever is not, the gap
     // stays flagged but is not offered for filling.
-    if (hans.length === line.text.length) for (const gap of line.gaps) gaps.push({ paragraph: index, ...gap });
+    if (hans.length === line.text.length)
+      for (const gap of line.gaps) gaps.push({ paragraph: index, ...gap });
   });
   for (const { line } of structure.dropped.slice(dropIndex))
-    repairs.push({ kind: 'boilerplate', paragraph: paragraphs.length, before: line.original.trim(), after: '', confidence: 1 });
+    repairs.push({
+      kind: 'boilerplate',
+      paragraph: paragraphs.length,
+      before: line.original.trim(),
+      after: '',
+      confidence: 1,
+    });
   if (paragraphs.length === 0) flags.add('empty');
 
   return {

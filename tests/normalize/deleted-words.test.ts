@@ -46,7 +46,9 @@ describe('profile learner', () => {
 
   it('learns 电话 from marked gaps that complete 骚扰电话, and 题 from orphaned 问', () => {
     const evidence = new SourceEvidence('farm.example');
-    evidence.add(draft('https://farm.example/1', '很多人接到骚扰 。这些骚扰 的来源是什么？个人信息安全问日益严重。'));
+    evidence.add(
+      draft('https://farm.example/1', '很多人接到骚扰 。这些骚扰 的来源是什么？个人信息安全问日益严重。'),
+    );
     evidence.add(draft('https://farm.example/2', '如何拒绝骚扰 ？骚扰问也引发了广泛关注。'));
     const profile = learnProfile(evidence);
     expect(profile.words.map((w) => w.word).sort()).toEqual(['电话', '题']);
@@ -59,12 +61,23 @@ describe('restoration', () => {
     const profile = {
       source: 'farm.example',
       documents: 1,
-      words: [{ word: '电话', markedGaps: 3, orphans: 0, predicted: 0, count: 0, expected: 1, markedShare: 1 }],
+      words: [
+        { word: '电话', markedGaps: 3, orphans: 0, predicted: 0, count: 0, expected: 1, markedShare: 1 },
+      ],
     };
-    const gappy = restoreDeletedWords(draft('https://farm.example/1', '接到骚扰 后，可以拒绝接听。'), profile);
+    const gappy = restoreDeletedWords(
+      draft('https://farm.example/1', '接到骚扰 后，可以拒绝接听。'),
+      profile,
+    );
     expect(gappy.paragraphs).toEqual(['接到骚扰电话后，可以拒绝接听。']);
     expect(gappy.repairs.filter((r) => r.kind === 'missing-word')).toEqual([
-      { kind: 'missing-word', paragraph: 0, before: '接到骚扰后，可以', after: '接到骚扰电话后，可以', confidence: expect.any(Number) },
+      {
+        kind: 'missing-word',
+        paragraph: 0,
+        before: '接到骚扰后，可以',
+        after: '接到骚扰电话后，可以',
+        confidence: expect.any(Number),
+      },
     ]);
     expect(gappy.flags).not.toContain('possible-gap');
     const clean = draft('https://farm.example/2', '用户可以拒绝接听，或直接挂断。');
@@ -79,9 +92,13 @@ describe('restoration', () => {
     for (const d of drafts) learner.add(d);
     drafts.forEach((d, i) => {
       const record = finalizeRecord(learner.restore(d), 'hans');
-      expect(record.paragraphs).toEqual(expectedAfterRestoration(SEED_NAMES[i] as (typeof SEED_NAMES)[number], 'hans'));
+      expect(record.paragraphs).toEqual(
+        expectedAfterRestoration(SEED_NAMES[i] as (typeof SEED_NAMES)[number], 'hans'),
+      );
     });
-    const restored = drafts.flatMap((d) => learner.restore(d).repairs.filter((r) => r.kind === 'missing-word'));
+    const restored = drafts.flatMap((d) =>
+      learner.restore(d).repairs.filter((r) => r.kind === 'missing-word'),
+    );
     // 19 电话 and 2 题; the two 同时 need intact text of other sites (see tests/support/seeds.ts).
     expect(restored.length).toBe(21);
   });

@@ -22,14 +22,20 @@ function garbleAfter(text: string, anchor: number, withReading: boolean): string
   if (!lost || run.length === 0 || (withReading && !/\p{Script=Han}/u.test(lost))) return undefined;
   const reading = withReading ? `${pinyin(lost, { multiple: true, type: 'array' })[0]})` : '';
   if (withReading && !/^[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)$/u.test(reading)) return undefined;
-  const folded = run.join('').replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  const folded = run
+    .join('')
+    .replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   return `${text.slice(0, anchor + 1)}?${reading}${folded}?/p>`;
 }
 
 describe('repairGbkTails', () => {
   it('repairs the seed tails exactly', () => {
-    expect(repairGbkTails('用戶的信息安全應當?shù)玫匠浞直U稀?/p>').text).toBe('用戶的信息安全應當得到充分保障。');
-    expect(repairGbkTails('包括但不限于信貸、支付、理財?shù)取?/p>').text).toBe('包括但不限于信貸、支付、理財等。');
+    expect(repairGbkTails('用戶的信息安全應當?shù)玫匠浞直U稀?/p>').text).toBe(
+      '用戶的信息安全應當得到充分保障。',
+    );
+    expect(repairGbkTails('包括但不限于信貸、支付、理財?shù)取?/p>').text).toBe(
+      '包括但不限于信貸、支付、理財等。',
+    );
   });
 
   it('records the repair with the character before the run as context', () => {
@@ -42,7 +48,9 @@ describe('repairGbkTails', () => {
 
   it('repairs tails it garbles itself, with and without a reading', () => {
     // Tails arise only where every straddling pair is a GBK character: try the ends of the seeds' paragraphs.
-    const sentences = SEED_NAMES.flatMap((name) => expectedSeed(name).paragraphs_tw).filter((p) => p.endsWith('。'));
+    const sentences = SEED_NAMES.flatMap((name) => expectedSeed(name).paragraphs_tw).filter((p) =>
+      p.endsWith('。'),
+    );
     let tested = 0;
     for (const sentence of sentences)
       for (let anchor = Math.max(1, sentence.length - 10); anchor < sentence.length - 2; anchor++)

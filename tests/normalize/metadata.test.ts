@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from '../../src/normalize/boilerplate.js';
-import { closeMarkedGaps } from '../../src/normalize/gaps.js';
+import {
+  classifyLine,
+  isGenericHeading,
+  parseByline,
+  sameLine,
+  siteContact,
+} from '../../src/normalize/boilerplate.js';
 import { removeControlResidue } from '../../src/normalize/control-chars.js';
+import { closeMarkedGaps } from '../../src/normalize/gaps.js';
 import { parsePublishedAt } from '../../src/normalize/time.js';
 
 describe('parsePublishedAt', () => {
@@ -39,7 +45,10 @@ describe('boilerplate lines', () => {
   });
 
   it('reads a byline: category and time', () => {
-    expect(parseByline('逾期法務 2024-10-02 23:26:37')).toEqual({ category: '逾期法務', time: '2024-10-02 23:26:37' });
+    expect(parseByline('逾期法務 2024-10-02 23:26:37')).toEqual({
+      category: '逾期法務',
+      time: '2024-10-02 23:26:37',
+    });
     expect(parseByline('2024-10-02 23:26')).toEqual({ category: null, time: '2024-10-02 23:26' });
     expect(parseByline('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
   });
@@ -74,7 +83,11 @@ describe('closeMarkedGaps', () => {
   it('reports offsets in the repaired text for several gaps', () => {
     const result = closeMarkedGaps('4.1 識別 來源，確認 為騷擾 。');
     expect(result.text).toBe('4.1 識別來源，確認為騷擾。');
-    expect(result.gaps.map((g) => result.text.slice(0, g.offset))).toEqual(['4.1 識別', '4.1 識別來源，確認', '4.1 識別來源，確認為騷擾']);
+    expect(result.gaps.map((g) => result.text.slice(0, g.offset))).toEqual([
+      '4.1 識別',
+      '4.1 識別來源，確認',
+      '4.1 識別來源，確認為騷擾',
+    ]);
   });
 });
 

@@ -19,7 +19,15 @@ describe('stripPinyinLeaks', () => {
   });
 
   it('keeps brackets that are not the reading of the character before them', () => {
-    for (const text of ['（注）', '(A股)', 'APP(应用)', '年利率(APR)', '行(hǎo)', '利率(lì lǜ)', '方式(fang)'])
+    for (const text of [
+      '（注）',
+      '(A股)',
+      'APP(应用)',
+      '年利率(APR)',
+      '行(hǎo)',
+      '利率(lì lǜ)',
+      '方式(fang)',
+    ])
       expect(stripPinyinLeaks(text)).toEqual({ text, repairs: [], flags: [] });
   });
 

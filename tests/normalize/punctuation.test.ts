@@ -15,10 +15,13 @@ describe('fixAsciiPunctuation', () => {
     expect(result.repairs.length).toBe([...input].filter((c) => ',:;?!'.includes(c)).length);
   });
 
-  it.each(['2024-10-02 23:26:37', '金額為1,000,000元', 'APP, SDK: v1.1', 'http://example.cn/a?b=1', '1.1 產品概述'])(
-    'leaves %s alone',
-    (text) => {
-      expect(fixAsciiPunctuation(text)).toEqual({ text, repairs: [], flags: [] });
-    },
-  );
+  it.each([
+    '2024-10-02 23:26:37',
+    '金額為1,000,000元',
+    'APP, SDK: v1.1',
+    'http://example.cn/a?b=1',
+    '1.1 產品概述',
+  ])('leaves %s alone', (text) => {
+    expect(fixAsciiPunctuation(text)).toEqual({ text, repairs: [], flags: [] });
+  });
 });

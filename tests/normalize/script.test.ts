@@ -58,7 +58,8 @@ describe("OpenCC's own test cases through the project's conversion", () => {
       if (reference !== check.expected) continue;
       openccPasses++;
       const ours = convertScript(check.input, from, to);
-      if (ours !== check.expected) regressions.push(`${check.id} ${check.config}: ${check.input} → ${ours}, want ${check.expected}`);
+      if (ours !== check.expected)
+        regressions.push(`${check.id} ${check.config}: ${check.input} → ${ours}, want ${check.expected}`);
     }
     expect(regressions).toEqual([]);
     expect(openccPasses).toBeGreaterThan(300);

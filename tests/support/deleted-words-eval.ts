@@ -41,7 +41,11 @@ export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
       {
         site: s.name,
         deletes: s.words.map((w) => `${w.word}(${w.space})`).join(' ') || '-',
-        learned: profiles.get(s.name)?.words.map((w) => w.word).join(' ') || '-',
+        learned:
+          profiles
+            .get(s.name)
+            ?.words.map((w) => w.word)
+            .join(' ') || '-',
         inserted: 0,
         correct: 0,
         deleted: 0,

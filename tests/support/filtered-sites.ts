@@ -25,7 +25,20 @@ export interface SiteSpec {
 }
 
 /** Words such filters delete: contact channels and sensitive loan vocabulary, and a lone character. */
-export const FILTER_POOL = ['电话', '短信', '客服', '催收', '征信', '贷款', '逾期', '借款', '利息', '同时', '题', '手续费'];
+export const FILTER_POOL = [
+  '电话',
+  '短信',
+  '客服',
+  '催收',
+  '征信',
+  '贷款',
+  '逾期',
+  '借款',
+  '利息',
+  '同时',
+  '题',
+  '手续费',
+];
 
 const HAN = /\p{Script=Han}/u;
 
@@ -39,7 +52,13 @@ export function makeSites(seed: number, count: number, pages = 30): SiteSpec[] {
       .shuffle([...FILTER_POOL])
       .slice(0, size)
       .map((word) => ({ word, space: rng.pick(['always', 'never', 'sometimes'] as const) }));
-    sites.push({ name: `farm${i}.example`, script: rng.chance(0.5) ? 'hans' : 'tw', words, pages, seed: seed * 100 + i });
+    sites.push({
+      name: `farm${i}.example`,
+      script: rng.chance(0.5) ? 'hans' : 'tw',
+      words,
+      pages,
+      seed: seed * 100 + i,
+    });
   }
   return sites;
 }
@@ -74,9 +93,18 @@ export function renderPage(site: SiteSpec, index: number): SitePage {
   const article = generateArticle(site.seed * 1000 + index);
   const rng = new Rng(site.seed * 7919 + index);
   const show = (line: string) => fromHans(filterLine(line, site.words, rng), site.script);
-  const lines = [show(article.title), `${show(article.category)} ${article.time}`, '', ...article.paragraphs.map(show)];
+  const lines = [
+    show(article.title),
+    `${show(article.category)} ${article.time}`,
+    '',
+    ...article.paragraphs.map(show),
+  ];
   return {
-    raw: { url: `https://${site.name}/article/${index}.html`, text: lines.join('\n'), contentType: 'text/plain' },
+    raw: {
+      url: `https://${site.name}/article/${index}.html`,
+      text: lines.join('\n'),
+      contentType: 'text/plain',
+    },
     truth: article.paragraphs,
   };
 }
@@ -111,7 +139,10 @@ export function insertionsBetween(from: string, to: string): [number, string][] 
       flush();
       i++;
       j++;
-    } else if (j < m && (i >= n || ((lcs[i] as Uint16Array)[j + 1] as number) >= ((lcs[i + 1] as Uint16Array)[j] as number))) {
+    } else if (
+      j < m &&
+      (i >= n || ((lcs[i] as Uint16Array)[j + 1] as number) >= ((lcs[i + 1] as Uint16Array)[j] as number))
+    ) {
       pending += b[j];
       j++;
     } else {
@@ -122,4 +153,3 @@ export function insertionsBetween(from: string, to: string): [number, string][] 
   flush();
   return inserted;
 }
-

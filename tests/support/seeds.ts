@@ -57,12 +57,19 @@ export const UNRESTORABLE_FROM_SEEDS_ALONE: Record<SeedName, [string, string][]>
 
 function expectedParagraphs(name: SeedName, script: Script): string[] {
   const expected = expectedSeed(name);
-  return script === 'hans' ? expected.paragraphs_hans : script === 'hant' ? expected.paragraphs_hant : expected.paragraphs_tw;
+  return script === 'hans'
+    ? expected.paragraphs_hans
+    : script === 'hant'
+      ? expected.paragraphs_hant
+      : expected.paragraphs_tw;
 }
 
 function withDeletions(paragraphs: string[], deletions: [string, string][], script: Script): string[] {
   return paragraphs.map((p) =>
-    deletions.reduce((text, [withWord, without]) => text.split(fromHans(withWord, script)).join(fromHans(without, script)), p),
+    deletions.reduce(
+      (text, [withWord, without]) => text.split(fromHans(withWord, script)).join(fromHans(without, script)),
+      p,
+    ),
   );
 }
 

@@ -6,7 +6,13 @@
  */
 import type { DraftDocument } from '../pipeline.js';
 import { CharNgramModel } from './char-ngram.js';
-import { type BatchStatistics, type DeletionProfile, frequentGrams, learnProfile, SourceEvidence } from './profile.js';
+import {
+  type BatchStatistics,
+  type DeletionProfile,
+  frequentGrams,
+  learnProfile,
+  SourceEvidence,
+} from './profile.js';
 import { restoreDeletedWords } from './restore.js';
 
 /** Characters counted for the batch's character model (bounds memory), and per source. */
@@ -71,7 +77,9 @@ export class DeletionLearner {
 export function formatProfiles(profiles: Iterable<DeletionProfile>): string {
   const lines: string[] = [];
   for (const profile of profiles) {
-    lines.push(`source ${profile.source} (${profile.documents} documents): ${profile.words.length === 0 ? 'deletes nothing found' : `${profile.words.length} deleted words`}`);
+    lines.push(
+      `source ${profile.source} (${profile.documents} documents): ${profile.words.length === 0 ? 'deletes nothing found' : `${profile.words.length} deleted words`}`,
+    );
     for (const w of profile.words)
       lines.push(
         `  ${w.word}\tmarked gaps ${w.markedGaps}, orphaned partners ${w.orphans}, predicted by other sources ${w.predicted}, share of gaps ${w.markedShare}, seen ${w.count} times (language predicts ${w.expected})`,

@@ -30,7 +30,12 @@ export function hanContext(text: string, offset: number, n = CONTEXT): { left: s
 }
 
 /** What inserting `word` between `left` and `right` gains under the dictionary model, in nats. */
-export function insertionGain(left: string, word: string, right: string, lm: LanguageModel = languageModel()): number {
+export function insertionGain(
+  left: string,
+  word: string,
+  right: string,
+  lm: LanguageModel = languageModel(),
+): number {
   return lm.score(left + word + right) - lm.score(left + right);
 }
 
@@ -72,7 +77,8 @@ export function compoundCandidates(
     for (const [compound] of index.startingWith(l)) {
       const rest = compound.slice(k);
       add(rest);
-      for (let j = 1; j <= Math.min(rest.length - 1, right.length); j++) if (rest.endsWith(right.slice(0, j))) add(rest.slice(0, -j));
+      for (let j = 1; j <= Math.min(rest.length - 1, right.length); j++)
+        if (rest.endsWith(right.slice(0, j))) add(rest.slice(0, -j));
     }
   }
   for (let j = 1; j <= Math.min(3, right.length); j++) {

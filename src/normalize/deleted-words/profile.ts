@@ -149,7 +149,8 @@ export class SourceEvidence {
   /** Occurrences of `word` in the source's text. */
   count(word: string): number {
     let n = 0;
-    for (const paragraph of this.text) for (let i = paragraph.indexOf(word); i >= 0; i = paragraph.indexOf(word, i + 1)) n++;
+    for (const paragraph of this.text)
+      for (let i = paragraph.indexOf(word); i >= 0; i = paragraph.indexOf(word, i + 1)) n++;
     return n;
   }
 
@@ -175,7 +176,10 @@ const UNKNOWN_WORD_WEIGHT = 1;
  * exp(bond), beside an unknown word of bond 0. A gap that many compounds complete (`的_`: 的话,
  * 的确…) spreads its unit thin; a gap only one word completes (`騷擾_`) gives it nearly all of it.
  */
-function gapEvidence(evidence: SourceEvidence, lm: LanguageModel): Map<string, { share: number; gaps: number }> {
+function gapEvidence(
+  evidence: SourceEvidence,
+  lm: LanguageModel,
+): Map<string, { share: number; gaps: number }> {
   const totals = new Map<string, { share: number; gaps: number }>();
   for (const site of evidence.markedGaps) {
     const weights = new Map<string, number>();
@@ -206,7 +210,9 @@ function gapEvidence(evidence: SourceEvidence, lm: LanguageModel): Map<string, {
 function markedGapShares(evidence: SourceEvidence, words: string[], lm: LanguageModel): Map<string, number> {
   const shares = new Map(words.map((w) => [w, 1 / Math.max(1, words.length)]));
   if (words.length === 0 || evidence.markedGaps.length === 0) return shares;
-  const gains = evidence.markedGaps.map((site) => words.map((w) => insertionGain(site.left, w, site.right, lm)));
+  const gains = evidence.markedGaps.map((site) =>
+    words.map((w) => insertionGain(site.left, w, site.right, lm)),
+  );
   for (let round = 0; round < 10; round++) {
     const totals = words.map(() => 0);
     for (const row of gains) {
@@ -217,7 +223,9 @@ function markedGapShares(evidence: SourceEvidence, words: string[], lm: Language
         totals[i] = (totals[i] as number) + w / sum;
       });
     }
-    words.forEach((w, i) => shares.set(w, ((totals[i] as number) + 0.1) / (gains.length + 0.1 * words.length)));
+    words.forEach((w, i) => {
+      shares.set(w, ((totals[i] as number) + 0.1) / (gains.length + 0.1 * words.length));
+    });
   }
   return shares;
 }
@@ -254,7 +262,8 @@ const MIN_FREQUENT_COUNT = 8;
 /** The candidates for `predictedWords`, computed once per batch. */
 export function frequentGrams(all: CharNgramModel): [string, number][] {
   const frequent: [string, number][] = [];
-  for (const [gram, count] of all.grams()) if (count >= MIN_FREQUENT_COUNT && HAN_ONLY.test(gram)) frequent.push([gram, count]);
+  for (const [gram, count] of all.grams())
+    if (count >= MIN_FREQUENT_COUNT && HAN_ONLY.test(gram)) frequent.push([gram, count]);
   return frequent;
 }
 
@@ -283,7 +292,15 @@ function predictedWords(evidence: SourceEvidence, stats: BatchStatistics, lm: La
   for (const { gram, expected, count } of absent.slice(0, MAX_ABSENT_CANDIDATES)) {
     const predicted = evidence.placesPredicting(gram, others);
     if (predicted < MIN_SUPPORT + 1 || predicted < 0.25 * expected) continue;
-    found.push({ word: gram, markedGaps: 0, orphans: 0, predicted, count, expected: Math.round(expected * 100) / 100, markedShare: 0 });
+    found.push({
+      word: gram,
+      markedGaps: 0,
+      orphans: 0,
+      predicted,
+      count,
+      expected: Math.round(expected * 100) / 100,
+      markedShare: 0,
+    });
   }
   // A longer string is absent because a word inside it is (客服电话 without 电话): keep the word.
   // (A shorter one inside a deleted word, 话 in 电话, is rarely predicted and does not get here.)
@@ -297,13 +314,15 @@ export function learnProfile(
 ): DeletionProfile {
   const fromGaps = gapEvidence(evidence, lm);
   const words: (ProfileWord & { belief: number })[] = [];
-  for (const predicted of stats ? predictedWords(evidence, stats, lm) : []) words.push({ ...predicted, belief: predicted.predicted });
+  for (const predicted of stats ? predictedWords(evidence, stats, lm) : [])
+    words.push({ ...predicted, belief: predicted.predicted });
   for (const word of new Set([...fromGaps.keys(), ...evidence.orphans.keys()])) {
     if (words.some((w) => w.word === word)) continue;
     const logP = lm.wordLogP(word);
     if (logP === undefined || logP < MIN_WORD_LOGP) continue;
     // With intact text of other sources at hand, a dictionary guess they never use is not taken.
-    if (stats && stats.others.size >= MIN_BACKGROUND_CHARS && stats.others.count(word) < MIN_SUPPORT + 1) continue;
+    if (stats && stats.others.size >= MIN_BACKGROUND_CHARS && stats.others.count(word) < MIN_SUPPORT + 1)
+      continue;
     const gap = fromGaps.get(word) ?? { share: 0, gaps: 0 };
     const orphans = evidence.orphans.get(word)?.size ?? 0;
     const support = gap.gaps + orphans;
@@ -324,7 +343,11 @@ export function learnProfile(
     });
   }
   words.sort((a, b) => b.belief - a.belief || a.word.localeCompare(b.word));
-  const shares = markedGapShares(evidence, words.map((w) => w.word), lm);
+  const shares = markedGapShares(
+    evidence,
+    words.map((w) => w.word),
+    lm,
+  );
   for (const word of words) word.markedShare = Math.round((shares.get(word.word) ?? 0) * 1000) / 1000;
   return {
     source: evidence.source,

@@ -76,13 +76,21 @@ type Resolved = Required<Omit<RestoreOptions, 'background'>> & RestoreOptions;
 /** A word the profile has never seen fill a marked gap still gets this share. */
 const MIN_PRIOR = 0.02;
 
-function fillMarkedGaps(draft: DraftDocument, profileWords: string[], prior: Map<string, number>, options: Resolved): Insertion[] {
+function fillMarkedGaps(
+  draft: DraftDocument,
+  profileWords: string[],
+  prior: Map<string, number>,
+  options: Resolved,
+): Insertion[] {
   const insertions: Insertion[] = [];
   // Two filtered words side by side leave one gap (`官方客服電話` → `官方 `): pairs are candidates too.
   const words = [...profileWords];
   for (const a of profileWords) for (const b of profileWords) if (a !== b) words.push(a + b);
   const priorOf = (w: string) =>
-    prior.get(w) ?? profileWords.filter((p) => w.startsWith(p) && w !== p).reduce((x, p) => x * (prior.get(p) ?? MIN_PRIOR) * (prior.get(w.slice(p.length)) ?? MIN_PRIOR), 1);
+    prior.get(w) ??
+    profileWords
+      .filter((p) => w.startsWith(p) && w !== p)
+      .reduce((x, p) => x * (prior.get(p) ?? MIN_PRIOR) * (prior.get(w.slice(p.length)) ?? MIN_PRIOR), 1);
   for (const gap of draft.gaps) {
     if (gap.evidence !== 'marked') continue;
     const text = draft.paragraphs[gap.paragraph] ?? '';
@@ -92,7 +100,10 @@ function fillMarkedGaps(draft: DraftDocument, profileWords: string[], prior: Map
     const background = options.background && options.background.size > 0 ? options.background : undefined;
     const ngram = words.map((w) => (background ? ngramGain(background, text, gap.offset, w) : 0));
     const scores = words.map(
-      (w, i) => Math.log(Math.max(priorOf(w), 1e-6)) + insertionGain(left, w, right, options.lm) + (ngram[i] as number),
+      (w, i) =>
+        Math.log(Math.max(priorOf(w), 1e-6)) +
+        insertionGain(left, w, right, options.lm) +
+        (ngram[i] as number),
     );
     const probabilities = softmax(scores);
     let best = 0;
@@ -120,12 +131,18 @@ function neighbourWords(tokens: string[], offset: number): { before: string; aft
     if (position === offset) {
       const previous = tokens[t - 1] ?? '';
       const beforePrevious = tokens[t - 2] ?? '';
-      return { before: previous.length >= 2 ? previous : (beforePrevious + previous).slice(-2), after: tokens[t] as string };
+      return {
+        before: previous.length >= 2 ? previous : (beforePrevious + previous).slice(-2),
+        after: tokens[t] as string,
+      };
     }
     position += (tokens[t] as string).length;
   }
   const previous = tokens[tokens.length - 1] ?? '';
-  return { before: previous.length >= 2 ? previous : ((tokens[tokens.length - 2] ?? '') + previous).slice(-2), after: '' };
+  return {
+    before: previous.length >= 2 ? previous : ((tokens[tokens.length - 2] ?? '') + previous).slice(-2),
+    after: '',
+  };
 }
 
 const HAN = /^\p{Script=Han}+$/u;
@@ -135,9 +152,14 @@ const HAN = /^\p{Script=Han}+$/u;
  * model. `2.2 內容` gets `電話` because the body now says `電話內容`; `3.2 營銷策略` does not, because
  * `營銷策略` is another word than the `營銷` the body's `電話營銷` has.
  */
-function restoredPhrases(draft: DraftDocument, insertions: Insertion[], lm: LanguageModel): Map<string, Set<number>> {
+function restoredPhrases(
+  draft: DraftDocument,
+  insertions: Insertion[],
+  lm: LanguageModel,
+): Map<string, Set<number>> {
   const phrases = new Map<string, Set<number>>();
-  const add = (phrase: string, paragraph: number) => phrases.set(phrase, (phrases.get(phrase) ?? new Set()).add(paragraph));
+  const add = (phrase: string, paragraph: number) =>
+    phrases.set(phrase, (phrases.get(phrase) ?? new Set()).add(paragraph));
   for (const { paragraph, offset, word } of insertions) {
     const { before, after } = neighbourWords(lm.segment(draft.paragraphs[paragraph] ?? ''), offset);
     if (before.length >= 2 && HAN.test(before)) add(`${before}|${word}`, paragraph);
@@ -158,7 +180,9 @@ function fillUnmarked(
   // phrase seen only on its left is enough.
   // The character model is consulted only for words intact text of the batch actually contains.
   const seenInBackground = new Map(words.map((w) => [w, (options.background?.count(w) ?? 0) > 0]));
-  const danglingEnds = new Set(draft.gaps.filter((g) => g.evidence === 'unmarked').map((g) => `${g.paragraph}:${g.offset}`));
+  const danglingEnds = new Set(
+    draft.gaps.filter((g) => g.evidence === 'unmarked').map((g) => `${g.paragraph}:${g.offset}`),
+  );
   const singleChars = words.some((w) => w.length === 1);
   const anyBackground = [...seenInBackground.values()].some(Boolean);
   draft.paragraphs.forEach((text, paragraph) => {
@@ -176,7 +200,8 @@ function fillUnmarked(
       const place = `${paragraph}:${offset}`;
       if (taken.has(place)) continue;
       const previous = t === undefined ? '' : (tokens[t - 1] ?? '');
-      const before = t === undefined ? '' : previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2);
+      const before =
+        t === undefined ? '' : previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2);
       const after = t === undefined ? '' : (tokens[t] ?? '');
       // Nothing to check on a side: the paragraph starts there, or numbering/Latin text stands there.
       const openLeft = t !== undefined && (offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string));
@@ -189,7 +214,8 @@ function fillUnmarked(
         // A numbered heading (`2.2 內容`) takes a word only from the body right under it
         // (`接到的電話內容…`), not from anywhere in the page (`3.2 營銷策略` is complete as it is).
         const fromCache =
-          (leftHit && (rightSeen !== undefined || openRight)) || (openLeft && rightSeen?.has(paragraph + 1) === true);
+          (leftHit && (rightSeen !== undefined || openRight)) ||
+          (openLeft && rightSeen?.has(paragraph + 1) === true);
         const orphan = partner?.char === word && after.length > 0;
         const ngramCandidate =
           seenInBackground.get(word) === true &&
@@ -230,10 +256,16 @@ export function restoreDeletedWords(
 ): DraftDocument {
   const words = profile?.words.map((w) => w.word) ?? [];
   if (words.length === 0) return draft;
-  const resolved = { lm: options.lm ?? languageModel(), index: options.index ?? dictionaryIndex(), background: options.background };
+  const resolved = {
+    lm: options.lm ?? languageModel(),
+    index: options.index ?? dictionaryIndex(),
+    background: options.background,
+  };
   const prior = new Map(profile?.words.map((w) => [w.word, Math.max(MIN_PRIOR, w.markedShare)]) ?? []);
   const marked = fillMarkedGaps(draft, words, prior, resolved);
-  const taken = new Set(draft.gaps.filter((g) => g.evidence === 'marked').map((g) => `${g.paragraph}:${g.offset}`));
+  const taken = new Set(
+    draft.gaps.filter((g) => g.evidence === 'marked').map((g) => `${g.paragraph}:${g.offset}`),
+  );
   const unmarked = fillUnmarked(draft, words, taken, restoredPhrases(draft, marked, resolved.lm), resolved);
   const insertions = [...marked, ...unmarked];
   if (insertions.length === 0) return draft;
@@ -261,7 +293,11 @@ export function restoreDeletedWords(
       };
     });
   const filled = new Set(marked.map((i) => `${i.paragraph}:${i.offset}`));
-  const gaps = draft.gaps.filter((g) => !filled.has(`${g.paragraph}:${g.offset}`) && !unmarked.some((i) => i.paragraph === g.paragraph && i.offset === g.offset));
+  const gaps = draft.gaps.filter(
+    (g) =>
+      !filled.has(`${g.paragraph}:${g.offset}`) &&
+      !unmarked.some((i) => i.paragraph === g.paragraph && i.offset === g.offset),
+  );
   const flags = draft.flags.filter((f) => f !== 'possible-gap');
   if (gaps.length > 0) flags.push('possible-gap');
   return { ...draft, paragraphs, repairs: [...draft.repairs, ...repairs], gaps, flags: flags.sort() };

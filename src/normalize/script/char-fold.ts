@@ -24,7 +24,8 @@ function buildFold(): Fold {
   for (const region of ['tw', 'hk']) {
     for (const [variant, standard] of singleCharMap(Locale.from[region] ?? [])) {
       const simplified = toCn.get(standard) ?? standard;
-      if (!map.has(variant) && simplified !== variant && !simplifiedChars.has(variant)) map.set(variant, simplified);
+      if (!map.has(variant) && simplified !== variant && !simplifiedChars.has(variant))
+        map.set(variant, simplified);
     }
   }
   const table = new Uint16Array(0x10000);

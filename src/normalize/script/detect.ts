@@ -54,7 +54,8 @@ export function countScriptMarkers(text: string): ScriptCounts {
   for (const ch of text) {
     if (isTraditionalOnly(ch)) counts.traditional++;
     else if (isSimplifiedOnly(ch)) counts.simplified++;
-    for (const region of ['hant', 'tw', 'hk'] as const) if (REGIONAL_FORMS[region].includes(ch)) counts[region]++;
+    for (const region of ['hant', 'tw', 'hk'] as const)
+      if (REGIONAL_FORMS[region].includes(ch)) counts[region]++;
   }
   return counts;
 }

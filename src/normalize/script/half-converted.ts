@@ -20,10 +20,14 @@ export function fixHalfConverted(text: string, script: Script): StageOutput {
   // In Simplified text any character the Traditional→Simplified conversion changes is suspect
   // (瞭 is a Simplified character too, but not in 瞭解).
   const suspect = traditional ? isSimplifiedOnly : () => true;
-  const worthConverting = traditional ? source.some(isSimplifiedOnly) : source.some(isTraditionalOnly) || text.includes('瞭');
+  const worthConverting = traditional
+    ? source.some(isSimplifiedOnly)
+    : source.some(isTraditionalOnly) || text.includes('瞭');
   if (!worthConverting && !text.includes('壹')) return { text, repairs: [], flags: [] };
 
-  const converted = [...(traditional ? convertScript(text, 'hans', script) : convertScript(text, 'hant', 'hans'))];
+  const converted = [
+    ...(traditional ? convertScript(text, 'hans', script) : convertScript(text, 'hant', 'hans')),
+  ];
   // Conversions are character for character; anything else is a case we do not understand.
   if (converted.length !== source.length) return { text, repairs: [], flags: [] };
 
