@@ -37,6 +37,8 @@ export interface RawDocument {
   fetchedAt?: string;
   /** The sources file's charset hint for sites that lie about theirs. */
   charset?: string;
+  /** The sources file's extraction selectors for this source. */
+  selectors?: NormalizeOptions['selectors'];
 }
 
 export interface NormalizeOptions {
@@ -128,7 +130,7 @@ function decode(raw: RawDocument, options: NormalizeOptions): Decoded {
     isHtml = looksLikeHtml(raw, text);
   }
   if (!isHtml) return { lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags };
-  const article = extractArticle(text, { url: raw.url, selectors: options.selectors });
+  const article = extractArticle(text, { url: raw.url, selectors: raw.selectors ?? options.selectors });
   for (const removed of article.removed)
     documentRepairs.push({ kind: 'html', before: removed.text, after: '', confidence: 1 });
   return { lines: article.paragraphs.map(newLine), article, documentRepairs, flags };

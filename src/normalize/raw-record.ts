@@ -12,6 +12,11 @@ export const rawRecordSchema = z
     fetched_at: z.string().optional(),
     source: z.string().optional(),
     charset: z.string().optional(),
+    /** The source's extraction selectors (sources file `selectors`). */
+    selectors: z
+      .object({ title: z.string(), body: z.string(), category: z.string(), time: z.string() })
+      .partial()
+      .optional(),
   })
   .refine((r) => [r.body_base64, r.html, r.text].filter((v) => v !== undefined).length === 1, {
     message: 'needs exactly one of body_base64, html, text',
@@ -46,5 +51,6 @@ export function toRawDocument(record: RawRecord): RawDocument {
     contentType: record.content_type,
     fetchedAt: record.fetched_at,
     charset: record.charset,
+    selectors: record.selectors,
   };
 }
