@@ -1,6 +1,7 @@
 /** The `finfaq` command line (CONTRACT.md). */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SCRIPTS, type Script } from '../normalize/types.js';
+import { runCrawlOnce } from './crawl-command.js';
 import { runNormalize } from './normalize-command.js';
 
 function parseScript(value: string): Script {
@@ -33,6 +34,22 @@ program
   .option('--report', "print each source's learned deleted words, with their evidence, on standard error")
   .action(async (paths: string[], options: { to?: Script; output?: string; report?: boolean }) => {
     process.exitCode = await runNormalize(paths, options);
+  });
+
+program
+  .command('crawl')
+  .description('crawl the configured sources (with --out: in this process, no Redis, raw records as JSON Lines)')
+  .requiredOption('--config <file>', 'sources file (YAML or JSON)')
+  .option('--once', 'one immediate crawl of each source')
+  .option('--out <file>', 'crawl in this process and write raw records to FILE (- for standard output)')
+  .action(async (options: { config: string; once?: boolean; out?: string }) => {
+    if (!options.out) {
+      // Scheduling on the queue comes with the pipeline (BullMQ); until then only --out runs.
+      process.stderr.write('finfaq: crawl without --out needs the queue pipeline, which is not built yet; use --once --out FILE\n');
+      process.exitCode = 2;
+      return;
+    }
+    process.exitCode = await runCrawlOnce(options.config, options.out);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -106,7 +106,12 @@ function cleanLine(text: string): Line {
 function looksLikeHtml(raw: RawDocument, text: string): boolean {
   if (raw.contentType && /html|xml/i.test(raw.contentType)) return true;
   if (/\.html?(?:[?#]|$)/i.test(raw.url)) return true;
-  return /^\s*(<!doctype html|<html|<head|<body)/i.test(text.slice(0, 1024));
+  // A BOM, an XML declaration or comments may come before the markup (`<!-- cached -->`).
+  const head = text
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, '')
+    .replace(/^\s*(<\?xml[^>]*>|<!--[\s\S]*?-->)\s*/gi, '');
+  return /^\s*(<!doctype html|<html|<head|<body)/i.test(head);
 }
 
 interface Decoded {

@@ -98,3 +98,17 @@ describe('removeControlResidue', () => {
     expect(result.repairs.map((r) => r.before)).toEqual(['_x0008_', '\u0007']);
   });
 });
+
+describe('HTML detection', () => {
+  it('reads a page whose markup starts after a comment as HTML', async () => {
+    const { normalizeDocument } = await import('../../src/normalize/pipeline.js');
+    const record = normalizeDocument({
+      url: 'https://farm.example/post/12/',
+      body: Buffer.from(
+        '<!-- cached -->\n<!DOCTYPE html><html><body><article><h1>借呗逾期会怎么样</h1><p>逾期以后，平台会按照合同约定每天收取一定比例的罚息。</p></article></body></html>',
+      ),
+    });
+    expect(record.title).toBe('借呗逾期会怎么样');
+    expect(record.paragraphs).toEqual(['逾期以后，平台会按照合同约定每天收取一定比例的罚息。']);
+  });
+});

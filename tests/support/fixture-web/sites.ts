@@ -408,10 +408,13 @@ export function buildSites(
     });
 
     if (options.brokenPages) {
-      const at = (k: number) => ({
-        id: ids[k] as string,
-        article: truth.find((t) => t.url === origin + spec.articlePath(ids[k] as string)) as TruthArticle,
-      });
+      /** The k-th article of this site: its id, page and truth. */
+      const nth = (k: number) => {
+        const id = ids[k] as string;
+        const entry = pages.get(spec.articlePath(id)) as Extract<PageBehaviour, { type: 'page' }>;
+        const article = truth.find((t) => t.url === origin + spec.articlePath(id)) as TruthArticle;
+        return { id, entry, article };
+      };
       extra.push({ href: spec.articlePath('9999999'), title: '已删除的文章' });
       problems.push({ site: name, url: origin + spec.articlePath('9999999'), kind: 'http-status' });
       if (name === 'gbk-farm') {
@@ -423,23 +426,18 @@ export function buildSites(
         );
       }
       if (name === 'big5-portal') {
-        const special = (k: number) => at(k);
         // Always 500: never reachable.
-        const broken = special(0);
-        (pages.get(spec.articlePath(broken.id)) as Extract<PageBehaviour, { type: 'page' }>).alwaysStatus =
-          500;
+        const broken = nth(0);
+        broken.entry.alwaysStatus = 500;
         broken.article.reachable = false;
         problems.push({ site: name, url: broken.article.url, kind: 'http-status' });
         // 503 once, then fine: found after a retry.
-        (pages.get(spec.articlePath(special(1).id)) as Extract<PageBehaviour, { type: 'page' }>).failFirst =
-          1;
-        // Slow but within any sane timeout.
-        (pages.get(spec.articlePath(special(2).id)) as Extract<PageBehaviour, { type: 'page' }>).delayMs =
-          300;
+        nth(1).entry.failFirst = 1;
+        // Slow, but within any sane timeout.
+        nth(2).entry.delayMs = 300;
         // Slower than the crawl's timeout: reported.
-        const slow = special(3);
-        (pages.get(spec.articlePath(slow.id)) as Extract<PageBehaviour, { type: 'page' }>).delayMs =
-          options.slowMs;
+        const slow = nth(3);
+        slow.entry.delayMs = options.slowMs;
         slow.article.reachable = false;
         problems.push({ site: name, url: slow.article.url, kind: 'timeout' });
         // Linked only through a redirect, and through a chain of two.
@@ -447,7 +445,7 @@ export function buildSites(
           [4, 1],
           [5, 2],
         ] as const) {
-          const target = special(k);
+          const target = nth(k);
           const old = `/a/old-${target.id}.html`;
           pages.set(old, { type: 'redirect', status: 301, location: spec.articlePath(target.id) });
           let linked = old;
