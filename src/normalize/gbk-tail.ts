@@ -15,6 +15,7 @@
 import { type BytePair, decodeGbkPair, encodeGbkChar, trailsAfter } from './encoding/gbk-table.js';
 import { type LanguageModel, languageModel } from './language-model.js';
 import { isReadingOf } from './pinyin.js';
+import { roundConfidence, softmax } from './probability.js';
 import type { StageOutput, TextRepair } from './types.js';
 
 /**
@@ -101,13 +102,6 @@ function matchTail(chars: string[], start: number): TailMatch | undefined {
 interface Candidate {
   text: string;
   probability: number;
-}
-
-function softmax(scores: number[]): number[] {
-  const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp(s - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
 }
 
 function best(candidates: Candidate[]): Candidate | undefined {
@@ -214,14 +208,10 @@ export function repairGbkTails(text: string, lm: LanguageModel = languageModel()
       kind: 'mojibake',
       before: match.previous + garbled,
       after: match.previous + repaired.text,
-      confidence: round(repaired.confidence),
+      confidence: roundConfidence(repaired.confidence),
     });
     out += repaired.text;
     i = match.end;
   }
   return { text: out, repairs, flags };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -12,6 +12,7 @@
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
+import { roundConfidence, softmax } from '../probability.js';
 import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';
 import { MAX_ORDER, type NgramView } from './char-ngram.js';
@@ -50,15 +51,6 @@ interface Insertion {
   left: string;
   right: string;
 }
-
-function softmax(scores: number[]): number[] {
-  const max = Math.max(...scores);
-  const exps = scores.map((s) => Math.exp(s - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((e) => e / sum);
-}
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /**
  * log P gain of `word` at `offset` under the character model of intact text, or 0 without one.
@@ -289,7 +281,7 @@ export function restoreDeletedWords(
         paragraph,
         before: toSource(before + after),
         after: toSource(before + word + after),
-        confidence: round(confidence),
+        confidence: roundConfidence(confidence),
       };
     });
   const filled = new Set(marked.map((i) => `${i.paragraph}:${i.offset}`));
