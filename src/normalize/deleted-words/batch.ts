@@ -46,14 +46,22 @@ export class DeletionLearner {
     }
     this.learned = undefined;
     this.frequent = undefined;
+    this.views.clear();
   }
 
   private frequent: [string, number][] | undefined;
 
+  private readonly views = new Map<string, BatchStatistics>();
+
   private statistics(source: string): BatchStatistics {
-    const own = this.own.get(source) ?? new CharNgramModel(0);
-    this.frequent ??= frequentGrams(this.all);
-    return { all: this.all, own, others: this.all.without(own), frequent: this.frequent };
+    let stats = this.views.get(source);
+    if (!stats) {
+      const own = this.own.get(source) ?? new CharNgramModel(0);
+      this.frequent ??= frequentGrams(this.all);
+      stats = { all: this.all, own, others: this.all.without(own), frequent: this.frequent };
+      this.views.set(source, stats);
+    }
+    return stats;
   }
 
   /** Every source's profile, learned from what was added so far. */

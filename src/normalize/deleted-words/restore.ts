@@ -211,8 +211,8 @@ function fillUnmarked(
         const orphan = partner?.char === word && after.length > 0;
         const ngramCandidate =
           seenInBackground.get(word) === true &&
-          (options.background?.count((text[offset - 1] ?? '') + word.slice(0, 1)) ?? 0) > 1 &&
-          (options.background?.count(word.slice(-1) + (text[offset] ?? '')) ?? 0) > 1;
+          joins(options.background, `${text[offset - 1] ?? ''}${word[0]}`) &&
+          joins(options.background, `${word[word.length - 1]}${text[offset] ?? ''}`);
         if (!fromCache && !orphan && !ngramCandidate) continue;
         const { left, right } = hanContext(text, offset);
         if (left.endsWith(word) || right.startsWith(word)) continue;
@@ -238,6 +238,24 @@ function fillUnmarked(
     }
   });
   return insertions;
+}
+
+/** Per character model: which two-character joins it has seen more than once (memoized). */
+const joinCache = new WeakMap<NgramView, Map<string, boolean>>();
+
+function joins(view: NgramView | undefined, pair: string): boolean {
+  if (!view) return false;
+  let seen = joinCache.get(view);
+  if (!seen) {
+    seen = new Map();
+    joinCache.set(view, seen);
+  }
+  let known = seen.get(pair);
+  if (known === undefined) {
+    known = view.count(pair) > 1;
+    seen.set(pair, known);
+  }
+  return known;
 }
 
 /** Puts back the profile's words in one draft; returns a new draft (the input is not changed). */
