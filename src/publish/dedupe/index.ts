@@ -1,0 +1,22 @@
+/** Near-duplicate detection: canonical text → exact hash, MinHash + LSH band keys, real Jaccard. */
+export {
+  DEDUPE_DEFAULTS,
+  type DedupeOptions,
+  exactHash,
+  type Fingerprint,
+  fingerprint,
+  indexFormat,
+  shingleJaccard,
+} from './fingerprint.js';
+export {
+  bandKeys,
+  candidateProbability,
+  estimatedJaccard,
+  jaccard,
+  type LshShape,
+  MINHASH_VERSION,
+  minhashSignature,
+  PERMUTATIONS,
+  shingleHashes,
+  shingleSet,
+} from './minhash.js';

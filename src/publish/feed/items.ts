@@ -1,0 +1,48 @@
+/**
+ * Feed items: the clean record of CONTRACT.md plus `duplicate_of`, and these extensions:
+ * `also_on` (records that duplicate this one: id, url, source), `version`, `cursor` (this item's
+ * position: pass it as `after` to continue after it; SSE event id), `stored_at`, `similarity`.
+ * Text fields are converted to the requested script on the fly; `repairs[].before/after` stay in
+ * the source's script (they describe the page as it was).
+ */
+import type { CleanRecord } from '../../normalize/record.js';
+import { convertScript } from '../../normalize/script/convert.js';
+import type { Script } from '../../normalize/types.js';
+import type { AlsoOn, StoredRecord } from '../types.js';
+
+export interface FeedItem extends CleanRecord {
+  duplicate_of: string | null;
+  also_on: AlsoOn[];
+  version: number;
+  cursor: string;
+  stored_at: string;
+  similarity: number | null;
+}
+
+export function formatCursor(seq: number): string {
+  return String(seq);
+}
+
+export function toFeedItem(record: StoredRecord, script?: Script): FeedItem {
+  const to = script ?? record.script;
+  const convert = (text: string) => convertScript(text, record.script, to);
+  return {
+    id: record.id,
+    url: record.url,
+    source: record.source,
+    title: record.title === null ? null : convert(record.title),
+    category: record.category === null ? null : convert(record.category),
+    published_at: record.published_at,
+    script: to,
+    paragraphs: record.paragraphs.map(convert),
+    repairs: record.repairs,
+    flags: record.flags,
+    content_hash: record.content_hash,
+    duplicate_of: record.duplicate_of,
+    also_on: record.also_on,
+    version: record.version,
+    cursor: formatCursor(record.seq),
+    stored_at: record.stored_at,
+    similarity: record.similarity,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The publish step: a clean record in, a stored version (or nothing, when unchanged) out, with
+ * duplicates marked. The fingerprint (canonical text, MinHash, band keys) is computed here, outside
+ * the store's transaction; the store then decides, under its locks, in one transaction (see
+ * store/publish-tx.ts). Safe to call from any number of workers and machines at once.
+ *
+ *   const store = await openStore();            // DATABASE_URL, or ./data/finfaq.sqlite
+ *   const publisher = await createPublisher(store);
+ *   await publisher.publish(record, { text: html, content_type: 'text/html' });
+ *   // → { id, version: 1, duplicateOf: null, changed: true, outcome: 'created', seq: 17, similarity: null }
+ */
+import { EventEmitter } from 'node:events';
+import type { CleanRecord } from '../normalize/record.js';
+import { DEDUPE_DEFAULTS, type DedupeOptions, fingerprint, indexFormat } from './dedupe/fingerprint.js';
+import type { Store } from './store/store.js';
+import type { PublishOutcome, PublishResult, RawSnapshot } from './types.js';
+
+export interface PublishCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Written versions that duplicate another record (also counted as created or updated). */
+  duplicates: number;
+  failed: number;
+}
+
+export interface PublisherEvents {
+  /** A version was written (not emitted for unchanged records). */
+  published: [PublishResult];
+  /** Every publish, with its duration in seconds: what metrics observe. */
+  done: [{ outcome: PublishOutcome | 'failed'; duplicate: boolean; seconds: number }];
+}
+
+export class Publisher extends EventEmitter<PublisherEvents> {
+  /** What this process published since it started. The store keeps totals over all processes. */
+  readonly counts: PublishCounts = { created: 0, updated: 0, unchanged: 0, duplicates: 0, failed: 0 };
+  readonly dedupe: Readonly<DedupeOptions>;
+  private readonly fingerprintOf: (paragraphs: readonly string[]) => ReturnType<typeof fingerprint>;
+
+  /** Prefer `createPublisher`, which also checks the store's index format. */
+  constructor(
+    readonly store: Store,
+    dedupe: Partial<DedupeOptions> = {},
+  ) {
+    super();
+    this.dedupe = { ...DEDUPE_DEFAULTS, ...dedupe };
+    const options = this.dedupe;
+    this.fingerprintOf = (paragraphs) => fingerprint(paragraphs, options);
+  }
+
+  /**
+   * Stores the record: a new record or a changed one gets a new version (with the next feed
+   * position), an unchanged one changes nothing. Idempotent: publishing the same record twice
+   * writes once. `raw` is kept with a written version for the dashboard.
+   */
+  async publish(record: CleanRecord, raw?: RawSnapshot | null): Promise<PublishResult> {
+    const started = performance.now();
+    try {
+      const result = await this.store.publish({
+        record,
+        raw,
+        fingerprint: this.fingerprintOf(record.paragraphs),
+        fingerprintOf: this.fingerprintOf,
+        dedupe: this.dedupe,
+      });
+      this.counts[result.outcome]++;
+      if (result.changed && result.duplicateOf) this.counts.duplicates++;
+      this.emit('done', {
+        outcome: result.outcome,
+        duplicate: result.changed && result.duplicateOf !== null,
+        seconds: (performance.now() - started) / 1000,
+      });
+      if (result.changed) this.emit('published', result);
+      return result;
+    } catch (error) {
+      this.counts.failed++;
+      this.emit('done', {
+        outcome: 'failed',
+        duplicate: false,
+        seconds: (performance.now() - started) / 1000,
+      });
+      throw error;
+    }
+  }
+}
+
+/** A publisher over `store`, after checking that the store's dedupe index has this format. */
+export async function createPublisher(store: Store, dedupe: Partial<DedupeOptions> = {}): Promise<Publisher> {
+  const publisher = new Publisher(store, dedupe);
+  await store.ensureIndexFormat(indexFormat(publisher.dedupe));
+  return publisher;
+}

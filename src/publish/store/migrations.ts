@@ -1,0 +1,156 @@
+/**
+ * Numbered schema migrations, applied at open by each backend: each one in its own transaction
+ * together with its row in `schema_migrations`. Two processes opening the same store at once are
+ * serialized (PostgreSQL: a session advisory lock; SQLite: `BEGIN IMMEDIATE`), and the second
+ * finds the work done. Append new migrations; never edit one that has shipped.
+ *
+ * Tables:
+ * - `records`: one row per record id, its current state (version, feed position, duplicate_of).
+ * - `record_versions`: every version's clean record; `seq` is its publish sequence number.
+ * - `record_raw`: the raw page each version came from (for the dashboard).
+ * - `dedupe_exact`, `dedupe_bands`: the dedupe index over canonical records (exact hash → id,
+ *   LSH band key → record number); see dedupe/.
+ * - `feed_counter`: the one-row counter of publish sequence numbers (see publish-tx.ts).
+ * - `source_profiles`: per-source deleted-word profiles, a JSON document per source.
+ * - `store_stats`: running totals for /metrics; `store_meta`: the dedupe index format.
+ */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'records, versions, dedupe index, feed counter, profiles',
+    sqlite: `
+      CREATE TABLE records (
+        doc INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL UNIQUE,
+        first_seq INTEGER NOT NULL,
+        feed_seq INTEGER UNIQUE,
+        duplicate_of TEXT,
+        url TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT,
+        category TEXT,
+        published_at TEXT,
+        content_hash TEXT NOT NULL,
+        exact_hash TEXT
+      );
+      CREATE INDEX records_duplicate_of ON records (duplicate_of) WHERE duplicate_of IS NOT NULL;
+      CREATE TABLE record_versions (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq INTEGER NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT,
+        category TEXT,
+        published_at TEXT,
+        script TEXT NOT NULL,
+        paragraphs TEXT NOT NULL,
+        repairs TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        duplicate_of TEXT,
+        similarity REAL,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+      CREATE TABLE record_raw (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        content_type TEXT,
+        fetched_at TEXT,
+        PRIMARY KEY (id, version)
+      );
+      CREATE TABLE dedupe_exact (hash TEXT PRIMARY KEY, id TEXT NOT NULL);
+      CREATE TABLE dedupe_bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+      CREATE TABLE feed_counter (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), last_seq INTEGER NOT NULL);
+      INSERT INTO feed_counter (singleton, last_seq) VALUES (1, 0);
+      CREATE TABLE source_profiles (
+        source TEXT PRIMARY KEY,
+        profile TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE store_stats (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+    postgres: `
+      CREATE SEQUENCE record_doc_seq;
+      CREATE TABLE records (
+        doc BIGINT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        seq BIGINT NOT NULL UNIQUE,
+        first_seq BIGINT NOT NULL,
+        feed_seq BIGINT UNIQUE,
+        duplicate_of TEXT,
+        url TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT,
+        category TEXT,
+        published_at TEXT,
+        content_hash TEXT NOT NULL,
+        exact_hash TEXT
+      );
+      CREATE INDEX records_duplicate_of ON records (duplicate_of) WHERE duplicate_of IS NOT NULL;
+      CREATE TABLE record_versions (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        seq BIGINT NOT NULL UNIQUE,
+        url TEXT NOT NULL,
+        source TEXT NOT NULL,
+        title TEXT,
+        category TEXT,
+        published_at TEXT,
+        script TEXT NOT NULL,
+        paragraphs TEXT NOT NULL,
+        repairs TEXT NOT NULL,
+        flags TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        duplicate_of TEXT,
+        similarity DOUBLE PRECISION,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+      CREATE TABLE record_raw (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        content_type TEXT,
+        fetched_at TEXT,
+        PRIMARY KEY (id, version)
+      );
+      CREATE TABLE dedupe_exact (hash TEXT PRIMARY KEY, id TEXT NOT NULL);
+      CREATE TABLE dedupe_bands (key BIGINT NOT NULL, doc BIGINT NOT NULL, PRIMARY KEY (key, doc));
+      CREATE TABLE feed_counter (singleton INTEGER PRIMARY KEY CHECK (singleton = 1), last_seq BIGINT NOT NULL);
+      INSERT INTO feed_counter (singleton, last_seq) VALUES (1, 0);
+      CREATE TABLE source_profiles (
+        source TEXT PRIMARY KEY,
+        profile TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE store_stats (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+      CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+];
+
+export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/** Advisory-lock key (class, object) of the migration step: one per schema. */
+export const MIGRATION_LOCK_CLASS = 0x66660000;

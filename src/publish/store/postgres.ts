@@ -1,0 +1,429 @@
+/**
+ * The PostgreSQL backend (`pg` pool). Publishes run in READ COMMITTED transactions that take
+ * advisory locks (record id, dedupe keys) and the feed counter's row lock, in that order; see
+ * publish-tx.ts for why this keeps versions unique, duplicates decided one at a time and the
+ * cursor free of late commits. A transaction that still fails on a deadlock, serialization or
+ * unique-key error is retried from the start.
+ */
+import pg from 'pg';
+import type {
+  FeedPage,
+  PublishResult,
+  RawSnapshot,
+  SourceProfile,
+  StoredRecord,
+  StoreStats,
+} from '../types.js';
+import { MIGRATION_LOCK_CLASS, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
+import {
+  type Candidate,
+  type Head,
+  hashKey,
+  LOCK_RECORD,
+  type PublishTx,
+  publishInTransaction,
+} from './publish-tx.js';
+import {
+  type AlsoOnDbRow,
+  attachAlsoOn,
+  statsFromRows,
+  toStoredRecord,
+  VERSION_COLUMNS,
+  type VersionDbRow,
+} from './rows.js';
+import { type PublishInput, type Store, StoreError } from './store.js';
+
+export interface PostgresOptions {
+  /** Schema to create (if missing) and use through `search_path`; default: the URL's own. */
+  schema?: string;
+  /** Connections in the pool (default 10). */
+  poolSize?: number;
+}
+
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+const RETRYABLE = new Set(['40P01', '40001', '23505']);
+const MAX_ATTEMPTS = 5;
+
+type Client = pg.PoolClient;
+
+function num(value: unknown): number {
+  return Number(value);
+}
+
+export class PostgresStore implements Store {
+  readonly backend = 'postgres' as const;
+  private closed = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  static async open(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
+    const { schema } = options;
+    if (schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema))
+      throw new StoreError(`invalid schema name ${JSON.stringify(schema)}`);
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle connection dropped by the server: the pool discards it, the next query reconnects.
+    pool.on('error', () => {});
+    const store = new PostgresStore(redactUrl(url), pool);
+    try {
+      await store.migrate(schema);
+    } catch (error) {
+      await pool.end().catch(() => {});
+      const reason = (error as Error).message || String(error);
+      throw new StoreError(`cannot open PostgreSQL store ${redactUrl(url)}: ${reason}`);
+    }
+    return store;
+  }
+
+  private async migrate(schema: string | undefined): Promise<void> {
+    const client = await this.pool.connect();
+    const lock = [MIGRATION_LOCK_CLASS, hashKey(schema ?? 'public')];
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', lock);
+      try {
+        if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+        await client.query(MIGRATIONS_TABLE_SQL);
+        const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+        const applied = new Set(rows.map((r) => r.version));
+        for (const migration of MIGRATIONS) {
+          if (applied.has(migration.version)) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(migration.postgres);
+            await client.query(
+              'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+              [migration.version, migration.name, new Date().toISOString()],
+            );
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw error;
+          }
+        }
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', lock);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction, retried from the start on deadlock/serialization/unique errors.
+   * `first` is sent with BEGIN in one round trip (simple protocol: literals only, no parameters).
+   */
+  private async transaction<T>(fn: (client: Client) => Promise<T>, first = ''): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query(`BEGIN;${first}`);
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        const code = (error as { code?: string }).code;
+        if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  /** The publish steps as few round trips: BEGIN + id lock, head, key locks, lookup, reindex, write, COMMIT. */
+  private tx(client: Client): PublishTx {
+    return {
+      // Taken with BEGIN (see `publish`).
+      lockRecord: async () => {},
+      lockKeys: async (keys) => {
+        if (keys.length === 0) return;
+        // unnest yields the rows in array order, so the locks are taken in the sorted order given.
+        await client.query(
+          'SELECT count(pg_advisory_xact_lock(c, o)) FROM unnest($1::int[], $2::int[]) AS k(c, o)',
+          [keys.map((k) => k[0]), keys.map((k) => k[1])],
+        );
+      },
+      head: async (id) => {
+        const { rows } = await client.query(
+          `SELECT r.doc, r.id, r.version, r.seq, r.first_seq, r.feed_seq, r.duplicate_of, v.similarity,
+                  r.content_hash, r.title, r.category, r.published_at, v.paragraphs
+           FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version WHERE r.id = $1`,
+          [id],
+        );
+        const row = rows[0];
+        if (!row) return null;
+        return {
+          ...row,
+          doc: num(row.doc),
+          seq: num(row.seq),
+          first_seq: num(row.first_seq),
+          feed_seq: row.feed_seq === null ? null : num(row.feed_seq),
+          paragraphs: JSON.parse(row.paragraphs) as string[],
+        } as Head;
+      },
+      lookup: async ({ exactHash, keys, excludeId, excludeDoc, limit }) => {
+        // The exact match, or (only when there is none) the near candidates, in one statement.
+        const { rows } = await client.query(
+          `WITH exact AS (
+             SELECT e.id, r.first_seq FROM dedupe_exact e JOIN records r ON r.id = e.id
+             WHERE e.hash = $1 AND e.id <> $2),
+           c AS (
+             SELECT doc, count(*) AS shared FROM dedupe_bands
+             WHERE key = ANY($3::bigint[]) AND doc <> $4 AND NOT EXISTS (SELECT 1 FROM exact)
+             GROUP BY doc ORDER BY shared DESC, doc LIMIT $5)
+           SELECT true AS exact, NULL::bigint AS doc, id, first_seq, NULL AS paragraphs, 0::bigint AS shared FROM exact
+           UNION ALL
+           SELECT false, r.doc, r.id, r.first_seq, v.paragraphs, c.shared
+           FROM c JOIN records r ON r.doc = c.doc JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.duplicate_of IS NULL`,
+          [exactHash, excludeId, keys, excludeDoc, limit],
+        );
+        const exact = rows.find((r) => r.exact);
+        if (exact)
+          return { exact: { id: exact.id as string, first_seq: num(exact.first_seq) }, candidates: [] };
+        const candidates = rows
+          .map(
+            (r): Candidate => ({
+              doc: num(r.doc),
+              id: r.id,
+              first_seq: num(r.first_seq),
+              shared: num(r.shared),
+              paragraphs: JSON.parse(r.paragraphs) as string[],
+            }),
+          )
+          .sort((a, b) => b.shared - a.shared || a.first_seq - b.first_seq);
+        return { exact: null, candidates };
+      },
+      reindex: async (doc, id, remove, add) => {
+        // Disjoint removals and additions (see `minus` in publish-tx.ts): no row is both deleted
+        // and inserted by this one statement.
+        const { rows } = await client.query(
+          `WITH d AS MATERIALIZED (SELECT coalesce($1::bigint, nextval('record_doc_seq')) AS doc),
+           del_bands AS (DELETE FROM dedupe_bands WHERE doc = (SELECT doc FROM d) AND key = ANY($2::bigint[])),
+           del_exact AS (DELETE FROM dedupe_exact WHERE hash = $3::text AND id = $4::text),
+           add_bands AS (INSERT INTO dedupe_bands (key, doc) SELECT k, d.doc FROM unnest($5::bigint[]) AS k, d
+                         ON CONFLICT DO NOTHING),
+           add_exact AS (INSERT INTO dedupe_exact (hash, id) SELECT $6::text, $4::text WHERE $6::text IS NOT NULL
+                         ON CONFLICT (hash) DO NOTHING)
+           SELECT doc FROM d`,
+          [doc, remove.keys, remove.exactHash, id, add.keys, add.exactHash],
+        );
+        return num(rows[0].doc);
+      },
+      writeVersion: async ({
+        version: row,
+        raw,
+        doc,
+        firstSeq,
+        listed,
+        previousFeedSeq,
+        exactHash,
+        stats,
+      }) => {
+        // The counter row's lock is the last lock taken, held until COMMIT: see publish-tx.ts.
+        const { rows } = await client.query(
+          `WITH c AS (UPDATE feed_counter SET last_seq = last_seq + 1 WHERE singleton = 1 RETURNING last_seq),
+           v AS (
+             INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
+               paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at)
+             SELECT $1::text, $2::int, c.last_seq, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
+               $9::text, $10::text, $11::text, $12::text, $13::text, $14::double precision, $15::text FROM c),
+           raw AS (
+             INSERT INTO record_raw (id, version, text, content_type, fetched_at)
+             SELECT $1::text, $2::int, $16::text, $17::text, $18::text WHERE $16::text IS NOT NULL),
+           h AS (
+             INSERT INTO records (doc, id, version, seq, first_seq, feed_seq, duplicate_of, url, source, title,
+               category, published_at, content_hash, exact_hash)
+             SELECT $19::bigint, $1::text, $2::int, c.last_seq, coalesce($20::bigint, c.last_seq),
+               CASE WHEN $21::boolean THEN c.last_seq ELSE $22::bigint END, $13::text, $3::text, $4::text,
+               $5::text, $6::text, $7::text, $12::text, $23::text FROM c
+             ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq,
+               feed_seq = excluded.feed_seq, duplicate_of = excluded.duplicate_of, url = excluded.url,
+               source = excluded.source, title = excluded.title, category = excluded.category,
+               published_at = excluded.published_at, content_hash = excluded.content_hash,
+               exact_hash = excluded.exact_hash),
+           s AS (
+             INSERT INTO store_stats (name, value) SELECT * FROM unnest($24::text[], $25::bigint[])
+             ON CONFLICT (name) DO UPDATE SET value = store_stats.value + excluded.value)
+           SELECT last_seq FROM c`,
+          [
+            row.id,
+            row.version,
+            row.url,
+            row.source,
+            row.title,
+            row.category,
+            row.published_at,
+            row.script,
+            JSON.stringify(row.paragraphs),
+            JSON.stringify(row.repairs),
+            JSON.stringify(row.flags),
+            row.content_hash,
+            row.duplicate_of,
+            row.similarity,
+            row.stored_at,
+            raw?.text ?? null,
+            raw?.content_type ?? null,
+            raw?.fetched_at ?? null,
+            doc,
+            firstSeq,
+            listed,
+            previousFeedSeq,
+            exactHash,
+            [...stats.keys()],
+            [...stats.values()],
+          ],
+        );
+        return num(rows[0].last_seq);
+      },
+    };
+  }
+
+  publish(input: PublishInput): Promise<PublishResult> {
+    // The record's lock goes with BEGIN: `head` then reads in a snapshot taken after it.
+    const lock = `SELECT pg_advisory_xact_lock(${LOCK_RECORD}, ${hashKey(input.record.id)})`;
+    return this.transaction((client) => publishInTransaction(this.tx(client), input), lock);
+  }
+
+  async ensureIndexFormat(format: string): Promise<void> {
+    await this.pool.query(
+      "INSERT INTO store_meta (key, value) VALUES ('dedupe_index', $1) ON CONFLICT (key) DO NOTHING",
+      [format],
+    );
+    const { rows } = await this.pool.query("SELECT value FROM store_meta WHERE key = 'dedupe_index'");
+    const stored = rows[0]?.value as string | undefined;
+    if (stored !== format)
+      throw new StoreError(
+        `the dedupe index in ${this.location} was built as ${stored}, this build uses ${format}`,
+      );
+  }
+
+  private async alsoOn(items: StoredRecord[]): Promise<StoredRecord[]> {
+    const ids = items.filter((i) => i.duplicate_of === null).map((i) => i.id);
+    if (ids.length === 0) return items;
+    const { rows } = await this.pool.query<AlsoOnDbRow>(
+      'SELECT duplicate_of, id, url, source FROM records WHERE duplicate_of = ANY($1::text[]) ORDER BY first_seq',
+      [ids],
+    );
+    return attachAlsoOn(items, rows);
+  }
+
+  async getRecord(id: string, version?: number): Promise<StoredRecord | null> {
+    const { rows } = await this.pool.query<VersionDbRow>(
+      `SELECT ${VERSION_COLUMNS} FROM records r
+       JOIN record_versions v ON v.id = r.id AND v.version = coalesce($2::int, r.version) WHERE r.id = $1`,
+      [id, version ?? null],
+    );
+    const row = rows[0];
+    return row ? ((await this.alsoOn([toStoredRecord(row)]))[0] ?? null) : null;
+  }
+
+  async listFeed(after: number, limit: number): Promise<FeedPage> {
+    const { rows } = await this.pool.query<VersionDbRow>(
+      `SELECT ${VERSION_COLUMNS} FROM records r JOIN record_versions v ON v.seq = r.feed_seq
+       WHERE r.feed_seq > $1 ORDER BY r.feed_seq LIMIT $2`,
+      [after, limit],
+    );
+    const items = await this.alsoOn(rows.map(toStoredRecord));
+    return { items, next: items.at(-1)?.seq ?? after };
+  }
+
+  async latest(limit: number): Promise<StoredRecord[]> {
+    const { rows } = await this.pool.query<VersionDbRow>(
+      `SELECT ${VERSION_COLUMNS} FROM records r JOIN record_versions v ON v.seq = r.feed_seq
+       WHERE r.feed_seq IS NOT NULL AND v.duplicate_of IS NULL ORDER BY r.feed_seq DESC LIMIT $1`,
+      [limit],
+    );
+    return this.alsoOn(rows.map(toStoredRecord));
+  }
+
+  async getRaw(id: string, version: number): Promise<RawSnapshot | null> {
+    const { rows } = await this.pool.query<RawSnapshot>(
+      'SELECT text, content_type, fetched_at FROM record_raw WHERE id = $1 AND version = $2',
+      [id, version],
+    );
+    return rows[0] ?? null;
+  }
+
+  async getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null> {
+    const { rows } = await this.pool.query(
+      'SELECT source, profile, revision, updated_at FROM source_profiles WHERE source = $1 AND revision > 0',
+      [source],
+    );
+    const row = rows[0];
+    return row ? { ...row, revision: num(row.revision), profile: JSON.parse(row.profile) as T } : null;
+  }
+
+  updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>> {
+    return this.transaction(async (client) => {
+      // Make sure the row exists, then lock it: concurrent updates queue on the row lock.
+      await client.query(
+        `INSERT INTO source_profiles (source, profile, revision, updated_at) VALUES ($1, 'null', 0, '')
+         ON CONFLICT (source) DO NOTHING`,
+        [source],
+      );
+      const { rows } = await client.query(
+        'SELECT profile, revision FROM source_profiles WHERE source = $1 FOR UPDATE',
+        [source],
+      );
+      const row = rows[0] as { profile: string; revision: number };
+      const profile = update(row.revision > 0 ? (JSON.parse(row.profile) as T) : null);
+      const saved = {
+        source,
+        profile,
+        revision: num(row.revision) + 1,
+        updated_at: new Date().toISOString(),
+      };
+      await client.query(
+        'UPDATE source_profiles SET profile = $2, revision = $3, updated_at = $4 WHERE source = $1',
+        [source, JSON.stringify(profile), saved.revision, saved.updated_at],
+      );
+      return saved;
+    });
+  }
+
+  async stats(): Promise<StoreStats> {
+    const [stats, head] = await Promise.all([
+      this.pool.query<{ name: string; value: string }>('SELECT name, value FROM store_stats'),
+      this.head(),
+    ]);
+    return statsFromRows(stats.rows, head);
+  }
+
+  async head(): Promise<number> {
+    const { rows } = await this.pool.query('SELECT last_seq FROM feed_counter');
+    return num(rows[0]?.last_seq ?? 0);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * One publish, written once for both backends against `PublishTx` (the few statements that
+ * differ between SQLite and PostgreSQL).
+ *
+ * Order of a publish transaction, and why it is safe with many publishers on many machines:
+ *
+ *  1. lock the record's id. PostgreSQL: a transaction-level advisory lock on the id's hash;
+ *     SQLite: the whole transaction is `BEGIN IMMEDIATE` (one writer at a time, across
+ *     processes). Two publishes of one id run one after the other, so the second sees the first's
+ *     version: the same input twice writes once, and each version number is written once (also
+ *     enforced by the primary key (id, version)).
+ *  2. read the record's head; unchanged content, title, category and date: done, nothing written.
+ *  3. lock the dedupe keys: the exact hash and every LSH band key, as advisory locks, taken in
+ *     one sorted order (no deadlock). Two near-duplicates that could find each other share a
+ *     band key, so they are decided one after the other and the second sees the first: two
+ *     copies published at the same moment never both become canonical.
+ *  4. look up exact then near duplicates (only canonical records are indexed), verify each
+ *     candidate's real Jaccard, keep the first-seen one at or above the threshold.
+ *  5. move the record's index entries to the new version (when it is canonical).
+ *  6. take the next publish sequence number from the one-row `feed_counter` table
+ *     (`UPDATE … SET last_seq = last_seq + 1`): the last lock taken, held until commit.
+ *  7. write the version, its raw page, the head row and the totals; commit.
+ *
+ * The cursor. A PostgreSQL sequence hands out numbers at `nextval`, not at commit: a transaction
+ * that took 41 can commit after the one that took 42, and a consumer that read up to 42 in
+ * between would never see 41. Here the counter is a row whose lock is held from the increment to
+ * the commit, so sequence numbers are handed out in commit order, with no gaps: whenever a reader
+ * sees `seq = n`, every `seq < n` is already committed and visible. The price is that step 7's
+ * few inserts and the commit of concurrent publishers run one at a time (nothing waits on the
+ * counter while holding it: it is always the last lock). The alternative — exposing only rows
+ * below the oldest in-flight transaction id (`pg_snapshot_xmin`) — lets any long transaction in
+ * the database, even an unrelated one, hold the whole feed back, and needs a two-part cursor.
+ * On SQLite the single writer makes commit order and counter order the same anyway.
+ *
+ * The feed is compacted: `records.feed_seq` points at the record's current feed entry, so a
+ * consumer reading from the start sees each record once, in its latest listed version, and a
+ * consumer holding a cursor sees a record again exactly when it got a newer version.
+ */
+import type { CleanRecord } from '../../normalize/record.js';
+import { shingleJaccard } from '../dedupe/fingerprint.js';
+import type { PublishResult, RawSnapshot } from '../types.js';
+import type { PublishInput } from './store.js';
+
+/** The current state of a record (the `records` row and its current version's paragraphs). */
+export interface Head {
+  doc: number;
+  id: string;
+  version: number;
+  seq: number;
+  first_seq: number;
+  feed_seq: number | null;
+  duplicate_of: string | null;
+  similarity: number | null;
+  content_hash: string;
+  title: string | null;
+  category: string | null;
+  published_at: string | null;
+  paragraphs: string[];
+}
+
+export interface Candidate {
+  doc: number;
+  id: string;
+  first_seq: number;
+  paragraphs: string[];
+  /** Band keys shared with the document looked up. */
+  shared: number;
+}
+
+/** A version to write; the store fills in `seq` (and the head's sequence columns) from the counter. */
+export interface VersionWrite {
+  version: CleanRecord & {
+    version: number;
+    duplicate_of: string | null;
+    similarity: number | null;
+    stored_at: string;
+  };
+  raw: RawSnapshot | null;
+  doc: number;
+  /** `records.first_seq` of an existing record; null for a new one (its first seq is this one). */
+  firstSeq: number | null;
+  /** Whether the version gets a feed position; else the record keeps `previousFeedSeq`. */
+  listed: boolean;
+  previousFeedSeq: number | null;
+  exactHash: string | null;
+  stats: ReadonlyMap<string, number>;
+}
+
+export interface IndexEntries {
+  exactHash: string | null;
+  keys: readonly number[];
+}
+
+/** An advisory lock: PostgreSQL's two-integer key space (class, object). */
+export type LockKey = readonly [number, number];
+
+/** What one publish asks of a backend, in this order, inside one transaction. */
+export interface PublishTx {
+  /** Serializes publishes of one id (PostgreSQL: advisory lock; SQLite: the write lock it holds). */
+  lockRecord(id: string): Promise<void>;
+  /** The record's current state; read after `lockRecord` returned (a new snapshot). */
+  head(id: string): Promise<Head | null>;
+  /** Keys arrive sorted; take them in that order. */
+  lockKeys(keys: readonly LockKey[]): Promise<void>;
+  /**
+   * After `lockKeys`: the canonical record with this exact hash (other than `excludeId`), else
+   * the canonical records sharing a band key (other than `excludeDoc`), most keys shared first.
+   */
+  lookup(query: {
+    exactHash: string;
+    keys: readonly number[];
+    excludeId: string;
+    excludeDoc: number;
+    limit: number;
+  }): Promise<{ exact: { id: string; first_seq: number } | null; candidates: Candidate[] }>;
+  /** Removes and adds index entries (disjoint) of record `id`; returns its doc number, a new one for null. */
+  reindex(doc: number | null, id: string, remove: IndexEntries, add: IndexEntries): Promise<number>;
+  /**
+   * Takes the next publish sequence number from the counter (the last lock of the transaction)
+   * and writes the version, its raw page, the head row and the totals. Returns the number.
+   */
+  writeVersion(write: VersionWrite): Promise<number>;
+}
+
+/** 32-bit hash of a string (FNV-1a, then murmur3's finalizer), as a signed int4. */
+export function hashKey(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
+/** Advisory-lock classes; the migration lock uses its own (see migrations.ts). */
+export const LOCK_RECORD = 0x66660001;
+const LOCK_EXACT = 0x66660002;
+/** Band b locks in class LOCK_BAND + b. */
+const LOCK_BAND = 0x66661000;
+
+const BAND_SPAN = 2 ** 32;
+
+export function dedupeLockKeys(exactHash: string | null, bandKeys: readonly number[]): LockKey[] {
+  const keys: LockKey[] = [];
+  if (exactHash) keys.push([LOCK_EXACT, Number.parseInt(exactHash.slice(0, 8), 16) | 0]);
+  for (const key of bandKeys) keys.push([LOCK_BAND + Math.floor(key / BAND_SPAN), (key % BAND_SPAN) | 0]);
+  keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return keys;
+}
+
+function sameContent(head: Head, record: CleanRecord): boolean {
+  return (
+    head.content_hash === record.content_hash &&
+    head.title === record.title &&
+    head.category === record.category &&
+    head.published_at === record.published_at
+  );
+}
+
+interface Match {
+  id: string;
+  first_seq: number;
+  similarity: number;
+}
+
+async function findDuplicate(tx: PublishTx, input: PublishInput, head: Head | null): Promise<Match | null> {
+  const { fingerprint, record, dedupe } = input;
+  if (!fingerprint.exactHash) return null;
+  const { exact, candidates } = await tx.lookup({
+    exactHash: fingerprint.exactHash,
+    keys: fingerprint.bandKeys,
+    excludeId: record.id,
+    excludeDoc: head?.doc ?? -1,
+    limit: dedupe.maxCandidates,
+  });
+  if (exact) return { ...exact, similarity: 1 };
+  let best: Match | null = null;
+  for (const candidate of candidates) {
+    if (candidate.id === record.id) continue;
+    const similarity = shingleJaccard(
+      fingerprint.shingles,
+      input.fingerprintOf(candidate.paragraphs).shingles,
+    );
+    if (similarity < dedupe.threshold) continue;
+    if (!best || candidate.first_seq < best.first_seq)
+      best = { id: candidate.id, first_seq: candidate.first_seq, similarity };
+  }
+  return best;
+}
+
+/** Entries of `a` that are not in `b`. */
+function minus(a: IndexEntries, b: IndexEntries): IndexEntries {
+  const inB = new Set(b.keys);
+  return {
+    exactHash: a.exactHash === b.exactHash ? null : a.exactHash,
+    keys: a.keys.filter((k) => !inB.has(k)),
+  };
+}
+
+function statDeltas(record: CleanRecord, head: Head | null, duplicateOf: string | null): Map<string, number> {
+  const deltas = new Map<string, number>();
+  const add = (name: string, n: number) => {
+    if (n !== 0) deltas.set(name, (deltas.get(name) ?? 0) + n);
+  };
+  add('versions', 1);
+  add(head ? 'published.updated' : 'published.created', 1);
+  if (duplicateOf) add('published.duplicate', 1);
+  if (!head) add('records', 1);
+  const wasDuplicate = head ? head.duplicate_of !== null : false;
+  add('duplicates', (duplicateOf !== null ? 1 : 0) - (wasDuplicate ? 1 : 0));
+  for (const repair of record.repairs) add(`repairs.${repair.kind}`, 1);
+  return deltas;
+}
+
+/** Runs one publish inside an open transaction (see the top of this file). */
+export async function publishInTransaction(tx: PublishTx, input: PublishInput): Promise<PublishResult> {
+  const { record, fingerprint } = input;
+  await tx.lockRecord(record.id);
+  const head = await tx.head(record.id);
+  if (head && sameContent(head, record)) {
+    return {
+      id: record.id,
+      version: head.version,
+      duplicateOf: head.duplicate_of,
+      changed: false,
+      outcome: 'unchanged',
+      seq: head.seq,
+      similarity: head.similarity,
+    };
+  }
+
+  await tx.lockKeys(dedupeLockKeys(fingerprint.exactHash, fingerprint.bandKeys));
+  const match = await findDuplicate(tx, input, head);
+  const duplicateOf = match?.id ?? null;
+
+  // Only canonical records are indexed: move the record's entries from its old text to the new.
+  const none: IndexEntries = { exactHash: null, keys: [] };
+  const old = head && head.duplicate_of === null ? input.fingerprintOf(head.paragraphs) : null;
+  const before: IndexEntries = old ? { exactHash: old.exactHash, keys: old.bandKeys } : none;
+  const after: IndexEntries =
+    duplicateOf === null ? { exactHash: fingerprint.exactHash, keys: fingerprint.bandKeys } : none;
+  const doc = await tx.reindex(head?.doc ?? null, record.id, minus(before, after), minus(after, before));
+
+  const version = (head?.version ?? 0) + 1;
+  const similarity = match?.similarity ?? null;
+  const seq = await tx.writeVersion({
+    version: {
+      ...record,
+      version,
+      duplicate_of: duplicateOf,
+      similarity,
+      stored_at: new Date().toISOString(),
+    },
+    raw: input.raw ?? null,
+    doc,
+    firstSeq: head?.first_seq ?? null,
+    // Listed: a canonical version, or the version that turns a listed canonical record into a
+    // duplicate (so that consumers learn to drop it).
+    listed: duplicateOf === null || (head !== null && head.duplicate_of === null && head.feed_seq !== null),
+    previousFeedSeq: head?.feed_seq ?? null,
+    exactHash: fingerprint.exactHash,
+    stats: statDeltas(record, head, duplicateOf),
+  });
+  return {
+    id: record.id,
+    version,
+    duplicateOf,
+    changed: true,
+    outcome: head ? 'updated' : 'created',
+    seq,
+    similarity,
+  };
+}

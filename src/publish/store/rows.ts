@@ -1,0 +1,83 @@
+/** Row ↔ object mapping shared by both backends (JSON columns are TEXT in both). */
+import type { Script } from '../../normalize/types.js';
+import type { AlsoOn, StoredRecord } from '../types.js';
+
+/** Columns of `record_versions` as selected by both backends (`v.*`). */
+export interface VersionDbRow {
+  id: string;
+  version: number;
+  seq: number | string;
+  url: string;
+  source: string;
+  title: string | null;
+  category: string | null;
+  published_at: string | null;
+  script: string;
+  paragraphs: string;
+  repairs: string;
+  flags: string;
+  content_hash: string;
+  duplicate_of: string | null;
+  similarity: number | null;
+  stored_at: string;
+}
+
+export const VERSION_COLUMNS =
+  'v.id, v.version, v.seq, v.url, v.source, v.title, v.category, v.published_at, v.script, v.paragraphs, ' +
+  'v.repairs, v.flags, v.content_hash, v.duplicate_of, v.similarity, v.stored_at';
+
+export function toStoredRecord(row: VersionDbRow): StoredRecord {
+  return {
+    id: row.id,
+    url: row.url,
+    source: row.source,
+    title: row.title,
+    category: row.category,
+    published_at: row.published_at,
+    script: row.script as Script,
+    paragraphs: JSON.parse(row.paragraphs) as string[],
+    repairs: JSON.parse(row.repairs),
+    flags: JSON.parse(row.flags) as string[],
+    content_hash: row.content_hash,
+    duplicate_of: row.duplicate_of,
+    similarity: row.similarity === null ? null : Number(row.similarity),
+    version: Number(row.version),
+    seq: Number(row.seq),
+    stored_at: row.stored_at,
+    also_on: [],
+  };
+}
+
+export interface AlsoOnDbRow extends AlsoOn {
+  duplicate_of: string;
+}
+
+/** Fills `also_on` of each item from rows of (duplicate_of, id, url, source), in row order. */
+export function attachAlsoOn(items: StoredRecord[], rows: readonly AlsoOnDbRow[]): StoredRecord[] {
+  const byCanonical = new Map<string, AlsoOn[]>();
+  for (const row of rows) {
+    const list = byCanonical.get(row.duplicate_of) ?? [];
+    list.push({ id: row.id, url: row.url, source: row.source });
+    byCanonical.set(row.duplicate_of, list);
+  }
+  for (const item of items) if (item.duplicate_of === null) item.also_on = byCanonical.get(item.id) ?? [];
+  return items;
+}
+
+export function statsFromRows(rows: readonly { name: string; value: number | string }[], head: number) {
+  const values = new Map(rows.map((r) => [r.name, Number(r.value)]));
+  const prefixed = (prefix: string) =>
+    Object.fromEntries(
+      [...values]
+        .filter(([name]) => name.startsWith(prefix))
+        .map(([name, v]) => [name.slice(prefix.length), v]),
+    );
+  return {
+    records: values.get('records') ?? 0,
+    duplicates: values.get('duplicates') ?? 0,
+    versions: values.get('versions') ?? 0,
+    head,
+    published: prefixed('published.'),
+    repairs: prefixed('repairs.'),
+  };
+}

@@ -1,0 +1,417 @@
+/**
+ * The SQLite backend (better-sqlite3): one file, WAL mode, a writer and a reader connection.
+ *
+ * Writes run in `BEGIN IMMEDIATE` transactions: one writer at a time across every process that
+ * opens the file (others wait up to `busy_timeout`), so a publish's read-decide-write is atomic
+ * and publish sequence numbers follow commit order. Within one process, writes are queued
+ * because better-sqlite3 has one connection per handle. Reads use their own connection and so
+ * see committed data only, never a write transaction in progress.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  FeedPage,
+  PublishResult,
+  RawSnapshot,
+  SourceProfile,
+  StoredRecord,
+  StoreStats,
+} from '../types.js';
+import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
+import { type Candidate, type Head, type PublishTx, publishInTransaction } from './publish-tx.js';
+import {
+  type AlsoOnDbRow,
+  attachAlsoOn,
+  statsFromRows,
+  toStoredRecord,
+  VERSION_COLUMNS,
+  type VersionDbRow,
+} from './rows.js';
+import { type PublishInput, type Store, StoreError } from './store.js';
+
+type Db = Database.Database;
+
+const BUSY_TIMEOUT_MS = 30_000;
+
+/**
+ * One write queue per database file in this process. A write transaction spans `await`s, and
+ * better-sqlite3 waits for a busy lock by blocking the thread: a second connection to the same
+ * file in the same process must not try `BEGIN IMMEDIATE` while the first is between two
+ * statements of its transaction, or both would wait for each other until the busy timeout.
+ */
+// Kept for the life of the process: a few bytes per file ever opened.
+const writeQueues = new Map<string, { tail: Promise<unknown> }>();
+
+function queueFor(path: string): { tail: Promise<unknown> } {
+  const key = path === ':memory:' ? `:memory:${writeQueues.size}` : resolve(path);
+  let queue = writeQueues.get(key);
+  if (!queue) {
+    queue = { tail: Promise.resolve() };
+    writeQueues.set(key, queue);
+  }
+  return queue;
+}
+
+/** Runs `fn` after everything already queued on `queue`. */
+function enqueue<T>(queue: { tail: Promise<unknown> }, fn: () => Promise<T>): Promise<T> {
+  const result = queue.tail.then(fn, fn);
+  queue.tail = result.catch(() => undefined);
+  return result;
+}
+
+function configure(db: Db): void {
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+}
+
+function migrate(db: Db): void {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec(MIGRATIONS_TABLE_SQL);
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    const insert = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      db.exec(migration.sqlite);
+      insert.run(migration.version, migration.name, new Date().toISOString());
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+export class SqliteStore implements Store {
+  readonly backend = 'sqlite' as const;
+  private readonly statements = new Map<string, Database.Statement>();
+  private closed = false;
+
+  private constructor(
+    readonly location: string,
+    private readonly writer: Db,
+    private readonly reader: Db,
+    private readonly queue: { tail: Promise<unknown> },
+  ) {}
+
+  /** Opens (creating the file and its folder if missing) and migrates the store. */
+  static async open(path: string): Promise<SqliteStore> {
+    const queue = queueFor(path);
+    return enqueue(queue, async () => {
+      let writer: Db | undefined;
+      try {
+        if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+        writer = new Database(path);
+        configure(writer);
+        if (path !== ':memory:') writer.pragma('journal_mode = WAL');
+        writer.pragma('synchronous = NORMAL');
+        migrate(writer);
+        // An in-memory database has one connection; a file gets a separate, read-only one for reads.
+        const reader = path === ':memory:' ? writer : new Database(path, { readonly: true });
+        configure(reader);
+        return new SqliteStore(path, writer, reader, queue);
+      } catch (error) {
+        writer?.close();
+        throw new StoreError(`cannot open SQLite store ${path}: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  private stmt(db: Db, sql: string): Database.Statement {
+    const key = `${db === this.writer ? 'w' : 'r'}:${sql}`;
+    let statement = this.statements.get(key);
+    if (!statement) {
+      statement = db.prepare(sql);
+      this.statements.set(key, statement);
+    }
+    return statement;
+  }
+
+  /** Runs `fn` in a `BEGIN IMMEDIATE` transaction, after the writes already queued. */
+  private write<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.closed) throw new StoreError('store is closed');
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn();
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    return enqueue(this.queue, run);
+  }
+
+  private tx(): PublishTx {
+    const w = (sql: string) => this.stmt(this.writer, sql);
+    return {
+      lockRecord: async () => {},
+      lockKeys: async () => {},
+      head: async (id) => {
+        const row = w(
+          `SELECT r.doc, r.id, r.version, r.seq, r.first_seq, r.feed_seq, r.duplicate_of, v.similarity,
+                  r.content_hash, r.title, r.category, r.published_at, v.paragraphs
+           FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version WHERE r.id = ?`,
+        ).get(id) as (Omit<Head, 'paragraphs'> & { paragraphs: string }) | undefined;
+        return row ? { ...row, paragraphs: JSON.parse(row.paragraphs) as string[] } : null;
+      },
+      lookup: async ({ exactHash, keys, excludeId, excludeDoc, limit }) => {
+        const exact = w(
+          'SELECT e.id, r.first_seq FROM dedupe_exact e JOIN records r ON r.id = e.id WHERE e.hash = ? AND e.id <> ?',
+        ).get(exactHash, excludeId) as { id: string; first_seq: number } | undefined;
+        if (exact || keys.length === 0) return { exact: exact ?? null, candidates: [] };
+        const rows = w(
+          `WITH c AS (
+             SELECT doc, count(*) AS shared FROM dedupe_bands
+             WHERE key IN (SELECT value FROM json_each(?)) AND doc <> ?
+             GROUP BY doc ORDER BY shared DESC, doc LIMIT ?)
+           SELECT r.doc, r.id, r.first_seq, v.paragraphs, c.shared
+           FROM c JOIN records r ON r.doc = c.doc JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.duplicate_of IS NULL ORDER BY c.shared DESC, r.first_seq`,
+        ).all(JSON.stringify(keys), excludeDoc, limit) as (Omit<Candidate, 'paragraphs'> & {
+          paragraphs: string;
+        })[];
+        return {
+          exact: null,
+          candidates: rows.map((r) => ({ ...r, paragraphs: JSON.parse(r.paragraphs) as string[] })),
+        };
+      },
+      reindex: async (known, id, remove, add) => {
+        const doc =
+          known ?? (w('SELECT coalesce(max(doc), 0) + 1 AS doc FROM records').get() as { doc: number }).doc;
+        const del = w('DELETE FROM dedupe_bands WHERE key = ? AND doc = ?');
+        for (const key of remove.keys) del.run(key, doc);
+        if (remove.exactHash)
+          w('DELETE FROM dedupe_exact WHERE hash = ? AND id = ?').run(remove.exactHash, id);
+        const insert = w('INSERT OR IGNORE INTO dedupe_bands (key, doc) VALUES (?, ?)');
+        for (const key of add.keys) insert.run(key, doc);
+        if (add.exactHash)
+          w('INSERT OR IGNORE INTO dedupe_exact (hash, id) VALUES (?, ?)').run(add.exactHash, id);
+        return doc;
+      },
+      writeVersion: async ({
+        version: row,
+        raw,
+        doc,
+        firstSeq,
+        listed,
+        previousFeedSeq,
+        exactHash,
+        stats,
+      }) => {
+        const { last_seq: seq } = w(
+          'UPDATE feed_counter SET last_seq = last_seq + 1 WHERE singleton = 1 RETURNING last_seq',
+        ).get() as { last_seq: number };
+        w(
+          `INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
+             paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          row.id,
+          row.version,
+          seq,
+          row.url,
+          row.source,
+          row.title,
+          row.category,
+          row.published_at,
+          row.script,
+          JSON.stringify(row.paragraphs),
+          JSON.stringify(row.repairs),
+          JSON.stringify(row.flags),
+          row.content_hash,
+          row.duplicate_of,
+          row.similarity,
+          row.stored_at,
+        );
+        if (raw)
+          w(
+            'INSERT INTO record_raw (id, version, text, content_type, fetched_at) VALUES (?, ?, ?, ?, ?)',
+          ).run(row.id, row.version, raw.text, raw.content_type ?? null, raw.fetched_at ?? null);
+        w(
+          `INSERT INTO records (doc, id, version, seq, first_seq, feed_seq, duplicate_of, url, source, title, category,
+             published_at, content_hash, exact_hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq, feed_seq = excluded.feed_seq,
+             duplicate_of = excluded.duplicate_of, url = excluded.url, source = excluded.source, title = excluded.title,
+             category = excluded.category, published_at = excluded.published_at,
+             content_hash = excluded.content_hash, exact_hash = excluded.exact_hash`,
+        ).run(
+          doc,
+          row.id,
+          row.version,
+          seq,
+          firstSeq ?? seq,
+          listed ? seq : previousFeedSeq,
+          row.duplicate_of,
+          row.url,
+          row.source,
+          row.title,
+          row.category,
+          row.published_at,
+          row.content_hash,
+          exactHash,
+        );
+        const upsert = w(
+          'INSERT INTO store_stats (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
+        );
+        for (const [name, delta] of stats) upsert.run(name, delta);
+        return seq;
+      },
+    };
+  }
+
+  publish(input: PublishInput): Promise<PublishResult> {
+    return this.write(() => publishInTransaction(this.tx(), input));
+  }
+
+  ensureIndexFormat(format: string): Promise<void> {
+    return this.write(() => {
+      const row = this.stmt(this.writer, "SELECT value FROM store_meta WHERE key = 'dedupe_index'").get() as
+        | { value: string }
+        | undefined;
+      if (!row)
+        this.stmt(this.writer, "INSERT INTO store_meta (key, value) VALUES ('dedupe_index', ?)").run(format);
+      else if (row.value !== format)
+        throw new StoreError(
+          `the dedupe index in ${this.location} was built as ${row.value}, this build uses ${format}`,
+        );
+    });
+  }
+
+  private alsoOn(items: StoredRecord[]): StoredRecord[] {
+    const ids = items.filter((i) => i.duplicate_of === null).map((i) => i.id);
+    if (ids.length === 0) return items;
+    const rows = this.stmt(
+      this.reader,
+      `SELECT duplicate_of, id, url, source FROM records
+       WHERE duplicate_of IN (SELECT value FROM json_each(?)) ORDER BY first_seq`,
+    ).all(JSON.stringify(ids)) as AlsoOnDbRow[];
+    return attachAlsoOn(items, rows);
+  }
+
+  /** Runs reads in one read transaction: one snapshot for the page and its `also_on`. */
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new StoreError('store is closed');
+      return Promise.resolve(this.reader.transaction(fn).deferred());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  getRecord(id: string, version?: number): Promise<StoredRecord | null> {
+    return this.read(() => {
+      const row = this.stmt(
+        this.reader,
+        `SELECT ${VERSION_COLUMNS} FROM records r
+         JOIN record_versions v ON v.id = r.id AND v.version = coalesce(?, r.version) WHERE r.id = ?`,
+      ).get(version ?? null, id) as VersionDbRow | undefined;
+      return row ? (this.alsoOn([toStoredRecord(row)])[0] ?? null) : null;
+    });
+  }
+
+  listFeed(after: number, limit: number): Promise<FeedPage> {
+    return this.read(() => {
+      const rows = this.stmt(
+        this.reader,
+        `SELECT ${VERSION_COLUMNS} FROM records r JOIN record_versions v ON v.seq = r.feed_seq
+         WHERE r.feed_seq > ? ORDER BY r.feed_seq LIMIT ?`,
+      ).all(after, limit) as VersionDbRow[];
+      const items = this.alsoOn(rows.map(toStoredRecord));
+      return { items, next: items.at(-1)?.seq ?? after };
+    });
+  }
+
+  latest(limit: number): Promise<StoredRecord[]> {
+    return this.read(() => {
+      const rows = this.stmt(
+        this.reader,
+        `SELECT ${VERSION_COLUMNS} FROM records r JOIN record_versions v ON v.seq = r.feed_seq
+         WHERE r.feed_seq IS NOT NULL AND v.duplicate_of IS NULL ORDER BY r.feed_seq DESC LIMIT ?`,
+      ).all(limit) as VersionDbRow[];
+      return this.alsoOn(rows.map(toStoredRecord));
+    });
+  }
+
+  getRaw(id: string, version: number): Promise<RawSnapshot | null> {
+    return this.read(() => {
+      const row = this.stmt(
+        this.reader,
+        'SELECT text, content_type, fetched_at FROM record_raw WHERE id = ? AND version = ?',
+      ).get(id, version) as RawSnapshot | undefined;
+      return row ?? null;
+    });
+  }
+
+  getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null> {
+    return this.read(() => {
+      const row = this.stmt(
+        this.reader,
+        'SELECT source, profile, revision, updated_at FROM source_profiles WHERE source = ?',
+      ).get(source) as { source: string; profile: string; revision: number; updated_at: string } | undefined;
+      return row ? { ...row, profile: JSON.parse(row.profile) as T } : null;
+    });
+  }
+
+  updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>> {
+    return this.write(() => {
+      const row = this.stmt(
+        this.writer,
+        'SELECT profile, revision FROM source_profiles WHERE source = ?',
+      ).get(source) as { profile: string; revision: number } | undefined;
+      const profile = update(row ? (JSON.parse(row.profile) as T) : null);
+      const saved = {
+        source,
+        profile,
+        revision: (row?.revision ?? 0) + 1,
+        updated_at: new Date().toISOString(),
+      };
+      this.stmt(
+        this.writer,
+        `INSERT INTO source_profiles (source, profile, revision, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (source) DO UPDATE SET profile = excluded.profile, revision = excluded.revision,
+           updated_at = excluded.updated_at`,
+      ).run(source, JSON.stringify(profile), saved.revision, saved.updated_at);
+      return saved;
+    });
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.read(() => {
+      const rows = this.stmt(this.reader, 'SELECT name, value FROM store_stats').all() as {
+        name: string;
+        value: number;
+      }[];
+      return statsFromRows(rows, this.headSync());
+    });
+  }
+
+  private headSync(): number {
+    return (this.stmt(this.reader, 'SELECT last_seq FROM feed_counter').get() as { last_seq: number })
+      .last_seq;
+  }
+
+  head(): Promise<number> {
+    return this.read(() => this.headSync());
+  }
+
+  async ping(): Promise<void> {
+    await this.head();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await enqueue(this.queue, async () => {
+      this.closed = true;
+      if (this.reader !== this.writer) this.reader.close();
+      this.writer.close();
+    });
+  }
+}

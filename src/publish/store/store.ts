@@ -1,0 +1,73 @@
+/**
+ * The store: one interface, two backends (store/sqlite.ts, store/postgres.ts), the same tests.
+ *
+ * Records are versioned: publishing a record whose `id` exists with another `content_hash`, title,
+ * category or `published_at` writes version n + 1; the same record again writes nothing. Every
+ * written version gets the next publish sequence number (`seq`), the feed cursor. How the cursor
+ * stays safe under concurrent publishers is explained in store/publish-tx.ts.
+ */
+import type { CleanRecord } from '../../normalize/record.js';
+import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
+import type {
+  FeedPage,
+  PublishResult,
+  RawSnapshot,
+  SourceProfile,
+  StoredRecord,
+  StoreStats,
+} from '../types.js';
+
+/** Everything one publish needs; the publisher computes the fingerprint outside the transaction. */
+export interface PublishInput {
+  record: CleanRecord;
+  raw?: RawSnapshot | null;
+  fingerprint: Fingerprint;
+  /** Fingerprints stored paragraphs (candidates, the version being replaced). */
+  fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
+  dedupe: DedupeOptions;
+}
+
+export type StoreBackend = 'sqlite' | 'postgres';
+
+export interface Store {
+  readonly backend: StoreBackend;
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
+
+  /** Dedupe + versioning + feed position, in one transaction; see store/publish-tx.ts. */
+  publish(input: PublishInput): Promise<PublishResult>;
+  /**
+   * Records the dedupe index's format on first use; throws when the stored index was built with
+   * other parameters (its band keys would never match).
+   */
+  ensureIndexFormat(format: string): Promise<void>;
+
+  /** The latest version of a record, or the given one; null when unknown. */
+  getRecord(id: string, version?: number): Promise<StoredRecord | null>;
+  /** Feed items with `seq > after`, oldest first, with `also_on` filled. */
+  listFeed(after: number, limit: number): Promise<FeedPage>;
+  /** The newest canonical feed items, newest first, with `also_on` filled (JSON Feed, Atom). */
+  latest(limit: number): Promise<StoredRecord[]>;
+  /** The raw page a version was made from, when the publisher was given it. */
+  getRaw(id: string, version: number): Promise<RawSnapshot | null>;
+
+  /** A source's deleted-word profile (any JSON value), or null. */
+  getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null>;
+  /**
+   * Read-modify-write of a source's profile under a row lock: concurrent updates from several
+   * workers are applied one after the other, none lost. `update` gets null for a new source.
+   */
+  updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>>;
+
+  stats(): Promise<StoreStats>;
+  /** Highest publish sequence number (0 when empty). */
+  head(): Promise<number>;
+  /** Throws when the database cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown for a store that cannot be opened or reached; the message says which and why. */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+}
