@@ -85,11 +85,16 @@ const tails = { flagged: 0, placed: 0 };
  * A garbled tail the model was not sure of may stay as it is, flagged `unrepaired-mojibake`
  * (FAULTS.md §2: flagged, not guessed): the paragraph is then right up to where the tail began.
  */
-function leftFlagged(record: { paragraphs: string[]; flags: string[] }, doc: FaultyDocument, k: number): boolean {
+function leftFlagged(
+  record: { paragraphs: string[]; flags: string[] },
+  doc: FaultyDocument,
+  k: number,
+): boolean {
   const tail = doc.injected.find((i) => i.paragraph === k && i.kind === 'gbk-tail');
   const got = record.paragraphs[k];
   const want = doc.truth.paragraphsWithoutDeleted[k];
-  if (!tail || got === undefined || want === undefined || !record.flags.includes('unrepaired-mojibake')) return false;
+  if (!tail || got === undefined || want === undefined || !record.flags.includes('unrepaired-mojibake'))
+    return false;
   const anchorEnd = want.lastIndexOf(tail.before) + 1;
   if (anchorEnd <= 0 || got.slice(0, anchorEnd) !== want.slice(0, anchorEnd)) return false;
   tails.flagged++;

@@ -1,6 +1,7 @@
 /** The `finfaq` command line (CONTRACT.md). */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SCRIPTS, type Script } from '../normalize/types.js';
+import { parseQueueList, type QueueName } from '../queue/jobs.js';
 import { runCrawlOnce } from './crawl-command.js';
 import { runNormalize } from './normalize-command.js';
 
@@ -8,6 +9,33 @@ function parseScript(value: string): Script {
   if (!(SCRIPTS as readonly string[]).includes(value))
     throw new InvalidArgumentError(`expected one of ${SCRIPTS.join(', ')}`);
   return value as Script;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('expected a whole number of 1 or more');
+  return n;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new InvalidArgumentError('expected a port number (0 to 65535)');
+  return n;
+}
+
+function parseCursor(value: string): number {
+  if (!/^\d{1,15}$/.test(value))
+    throw new InvalidArgumentError('expected a cursor (digits, as the feed gives them)');
+  return Number(value);
+}
+
+function parseQueues(value: string): QueueName[] {
+  try {
+    return parseQueueList(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 const program = new Command()
@@ -38,18 +66,97 @@ program
 
 program
   .command('crawl')
-  .description('crawl the configured sources (with --out: in this process, no Redis, raw records as JSON Lines)')
+  .description(
+    "schedule the configured sources' crawls on the queue (--once: one immediate crawl each; --out: crawl here, no Redis)",
+  )
   .requiredOption('--config <file>', 'sources file (YAML or JSON)')
   .option('--once', 'one immediate crawl of each source')
   .option('--out <file>', 'crawl in this process and write raw records to FILE (- for standard output)')
   .action(async (options: { config: string; once?: boolean; out?: string }) => {
-    if (!options.out) {
-      // Scheduling on the queue comes with the pipeline (BullMQ); until then only --out runs.
-      process.stderr.write('finfaq: crawl without --out needs the queue pipeline, which is not built yet; use --once --out FILE\n');
-      process.exitCode = 2;
+    if (options.out) {
+      process.exitCode = await runCrawlOnce(options.config, options.out);
       return;
     }
-    process.exitCode = await runCrawlOnce(options.config, options.out);
+    const { runCrawlQueue } = await import('./crawl-queue-command.js');
+    process.exitCode = await runCrawlQueue(options.config, options.once ?? false);
+  });
+
+program
+  .command('worker')
+  .description('run queue workers until SIGTERM/SIGINT, then finish or hand back the jobs in hand and exit 0')
+  .addOption(
+    new Option('--only <queues>', 'comma-separated queues to work on: crawl, normalize, publish').argParser(
+      parseQueues,
+    ),
+  )
+  .addOption(
+    new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount),
+  )
+  .action(async (options: { only?: QueueName[]; concurrency?: number }) => {
+    const { runWorker } = await import('./worker-command.js');
+    process.exitCode = await runWorker(options);
+  });
+
+program
+  .command('serve')
+  .description('the feed and dashboard HTTP server (PORT, default 8080)')
+  .addOption(new Option('--port <n>', 'port to listen on (default: PORT, else 8080)').argParser(parsePort))
+  .option('--host <host>', 'address to listen on (default: HOST, else 127.0.0.1)')
+  .action(async (options: { port?: number; host?: string }) => {
+    const { runServe } = await import('./serve-command.js');
+    process.exitCode = await runServe(options);
+  });
+
+program
+  .command('up')
+  .description('everything in one process: scheduled crawls, all workers and the feed server')
+  .requiredOption('--config <file>', 'sources file (YAML or JSON)')
+  .addOption(
+    new Option('--port <n>', 'port of the feed server (default: PORT, else 8080)').argParser(parsePort),
+  )
+  .option('--host <host>', 'address of the feed server (default: HOST, else 127.0.0.1)')
+  .addOption(
+    new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount),
+  )
+  .option('--crawl-now', 'crawl every source at once too (by default only sources never crawled are)')
+  .action(
+    async (options: {
+      config: string;
+      port?: number;
+      host?: string;
+      concurrency?: number;
+      crawlNow?: boolean;
+    }) => {
+      const { runUp } = await import('./up-command.js');
+      process.exitCode = await runUp(options);
+    },
+  );
+
+program
+  .command('run')
+  .description('crawl every source once, wait until every queue is drained, print a summary and exit')
+  .requiredOption('--config <file>', 'sources file (YAML or JSON)')
+  .option('--no-workers', 'only enqueue and wait: `finfaq worker` processes do the work')
+  .option('--json', 'print the summary as one JSON object')
+  .addOption(
+    new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount),
+  )
+  .action(async (options: { config: string; workers: boolean; json?: boolean; concurrency?: number }) => {
+    const { runRun } = await import('./run-command.js');
+    process.exitCode = await runRun(options);
+  });
+
+program
+  .command('feed')
+  .description('print the cleaned feed as JSON Lines (from the store named by DATABASE_URL)')
+  .addOption(
+    new Option('--after <cursor>', "start after this cursor (an item's `cursor`)").argParser(parseCursor),
+  )
+  .option('--follow', 'keep printing new items as they are published')
+  .addOption(new Option('--to <script>', 'script of the text: hans, hant, tw or hk').argParser(parseScript))
+  .action(async (options: { after?: number; follow?: boolean; to?: Script }) => {
+    const { runFeed } = await import('./feed-command.js');
+    process.exitCode = await runFeed(options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -83,7 +83,9 @@ export interface Byline {
 }
 
 export function parseByline(line: string): Byline | undefined {
-  const trimmed = line.trim();
+  // Judged as the line will read once stray spaces between Chinese characters are closed, so that
+  // a second pass over the output decides the same (`的\t逾期法務 2024-10-02 23:26:37`).
+  const trimmed = line.trim().replace(/(\p{Script=Han})[ \t\u3000]+(?=\p{Script=Han})/gu, '$1');
   const byline = BYLINE.exec(trimmed);
   if (byline) return { category: byline[1] ?? null, time: byline[2] as string };
   const labelled = LABELLED_TIME.exec(toSimplifiedChars(trimmed));

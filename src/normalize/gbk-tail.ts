@@ -182,7 +182,8 @@ export function repairGbkTails(text: string, lm: LanguageModel = languageModel()
       i++;
       continue;
     }
-    const contextBefore = [...out].slice(-CONTEXT_CHARS - 1, -1).join('');
+    // Only the tail of what is written so far: spreading all of it would make long texts quadratic.
+    const contextBefore = [...out.slice(-4 * CONTEXT_CHARS)].slice(-CONTEXT_CHARS - 1, -1).join('');
     const contextAfter = chars.slice(match.end, match.end + CONTEXT_CHARS).join('');
     const garbled = chars.slice(match.start, match.end).join('');
     const repaired = repairTail(match, contextBefore, contextAfter, lm);

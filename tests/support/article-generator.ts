@@ -370,7 +370,6 @@ export function seedSentencePool(): string[] {
   return out;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Articles
 

@@ -1,0 +1,147 @@
+/**
+ * Redis for the queues: where it is (`REDIS_URL`), the settings every process reads from its
+ * environment, the start-up check that turns "no Redis" into one line that says how to get one,
+ * and the long-lived connection that reconnects by itself when Redis goes away and comes back.
+ *
+ * @example
+ * const settings = queueSettings();          // REDIS_URL, FINFAQ_QUEUE_PREFIX, …
+ * await assertRedisReachable(settings.redisUrl); // throws RedisUnavailableError after ~3 s
+ * const redis = createRedis(settings.redisUrl);   // give it to every Queue and Worker
+ */
+import { Redis } from 'ioredis';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+/** Prefix of every key BullMQ and finfaq write (BullMQ's own default is `bull`). */
+export const DEFAULT_PREFIX = 'finfaq';
+/** How long the start-up check waits for Redis to answer. */
+export const REDIS_CHECK_TIMEOUT_MS = 3_000;
+
+export interface QueueSettings {
+  redisUrl: string;
+  /** BullMQ `prefix`: separate prefixes are separate pipelines on one Redis (tests use one each). */
+  prefix: string;
+  /** How long a worker's lock on a job lasts without renewal (BullMQ `lockDuration`). */
+  lockDurationMs: number;
+  /** How often workers look for jobs whose worker died (BullMQ `stalledInterval`). */
+  stalledIntervalMs: number;
+}
+
+function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new Error(`${name}: expected a positive whole number, got ${value}`);
+  return n;
+}
+
+/**
+ * The queue settings of this process: `REDIS_URL`, `FINFAQ_QUEUE_PREFIX`, `FINFAQ_LOCK_MS` and
+ * `FINFAQ_STALLED_MS` (defaults: local Redis, `finfaq`, 30 s, 30 s).
+ */
+export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettings {
+  const prefix = env.FINFAQ_QUEUE_PREFIX || DEFAULT_PREFIX;
+  if (!/^[A-Za-z0-9_.-]+$/.test(prefix))
+    throw new Error(`FINFAQ_QUEUE_PREFIX: expected letters, digits, ".", "_" or "-", got ${prefix}`);
+  return {
+    redisUrl: env.REDIS_URL || DEFAULT_REDIS_URL,
+    prefix,
+    lockDurationMs: positiveInt('FINFAQ_LOCK_MS', 30_000, env),
+    stalledIntervalMs: positiveInt('FINFAQ_STALLED_MS', 30_000, env),
+  };
+}
+
+/** The URL without its password, for messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href.replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** Redis did not answer at start-up; the message is the one line the CLI prints. */
+export class RedisUnavailableError extends Error {
+  override readonly name = 'RedisUnavailableError';
+  constructor(url: string, reason: string) {
+    super(
+      `cannot reach Redis at ${redactRedisUrl(url)} (${reason}): start one with \`docker compose up -d redis\` or your distribution's redis-server, or point REDIS_URL at yours`,
+    );
+  }
+}
+
+/** Resolves when Redis answers PING within `timeoutMs`; otherwise throws `RedisUnavailableError`. */
+export async function assertRedisReachable(url: string, timeoutMs = REDIS_CHECK_TIMEOUT_MS): Promise<void> {
+  let lastError = 'no answer';
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: Math.min(1_000, timeoutMs),
+    disconnectTimeout: 100,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    // Keep trying for the whole window (Redis may be starting), then give up.
+    retryStrategy: () => 250,
+  });
+  client.on('error', (error: Error) => {
+    lastError = error.message || String(error);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  let done = false;
+  try {
+    const answered = (async () => {
+      while (!done) {
+        try {
+          if (client.status === 'wait') await client.connect();
+          await client.ping();
+          return;
+        } catch (error) {
+          lastError = (error as Error).message || lastError;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    })();
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisUnavailableError(url, lastError)), timeoutMs);
+    });
+    await Promise.race([answered, timeout]);
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) throw error;
+    throw new RedisUnavailableError(url, (error as Error).message);
+  } finally {
+    done = true;
+    clearTimeout(timer);
+    client.disconnect();
+  }
+}
+
+/** Longest wait between reconnection attempts when Redis is gone. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * A connection for Queues and Workers: commands wait while Redis is away (no retry limit, as
+ * BullMQ workers need) and the client reconnects by itself, so the process carries on when Redis
+ * comes back. Workers duplicate it for their own (blocking) connections; close it last.
+ */
+export function createRedis(url: string, onError: (error: Error) => void = logRedisError): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: null,
+    retryStrategy: (times) => Math.min(100 * times, MAX_RECONNECT_DELAY_MS),
+  });
+  client.on('error', onError);
+  return client;
+}
+
+let lastLogged = 0;
+let lastMessage = '';
+
+/** One line on standard error per distinct Redis problem, at most every 5 s (reconnects are noisy). */
+export function logRedisError(error: Error): void {
+  const message = error.message || String(error);
+  const now = Date.now();
+  if (message === lastMessage && now - lastLogged < 5_000) return;
+  lastMessage = message;
+  lastLogged = now;
+  process.stderr.write(`finfaq: redis: ${message} (retrying)\n`);
+}

@@ -1,0 +1,113 @@
+/**
+ * The crawl worker: one job crawls one source (`crawlSource`) and puts each new or changed article
+ * page on the normalize queue as a raw record.
+ *
+ * - Recrawl state lives in Redis (`validators.ts`), so unchanged pages are not enqueued again,
+ *   whichever worker crawls.
+ * - One crawl of a source at a time, over all workers (a Redis lock per source, owned by the job):
+ *   two would double the request rate the source's `per_minute` allows. A job that finds another
+ *   job crawling its source ends at once, as `skipped`.
+ * - Stopping (SIGTERM): the crawl is aborted, what it fetched is handed on, and the job goes back
+ *   to the queue for the next worker, which skips what is already done.
+ */
+import { type Job, WaitingError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { crawlSource } from '../crawl/index.js';
+import { logRedisError, type QueueSettings } from './connection.js';
+import { type CrawlJob, JOB_NAMES, normalizeJobId } from './jobs.js';
+import type { Queues } from './queues.js';
+import { type CrawlSummary, crawlSummary, recordCrawl } from './runs.js';
+import { RedisValidatorStore } from './validators.js';
+
+/** Sources crawled at once by one worker process (each has its own pace). */
+export const CRAWL_CONCURRENCY = 4;
+const LOCK_TTL_MS = 60_000;
+
+/** The crawl's summary, or why the job did not crawl. */
+export type CrawlResult = CrawlSummary | { notCrawled: string };
+
+/** Takes or renews the per-source lock for `owner`; false when another job holds it. */
+async function takeSourceLock(redis: Redis, key: string, owner: string): Promise<boolean> {
+  const taken = await redis.set(key, owner, 'PX', LOCK_TTL_MS, 'NX');
+  if (taken === 'OK') return true;
+  // The same job again (recovered after its worker died, or handed back): it may go on.
+  if ((await redis.get(key)) === owner) {
+    await redis.pexpire(key, LOCK_TTL_MS);
+    return true;
+  }
+  return false;
+}
+
+async function releaseSourceLock(redis: Redis, key: string, owner: string): Promise<void> {
+  if ((await redis.get(key)) === owner) await redis.del(key);
+}
+
+export function crawlProcessor(redis: Redis, queues: Queues, prefix: string) {
+  return async (job: Job<CrawlJob>, token?: string, signal?: AbortSignal): Promise<CrawlResult> => {
+    const { source, settings, script, run } = job.data;
+    const lockKey = `${prefix}:crawl-lock:${source.name}`;
+    const owner = job.id ?? job.name;
+    if (!(await takeSourceLock(redis, lockKey, owner)))
+      return { notCrawled: 'another crawl of this source is running' };
+    const renew = setInterval(() => {
+      redis.pexpire(lockKey, LOCK_TTL_MS).catch(() => {});
+    }, LOCK_TTL_MS / 3);
+    try {
+      const validators = await RedisValidatorStore.load(redis, prefix, source.name);
+      let problems = 0;
+      const report = await crawlSource({
+        source,
+        settings,
+        validators,
+        signal,
+        onRecord: async (raw) => {
+          const done = validators.takePending();
+          const data = run ? { raw, to: script, run } : { raw, to: script };
+          await queues.normalize.add(JOB_NAMES.normalize, data, { jobId: normalizeJobId(raw, script) });
+          await validators.save(done);
+        },
+        onProblem: (problem, skipped) => {
+          if (problems++ < 50)
+            job.log(`${skipped ? 'skipped' : 'failed'} ${problem.url}: ${problem.reason}`).catch(() => {});
+        },
+      });
+      await validators.save(validators.takePending());
+      if (signal?.aborted) {
+        // Stopping: hand the job back; the next crawl skips what was handed on already.
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      const summary = crawlSummary(report);
+      if (run) await recordCrawl(redis, prefix, run, summary);
+      if (summary.pages === 0) {
+        const first = report.failed[0] ?? report.skipped[0];
+        throw new Error(
+          `${source.name}: nothing could be crawled${first ? ` (${first.url}: ${first.reason})` : ''}`,
+        );
+      }
+      return summary;
+    } finally {
+      clearInterval(renew);
+      await releaseSourceLock(redis, lockKey, owner).catch(() => {});
+    }
+  };
+}
+
+export function startCrawlWorker(
+  redis: Redis,
+  queues: Queues,
+  settings: QueueSettings,
+  options: { concurrency?: number; name: string },
+): Worker<CrawlJob, CrawlResult> {
+  const worker = new Worker<CrawlJob, CrawlResult>('crawl', crawlProcessor(redis, queues, settings.prefix), {
+    connection: redis,
+    prefix: settings.prefix,
+    concurrency: options.concurrency ?? CRAWL_CONCURRENCY,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+    maxStalledCount: 2,
+    name: options.name,
+  });
+  worker.on('error', logRedisError);
+  return worker;
+}

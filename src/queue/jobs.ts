@@ -1,0 +1,137 @@
+/**
+ * The three queues, what their jobs carry, how their ids are made, and how long they are kept.
+ *
+ *   crawl ──(one job per new or changed article page)──▶ normalize ──(one job per record)──▶ publish
+ *
+ * Job ids are hashes of what makes a job distinct (BullMQ refuses `:` and all-digit ids, and
+ * silently drops an add whose id is still held by a kept job). Adding the same page with the same
+ * bytes twice, or the same record twice, is therefore one job: a crawl job retried after its worker
+ * died re-enqueues nothing that is already queued or recently done.
+ */
+import { createHash } from 'node:crypto';
+import type { DefaultJobOptions } from 'bullmq';
+import type { CrawlSettings, SourceConfig } from '../config/sources.js';
+import type { RawRecord } from '../crawl/index.js';
+import type { CleanRecord } from '../normalize/record.js';
+import type { Script } from '../normalize/types.js';
+import type { RawSnapshot } from '../publish/types.js';
+
+export const QUEUE_NAMES = ['crawl', 'normalize', 'publish'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** One crawl of one source. Carries the source's settings, so a worker needs no sources file. */
+export interface CrawlJob {
+  source: SourceConfig;
+  settings: CrawlSettings;
+  /** Script of the published records (sources file `output.script`). */
+  script: Script;
+  /** The `finfaq run` this crawl belongs to (its summary counts what follows from it). */
+  run?: string;
+}
+
+/** One fetched article page (the raw record of CONTRACT.md) to clean. Job name `normalize`. */
+export interface NormalizeJob {
+  raw: RawRecord;
+  to: Script;
+  run?: string;
+}
+
+/** Re-learn a source's deleted words from its latest pages. Job name `learn`, on the normalize queue. */
+export interface LearnJob {
+  source: string;
+  /** Pages of the source normalized when the job was asked for. */
+  pages: number;
+}
+
+/** One clean record to store, dedupe and put on the feed. */
+export interface PublishJob {
+  record: CleanRecord;
+  raw?: RawSnapshot;
+  run?: string;
+}
+
+/** Parses `--only crawl,normalize`: the queue names, or an error naming the bad one. */
+export function parseQueueList(value: string): QueueName[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names)
+    if (!(QUEUE_NAMES as readonly string[]).includes(name))
+      throw new Error(`unknown queue "${name}" (expected ${QUEUE_NAMES.join(', ')})`);
+  if (names.length === 0) throw new Error(`expected one or more of ${QUEUE_NAMES.join(', ')}`);
+  return [...new Set(names)] as QueueName[];
+}
+
+export const JOB_NAMES = {
+  crawl: 'crawl',
+  normalize: 'normalize',
+  learn: 'learn',
+  publish: 'publish',
+} as const;
+
+function digest(parts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\0');
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** `kind-<32 hex>`: never all digits, never a `:`. */
+export function jobId(kind: string, ...parts: string[]): string {
+  return `${kind}-${digest(parts)}`;
+}
+
+/** Same page, same bytes, same target script: same job. */
+export function normalizeJobId(raw: RawRecord, to: Script): string {
+  return jobId('normalize', raw.url, digest([raw.body_base64]), raw.charset ?? '', to);
+}
+
+/** Same record id and content hash (and every other field): same job. */
+export function publishJobId(record: CleanRecord): string {
+  return jobId('publish', record.id, record.content_hash, digest([JSON.stringify(record)]));
+}
+
+/** One crawl of a source for a given `run` (or `crawl --once` invocation). */
+export function crawlJobId(source: string, run: string): string {
+  return jobId('crawl', source, run);
+}
+
+/** The scheduler of a source's crawls (BullMQ job scheduler id). */
+export function crawlSchedulerId(source: string): string {
+  return `crawl-${source}`;
+}
+
+export function learnJobId(source: string, pages: number): string {
+  return jobId('learn', source, String(pages));
+}
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/**
+ * Retries with exponential backoff; jobs that exhaust them stay in the failed set with their
+ * reason (`finfaq run` lists them); completed and failed jobs are trimmed by age (seconds) and
+ * count. Normalize and publish jobs carry whole pages (tens of KB), so few completed ones are kept;
+ * while one is kept, the same page or record enqueued again is recognised by its id and dropped
+ * (the crawl's validators already keep unchanged pages from being enqueued at all).
+ */
+export const JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
+  crawl: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 30_000 },
+    removeOnComplete: { age: 7 * DAY, count: 1_000 },
+    removeOnFail: { age: 30 * DAY, count: 1_000 },
+  },
+  normalize: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: DAY, count: 2_000 },
+    removeOnFail: { age: 14 * DAY, count: 5_000 },
+  },
+  publish: {
+    attempts: 8,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: DAY, count: 2_000 },
+    removeOnFail: { age: 14 * DAY, count: 5_000 },
+  },
+};

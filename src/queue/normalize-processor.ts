@@ -1,0 +1,136 @@
+/**
+ * The normalize queue's processor. BullMQ runs it in worker threads (a sandboxed processor, loaded
+ * from `dist/queue/normalize-processor.js`), so repairing a page, which is CPU work, never keeps
+ * the worker's event loop from renewing its job locks.
+ *
+ * `normalize` job: raw record → draft (every repair) → deleted words restored with the source's
+ * profile → clean record in the configured script → publish queue. The draft is kept as a sample
+ * of its source; every so often that asks for a `learn` job (see `profiles.ts`).
+ * `learn` job: re-learn one source's profile from its samples and save it in the store.
+ *
+ * Each thread opens its own Redis connection, queues and store once, on its first job, from the
+ * settings the worker passes as `workerData`.
+ */
+import { workerData } from 'node:worker_threads';
+import { Queue, type SandboxedJob } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { decodeBytes } from '../normalize/charset.js';
+import { restoreDeletedWords } from '../normalize/deleted-words/restore.js';
+import { draftDocument, finalizeRecord } from '../normalize/pipeline.js';
+import { rawRecordSchema, toRawDocument } from '../normalize/raw-record.js';
+import type { Store } from '../publish/store/index.js';
+import type { RawSnapshot } from '../publish/types.js';
+import { createRedis, logRedisError, type QueueSettings } from './connection.js';
+import {
+  JOB_NAMES,
+  JOB_OPTIONS,
+  type LearnJob,
+  learnJobId,
+  type NormalizeJob,
+  type PublishJob,
+  publishJobId,
+} from './jobs.js';
+import { keepSample, learnSourceProfile, ProfileCache, relearnDue, saveProfile } from './profiles.js';
+import { openAppStore, type StoreSettings } from './store.js';
+
+/** What the worker hands each thread. */
+export interface ProcessorSettings {
+  queue: QueueSettings;
+  store: StoreSettings;
+}
+
+interface Context {
+  prefix: string;
+  redis: Redis;
+  normalize: Queue<LearnJob>;
+  publish: Queue<PublishJob>;
+  store: Store;
+  profiles: ProfileCache;
+}
+
+let context: Promise<Context> | undefined;
+
+async function openContext(settings: ProcessorSettings): Promise<Context> {
+  const { prefix, redisUrl } = settings.queue;
+  const redis = createRedis(redisUrl);
+  const store = await openAppStore(settings.store, 2);
+  const normalize = new Queue<LearnJob>('normalize', {
+    connection: redis,
+    prefix,
+    defaultJobOptions: JOB_OPTIONS.normalize,
+  });
+  const publish = new Queue<PublishJob>('publish', {
+    connection: redis,
+    prefix,
+    defaultJobOptions: JOB_OPTIONS.publish,
+  });
+  normalize.on('error', logRedisError);
+  publish.on('error', logRedisError);
+  return { prefix, redis, normalize, publish, store, profiles: new ProfileCache(store) };
+}
+
+export interface NormalizeResult {
+  id: string;
+  source: string;
+  repairs: number;
+  /** Words of the source's profile the page was restored with. */
+  profileWords: number;
+  publishJob: string;
+}
+
+async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeResult> {
+  const parsed = rawRecordSchema.safeParse(data.raw);
+  if (!parsed.success) throw new Error(`not a raw record: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const raw = toRawDocument(parsed.data);
+  const draft = draftDocument(raw);
+  const profile = await ctx.profiles.get(draft.source);
+  const record = finalizeRecord(profile ? restoreDeletedWords(draft, profile) : draft, data.to);
+
+  const pages = await keepSample(ctx.redis, ctx.prefix, draft);
+  if (relearnDue(pages))
+    await ctx.normalize.add(
+      JOB_NAMES.learn,
+      { source: draft.source, pages },
+      { jobId: learnJobId(draft.source, pages) },
+    );
+
+  // The page as the normalizer read it, kept with the version for the dashboard.
+  const snapshot: RawSnapshot = {
+    text: raw.body
+      ? decodeBytes(raw.body, { contentType: raw.contentType, declared: raw.charset }).text
+      : (raw.html ?? raw.text ?? ''),
+    content_type: raw.contentType ?? null,
+    fetched_at: raw.fetchedAt ?? null,
+  };
+  const job: PublishJob = { record, raw: snapshot };
+  if (data.run) job.run = data.run;
+  const publishJob = publishJobId(record);
+  await ctx.publish.add(JOB_NAMES.publish, job, { jobId: publishJob });
+  return {
+    id: record.id,
+    source: record.source,
+    repairs: record.repairs.length,
+    profileWords: profile?.words.length ?? 0,
+    publishJob,
+  };
+}
+
+async function learn(ctx: Context, data: LearnJob): Promise<{ source: string; words: string[] }> {
+  const profile = await learnSourceProfile(ctx.redis, ctx.prefix, data.source);
+  const saved = await saveProfile(ctx.store, data.source, { profile, pages: data.pages });
+  ctx.profiles.set(data.source, saved.profile);
+  return { source: data.source, words: saved.profile.words.map((w) => w.word) };
+}
+
+export default async function normalizeProcessor(job: SandboxedJob<NormalizeJob | LearnJob>) {
+  context ??= openContext(workerData as ProcessorSettings);
+  let ctx: Context;
+  try {
+    ctx = await context;
+  } catch (error) {
+    context = undefined; // try again on the next job (the store may come back)
+    throw error;
+  }
+  if (job.name === JOB_NAMES.learn) return learn(ctx, job.data as LearnJob);
+  return normalize(ctx, job.data as NormalizeJob);
+}

@@ -1,0 +1,158 @@
+/**
+ * Deleted-word profiles in a pipeline that sees one page at a time (FAULTS.md §3; the batch
+ * version is `../normalize/deleted-words/batch.ts`).
+ *
+ * - Each normalized page leaves a sample of its draft in Redis (the latest `SAMPLE_SIZE` pages of
+ *   each source, one entry per page) and counts towards its source's pages.
+ * - At 20, 40, 80, 160 and 320 pages of a source, then every 500, a `learn` job re-learns the
+ *   source's profile from its samples, with the other sources' samples as the intact text the
+ *   learner compares against, and saves it in the store (`Store.updateProfile`), where every
+ *   normalize worker on every machine reads it.
+ * - A page is restored with the profile its source has when the page is normalized: the first pages
+ *   of a new source go out with their gaps flagged (`possible-gap`), not filled.
+ */
+import type { Redis } from 'ioredis';
+import { CharNgramModel } from '../normalize/deleted-words/char-ngram.js';
+import {
+  type DeletionProfile,
+  frequentGrams,
+  learnProfile,
+  SourceEvidence,
+} from '../normalize/deleted-words/profile.js';
+import type { DraftDocument } from '../normalize/pipeline.js';
+import type { Store } from '../publish/store/index.js';
+
+/** Drafts kept per source (the learner reads at most ~150,000 characters of a source anyway). */
+export const SAMPLE_SIZE = 150;
+/** Characters of the character models, as in `DeletionLearner`: all sources, and one source. */
+const BACKGROUND_CHARS = 500_000;
+const SOURCE_CHARS = 100_000;
+/** How long a worker uses a profile it read before reading it again. */
+const PROFILE_CACHE_MS = 10_000;
+
+/** What the store keeps per source. */
+export interface StoredProfile {
+  profile: DeletionProfile;
+  /** Pages of the source normalized when it was learned. */
+  pages: number;
+}
+
+const keys = (prefix: string, source: string) => ({
+  samples: `${prefix}:profile-samples:${source}`,
+  order: `${prefix}:profile-order:${source}`,
+  pages: `${prefix}:profile-pages:${source}`,
+  sources: `${prefix}:profile-sources`,
+});
+
+/** Pages after which a source's profile is first learned, then learned again, doubling… */
+const FIRST_LEARN = 20;
+const LAST_DOUBLING = 320;
+/** …then every this many pages. */
+const LEARN_EVERY = 500;
+
+/**
+ * Whether the source's profile is due to be learned again after its `pages`-th page: at 20, 40,
+ * 80, 160 and 320 pages, then every 500. Learning costs about as much as normalizing a few dozen
+ * pages (and a thread's first one ~3 s more, for the dictionary index), so it is done rarely.
+ */
+export function relearnDue(pages: number): boolean {
+  if (pages < FIRST_LEARN) return false;
+  if (pages <= LAST_DOUBLING) return Number.isInteger(Math.log2(pages / FIRST_LEARN));
+  return pages % LEARN_EVERY === 0;
+}
+
+/**
+ * Keeps the draft (without its repairs, which the learner does not read) as its source's latest
+ * sample; resolves to the number of pages of the source seen so far.
+ */
+export async function keepSample(redis: Redis, prefix: string, draft: DraftDocument): Promise<number> {
+  const k = keys(prefix, draft.source);
+  const results = await redis
+    .multi()
+    .hset(k.samples, draft.id, JSON.stringify({ ...draft, repairs: [] }))
+    .zadd(k.order, Date.now(), draft.id)
+    .sadd(k.sources, draft.source)
+    .incr(k.pages)
+    .exec();
+  const pages = Number(results?.[3]?.[1] ?? 0);
+  const excess = (await redis.zcard(k.order)) - SAMPLE_SIZE;
+  if (excess > 0) {
+    const oldest = await redis.zpopmin(k.order, excess);
+    const ids = oldest.filter((_, i) => i % 2 === 0);
+    if (ids.length > 0) await redis.hdel(k.samples, ...ids);
+  }
+  return pages;
+}
+
+async function samplesOf(redis: Redis, prefix: string, source: string): Promise<DraftDocument[]> {
+  const values = await redis.hvals(keys(prefix, source).samples);
+  return values.map((json) => JSON.parse(json) as DraftDocument);
+}
+
+/**
+ * Learns `source`'s profile from the samples, with the other sources' samples as background
+ * (the statistics `DeletionLearner` builds for a batch, built here from the samples).
+ */
+export async function learnSourceProfile(
+  redis: Redis,
+  prefix: string,
+  source: string,
+): Promise<DeletionProfile> {
+  const sources = (await redis.smembers(keys(prefix, source).sources)).sort();
+  const own = await samplesOf(redis, prefix, source);
+  const evidence = new SourceEvidence(source);
+  for (const draft of own) evidence.add(draft);
+  const ownModel = new CharNgramModel(SOURCE_CHARS);
+  const all = new CharNgramModel(BACKGROUND_CHARS);
+  // `all` less `ownModel` must be exactly the other sources' text: a paragraph goes in both or neither.
+  for (const draft of own)
+    for (const paragraph of draft.paragraphs) {
+      if (ownModel.full || all.full) break;
+      ownModel.add(paragraph);
+      all.add(paragraph);
+    }
+  for (const other of sources) {
+    if (other === source) continue;
+    for (const draft of await samplesOf(redis, prefix, other))
+      for (const paragraph of draft.paragraphs) if (!all.full) all.add(paragraph);
+  }
+  return learnProfile(evidence, undefined, {
+    all,
+    own: ownModel,
+    others: all.without(ownModel),
+    frequent: frequentGrams(all),
+  });
+}
+
+/** Saves a learned profile unless the store already has one learned from more pages. */
+export async function saveProfile(
+  store: Store,
+  source: string,
+  learned: StoredProfile,
+): Promise<StoredProfile> {
+  const saved = await store.updateProfile<StoredProfile>(source, (current) =>
+    current && current.pages > learned.pages ? current : learned,
+  );
+  return saved.profile;
+}
+
+/** Profiles read from the store, each kept for a few seconds. */
+export class ProfileCache {
+  private readonly entries = new Map<string, { at: number; profile: DeletionProfile | undefined }>();
+
+  constructor(private readonly store: Store) {}
+
+  async get(source: string): Promise<DeletionProfile | undefined> {
+    const cached = this.entries.get(source);
+    if (cached && Date.now() - cached.at < PROFILE_CACHE_MS) return cached.profile;
+    const stored = await this.store.getProfile<StoredProfile>(source);
+    const profile = stored?.profile?.profile;
+    this.entries.set(source, { at: Date.now(), profile });
+    return profile;
+  }
+
+  /** After this worker learned a profile: use it at once. */
+  set(source: string, profile: DeletionProfile): void {
+    this.entries.set(source, { at: Date.now(), profile });
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The publish worker: each job hands one clean record to the publisher (`../publish/publisher.ts`:
+ * dedupe, versioning and the feed position, in one store transaction). Publishing is idempotent,
+ * so a job that runs twice (retried, or recovered after its worker died) writes once.
+ */
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Publisher } from '../publish/publisher.js';
+import type { PublishResult } from '../publish/types.js';
+import { logRedisError, type QueueSettings } from './connection.js';
+import type { PublishJob } from './jobs.js';
+import { recordPublish } from './runs.js';
+
+/** Publishes in flight per worker process (store transactions, mostly waiting on the database). */
+export const PUBLISH_CONCURRENCY = 4;
+
+export function publishProcessor(redis: Redis, publisher: Publisher, prefix: string) {
+  return async (job: Job<PublishJob>): Promise<PublishResult> => {
+    const { record, raw, run } = job.data;
+    const result = await publisher.publish(record, raw ?? null);
+    if (run) await recordPublish(redis, prefix, run, record, result);
+    return result;
+  };
+}
+
+export function startPublishWorker(
+  redis: Redis,
+  publisher: Publisher,
+  settings: QueueSettings,
+  options: { concurrency?: number; name: string },
+): Worker<PublishJob, PublishResult> {
+  const worker = new Worker<PublishJob, PublishResult>(
+    'publish',
+    publishProcessor(redis, publisher, settings.prefix),
+    {
+      connection: redis,
+      prefix: settings.prefix,
+      concurrency: options.concurrency ?? PUBLISH_CONCURRENCY,
+      lockDuration: settings.lockDurationMs,
+      stalledInterval: settings.stalledIntervalMs,
+      maxStalledCount: 2,
+      name: options.name,
+    },
+  );
+  worker.on('error', logRedisError);
+  return worker;
+}

@@ -1,0 +1,93 @@
+/** The pure parts of the queue glue: job ids, settings from the environment, the learning schedule. */
+import { describe, expect, it } from 'vitest';
+import type { RawRecord } from '../../src/crawl/index.js';
+import type { CleanRecord } from '../../src/normalize/record.js';
+import { queueSettings, RedisUnavailableError, redactRedisUrl } from '../../src/queue/connection.js';
+import { crawlJobId, jobId, normalizeJobId, parseQueueList, publishJobId } from '../../src/queue/jobs.js';
+import { relearnDue } from '../../src/queue/profiles.js';
+
+const raw: RawRecord = {
+  url: 'http://127.0.0.1:8080/show/1.html',
+  body_base64: Buffer.from('<html>页</html>').toString('base64'),
+  fetched_at: '2025-01-01T00:00:00.000Z',
+  source: 'gbk-farm',
+};
+
+const record: CleanRecord = {
+  id: 'cf717483f5c9f9a3',
+  url: raw.url,
+  source: 'gbk-farm',
+  title: '标题',
+  category: null,
+  published_at: null,
+  script: 'hans',
+  paragraphs: ['正文'],
+  repairs: [],
+  flags: [],
+  content_hash: '0123456789abcdef',
+};
+
+describe('job ids', () => {
+  it('are hashes BullMQ accepts: no ":", never all digits', () => {
+    for (const id of [
+      jobId('x'),
+      normalizeJobId(raw, 'hans'),
+      publishJobId(record),
+      crawlJobId('gbk-farm', 'run1'),
+    ]) {
+      expect(id).toMatch(/^[a-z]+-[0-9a-f]{32}$/);
+      expect(id).not.toMatch(/^\d+$/);
+    }
+  });
+
+  it('are the same for the same page and bytes, and differ when the bytes, script or record differ', () => {
+    expect(normalizeJobId(raw, 'hans')).toBe(normalizeJobId({ ...raw, fetched_at: 'later' }, 'hans'));
+    expect(normalizeJobId(raw, 'hans')).not.toBe(normalizeJobId(raw, 'tw'));
+    expect(normalizeJobId(raw, 'hans')).not.toBe(
+      normalizeJobId({ ...raw, body_base64: Buffer.from('<html>页!</html>').toString('base64') }, 'hans'),
+    );
+    expect(publishJobId(record)).toBe(publishJobId({ ...record }));
+    expect(publishJobId(record)).not.toBe(publishJobId({ ...record, content_hash: 'fedcba9876543210' }));
+    expect(publishJobId(record)).not.toBe(publishJobId({ ...record, title: '新标题' }));
+    expect(crawlJobId('gbk-farm', 'run1')).not.toBe(crawlJobId('gbk-farm', 'run2'));
+  });
+});
+
+describe('settings', () => {
+  it('come from the environment, with defaults', () => {
+    expect(queueSettings({})).toEqual({
+      redisUrl: 'redis://127.0.0.1:6379',
+      prefix: 'finfaq',
+      lockDurationMs: 30_000,
+      stalledIntervalMs: 30_000,
+    });
+    expect(
+      queueSettings({ REDIS_URL: 'redis://r:6380/2', FINFAQ_QUEUE_PREFIX: 't1', FINFAQ_LOCK_MS: '2000' }),
+    ).toMatchObject({
+      redisUrl: 'redis://r:6380/2',
+      prefix: 't1',
+      lockDurationMs: 2000,
+    });
+    expect(() => queueSettings({ FINFAQ_QUEUE_PREFIX: 'a:b' })).toThrow(/FINFAQ_QUEUE_PREFIX/);
+    expect(() => queueSettings({ FINFAQ_STALLED_MS: '-1' })).toThrow(/FINFAQ_STALLED_MS/);
+  });
+
+  it('parses --only', () => {
+    expect(parseQueueList('crawl, publish')).toEqual(['crawl', 'publish']);
+    expect(() => parseQueueList('crawl,index')).toThrow(/unknown queue "index"/);
+  });
+
+  it('never print a Redis password', () => {
+    expect(redactRedisUrl('redis://user:secret@host:6379/0')).toBe('redis://user:***@host:6379/0');
+    const message = new RedisUnavailableError('redis://:secret@host:6379', 'ECONNREFUSED').message;
+    expect(message).not.toContain('secret');
+    expect(message).toContain('docker compose up -d redis');
+  });
+});
+
+describe('learning schedule', () => {
+  it('learns at 20, 40, 80, 160 and 320 pages of a source, then every 500', () => {
+    const due = Array.from({ length: 2100 }, (_, i) => i).filter(relearnDue);
+    expect(due).toEqual([20, 40, 80, 160, 320, 500, 1000, 1500, 2000]);
+  });
+});
