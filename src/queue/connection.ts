@@ -145,3 +145,19 @@ export function logRedisError(error: Error): void {
   lastLogged = now;
   process.stderr.write(`finfaq: redis: ${message} (retrying)\n`);
 }
+
+/**
+ * The options every finfaq worker shares: its connection and prefix, and how long a job's lock
+ * lasts and how often dead workers' jobs are looked for (`FINFAQ_LOCK_MS`, `FINFAQ_STALLED_MS`).
+ */
+export function workerOptions(connection: Redis, settings: QueueSettings, concurrency: number, name: string) {
+  return {
+    connection,
+    prefix: settings.prefix,
+    concurrency,
+    lockDuration: settings.lockDurationMs,
+    stalledInterval: settings.stalledIntervalMs,
+    maxStalledCount: 2,
+    name,
+  };
+}

@@ -13,7 +13,7 @@
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { crawlSource } from '../crawl/index.js';
-import { logRedisError, type QueueSettings } from './connection.js';
+import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { type CrawlJob, JOB_NAMES, normalizeJobId } from './jobs.js';
 import type { Queues } from './queues.js';
 import { type CrawlSummary, crawlSummary, recordCrawl } from './runs.js';
@@ -99,15 +99,11 @@ export function startCrawlWorker(
   settings: QueueSettings,
   options: { concurrency?: number; name: string },
 ): Worker<CrawlJob, CrawlResult> {
-  const worker = new Worker<CrawlJob, CrawlResult>('crawl', crawlProcessor(redis, queues, settings.prefix), {
-    connection: redis,
-    prefix: settings.prefix,
-    concurrency: options.concurrency ?? CRAWL_CONCURRENCY,
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs,
-    maxStalledCount: 2,
-    name: options.name,
-  });
+  const worker = new Worker<CrawlJob, CrawlResult>(
+    'crawl',
+    crawlProcessor(redis, queues, settings.prefix),
+    workerOptions(redis, settings, options.concurrency ?? CRAWL_CONCURRENCY, options.name),
+  );
   worker.on('error', logRedisError);
   return worker;
 }

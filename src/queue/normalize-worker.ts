@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { logRedisError, type QueueSettings } from './connection.js';
+import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import type { LearnJob, NormalizeJob } from './jobs.js';
 import type { ProcessorSettings } from './normalize-processor.js';
 import type { StoreSettings } from './store.js';
@@ -37,15 +37,9 @@ export function startNormalizeWorker(
 ): Worker<NormalizeJob | LearnJob> {
   const workerData: ProcessorSettings = { queue: settings, store };
   const worker = new Worker<NormalizeJob | LearnJob>('normalize', processorFile(), {
-    connection: redis,
-    prefix: settings.prefix,
-    concurrency: options.concurrency ?? defaultNormalizeConcurrency(),
+    ...workerOptions(redis, settings, options.concurrency ?? defaultNormalizeConcurrency(), options.name),
     useWorkerThreads: true,
     workerThreadsOptions: { workerData },
-    lockDuration: settings.lockDurationMs,
-    stalledInterval: settings.stalledIntervalMs,
-    maxStalledCount: 2,
-    name: options.name,
   });
   worker.on('error', logRedisError);
   return worker;

@@ -7,7 +7,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Publisher } from '../publish/publisher.js';
 import type { PublishResult } from '../publish/types.js';
-import { logRedisError, type QueueSettings } from './connection.js';
+import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import type { PublishJob } from './jobs.js';
 import { recordPublish } from './runs.js';
 
@@ -32,15 +32,7 @@ export function startPublishWorker(
   const worker = new Worker<PublishJob, PublishResult>(
     'publish',
     publishProcessor(redis, publisher, settings.prefix),
-    {
-      connection: redis,
-      prefix: settings.prefix,
-      concurrency: options.concurrency ?? PUBLISH_CONCURRENCY,
-      lockDuration: settings.lockDurationMs,
-      stalledInterval: settings.stalledIntervalMs,
-      maxStalledCount: 2,
-      name: options.name,
-    },
+    workerOptions(redis, settings, options.concurrency ?? PUBLISH_CONCURRENCY, options.name),
   );
   worker.on('error', logRedisError);
   return worker;
