@@ -10,8 +10,8 @@ interface Fold {
   map: Map<string, string>;
   /** BMP code unit → its Simplified code unit, 0 where the fold keeps it (or maps outside the BMP). */
   table: Uint16Array;
-  /** Matches any character the fold changes (for the rare mappings the table cannot hold). */
-  pattern: RegExp;
+  /** Matches the characters whose mapping the table cannot hold (outside the BMP), if any. */
+  pattern: RegExp | undefined;
 }
 
 function buildFold(): Fold {
@@ -35,7 +35,7 @@ function buildFold(): Fold {
     else outsideTable = true;
   }
   const escaped = [...map.keys()].map((c) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)).join('');
-  return { map, table, pattern: outsideTable ? new RegExp(`[${escaped}]`, 'gu') : /(?!)/gu };
+  return { map, table, pattern: outsideTable ? new RegExp(`[${escaped}]`, 'gu') : undefined };
 }
 
 let fold: Fold | undefined;
@@ -55,7 +55,7 @@ export function toSimplifiedChars(text: string): string {
   }
   if (copied > 0) out += text.slice(copied);
   else out = text;
-  return out.replace(pattern, (ch) => map.get(ch) ?? ch);
+  return pattern ? out.replace(pattern, (ch) => map.get(ch) ?? ch) : out;
 }
 
 /** True when `char` has a distinct Simplified form (it is a Traditional or regional variant). */
