@@ -16,7 +16,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseSourcesConfig } from '../src/config/sources.js';
 import { openStore } from '../src/publish/index.js';
@@ -24,6 +23,7 @@ import { queueSettings } from '../src/queue/connection.js';
 import { connectQueues } from '../src/queue/queues.js';
 import { waitUntilDrained } from '../src/queue/runs.js';
 import { enqueueCrawls, newRunId } from '../src/queue/schedule.js';
+import { dropPrefix } from '../tests/queue/helpers.js';
 import { type FixtureWeb, startFixtureWeb } from '../tests/support/fixture-web/index.js';
 
 function argument(name: string, fallback: string): string {
@@ -47,17 +47,6 @@ interface Result {
 
 function configOf(web: FixtureWeb) {
   return parseSourcesConfig(web.sourcesConfig({ crawl: CRAWL, source: { per_minute: 1_000_000 } }));
-}
-
-async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, dir: string): Promise<Result> {
@@ -120,7 +109,7 @@ async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, d
     );
     await client.close();
     await store.close();
-    await dropPrefix(prefix);
+    await dropPrefix(REDIS_URL, prefix);
     if (postgres) {
       const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
       await db.connect();
