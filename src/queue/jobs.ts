@@ -43,6 +43,16 @@ export interface LearnJob {
   pages: number;
 }
 
+/**
+ * Restore the deleted words of a source's pages already normalized, with its newly learned
+ * profile. Job name `restore`, on the normalize queue.
+ */
+export interface RestoreJob {
+  source: string;
+  /** The profile's words when the job was asked for (part of its id). */
+  words: string[];
+}
+
 /** One clean record to store, dedupe and put on the feed. */
 export interface PublishJob {
   record: CleanRecord;
@@ -67,6 +77,7 @@ export const JOB_NAMES = {
   crawl: 'crawl',
   normalize: 'normalize',
   learn: 'learn',
+  restore: 'restore',
   publish: 'publish',
 } as const;
 
@@ -103,6 +114,10 @@ export function crawlSchedulerId(source: string): string {
 
 export function learnJobId(source: string, pages: number): string {
   return jobId('learn', source, String(pages));
+}
+
+export function restoreJobId(source: string, words: readonly string[]): string {
+  return jobId('restore', source, ...words);
 }
 
 const HOUR = 3600;

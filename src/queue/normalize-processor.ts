@@ -6,7 +6,9 @@
  * `normalize` job: raw record → draft (every repair) → deleted words restored with the source's
  * profile → clean record in the configured script → publish queue. The draft is kept as a sample
  * of its source; every so often that asks for a `learn` job (see `profiles.ts`).
- * `learn` job: re-learn one source's profile from its samples and save it in the store.
+ * `learn` job: re-learn one source's profile from its samples and save it in the store; when its
+ * words changed, ask for a `restore` job.
+ * `restore` job: re-finalize the source's sampled pages with the new profile; publish the changed.
  *
  * Each thread opens its own Redis connection, queues and store once, on its first job, from the
  * settings the worker passes as `workerData`.
@@ -29,8 +31,21 @@ import {
   type NormalizeJob,
   type PublishJob,
   publishJobId,
+  type RestoreJob,
+  restoreJobId,
 } from './jobs.js';
-import { keepSample, learnSourceProfile, ProfileCache, relearnDue, saveProfile } from './profiles.js';
+import {
+  keepSample,
+  learnSourceProfile,
+  PROFILE_CACHE_MS,
+  ProfileCache,
+  relearnDue,
+  type Sample,
+  type StoredProfile,
+  samplesOf,
+  saveProfile,
+  wordsOf,
+} from './profiles.js';
 import { openAppStore, type StoreSettings } from './store.js';
 
 /** What the worker hands each thread. */
@@ -42,7 +57,7 @@ export interface ProcessorSettings {
 interface Context {
   prefix: string;
   redis: Redis;
-  normalize: Queue<LearnJob>;
+  normalize: Queue<LearnJob | RestoreJob>;
   publish: Queue<PublishJob>;
   store: Store;
   profiles: ProfileCache;
@@ -54,7 +69,7 @@ async function openContext(settings: ProcessorSettings): Promise<Context> {
   const { prefix, redisUrl } = settings.queue;
   const redis = createRedis(redisUrl);
   const store = await openAppStore(settings.store, 2);
-  const normalize = new Queue<LearnJob>('normalize', {
+  const normalize = new Queue<LearnJob | RestoreJob>('normalize', {
     connection: redis,
     prefix,
     defaultJobOptions: JOB_OPTIONS.normalize,
@@ -86,14 +101,6 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const profile = await ctx.profiles.get(draft.source);
   const record = finalizeRecord(profile ? restoreDeletedWords(draft, profile) : draft, data.to);
 
-  const pages = await keepSample(ctx.redis, ctx.prefix, draft);
-  if (relearnDue(pages))
-    await ctx.normalize.add(
-      JOB_NAMES.learn,
-      { source: draft.source, pages },
-      { jobId: learnJobId(draft.source, pages) },
-    );
-
   // The page as the normalizer read it, kept with the version for the dashboard.
   const snapshot: RawSnapshot = {
     text: raw.body
@@ -106,6 +113,16 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   if (data.run) job.run = data.run;
   const publishJob = publishJobId(record);
   await ctx.publish.add(JOB_NAMES.publish, job, { jobId: publishJob });
+
+  // Sampled only once its publish job is queued: a `restore` job that sees the sample can count
+  // on the page reaching the store.
+  const pages = await keepSample(ctx.redis, ctx.prefix, draft, data.to);
+  if (relearnDue(pages))
+    await ctx.normalize.add(
+      JOB_NAMES.learn,
+      { source: draft.source, pages },
+      { jobId: learnJobId(draft.source, pages) },
+    );
   return {
     id: record.id,
     source: record.source,
@@ -117,12 +134,59 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
 
 async function learn(ctx: Context, data: LearnJob): Promise<{ source: string; words: string[] }> {
   const profile = await learnSourceProfile(ctx.redis, ctx.prefix, data.source);
-  const saved = await saveProfile(ctx.store, data.source, { profile, pages: data.pages });
+  const { saved, changed } = await saveProfile(ctx.store, data.source, { profile, pages: data.pages });
   ctx.profiles.set(data.source, saved.profile);
-  return { source: data.source, words: saved.profile.words.map((w) => w.word) };
+  const words = wordsOf(saved.profile);
+  // After the other threads' cached profiles expire, so the pages they normalize meanwhile are
+  // sampled by the time the restore job reads the samples.
+  if (changed && words.length > 0)
+    await ctx.normalize.add(
+      JOB_NAMES.restore,
+      { source: data.source, words },
+      { jobId: restoreJobId(data.source, words), delay: PROFILE_CACHE_MS + 1_000 },
+    );
+  return { source: data.source, words };
 }
 
-export default async function normalizeProcessor(job: SandboxedJob<NormalizeJob | LearnJob>) {
+/** How long `restore` waits for pages whose first version is still on its way to the store. */
+const RESTORE_WAIT_MS = 60_000;
+
+/**
+ * Re-finalizes the source's sampled pages with its current profile and publishes those whose
+ * text changed (the store writes a new version; an unchanged record writes nothing).
+ */
+async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string; restored: number }> {
+  const stored = await ctx.store.getProfile<StoredProfile>(data.source);
+  const profile = stored?.profile.profile;
+  if (!profile || profile.words.length === 0) return { source: data.source, restored: 0 };
+  let restored = 0;
+  const deadline = Date.now() + RESTORE_WAIT_MS;
+  let pending = await samplesOf(ctx.redis, ctx.prefix, data.source);
+  while (pending.length > 0) {
+    const later: Sample[] = [];
+    for (const sample of pending) {
+      const draft = restoreDeletedWords(sample, profile);
+      if (draft === sample) continue; // nothing inserted
+      const current = await ctx.store.getRecord(sample.id);
+      if (!current) {
+        later.push(sample);
+        continue;
+      }
+      const record = finalizeRecord(draft, sample.to);
+      if (record.content_hash === current.content_hash) continue;
+      const raw = await ctx.store.getRaw(current.id, current.version);
+      const job: PublishJob = raw ? { record, raw } : { record };
+      await ctx.publish.add(JOB_NAMES.publish, job, { jobId: publishJobId(record) });
+      restored++;
+    }
+    if (later.length === 0 || Date.now() > deadline) break;
+    pending = later;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return { source: data.source, restored };
+}
+
+export default async function normalizeProcessor(job: SandboxedJob<NormalizeJob | LearnJob | RestoreJob>) {
   context ??= openContext(workerData as ProcessorSettings);
   let ctx: Context;
   try {
@@ -132,5 +196,6 @@ export default async function normalizeProcessor(job: SandboxedJob<NormalizeJob 
     throw error;
   }
   if (job.name === JOB_NAMES.learn) return learn(ctx, job.data as LearnJob);
+  if (job.name === JOB_NAMES.restore) return restore(ctx, job.data as RestoreJob);
   return normalize(ctx, job.data as NormalizeJob);
 }

@@ -8,8 +8,10 @@
  *   source's profile from its samples, with the other sources' samples as the intact text the
  *   learner compares against, and saves it in the store (`Store.updateProfile`), where every
  *   normalize worker on every machine reads it.
- * - A page is restored with the profile its source has when the page is normalized: the first pages
- *   of a new source go out with their gaps flagged (`possible-gap`), not filled.
+ * - A page is restored with the profile its source has when the page is normalized. When a learned
+ *   profile's words differ from the ones before, a `restore` job re-finalizes the source's sampled
+ *   pages with it (the first pages of a new source went out with their gaps flagged), and
+ *   publishes those that changed as new versions.
  */
 import type { Redis } from 'ioredis';
 import { CharNgramModel } from '../normalize/deleted-words/char-ngram.js';
@@ -20,6 +22,7 @@ import {
   SourceEvidence,
 } from '../normalize/deleted-words/profile.js';
 import type { DraftDocument } from '../normalize/pipeline.js';
+import type { Script } from '../normalize/types.js';
 import type { Store } from '../publish/store/index.js';
 
 /** Drafts kept per source (the learner reads at most ~150,000 characters of a source anyway). */
@@ -28,7 +31,7 @@ export const SAMPLE_SIZE = 150;
 const BACKGROUND_CHARS = 500_000;
 const SOURCE_CHARS = 100_000;
 /** How long a worker uses a profile it read before reading it again. */
-const PROFILE_CACHE_MS = 10_000;
+export const PROFILE_CACHE_MS = 10_000;
 
 /** What the store keeps per source. */
 export interface StoredProfile {
@@ -61,15 +64,26 @@ export function relearnDue(pages: number): boolean {
   return pages % LEARN_EVERY === 0;
 }
 
+/** A sampled page: its draft (repairs included, for `restore`) and the script it was published in. */
+export interface Sample extends DraftDocument {
+  to: Script;
+}
+
 /**
- * Keeps the draft (without its repairs, which the learner does not read) as its source's latest
- * sample; resolves to the number of pages of the source seen so far.
+ * Keeps the draft as its source's latest sample; resolves to the number of pages of the source
+ * seen so far.
  */
-export async function keepSample(redis: Redis, prefix: string, draft: DraftDocument): Promise<number> {
+export async function keepSample(
+  redis: Redis,
+  prefix: string,
+  draft: DraftDocument,
+  to: Script,
+): Promise<number> {
   const k = keys(prefix, draft.source);
+  const sample: Sample = { ...draft, to };
   const results = await redis
     .multi()
-    .hset(k.samples, draft.id, JSON.stringify({ ...draft, repairs: [] }))
+    .hset(k.samples, draft.id, JSON.stringify(sample))
     .zadd(k.order, Date.now(), draft.id)
     .sadd(k.sources, draft.source)
     .incr(k.pages)
@@ -84,9 +98,10 @@ export async function keepSample(redis: Redis, prefix: string, draft: DraftDocum
   return pages;
 }
 
-async function samplesOf(redis: Redis, prefix: string, source: string): Promise<DraftDocument[]> {
+/** The source's sampled pages (its latest `SAMPLE_SIZE`). */
+export async function samplesOf(redis: Redis, prefix: string, source: string): Promise<Sample[]> {
   const values = await redis.hvals(keys(prefix, source).samples);
-  return values.map((json) => JSON.parse(json) as DraftDocument);
+  return values.map((json) => JSON.parse(json) as Sample);
 }
 
 /**
@@ -124,16 +139,26 @@ export async function learnSourceProfile(
   });
 }
 
-/** Saves a learned profile unless the store already has one learned from more pages. */
+/**
+ * Saves a learned profile unless the store already has one learned from more pages. `changed`:
+ * the saved profile is this one and its words differ from the profile it replaced.
+ */
 export async function saveProfile(
   store: Store,
   source: string,
   learned: StoredProfile,
-): Promise<StoredProfile> {
-  const saved = await store.updateProfile<StoredProfile>(source, (current) =>
-    current && current.pages > learned.pages ? current : learned,
-  );
-  return saved.profile;
+): Promise<{ saved: StoredProfile; changed: boolean }> {
+  let changed = false;
+  const saved = await store.updateProfile<StoredProfile>(source, (current) => {
+    if (current && current.pages > learned.pages) return current;
+    changed = wordsOf(current?.profile).join('\u0000') !== wordsOf(learned.profile).join('\u0000');
+    return learned;
+  });
+  return { saved: saved.profile, changed };
+}
+
+export function wordsOf(profile: DeletionProfile | undefined): string[] {
+  return (profile?.words ?? []).map((w) => w.word).sort();
 }
 
 /** Profiles read from the store, each kept for a few seconds. */

@@ -1,8 +1,9 @@
 /**
  * Deleted-word profiles through the queues: pages of simulated filtered sites go through a
  * `finfaq worker`; after 20 and 40 pages of a source, `learn` jobs learn its profile from the
- * samples and save it in the store; pages normalized after that get their deleted words back,
- * and a site that deletes nothing keeps an empty profile and unchanged text.
+ * samples and save it in the store; pages normalized after that get their deleted words back, the
+ * pages published before it get them back as new versions (`restore` jobs), and a site that
+ * deletes nothing keeps an empty profile and unchanged text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeletionProfile } from '../../src/normalize/deleted-words/profile.js';
@@ -67,10 +68,20 @@ async function profileOf(site: SiteSpec): Promise<DeletionProfile | undefined> {
 
 describe('deleted-word profiles in the pipeline', () => {
   it('learns each source profile from its pages, saves it in the store, and restores later pages with it', async () => {
-    await enqueuePages(0, 40);
+    const first = await enqueuePages(0, 40);
     await waitUntilDrained(client.queues, []);
     const learned = await client.queues.normalize.getCompleted(0, -1);
     expect(learned.filter((j) => j.name === 'learn').map((j) => j.data)).toHaveLength(6);
+    // A learned profile with new words re-finalizes the pages already published without it.
+    const restoreJobs = learned.filter((j) => j.name === 'restore');
+    expect(restoreJobs.map((j) => j.data.source)).toContain(farm0.name);
+    expect(restoreJobs.map((j) => j.data.source)).not.toContain(farm3.name);
+    const early = await recordsByUrl(store, first.slice(0, 3 * 20));
+    const restoredEarly = [...early.values()].filter(
+      (r) => r.source === farm0.name && r.repairs.some((repair) => repair.kind === 'missing-word'),
+    );
+    expect(restoredEarly.length).toBeGreaterThan(0);
+    expect(restoredEarly.every((r) => r.version >= 2)).toBe(true);
 
     const filtered = (site: SiteSpec) => site.words.map((w) => w.word);
     const words0 = (await profileOf(farm0))?.words.map((w) => w.word) ?? [];
