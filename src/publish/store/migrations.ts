@@ -13,6 +13,8 @@
  * - `feed_counter`: the one-row counter of publish sequence numbers (see publish-tx.ts).
  * - `source_profiles`: per-source deleted-word profiles, a JSON document per source.
  * - `store_stats`: running totals for /metrics; `store_meta`: the dedupe index format.
+ *
+ * Migration 2 adds indexes for the dashboard queries (`Store.searchRecords`, `publishedOverTime`).
  */
 
 export interface Migration {
@@ -142,6 +144,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE TABLE store_stats (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
       CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'dashboard indexes: records by source, versions by time',
+    // Searching one source newest first walks (source, seq); `publishedOverTime({ since })` reads
+    // a range of stored_at.
+    sqlite: `
+      CREATE INDEX records_source_seq ON records (source, seq);
+      CREATE INDEX record_versions_stored_at ON record_versions (stored_at);
+    `,
+    postgres: `
+      CREATE INDEX records_source_seq ON records (source, seq);
+      CREATE INDEX record_versions_stored_at ON record_versions (stored_at);
     `,
   },
 ];

@@ -7,10 +7,15 @@
  */
 import pg from 'pg';
 import type {
+  AlsoOn,
   FeedPage,
+  PublishedBucket,
   PublishResult,
   RawSnapshot,
+  RecordSearch,
+  RecordSearchResult,
   SourceProfile,
+  SourceTotals,
   StoredRecord,
   StoreStats,
 } from '../types.js';
@@ -23,6 +28,18 @@ import {
   type PublishTx,
   publishInTransaction,
 } from './publish-tx.js';
+import {
+  bucketOf,
+  EXCERPT_CHARS,
+  mergeSourceTotals,
+  type SearchDialect,
+  SUMMARY_COLUMNS,
+  type SummaryDbRow,
+  searchWhere,
+  sinceOf,
+  toBucket,
+  toSummary,
+} from './queries.js';
 import {
   type AlsoOnDbRow,
   attachAlsoOn,
@@ -59,6 +76,49 @@ const RETRYABLE = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 5;
 
 type Client = pg.PoolClient;
+
+/**
+ * A TEXT column of JSON as `json` that is safe to read as text: PostgreSQL refuses to turn a
+ * `\u0000` or lone-surrogate escape into text (JSON.stringify writes both, e.g. for the NUL byte
+ * a repair removed from a page), so those become `\ufffd`; an escaped backslash before a `u` is
+ * left alone. Rows without any `\u` skip the regexp.
+ */
+function json(column: string): string {
+  return String.raw`(CASE WHEN strpos(${column}, '\u') > 0
+    THEN regexp_replace(${column}, '(?<!\\)((?:\\\\)*)\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})', '\1\\ufffd', 'g')
+    ELSE ${column} END)::json`;
+}
+
+/**
+ * The search filters with PostgreSQL's json functions. ILIKE ANY takes the patterns as an array;
+ * its escape character is the default, `\`. ILIKE matches ASCII letters in either case, as
+ * SQLite's LIKE does.
+ */
+const SEARCH: SearchDialect = {
+  placeholder: (n) => `$${n}`,
+  patterns: (list) => list,
+  text: (p) =>
+    `(v.title ILIKE ANY (${p}::text[]) OR EXISTS (
+       SELECT 1 FROM json_array_elements_text(${json('v.paragraphs')}) b(t) WHERE b.t ILIKE ANY (${p}::text[])))`,
+  flag: (p) =>
+    `EXISTS (SELECT 1 FROM json_array_elements_text(${json('v.flags')}) f(t) WHERE f.t = ${p}::text)`,
+  repairKind: (p) =>
+    `EXISTS (SELECT 1 FROM json_array_elements(${json('v.repairs')}) e(value) WHERE e.value->>'kind' = ${p}::text)`,
+};
+
+/** A summary row: repairs counted by kind and the excerpt are computed here, not in JS. */
+const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS},
+  (SELECT coalesce(json_object_agg(kind, n), '{}')::text FROM
+     (SELECT e.value->>'kind' AS kind, count(*) AS n FROM json_array_elements(${json('v.repairs')}) e(value) GROUP BY 1) k)
+    AS repairs,
+  (SELECT left(string_agg(p.t, ' ' ORDER BY p.i), ${EXCERPT_CHARS})
+     FROM json_array_elements_text(${json('v.paragraphs')}) WITH ORDINALITY p(t, i)) AS excerpt`;
+
+/** Records joined with their current version. */
+const CURRENT = 'records r JOIN record_versions v ON v.seq = r.seq';
+
+/** Sent with BEGIN for reads that need one snapshot across statements. */
+const SNAPSHOT = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY';
 
 function num(value: unknown): number {
   return Number(value);
@@ -410,6 +470,75 @@ export class PostgresStore implements Store {
       this.head(),
     ]);
     return statsFromRows(stats.rows, head);
+  }
+
+  async searchRecords(query: RecordSearch): Promise<RecordSearchResult> {
+    const { where, params } = searchWhere(query, SEARCH);
+    const page = params.length;
+    // The count and the page from one snapshot.
+    return this.transaction(async (client) => {
+      const count = await client.query(`SELECT count(*) AS total FROM ${CURRENT} ${where}`, params);
+      const { rows } = await client.query<SummaryDbRow>(
+        `${SUMMARY_SELECT} FROM ${CURRENT} ${where} ORDER BY r.seq DESC LIMIT $${page + 1} OFFSET $${page + 2}`,
+        [...params, query.limit, query.offset],
+      );
+      return { total: num(count.rows[0]?.total ?? 0), items: rows.map(toSummary) };
+    }, SNAPSHOT);
+  }
+
+  sourceTotals(): Promise<SourceTotals[]> {
+    // Four small GROUP BYs in one snapshot; repairs and flags unnested with json functions.
+    return this.transaction(async (client) => {
+      const all = async <R extends pg.QueryResultRow>(sql: string) => (await client.query<R>(sql)).rows;
+      return mergeSourceTotals({
+        records: await all(
+          'SELECT source, count(*) AS records, count(duplicate_of) AS duplicates FROM records GROUP BY source',
+        ),
+        versions: await all(
+          'SELECT source, count(*) AS versions, max(stored_at) AS last_stored_at FROM record_versions GROUP BY source',
+        ),
+        repairs: await all(
+          `SELECT r.source, j.value->>'kind' AS key, count(*) AS n
+           FROM ${CURRENT} CROSS JOIN LATERAL json_array_elements(${json('v.repairs')}) j(value) GROUP BY 1, 2`,
+        ),
+        flags: await all(
+          `SELECT r.source, j.value AS key, count(DISTINCT r.doc) AS n
+           FROM ${CURRENT} CROSS JOIN LATERAL json_array_elements_text(${json('v.flags')}) j(value) GROUP BY 1, 2`,
+        ),
+      });
+    }, SNAPSHOT);
+  }
+
+  async publishedOverTime(options: { bucket: 'hour' | 'day'; since?: string }): Promise<PublishedBucket[]> {
+    const { length, rest } = bucketOf(options.bucket);
+    // A bucket is a prefix of stored_at (see BUCKETS in queries.ts); "C" orders sources as SQLite does.
+    const { rows } = await this.pool.query(
+      `SELECT substr(stored_at, 1, $1::int) || $2::text AS bucket, source, count(*) AS versions
+       FROM record_versions WHERE stored_at >= $3::text GROUP BY 1, 2 ORDER BY bucket, source COLLATE "C"`,
+      [length, rest, sinceOf(options.since)],
+    );
+    return rows.map(toBucket);
+  }
+
+  async listProfiles<T = unknown>(): Promise<SourceProfile<T>[]> {
+    // As getProfile: a row of revision 0 is `updateProfile`'s placeholder, not a profile.
+    const { rows } = await this.pool.query(
+      `SELECT source, profile, revision, updated_at FROM source_profiles WHERE revision > 0
+       ORDER BY source COLLATE "C"`,
+    );
+    return rows.map((row) => ({
+      ...row,
+      revision: num(row.revision),
+      profile: JSON.parse(row.profile) as T,
+    }));
+  }
+
+  async duplicatesOf(id: string): Promise<AlsoOn[]> {
+    const { rows } = await this.pool.query<AlsoOn>(
+      'SELECT id, url, source FROM records WHERE duplicate_of = $1 ORDER BY first_seq',
+      [id],
+    );
+    return rows;
   }
 
   async head(): Promise<number> {

@@ -11,15 +11,33 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type {
+  AlsoOn,
   FeedPage,
+  PublishedBucket,
   PublishResult,
   RawSnapshot,
+  RecordSearch,
+  RecordSearchResult,
   SourceProfile,
+  SourceTotals,
   StoredRecord,
   StoreStats,
 } from '../types.js';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { type Candidate, type Head, type PublishTx, publishInTransaction } from './publish-tx.js';
+import {
+  bucketOf,
+  EXCERPT_CHARS,
+  mergeSourceTotals,
+  type SearchDialect,
+  type SourceTotalsRows,
+  SUMMARY_COLUMNS,
+  type SummaryDbRow,
+  searchWhere,
+  sinceOf,
+  toBucket,
+  toSummary,
+} from './queries.js';
 import {
   type AlsoOnDbRow,
   attachAlsoOn,
@@ -59,6 +77,26 @@ function enqueue<T>(queue: { tail: Promise<unknown> }, fn: () => Promise<T>): Pr
   queue.tail = result.catch(() => undefined);
   return result;
 }
+
+/** The search filters in SQLite's JSON functions; the patterns go in as one JSON array. */
+const SEARCH: SearchDialect = {
+  placeholder: () => '?',
+  patterns: (list) => JSON.stringify(list),
+  text: (p) =>
+    `EXISTS (SELECT 1 FROM json_each(${p}) f WHERE v.title LIKE f.value ESCAPE '\\'
+       OR EXISTS (SELECT 1 FROM json_each(v.paragraphs) b WHERE b.value LIKE f.value ESCAPE '\\'))`,
+  flag: (p) => `EXISTS (SELECT 1 FROM json_each(v.flags) WHERE value = ${p})`,
+  repairKind: (p) => `EXISTS (SELECT 1 FROM json_each(v.repairs) WHERE json_extract(value, '$.kind') = ${p})`,
+};
+
+/** A summary row: repairs counted by kind and the excerpt are computed here, not in JS. */
+const SUMMARY_SELECT = `SELECT ${SUMMARY_COLUMNS},
+  (SELECT json_group_object(kind, n) FROM
+     (SELECT json_extract(value, '$.kind') AS kind, count(*) AS n FROM json_each(v.repairs) GROUP BY 1)) AS repairs,
+  (SELECT substr(group_concat(value, ' ' ORDER BY key), 1, ${EXCERPT_CHARS}) FROM json_each(v.paragraphs)) AS excerpt`;
+
+/** Records joined with their current version. */
+const CURRENT = 'records r JOIN record_versions v ON v.seq = r.seq';
 
 function configure(db: Db): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -391,6 +429,77 @@ export class SqliteStore implements Store {
       }[];
       return statsFromRows(rows, this.headSync());
     });
+  }
+
+  searchRecords(query: RecordSearch): Promise<RecordSearchResult> {
+    return this.read(() => {
+      const { where, params } = searchWhere(query, SEARCH);
+      const { total } = this.stmt(this.reader, `SELECT count(*) AS total FROM ${CURRENT} ${where}`).get(
+        ...params,
+      ) as { total: number };
+      const rows = this.stmt(
+        this.reader,
+        `${SUMMARY_SELECT} FROM ${CURRENT} ${where} ORDER BY r.seq DESC LIMIT ? OFFSET ?`,
+      ).all(...params, query.limit, query.offset) as SummaryDbRow[];
+      return { total, items: rows.map(toSummary) };
+    });
+  }
+
+  sourceTotals(): Promise<SourceTotals[]> {
+    // Four small GROUP BYs in one read transaction; repairs and flags unnested with json_each.
+    return this.read(() => {
+      const all = <R>(sql: string) => this.stmt(this.reader, sql).all() as R[];
+      const rows: SourceTotalsRows = {
+        records: all(
+          'SELECT source, count(*) AS records, count(duplicate_of) AS duplicates FROM records GROUP BY source',
+        ),
+        versions: all(
+          'SELECT source, count(*) AS versions, max(stored_at) AS last_stored_at FROM record_versions GROUP BY source',
+        ),
+        repairs: all(
+          `SELECT r.source, json_extract(j.value, '$.kind') AS key, count(*) AS n
+           FROM ${CURRENT}, json_each(v.repairs) j GROUP BY 1, 2`,
+        ),
+        flags: all(
+          `SELECT r.source, j.value AS key, count(DISTINCT r.doc) AS n
+           FROM ${CURRENT}, json_each(v.flags) j GROUP BY 1, 2`,
+        ),
+      };
+      return mergeSourceTotals(rows);
+    });
+  }
+
+  publishedOverTime(options: { bucket: 'hour' | 'day'; since?: string }): Promise<PublishedBucket[]> {
+    return this.read(() => {
+      const { length, rest } = bucketOf(options.bucket);
+      // A bucket is a prefix of stored_at (see BUCKETS in queries.ts); `since` compares as a string.
+      const rows = this.stmt(
+        this.reader,
+        `SELECT substr(stored_at, 1, ?) || ? AS bucket, source, count(*) AS versions FROM record_versions
+         WHERE stored_at >= ? GROUP BY 1, 2 ORDER BY 1, 2`,
+      ).all(length, rest, sinceOf(options.since)) as { bucket: string; source: string; versions: number }[];
+      return rows.map(toBucket);
+    });
+  }
+
+  listProfiles<T = unknown>(): Promise<SourceProfile<T>[]> {
+    return this.read(() => {
+      const rows = this.stmt(
+        this.reader,
+        'SELECT source, profile, revision, updated_at FROM source_profiles ORDER BY source',
+      ).all() as { source: string; profile: string; revision: number; updated_at: string }[];
+      return rows.map((row) => ({ ...row, profile: JSON.parse(row.profile) as T }));
+    });
+  }
+
+  duplicatesOf(id: string): Promise<AlsoOn[]> {
+    return this.read(
+      () =>
+        this.stmt(
+          this.reader,
+          'SELECT id, url, source FROM records WHERE duplicate_of = ? ORDER BY first_seq',
+        ).all(id) as AlsoOn[],
+    );
   }
 
   private headSync(): number {

@@ -9,10 +9,15 @@
 import type { CleanRecord } from '../../normalize/record.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
 import type {
+  AlsoOn,
   FeedPage,
+  PublishedBucket,
   PublishResult,
   RawSnapshot,
+  RecordSearch,
+  RecordSearchResult,
   SourceProfile,
+  SourceTotals,
   StoredRecord,
   StoreStats,
 } from '../types.js';
@@ -60,6 +65,26 @@ export interface Store {
   updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>>;
 
   stats(): Promise<StoreStats>;
+
+  // Dashboard queries (store/queries.ts has the parts both backends share).
+  /**
+   * Current versions matching every given filter, newest stored first, with the total count; the
+   * text is matched literally (`%`, `_` are not wildcards) in every script form.
+   */
+  searchRecords(query: RecordSearch): Promise<RecordSearchResult>;
+  /** Records, duplicates, versions, repairs and flags per source, sorted by source. */
+  sourceTotals(): Promise<SourceTotals[]>;
+  /**
+   * Versions written per hour or day (UTC) and source, oldest first, then by source; buckets
+   * without versions are left out. `since` (any date `Date.parse` reads) keeps versions stored at
+   * or after it; it is not rounded to a bucket. Throws a RangeError for a bad bucket or `since`.
+   */
+  publishedOverTime(options: { bucket: 'hour' | 'day'; since?: string }): Promise<PublishedBucket[]>;
+  /** Every source's deleted-word profile, sorted by source. */
+  listProfiles<T = unknown>(): Promise<SourceProfile<T>[]>;
+  /** The current records whose `duplicate_of` is `id`, first seen first (a feed item's `also_on`). */
+  duplicatesOf(id: string): Promise<AlsoOn[]>;
+
   /** Highest publish sequence number (0 when empty). */
   head(): Promise<number>;
   /** Throws when the database cannot be reached. */
