@@ -1,7 +1,7 @@
 /** The `finfaq` command line (CONTRACT.md). */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { SCRIPTS, type Script } from '../normalize/types.js';
-import { parseQueueList, type QueueName } from '../queue/jobs.js';
+import { parseQueueList, QUEUE_NAMES, type QueueName } from '../queue/jobs.js';
 import { runCrawlOnce } from './crawl-command.js';
 import { runNormalize } from './normalize-command.js';
 
@@ -36,6 +36,12 @@ function parseQueues(value: string): QueueName[] {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+function parseQueue(value: string): QueueName {
+  if (!(QUEUE_NAMES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`expected one of ${QUEUE_NAMES.join(', ')}`);
+  return value as QueueName;
 }
 
 const program = new Command()
@@ -158,6 +164,39 @@ program
     const { runFeed } = await import('./feed-command.js');
     process.exitCode = await runFeed(options);
   });
+
+const jobs = program.command('jobs').description('failed jobs of the queues: list them, retry them');
+
+jobs
+  .command('failed')
+  .description('list failed jobs, newest first: queue, id, subject, reason (tab-separated)')
+  .addOption(
+    new Option('--queue <name>', 'only this queue: crawl, normalize or publish').argParser(parseQueue),
+  )
+  .addOption(new Option('--limit <n>', 'list at most N jobs (default 100)').argParser(parseCount))
+  .action(async (options: { queue?: QueueName; limit?: number }) => {
+    const { runJobsFailed } = await import('./jobs-command.js');
+    process.exitCode = await runJobsFailed(options);
+  });
+
+jobs
+  .command('retry')
+  .description('move a failed job (or, with --all, every failed job) back to waiting')
+  .addArgument(new Argument('[queue]', 'queue of the job: crawl, normalize or publish').argParser(parseQueue))
+  .argument('[id]', 'id of the job (as `jobs failed` lists it)')
+  .option('--all', 'every failed job (of --queue, else of every queue)')
+  .addOption(new Option('--queue <name>', 'with --all: only this queue').argParser(parseQueue))
+  .action(
+    async (
+      queue: QueueName | undefined,
+      id: string | undefined,
+      options: { all?: boolean; queue?: QueueName },
+    ) => {
+      if (queue && options.queue && queue !== options.queue) program.error('two different queues given');
+      const { runJobsRetry } = await import('./jobs-command.js');
+      process.exitCode = await runJobsRetry({ queue: queue ?? options.queue, id, all: options.all });
+    },
+  );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`finfaq: ${(error as Error).message}\n`);

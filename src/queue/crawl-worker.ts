@@ -9,10 +9,16 @@
  *   job crawling its source ends at once, as `skipped`.
  * - Stopping (SIGTERM): the crawl is aborted, what it fetched is handed on, and the job goes back
  *   to the queue for the next worker, which skips what is already done.
+ * - Each source's last crawl is recorded in Redis (`admin.ts`, `<prefix>:source-crawls`): by the
+ *   processor itself, before BullMQ marks the job finished, when it completes, is skipped or fails
+ *   for the last time (a worker that dies in between leaves the job to be run again, which records
+ *   again); by the worker's `failed` event for the failures that never reach the processor (a job
+ *   stalled too often, failed by the next worker to take it).
  */
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { crawlSource } from '../crawl/index.js';
+import { crawlLockKey, type LastCrawl, recordLastCrawl } from './admin.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { type CrawlJob, JOB_NAMES, normalizeJobId } from './jobs.js';
 import type { Queues } from './queues.js';
@@ -42,10 +48,66 @@ async function releaseSourceLock(redis: Redis, key: string, owner: string): Prom
   if ((await redis.get(key)) === owner) await redis.del(key);
 }
 
+/** A crawl that fetched nothing at all: the job fails, with the crawl's summary. */
+export class NothingCrawledError extends Error {
+  constructor(
+    message: string,
+    readonly summary: CrawlSummary,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether BullMQ will fail `job` for good on `error` (no attempt left, or unrecoverable). */
+function isFinalFailure(job: Job, error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  if (error instanceof WaitingError || name === 'WaitingError') return false;
+  if (name === 'UnrecoverableError') return true;
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/** Failures the processor recorded itself (the worker's `failed` event skips them). */
+const recordedFailures = new WeakSet<object>();
+
+async function recordOutcome(redis: Redis, prefix: string, source: string, crawl: LastCrawl): Promise<void> {
+  // The record is for the dashboard: never fail or hold up a crawl job over it.
+  await recordLastCrawl(redis, prefix, source, crawl).catch((error: Error) => logRedisError(error));
+}
+
+function failedCrawl(job: Job, reason: string, summary?: CrawlSummary): LastCrawl {
+  const crawl: LastCrawl = { at: new Date().toISOString(), ok: false, jobId: job.id ?? job.name, reason };
+  if (summary) crawl.summary = summary;
+  return crawl;
+}
+
 export function crawlProcessor(redis: Redis, queues: Queues, prefix: string) {
+  const crawl = crawlOnce(redis, queues, prefix);
+  return async (job: Job<CrawlJob>, token?: string, signal?: AbortSignal): Promise<CrawlResult> => {
+    const source = job.data.source.name;
+    let result: CrawlResult;
+    try {
+      result = await crawl(job, token, signal);
+    } catch (error) {
+      if (isFinalFailure(job, error)) {
+        const reason = (error as Error)?.message ?? String(error);
+        const summary = error instanceof NothingCrawledError ? error.summary : undefined;
+        await recordOutcome(redis, prefix, source, failedCrawl(job, reason, summary));
+        if (typeof error === 'object' && error !== null) recordedFailures.add(error);
+      }
+      throw error;
+    }
+    const done: LastCrawl = { at: new Date().toISOString(), ok: true, jobId: job.id ?? job.name };
+    if ('notCrawled' in result) done.reason = result.notCrawled;
+    else done.summary = result;
+    await recordOutcome(redis, prefix, source, done);
+    return result;
+  };
+}
+
+function crawlOnce(redis: Redis, queues: Queues, prefix: string) {
   return async (job: Job<CrawlJob>, token?: string, signal?: AbortSignal): Promise<CrawlResult> => {
     const { source, settings, script, run } = job.data;
-    const lockKey = `${prefix}:crawl-lock:${source.name}`;
+    const lockKey = crawlLockKey(prefix, source.name);
     const owner = job.id ?? job.name;
     if (!(await takeSourceLock(redis, lockKey, owner)))
       return { notCrawled: 'another crawl of this source is running' };
@@ -81,8 +143,9 @@ export function crawlProcessor(redis: Redis, queues: Queues, prefix: string) {
       if (run) await recordCrawl(redis, prefix, run, summary);
       if (summary.pages === 0) {
         const first = report.failed[0] ?? report.skipped[0];
-        throw new Error(
+        throw new NothingCrawledError(
           `${source.name}: nothing could be crawled${first ? ` (${first.url}: ${first.reason})` : ''}`,
+          summary,
         );
       }
       return summary;
@@ -105,5 +168,14 @@ export function startCrawlWorker(
     workerOptions(redis, settings, options.concurrency ?? CRAWL_CONCURRENCY, options.name),
   );
   worker.on('error', logRedisError);
+  // Failures decided outside the processor (a job stalled too often): record them here.
+  worker.on('failed', (job, error) => {
+    if (!job?.finishedOn || recordedFailures.has(error)) return;
+    const source = (job.data as Partial<CrawlJob>)?.source?.name;
+    if (!source) return;
+    const crawl = failedCrawl(job, job.failedReason || error.message);
+    crawl.at = new Date(job.finishedOn).toISOString();
+    void recordOutcome(redis, settings.prefix, source, crawl);
+  });
   return worker;
 }
