@@ -1,12 +1,12 @@
 /**
- * `finfaq serve [--port N] [--host H]`: the feed and dashboard HTTP server of the publish side
- * (`buildFeedServer`), on the store named by `DATABASE_URL`. Its `/metrics` also shows the queue
- * depths (`finfaq_queue_jobs{queue,state}`) when Redis answers; the feed itself needs no Redis.
+ * `finfaq serve [--port N] [--host H]`: the feed (`buildFeedServer`) and the dashboard at `/`
+ * (`registerDashboard`), on the store named by `DATABASE_URL`. The queue parts of the dashboard
+ * and the queue depths on `/metrics` need Redis; the feed and the record pages do not.
+ * `FINFAQ_ADMIN_TOKEN` enables the dashboard's actions (retry a failed job, crawl a source now).
  */
-import { Redis } from 'ioredis';
-import { buildFeedServer, type QueueDepth } from '../publish/index.js';
+import { connectQueueAdmin, registerDashboard } from '../dashboard/index.js';
+import { buildFeedServer } from '../publish/index.js';
 import { assertRedisReachable, queueSettings } from '../queue/connection.js';
-import { closeQueues, openQueues, type Queues, queueDepths } from '../queue/queues.js';
 import { storeSettings } from '../queue/store.js';
 import { exitCodeOf, openStoreOrFail, say, untilStopped } from './service.js';
 
@@ -25,35 +25,10 @@ export function listenAddress(options: ServeOptions): { port: number; host: stri
   return { port, host: options.host ?? process.env.HOST ?? '127.0.0.1' };
 }
 
-/**
- * Queue depths for `/metrics` over a connection that fails fast: a scrape while Redis is away
- * shows no depths instead of hanging.
- */
-export function metricsQueues(
-  redisUrl: string,
-  prefix: string,
-): { depths: () => Promise<QueueDepth[]>; close(): Promise<void> } {
-  const redis = new Redis(redisUrl, {
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    lazyConnect: false,
-  });
-  redis.on('error', () => {});
-  const queues: Queues = openQueues(redis, prefix);
-  return {
-    depths: async () => {
-      if (redis.status !== 'ready') return [];
-      try {
-        return await queueDepths(queues);
-      } catch {
-        return [];
-      }
-    },
-    async close() {
-      await closeQueues(queues).catch(() => {});
-      redis.disconnect();
-    },
-  };
+/** `FINFAQ_ADMIN_TOKEN`, when set and not empty: it enables the dashboard's actions. */
+export function adminToken(): string | undefined {
+  const token = process.env.FINFAQ_ADMIN_TOKEN?.trim();
+  return token ? token : undefined;
 }
 
 export function runServe(options: ServeOptions): Promise<number> {
@@ -67,25 +42,28 @@ export function runServe(options: ServeOptions): Promise<number> {
     } catch (error) {
       say('serve', `${(error as Error).message}; /metrics shows no queue depths until it answers`);
     }
-    const depths = metricsQueues(settings.redisUrl, settings.prefix);
-    const app = buildFeedServer(store, { metrics: { queueDepths: depths.depths } });
+    const queues = connectQueueAdmin(settings.redisUrl, settings.prefix);
+    const app = buildFeedServer(store, {
+      metrics: {
+        queueDepths: () => (queues.available ? queues.depths().catch(() => []) : Promise.resolve([])),
+      },
+    });
+    await registerDashboard(app, { store, queues, adminToken: adminToken() });
     try {
       await app.listen({ port, host });
     } catch (error) {
       say('serve', `cannot listen on ${host}:${port}: ${(error as Error).message}`);
-      await depths.close();
+      await queues.close();
       await store.close();
       return 1;
     }
     const address = app.server.address();
-    say(
-      'serve',
-      `feed at http://${host}:${typeof address === 'object' && address ? address.port : port}/v1/records`,
-    );
+    const origin = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+    say('serve', `dashboard at ${origin}/, feed at ${origin}/v1/records`);
     const signal = await stopped;
     say('serve', `${signal}: stopping`);
     await app.close();
-    await depths.close();
+    await queues.close();
     await store.close();
     return 0;
   });

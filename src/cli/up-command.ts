@@ -2,15 +2,16 @@
  * `finfaq up --config FILE [--port N] [--host H] [--concurrency N] [--crawl-now]`: everything for
  * one machine in one process. Schedules each source's crawls (cron `schedule` in its `tz`), crawls
  * at once the sources never crawled before (all of them with `--crawl-now`), runs the crawl,
- * normalize and publish workers, and serves the feed with queue depths on `/metrics`.
+ * normalize and publish workers, and serves the feed (queue depths on `/metrics`) and the dashboard.
  * SIGTERM/SIGINT: stop serving, stop the workers as `finfaq worker` does, exit 0.
  */
+import { connectQueueAdmin, registerDashboard } from '../dashboard/index.js';
 import { buildFeedServer } from '../publish/index.js';
 import { connectQueues, queueDepths } from '../queue/queues.js';
 import { enqueueCrawls, neverCrawled, newRunId, scheduleCrawls } from '../queue/schedule.js';
 import { storeSettings } from '../queue/store.js';
 import { startWorkers } from '../queue/workers.js';
-import { listenAddress } from './serve-command.js';
+import { adminToken, listenAddress } from './serve-command.js';
 import {
   exitCodeOf,
   loadConfigOrFail,
@@ -72,9 +73,12 @@ export function runUp(options: UpOptions): Promise<number> {
       publisher: running.publisher,
       metrics: { queueDepths: () => queueDepths(client.queues) },
     });
+    const admin = connectQueueAdmin(settings.redisUrl, settings.prefix);
+    await registerDashboard(app, { store, queues: admin, adminToken: adminToken() });
     try {
       await app.listen({ port, host });
     } catch (error) {
+      await admin.close();
       await running.close();
       throw await fail(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
     }
@@ -82,12 +86,13 @@ export function runUp(options: UpOptions): Promise<number> {
     const listening = typeof address === 'object' && address ? address.port : port;
     say(
       'up',
-      `${running.name}: workers on crawl, normalize, publish; feed at http://${host}:${listening}/v1/records`,
+      `${running.name}: workers on crawl, normalize, publish; dashboard at http://${host}:${listening}/, feed at /v1/records`,
     );
 
     const signal = await stopped;
     say('up', `${signal}: stopping`);
     await app.close();
+    await admin.close();
     await running.close();
     await client.close();
     await store.close();

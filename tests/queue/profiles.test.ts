@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeletionProfile } from '../../src/normalize/deleted-words/profile.js';
 import type { Store } from '../../src/publish/index.js';
 import { queueSettings } from '../../src/queue/connection.js';
-import { normalizeJobId } from '../../src/queue/jobs.js';
+import { normalizeJobId, type RestoreJob } from '../../src/queue/jobs.js';
 import type { StoredProfile } from '../../src/queue/profiles.js';
 import { connectQueues, type QueueClient } from '../../src/queue/queues.js';
 import { waitUntilDrained } from '../../src/queue/runs.js';
@@ -73,9 +73,9 @@ describe('deleted-word profiles in the pipeline', () => {
     const learned = await client.queues.normalize.getCompleted(0, -1);
     expect(learned.filter((j) => j.name === 'learn').map((j) => j.data)).toHaveLength(6);
     // A learned profile with new words re-finalizes the pages already published without it.
-    const restoreJobs = learned.filter((j) => j.name === 'restore');
-    expect(restoreJobs.map((j) => j.data.source)).toContain(farm0.name);
-    expect(restoreJobs.map((j) => j.data.source)).not.toContain(farm3.name);
+    const restored = learned.filter((j) => j.name === 'restore').map((j) => (j.data as unknown as RestoreJob).source);
+    expect(restored).toContain(farm0.name);
+    expect(restored).not.toContain(farm3.name);
     const early = await recordsByUrl(store, first.slice(0, 3 * 20));
     const restoredEarly = [...early.values()].filter(
       (r) => r.source === farm0.name && r.repairs.some((repair) => repair.kind === 'missing-word'),

@@ -177,7 +177,18 @@ export interface BuildOptions {
   slowMs: number;
   crawlDelaySecs?: number;
   seed: number;
+  /**
+   * Words gbk-farm's filter deletes on every page, leaving a space (FAULTS.md §3), so a profile
+   * can be learned and the words restored; none by default.
+   */
+  filteredWords?: readonly string[];
+  /** Give ruby-blog's first article a paragraph of markup as text (`<script>` and friends). */
+  hostileText?: boolean;
 }
+
+/** What `hostileText` adds: markup a page shows as text, which the dashboard must never run. */
+export const HOSTILE_PARAGRAPH =
+  '有读者留言：<script>window.__finfaqInjected = true</script><img src=x onerror="window.__finfaqInjected = true">请问这是什么意思？';
 
 const HTML = 'text/html';
 const CHINA_DATE = (time: string) => new Date(`${time.replace(' ', 'T')}+08:00`);
@@ -223,6 +234,7 @@ function renderArticle(
   related: string[],
   rng: Rng,
   faults: boolean,
+  extra: { filteredWords?: readonly string[]; hostile?: boolean } = {},
 ): Rendered {
   const article = generateArticle(seed);
   const faulty = injectFaults(article, {
@@ -231,11 +243,13 @@ function renderArticle(
     script: spec.script,
     format: 'text',
   });
-  const served = faulty.text.split(/\n+/).map((line) => line.trim());
+  let served = faulty.text.split(/\n+/).map((line) => line.trim());
   if (served.length !== article.paragraphs.length)
     throw new Error(
       `${spec.name} ${seed}: ${served.length} served lines for ${article.paragraphs.length} paragraphs`,
     );
+  for (const word of extra.filteredWords ?? []) served = served.map((line) => line.replaceAll(word, ' '));
+  if (extra.hostile) served = [...served, HOSTILE_PARAGRAPH];
   const title = toScript(article.title, spec.script);
   const category = toScript(article.category, spec.script);
   const headingIndexes = article.kinds.flatMap((kind, i) => (kind === 'paragraph' ? [] : [i]));
@@ -397,6 +411,10 @@ export function buildSites(
         related,
         rng,
         options.textFaults,
+        {
+          filteredWords: name === 'gbk-farm' ? options.filteredWords : undefined,
+          hostile: options.hostileText === true && name === 'ruby-blog' && i === 0,
+        },
       );
       article.allowed = !hidden;
       const modified = CHINA_DATE(generateArticle(seed).time);

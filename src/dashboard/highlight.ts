@@ -1,0 +1,164 @@
+/**
+ * Where each repair sits in a paragraph, for the record page's highlights.
+ *
+ * A repair says what changed (`before` → `after`, in the page's own script) and in which
+ * paragraph, not at which offset: later stages and the script conversion move offsets. So the
+ * dashboard finds each repair's `after` (converted to the script shown) in the shown paragraph.
+ * Repairs of one kind come in reading order, so each kind searches on from where its previous
+ * repair was found; a `missing-word` repair carries a few characters of context either side, which
+ * makes it unambiguous, and only the inserted word is highlighted. A repair that cannot be found
+ * (a boilerplate line removed, text the conversion changed) is listed under the paragraph instead.
+ */
+import type { Repair } from '../normalize/types.js';
+
+/** A run of a paragraph's text, and the repair (index into the record's repairs) it shows, if any. */
+export interface Segment {
+  text: string;
+  repair?: number;
+}
+
+export interface PlacedParagraph {
+  segments: Segment[];
+  /** Repairs of this paragraph that could not be placed in its text. */
+  unplaced: number[];
+}
+
+interface Span {
+  start: number;
+  end: number;
+  repair: number;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
+
+function commonSuffix(a: string, b: string, limit: number): number {
+  let n = 0;
+  while (n < limit && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
+/** The part of `after` that is new: a missing word without its context. */
+function changedPart(before: string, after: string): { from: number; to: number } {
+  const prefix = commonPrefix(before, after);
+  const suffix = commonSuffix(before, after, Math.min(before.length, after.length) - prefix);
+  const from = prefix;
+  const to = after.length - suffix;
+  // A pure deletion (`導(dǎo)` → `導`) changes nothing visible: show the whole `after`.
+  return to > from ? { from, to } : { from: 0, to: after.length };
+}
+
+function overlaps(spans: readonly Span[], start: number, end: number): boolean {
+  return spans.some((s) => start < s.end && s.start < end);
+}
+
+/** The first occurrence of `needle` from `from` whose highlighted `part` is not taken yet. */
+function findFree(
+  text: string,
+  needle: string,
+  from: number,
+  part: { from: number; to: number },
+  spans: readonly Span[],
+): number {
+  for (let at = text.indexOf(needle, from); at !== -1; at = text.indexOf(needle, at + 1))
+    if (!overlaps(spans, at + part.from, at + part.to)) return at;
+  return -1;
+}
+
+interface Found {
+  at: number;
+  needle: string;
+  /** The highlighted part of `needle`. */
+  part: { from: number; to: number };
+}
+
+/**
+ * Where a repair's `after` is. A missing word's context was taken before its neighbours were
+ * restored, so a word restored close to another one is looked for with one side of its context.
+ */
+function locate(
+  text: string,
+  kind: Repair['kind'],
+  before: string,
+  after: string,
+  from: number,
+  spans: readonly Span[],
+): Found | null {
+  const part = kind === 'missing-word' ? changedPart(before, after) : { from: 0, to: after.length };
+  const candidates: Found[] = [{ at: 0, needle: after, part }];
+  if (kind === 'missing-word' && part.to - part.from < after.length) {
+    const word = after.slice(part.from, part.to);
+    if (part.from > 0)
+      candidates.push({ at: 0, needle: after.slice(0, part.to), part: { from: part.from, to: part.to } });
+    if (part.to < after.length)
+      candidates.push({ at: 0, needle: after.slice(part.from), part: { from: 0, to: word.length } });
+  }
+  for (const candidate of candidates) {
+    let at = findFree(text, candidate.needle, from, candidate.part, spans);
+    if (at === -1) at = findFree(text, candidate.needle, 0, candidate.part, spans);
+    if (at !== -1) return { ...candidate, at };
+  }
+  return null;
+}
+
+/**
+ * Places the repairs `indexes` (of `repairs`, all of this paragraph) in `text`.
+ * `toShown` converts a repair's strings into the script `text` is shown in.
+ */
+export function placeRepairs(
+  text: string,
+  repairs: readonly Repair[],
+  indexes: readonly number[],
+  toShown: (s: string) => string,
+): PlacedParagraph {
+  const spans: Span[] = [];
+  const unplaced: number[] = [];
+  const cursor = new Map<string, number>();
+  for (const index of indexes) {
+    const repair = repairs[index] as Repair;
+    const after = toShown(repair.after);
+    if (after.length === 0) {
+      unplaced.push(index);
+      continue;
+    }
+    const found = locate(
+      text,
+      repair.kind,
+      toShown(repair.before),
+      after,
+      cursor.get(repair.kind) ?? 0,
+      spans,
+    );
+    if (!found) {
+      unplaced.push(index);
+      continue;
+    }
+    const { at, part, needle } = found;
+    spans.push({ start: at + part.from, end: at + part.to, repair: index });
+    cursor.set(repair.kind, at + needle.length);
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const segments: Segment[] = [];
+  let position = 0;
+  for (const span of spans) {
+    if (span.start > position) segments.push({ text: text.slice(position, span.start) });
+    segments.push({ text: text.slice(span.start, span.end), repair: span.repair });
+    position = span.end;
+  }
+  if (position < text.length || segments.length === 0) segments.push({ text: text.slice(position) });
+  return { segments, unplaced };
+}
+
+/** Indexes of `repairs` by paragraph (-1: the title and the document as a whole). */
+export function repairsByParagraph(repairs: readonly Repair[]): Map<number, number[]> {
+  const byParagraph = new Map<number, number[]>();
+  repairs.forEach((repair, index) => {
+    const list = byParagraph.get(repair.paragraph) ?? [];
+    list.push(index);
+    byParagraph.set(repair.paragraph, list);
+  });
+  return byParagraph;
+}

@@ -1,0 +1,89 @@
+/**
+ * The record page's model: the record in the script asked for, each paragraph cut into plain runs
+ * and highlighted repairs, and what goes beside it (raw page, duplicates, versions). Pure: the
+ * route reads the store, this arranges what it read.
+ */
+import { convertScript, fromHans, toHans } from '../normalize/script/convert.js';
+import { type Repair, SCRIPTS, type Script } from '../normalize/types.js';
+import type { AlsoOn, RawSnapshot, StoredRecord } from '../publish/types.js';
+import { type PlacedParagraph, placeRepairs, repairsByParagraph } from './highlight.js';
+
+export const SCRIPT_LABELS: Record<Script, string> = {
+  hans: '简体',
+  hant: '繁體',
+  tw: '臺灣',
+  hk: '香港',
+};
+
+export interface RepairView {
+  index: number;
+  kind: Repair['kind'];
+  paragraph: number;
+  before: string;
+  after: string;
+  confidence: number;
+  /** What a highlight's tooltip says. */
+  summary: string;
+}
+
+export interface RecordView {
+  id: string;
+  url: string;
+  /** The URL when it is safe to link (http or https): a dump may carry any string. */
+  link: string | null;
+  source: string;
+  version: number;
+  versions: number[];
+  stored_at: string;
+  published_at: string | null;
+  category: string | null;
+  flags: string[];
+  script: Script;
+  scripts: { script: Script; label: string; current: boolean }[];
+  title: PlacedParagraph | null;
+  paragraphs: PlacedParagraph[];
+  repairs: RepairView[];
+  raw: RawSnapshot | null;
+  duplicateOf: { id: string; similarity: number | null } | null;
+  duplicates: AlsoOn[];
+}
+
+/** `before → after`, with the empty side shown as ∅ so a pure insertion or removal reads. */
+export function repairSummary(repair: Repair): string {
+  const side = (s: string) => (s.length === 0 ? '∅' : s);
+  return `${repair.kind}: ${side(repair.before)} → ${side(repair.after)} (confidence ${repair.confidence})`;
+}
+
+export function buildRecordView(
+  record: StoredRecord,
+  script: Script,
+  extras: { raw: RawSnapshot | null; duplicates: AlsoOn[]; latestVersion: number },
+): RecordView {
+  const convert = (text: string) => convertScript(text, record.script, script);
+  // Repairs describe the page in its own script, which the record does not name: read it as
+  // Traditional (a no-op on Simplified text) and show it in the chosen script.
+  const toShown = (text: string) => fromHans(toHans(text, 'hant'), script);
+  const byParagraph = repairsByParagraph(record.repairs);
+  const place = (text: string, paragraph: number) =>
+    placeRepairs(text, record.repairs, byParagraph.get(paragraph) ?? [], toShown);
+  return {
+    id: record.id,
+    url: record.url,
+    link: /^https?:\/\//i.test(record.url) ? record.url : null,
+    source: record.source,
+    version: record.version,
+    versions: Array.from({ length: extras.latestVersion }, (_, i) => i + 1),
+    stored_at: record.stored_at,
+    published_at: record.published_at,
+    category: record.category === null ? null : convert(record.category),
+    flags: record.flags,
+    script,
+    scripts: SCRIPTS.map((s) => ({ script: s, label: SCRIPT_LABELS[s], current: s === script })),
+    title: record.title === null ? null : place(convert(record.title), -1),
+    paragraphs: record.paragraphs.map((text, i) => place(convert(text), i)),
+    repairs: record.repairs.map((repair, index) => ({ index, ...repair, summary: repairSummary(repair) })),
+    raw: extras.raw,
+    duplicateOf: record.duplicate_of ? { id: record.duplicate_of, similarity: record.similarity } : null,
+    duplicates: extras.duplicates,
+  };
+}
