@@ -1,6 +1,6 @@
 /**
- * The data of the overview's two charts, in Chart.js's shape: repairs by kind per source (stacked
- * bars) and record versions published over time per source (lines). `web/assets/charts.js` draws
+ * The data of the overview's two charts, in Chart.js's shape: repairs by kind per source and record
+ * versions published per hour or day per source (both stacked bars). `web/assets/charts.js` draws
  * them from a JSON block in the page.
  */
 import { REPAIR_KINDS } from '../normalize/types.js';
@@ -20,12 +20,15 @@ export function repairsBySource(totals: readonly SourceTotals[]): ChartData {
   };
 }
 
-export function publishedOverTime(buckets: readonly PublishedBucket[]): ChartData {
+export function publishedOverTime(buckets: readonly PublishedBucket[], size: 'hour' | 'day'): ChartData {
   const labels = [...new Set(buckets.map((b) => b.bucket))].sort();
   const sources = [...new Set(buckets.map((b) => b.source))].sort();
   const count = new Map(buckets.map((b) => [`${b.source}\u0000${b.bucket}`, b.versions]));
+  // `2026-11-23T18:00:00.000Z` → `2026-11-23 18:00` (UTC), or the day alone for day buckets.
+  const label = (bucket: string) =>
+    size === 'day' ? bucket.slice(0, 10) : bucket.slice(0, 16).replace('T', ' ');
   return {
-    labels,
+    labels: labels.map(label),
     datasets: sources.map((source) => ({
       label: source,
       data: labels.map((bucket) => count.get(`${source}\u0000${bucket}`) ?? 0),

@@ -129,10 +129,15 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
           baseUri: ["'none'"],
+          // Helmet's default would send forms and links of a plain-HTTP server to https://.
+          upgradeInsecureRequests: null,
         },
       },
       // The feed's other consumers are not affected: this scope holds the dashboard's routes only.
       crossOriginEmbedderPolicy: false,
+      // Helmet's `no-referrer` makes browsers send `Origin: null` with the dashboard's own forms,
+      // which `crossSite` must refuse; `same-origin` keeps referrers from leaving the server.
+      referrerPolicy: { policy: 'same-origin' },
     });
     await scope.register(fastifyCookie);
     await scope.register(fastifyFormbody);
@@ -178,9 +183,13 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
         store.listProfiles<StoredProfile>(),
         fromQueues((q) => q.sources()),
       ]);
-      let buckets = await store.publishedOverTime({ bucket: 'day' });
-      if (new Set(buckets.map((b) => b.bucket)).size < 3)
-        buckets = await store.publishedOverTime({ bucket: 'hour' });
+      // Days, unless everything so far fits in a couple of them.
+      let size: 'hour' | 'day' = 'day';
+      let buckets = await store.publishedOverTime({ bucket: size });
+      if (new Set(buckets.map((b) => b.bucket)).size < 3) {
+        size = 'hour';
+        buckets = await store.publishedOverTime({ bucket: size });
+      }
       const names = [
         ...new Set([
           ...totals.map((t) => t.source),
@@ -200,7 +209,10 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
         sources,
         queuesAvailable: activity !== null,
         notice: NOTICES[query.done ?? ''],
-        charts: jsonForScript({ repairs: repairsBySource(totals), published: publishedOverTime(buckets) }),
+        charts: jsonForScript({
+          repairs: repairsBySource(totals),
+          published: publishedOverTime(buckets, size),
+        }),
       });
     });
 
@@ -303,6 +315,9 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
         record: view,
       });
     });
+
+    // Browsers ask for it on every page; there is none.
+    scope.get('/favicon.ico', async (_request, reply) => reply.code(204).send());
 
     scope.get('/login', async (request, reply) => {
       const next = safeNext((request.query as { next?: unknown }).next);

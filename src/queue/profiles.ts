@@ -14,22 +14,14 @@
  *   publishes those that changed as new versions.
  */
 import type { Redis } from 'ioredis';
-import { CharNgramModel } from '../normalize/deleted-words/char-ngram.js';
-import {
-  type DeletionProfile,
-  frequentGrams,
-  learnProfile,
-  SourceEvidence,
-} from '../normalize/deleted-words/profile.js';
+import { DeletionLearner } from '../normalize/deleted-words/batch.js';
+import type { DeletionProfile } from '../normalize/deleted-words/profile.js';
 import type { DraftDocument } from '../normalize/pipeline.js';
 import type { Script } from '../normalize/types.js';
 import type { Store } from '../publish/store/index.js';
 
 /** Drafts kept per source (the learner reads at most ~150,000 characters of a source anyway). */
 export const SAMPLE_SIZE = 150;
-/** Characters of the character models, as in `DeletionLearner`: all sources, and one source. */
-const BACKGROUND_CHARS = 500_000;
-const SOURCE_CHARS = 100_000;
 /** How long a worker uses a profile it read before reading it again. */
 export const PROFILE_CACHE_MS = 10_000;
 
@@ -105,8 +97,8 @@ export async function samplesOf(redis: Redis, prefix: string, source: string): P
 }
 
 /**
- * Learns `source`'s profile from the samples, with the other sources' samples as background
- * (the statistics `DeletionLearner` builds for a batch, built here from the samples).
+ * Learns `source`'s profile from the samples, with the other sources' samples as the batch around
+ * it: the same learner, with the same statistics, as `finfaq normalize` uses for a whole batch.
  */
 export async function learnSourceProfile(
   redis: Redis,
@@ -114,29 +106,11 @@ export async function learnSourceProfile(
   source: string,
 ): Promise<DeletionProfile> {
   const sources = (await redis.smembers(keys(prefix, source).sources)).sort();
-  const own = await samplesOf(redis, prefix, source);
-  const evidence = new SourceEvidence(source);
-  for (const draft of own) evidence.add(draft);
-  const ownModel = new CharNgramModel(SOURCE_CHARS);
-  const all = new CharNgramModel(BACKGROUND_CHARS);
-  // `all` less `ownModel` must be exactly the other sources' text: a paragraph goes in both or neither.
-  for (const draft of own)
-    for (const paragraph of draft.paragraphs) {
-      if (ownModel.full || all.full) break;
-      ownModel.add(paragraph);
-      all.add(paragraph);
-    }
-  for (const other of sources) {
-    if (other === source) continue;
-    for (const draft of await samplesOf(redis, prefix, other))
-      for (const paragraph of draft.paragraphs) if (!all.full) all.add(paragraph);
-  }
-  return learnProfile(evidence, undefined, {
-    all,
-    own: ownModel,
-    others: all.without(ownModel),
-    frequent: frequentGrams(all),
-  });
+  const learner = new DeletionLearner();
+  for (const draft of await samplesOf(redis, prefix, source)) learner.add(draft);
+  for (const other of sources)
+    if (other !== source) for (const draft of await samplesOf(redis, prefix, other)) learner.add(draft);
+  return learner.profileOf(source) ?? { source, documents: 0, words: [] };
 }
 
 /**

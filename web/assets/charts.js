@@ -14,8 +14,8 @@
     options: { animation, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
   });
   new Chart(document.getElementById('published-chart'), {
-    type: 'line',
+    type: 'bar',
     data: { labels: data.published.labels, datasets: colour(data.published.datasets) },
-    options: { animation, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } },
+    options: { animation, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
   });
 })();

@@ -74,6 +74,14 @@ export class DeletionLearner {
     return this.learned;
   }
 
+  /** One source's profile, learned from what was added so far (the queue learns one at a time). */
+  profileOf(source: string): DeletionProfile | undefined {
+    const learned = this.learned?.get(source);
+    if (learned) return learned;
+    const evidence = this.evidence.get(source);
+    return evidence ? learnProfile(evidence, undefined, this.statistics(source)) : undefined;
+  }
+
   restore(draft: DraftDocument): DraftDocument {
     const profile = this.profiles().get(draft.source);
     if (!profile || profile.words.length === 0) return draft;
