@@ -13,6 +13,7 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+COPY web ./web
 # `npm ci` runs `prepare`, which compiles src/ to dist/ (TypeScript is a dev dependency).
 RUN npm ci --no-audit --no-fund \
  && npm prune --omit=dev --no-audit --no-fund
@@ -26,6 +27,7 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+COPY --from=build /app/web ./web
 # The default SQLite store (when DATABASE_URL is not set) lives under ./data.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

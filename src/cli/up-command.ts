@@ -86,7 +86,7 @@ export function runUp(options: UpOptions): Promise<number> {
     const listening = typeof address === 'object' && address ? address.port : port;
     say(
       'up',
-      `${running.name}: workers on crawl, normalize, publish; dashboard at http://${host}:${listening}/, feed at /v1/records`,
+      `${running.name}: workers on crawl, normalize, publish; dashboard at http://${host}:${listening}/, feed at http://${host}:${listening}/v1/records`,
     );
 
     const signal = await stopped;

@@ -245,6 +245,12 @@ describe('actions need the admin token', () => {
     expect(retried.statusCode).toBe(303);
     expect(retried.headers.location).toBe('/queues?done=retried');
     expect(await failedState()).toBe('waiting');
+    // Crawl now: the same rule; a source no scheduler knows is refused with the reason.
+    const crawl = { method: 'POST' as const, url: '/actions/crawl', payload: 'source=nowhere' };
+    expect((await app.inject({ ...crawl, headers: form })).statusCode).toBe(401);
+    const unknown = await app.inject({ ...crawl, headers: { ...form, cookie } });
+    expect(unknown.statusCode).toBe(409);
+    expect(unknown.body).toContain('no crawl scheduler knows the source &quot;nowhere&quot;');
     const again = await app.inject({
       method: 'POST',
       url: '/actions/retry',

@@ -134,6 +134,13 @@ describe('finfaq up and finfaq serve', () => {
         expect(page.items).toHaveLength(2);
         const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
         expect(metrics).toMatch(/finfaq_queue_jobs\{queue="normalize",state="completed"\} [1-9]/);
+        // The dashboard, with the three sources and their queue state (Redis answers).
+        const dashboard = await fetch(`http://127.0.0.1:${port}/`);
+        expect(dashboard.headers.get('content-type')).toMatch(/^text\/html/);
+        const html = await dashboard.text();
+        for (const site of ['gbk-farm', 'big5-portal', 'ruby-blog'])
+          expect(html).toContain(`data-source="${site}"`);
+        expect(html).not.toContain('Queues unavailable');
         serve.process.kill('SIGINT');
         expect(await serve.exited, serve.stderr()).toBe(0);
       } finally {
