@@ -73,7 +73,9 @@ describe('deleted-word profiles in the pipeline', () => {
     const learned = await client.queues.normalize.getCompleted(0, -1);
     expect(learned.filter((j) => j.name === 'learn').map((j) => j.data)).toHaveLength(6);
     // A learned profile with new words re-finalizes the pages already published without it.
-    const restored = learned.filter((j) => j.name === 'restore').map((j) => (j.data as unknown as RestoreJob).source);
+    const restored = learned
+      .filter((j) => j.name === 'restore')
+      .map((j) => (j.data as unknown as RestoreJob).source);
     expect(restored).toContain(farm0.name);
     expect(restored).not.toContain(farm3.name);
     const early = await recordsByUrl(store, first.slice(0, 3 * 20));
