@@ -2,6 +2,12 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import { CharNgramModel } from '../../src/normalize/deleted-words/char-ngram.js';
+import {
+  contextEvidence,
+  suffixArray,
+  TextCorpus,
+  WordSpreads,
+} from '../../src/normalize/deleted-words/corpus.js';
 import { compoundCandidates, intactTextHasWordHere } from '../../src/normalize/deleted-words/evidence.js';
 import { learnProfile, SourceEvidence } from '../../src/normalize/deleted-words/profile.js';
 import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
@@ -29,6 +35,58 @@ describe('gap evidence', () => {
     model.add('个人报告');
     expect(intactTextHasWordHere(model, '个人报告', 2, '征信', 4)).toBe(true);
     expect(intactTextHasWordHere(model, '个人报告', 2, '电话', 4)).toBe(false);
+  });
+});
+
+describe('the batch text index', () => {
+  it('sorts suffixes as a plain sort does', () => {
+    for (const text of ['banana', 'abababab', '的同时的同时，的同时保护\n在服务的同时\n']) {
+      const naive = Array.from({ length: text.length }, (_, i) => i).sort((a, b) =>
+        text.slice(a) < text.slice(b) ? -1 : 1,
+      );
+      expect([...suffixArray(text)]).toEqual(naive);
+    }
+  });
+
+  it('counts strings of any length, leaving out the sources asked', () => {
+    const corpus = new TextCorpus();
+    corpus.add('a.example', '在提供服务的同时保护用户');
+    corpus.add('b.example', '在享受便利的同时，也需要');
+    corpus.add('b.example', '服务的保护');
+    const a = corpus.sourceId('a.example');
+    const b = corpus.sourceId('b.example');
+    expect(corpus.count('的同时')).toBe(2);
+    expect(corpus.count('的同时', new Set([a]))).toBe(1);
+    expect(corpus.count('\n服务的')).toBe(1); // a paragraph's start
+    expect(corpus.countBySource('的')).toEqual(
+      new Map([
+        [a, 1],
+        [b, 2],
+      ]),
+    );
+  });
+
+  it('finds a word missing where intact text has the longer phrase with it, and only there', () => {
+    const corpus = new TextCorpus();
+    for (let i = 0; i < 3; i++) corpus.add('intact.example', '应当第一时间主动联系平台的官方客服说明情况。');
+    corpus.add('intact.example', '平台的官方网站上有说明。');
+    corpus.add('farm.example', '应当第一时间主动联系平台的官方说明情况。');
+    const intact = { corpus, excluded: new Set([corpus.sourceId('farm.example')]) };
+    const text = '应当第一时间主动联系平台的官方说明情况。';
+    expect(contextEvidence(intact, text, text.indexOf('说明'), '客服').missing).toBe(true);
+    expect(contextEvidence(intact, text, text.indexOf('说明'), '电话').missing).toBe(false);
+    expect(contextEvidence(intact, text, text.indexOf('官方'), '客服').missing).toBe(false);
+  });
+
+  it('tells the sources that lack a word the others use', () => {
+    const corpus = new TextCorpus();
+    for (let i = 0; i < 10; i++) {
+      corpus.add('a.example', '请联系官方客服说明情况。');
+      corpus.add('b.example', '请联系官方客服咨询。');
+      corpus.add('farm.example', '请联系官方说明情况。');
+    }
+    const spread = new WordSpreads(corpus).of('客服');
+    expect([...spread.lacking]).toEqual([corpus.sourceId('farm.example')]);
   });
 });
 
@@ -109,8 +167,8 @@ describe('simulated filtered sites (npm run eval:deleted-words measures more)', 
     const result = evaluateRestoration(makeSites(11, 6, 30));
     const message = formatEval(result);
     for (const site of result.sites) expect(site.changedCleanPages, message).toBe(0);
-    // Measured 96–98 % precision and 47–64 % recall on such batches; the issue aims at 98 % / 90 %.
-    expect(result.precision, message).toBeGreaterThanOrEqual(0.95);
-    expect(result.recall, message).toBeGreaterThanOrEqual(0.4);
+    // Measured 99.9 % precision and 98 % recall on such batches (npm run eval:deleted-words).
+    expect(result.precision, message).toBeGreaterThanOrEqual(0.98);
+    expect(result.recall, message).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
 });

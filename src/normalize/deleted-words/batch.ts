@@ -6,6 +6,7 @@
  */
 import type { DraftDocument } from '../pipeline.js';
 import { CharNgramModel } from './char-ngram.js';
+import { type IntactText, TextCorpus, WordSpreads } from './corpus.js';
 import {
   type BatchStatistics,
   type DeletionProfile,
@@ -25,6 +26,8 @@ export class DeletionLearner {
   /** Character statistics: of the whole batch, and of each source (their sum is `all`). */
   private readonly all = new CharNgramModel(BACKGROUND_CHARS);
   private readonly own = new Map<string, CharNgramModel>();
+  /** The batch's text for long contexts. */
+  private readonly corpus = new TextCorpus(BACKGROUND_CHARS);
 
   add(draft: DraftDocument): void {
     let source = this.evidence.get(draft.source);
@@ -44,9 +47,54 @@ export class DeletionLearner {
       own.add(paragraph);
       this.all.add(paragraph);
     }
+    for (const paragraph of draft.paragraphs) if (!this.corpus.add(draft.source, paragraph)) break;
     this.learned = undefined;
     this.frequent = undefined;
     this.views.clear();
+    this.intactViews.clear();
+    this.spreadsMemo = undefined;
+  }
+
+  private spreadsMemo: WordSpreads | undefined;
+
+  private spreads(): WordSpreads {
+    this.spreadsMemo ??= new WordSpreads(this.corpus);
+    return this.spreadsMemo;
+  }
+
+  private readonly intactViews = new Map<string, IntactText>();
+
+  /**
+   * For `source`'s pages, the batch's text that can show each word where it belongs: every source's
+   * but this one's, and but those that delete the word (their profiles) or lack it (they have
+   * far fewer of it than the rest of the batch does per character).
+   */
+  private intact(source: string): IntactText {
+    let view = this.intactViews.get(source);
+    if (!view) {
+      const profiles = this.profiles();
+      const corpus = this.corpus;
+      const own = corpus.sourceId(source);
+      const bySource = new Map<string, number>();
+      for (const name of profiles.keys()) bySource.set(name, corpus.sourceId(name));
+      const cache = new Map<string, Set<number>>();
+      const spreads = this.spreads();
+      view = {
+        corpus,
+        excluded: (word) => {
+          let set = cache.get(word);
+          if (!set) {
+            set = new Set([own, ...spreads.of(word).lacking]);
+            for (const [name, profile] of profiles)
+              if (profile.words.some((w) => w.word === word)) set.add(bySource.get(name) as number);
+            cache.set(word, set);
+          }
+          return set;
+        },
+      };
+      this.intactViews.set(source, view);
+    }
+    return view;
   }
 
   private frequent: [string, number][] | undefined;
@@ -58,7 +106,13 @@ export class DeletionLearner {
     if (!stats) {
       const own = this.own.get(source) ?? new CharNgramModel(0);
       this.frequent ??= frequentGrams(this.all);
-      stats = { all: this.all, own, others: this.all.without(own), frequent: this.frequent };
+      stats = {
+        all: this.all,
+        own,
+        others: this.all.without(own),
+        frequent: this.frequent,
+        corpus: { spreads: this.spreads(), source: this.corpus.sourceId(source) },
+      };
       this.views.set(source, stats);
     }
     return stats;
@@ -85,7 +139,10 @@ export class DeletionLearner {
   restore(draft: DraftDocument): DraftDocument {
     const profile = this.profiles().get(draft.source);
     if (!profile || profile.words.length === 0) return draft;
-    return restoreDeletedWords(draft, profile, { background: this.statistics(draft.source).others });
+    return restoreDeletedWords(draft, profile, {
+      background: this.statistics(draft.source).others,
+      intact: this.intact(draft.source),
+    });
   }
 }
 

@@ -12,6 +12,7 @@
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
 import { type CharNgramModel, MAX_ORDER, type NgramView } from './char-ngram.js';
+import { contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import {
   bond,
@@ -146,6 +147,31 @@ export class SourceEvidence {
     return places;
   }
 
+  /**
+   * Places in the source's text where the batch's intact text has the surrounding phrase with
+   * `word` and not without it (`联系平台的官方_说明情况` + 客服). `joins` says cheaply whether two
+   * characters ever stand side by side in the batch.
+   */
+  placesMissing(
+    word: string,
+    intact: { corpus: TextCorpus; excluded: ReadonlySet<number> },
+    joins: (pair: string) => boolean,
+  ): number {
+    const first = word.slice(0, 1);
+    const last = word.slice(-1);
+    let places = 0;
+    for (const [left, offsets] of this.positionsAfter()) {
+      if (!joins(left + first)) continue;
+      for (const [p, offset] of offsets) {
+        const paragraph = this.text[p] as string;
+        if (!joins(last + (paragraph[offset] as string))) continue;
+        if (paragraph.startsWith(word, offset) || paragraph.slice(0, offset).endsWith(word)) continue;
+        if (contextEvidence(intact, paragraph, offset, word).missing) places++;
+      }
+    }
+    return places;
+  }
+
   /** Occurrences of `word` in the source's text. */
   count(word: string): number {
     let n = 0;
@@ -244,6 +270,8 @@ export interface BatchStatistics {
   others: NgramView;
   /** Strings of Han characters frequent enough in the batch to be a missing word's candidates. */
   frequent: [string, number][];
+  /** The batch's text, searchable for long contexts, and this source's id in it. */
+  corpus?: { spreads: WordSpreads; source: number };
 }
 
 /** Intact text of other sources must be at least this large before its statistics are trusted. */
@@ -274,6 +302,7 @@ export function frequentGrams(all: CharNgramModel): [string, number][] {
  * expected; a word merely off this source's topics is not.
  */
 function predictedWords(evidence: SourceEvidence, stats: BatchStatistics, lm: LanguageModel): ProfileWord[] {
+  if (stats.corpus) return missingWords(evidence, stats, stats.corpus, lm);
   const { own, others, frequent } = stats;
   if (others.size < MIN_BACKGROUND_CHARS || own.size === 0) return [];
   const found: ProfileWord[] = [];
@@ -306,6 +335,64 @@ function predictedWords(evidence: SourceEvidence, stats: BatchStatistics, lm: La
   // (A shorter one inside a deleted word, 话 in 电话, is rarely predicted and does not get here.)
   return found.filter((w) => !found.some((other) => other !== w && w.word.includes(other.word)));
 }
+
+/**
+ * `predictedWords` with the batch's text at hand: words the sources that use them use often and
+ * this source lacks, and the places where a long context of intact text shows them missing.
+ */
+function missingWords(
+  evidence: SourceEvidence,
+  stats: BatchStatistics,
+  batch: { spreads: WordSpreads; source: number },
+  lm: LanguageModel,
+): ProfileWord[] {
+  const { spreads, source } = batch;
+  const size = spreads.size(source);
+  if (size === 0) return [];
+  const absent: { gram: string; expected: number; count: number }[] = [];
+  for (const [gram] of stats.frequent) {
+    if (lm.wordLogP(gram) === undefined) continue;
+    const spread = spreads.of(gram);
+    if (!spread.lacking.has(source)) continue;
+    absent.push({ gram, expected: spread.rate * size, count: spread.counts.get(source) ?? 0 });
+  }
+  // A longer string is absent because a word inside it is (客服电话 without 电话, which other
+  // sources use far more widely): the word is the candidate. When the shorter one is used about
+  // only inside the longer (征 in 征信), both are tried.
+  const candidates = absent.filter(
+    (a) => !absent.some((b) => b !== a && a.gram.includes(b.gram) && b.expected >= WIDER_USE * a.expected),
+  );
+  candidates.sort((a, b) => b.expected - a.expected);
+  const joins = (pair: string) => stats.all.count(pair) >= 2;
+  const found: ProfileWord[] = [];
+  for (const { gram, expected, count } of candidates.slice(0, MAX_ABSENT_CANDIDATES)) {
+    const excluded = new Set([source, ...spreads.of(gram).lacking]);
+    const predicted = evidence.placesMissing(gram, { corpus: spreads.corpus, excluded }, joins);
+    if (predicted < MIN_SUPPORT + 1 || predicted < MIN_PREDICTED_SHARE * expected) continue;
+    found.push({
+      word: gram,
+      markedGaps: 0,
+      orphans: 0,
+      predicted,
+      count,
+      expected: Math.round(expected * 100) / 100,
+      markedShare: 0,
+    });
+  }
+  // Of two nested strings (征 and 征信, 题 and 问题) the one missing at more places is the word.
+  return found.filter(
+    (w) =>
+      !found.some(
+        (o) => o !== w && (o.word.includes(w.word) || w.word.includes(o.word)) && o.predicted > w.predicted,
+      ),
+  );
+}
+
+/** A word used this many times as widely as a longer string containing it explains its absence. */
+const WIDER_USE = 1.5;
+
+/** A deleted word leaves its neighbours behind: it is found missing about as often as expected. */
+const MIN_PREDICTED_SHARE = 0.25;
 
 export function learnProfile(
   evidence: SourceEvidence,

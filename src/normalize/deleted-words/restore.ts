@@ -16,6 +16,13 @@ import { roundConfidence, softmax } from '../probability.js';
 import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';
 import { MAX_ORDER, type NgramView } from './char-ngram.js';
+import {
+  type ContextEvidence,
+  contextEvidence,
+  type IntactText,
+  longestMatch,
+  MIN_CONTEXT_MATCH,
+} from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import { hanContext, insertionGain, intactTextHasWordHere } from './evidence.js';
 import { type DeletionProfile, STRONG_PREDICTION } from './profile.js';
@@ -41,6 +48,8 @@ export interface RestoreOptions {
   index?: DictionaryIndex;
   /** Character statistics of intact text from other sources, when the batch has them. */
   background?: NgramView;
+  /** The batch's text, searchable for long contexts, with the sources that are intact for a word. */
+  intact?: IntactText;
 }
 
 interface Insertion {
@@ -63,7 +72,80 @@ function ngramGain(background: NgramView | undefined, text: string, offset: numb
   return background.score(word + after, before) - background.score(after, before);
 }
 
-type Resolved = Required<Omit<RestoreOptions, 'background'>> & RestoreOptions;
+type Resolved = Required<Omit<RestoreOptions, 'background' | 'intact'>> & RestoreOptions;
+
+interface ContextChoice {
+  word: string;
+  evidence: ContextEvidence;
+  /** Longest match of the runner-up word. */
+  runnerUp: number;
+}
+
+function union(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
+  const out = new Set(a);
+  for (const x of b) out.add(x);
+  return out;
+}
+
+/**
+ * Of `words`, the one whose phrase intact text of the batch shows best at `offset`, with what
+ * intact text says of it. When two profile words were deleted side by side (`官方客服电话` →
+ * `官方`), the best word and one of its `partners` are the choice if intact text shows the pair
+ * better (looked for when the best word is missing here, or `pairsAnyway` at a marked gap).
+ */
+function placeByContext(
+  intact: IntactText,
+  text: string,
+  offset: number,
+  words: string[],
+  partners: string[],
+  evidence?: Map<string, ContextEvidence>,
+  pairsAnyway = false,
+): ContextChoice | undefined {
+  let best: ContextChoice | undefined;
+  let runnerUp = 0;
+  for (const word of words) {
+    if (text.slice(0, offset).endsWith(word) || text.startsWith(word, offset)) continue;
+    const found = contextEvidence(
+      { corpus: intact.corpus, excluded: intact.excluded(word) },
+      text,
+      offset,
+      word,
+    );
+    evidence?.set(word, found);
+    if (found.withWord < MIN_CONTEXT_MATCH) continue;
+    if (!best || found.withWord > best.evidence.withWord) {
+      runnerUp = Math.max(runnerUp, best?.evidence.withWord ?? 0);
+      best = { word, evidence: found, runnerUp: 0 };
+    } else runnerUp = Math.max(runnerUp, found.withWord);
+  }
+  if (!best) return undefined;
+  best.runnerUp = runnerUp;
+  if (!best.evidence.missing && !pairsAnyway) return best;
+  const single = best.word;
+  for (const other of partners) {
+    if (other === single) continue;
+    const excluded = union(intact.excluded(single), intact.excluded(other));
+    const view = { corpus: intact.corpus, excluded };
+    const alone = longestMatch(view, text, offset, single).length;
+    for (const pair of [other + single, single + other]) {
+      const both = contextEvidence(view, text, offset, pair);
+      if (
+        both.withWord > alone &&
+        both.withWord > (best.word === single ? 0 : best.evidence.withWord) &&
+        both.missing
+      )
+        best = { word: pair, evidence: both, runnerUp: alone };
+    }
+  }
+  return best;
+}
+
+/** How sure a long context makes an insertion: by how many characters it beats the alternatives. */
+function contextConfidence(choice: ContextChoice): number {
+  const lead = Math.min(choice.evidence.lead, choice.evidence.withWord - choice.runnerUp);
+  return 1 - 0.5 * Math.exp(-Math.max(0, lead) / 3);
+}
 
 /** A word the profile has never seen fill a marked gap still gets this share. */
 const MIN_PRIOR = 0.02;
@@ -87,6 +169,25 @@ function fillMarkedGaps(
     if (gap.evidence !== 'marked') continue;
     const text = draft.paragraphs[gap.paragraph] ?? '';
     const { left, right } = hanContext(text, gap.offset);
+    // A long context of intact text that shows one word (or pair) best decides.
+    const byContext = options.intact
+      ? placeByContext(options.intact, text, gap.offset, profileWords, profileWords, undefined, true)
+      : undefined;
+    if (
+      byContext &&
+      byContext.evidence.withWord > byContext.runnerUp &&
+      byContext.evidence.withWord > byContext.evidence.without
+    ) {
+      insertions.push({
+        paragraph: gap.paragraph,
+        offset: gap.offset,
+        word: byContext.word,
+        confidence: MARKED_GAP_CERTAINTY * contextConfidence(byContext),
+        left,
+        right,
+      });
+      continue;
+    }
     // With intact text of other sources, its statistics decide; without, the dictionary and the
     // share of the source's gaps each word fills.
     const background = options.background && options.background.size > 0 ? options.background : undefined;
@@ -199,6 +300,32 @@ function fillUnmarked(
       const openLeft = t !== undefined && (offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string));
       const openRight = danglingEnds.has(place);
       const partner = previous.length === 1 ? options.index.usualNext(previous) : undefined;
+      // Words whose first and last characters intact text has next to this place's neighbours.
+      const candidates = words.filter(
+        (word) =>
+          seenInBackground.get(word) === true &&
+          joins(options.background, `${text[offset - 1] ?? ''}${word[0]}`) &&
+          joins(options.background, `${word[word.length - 1]}${text[offset] ?? ''}`),
+      );
+      // Intact text's long contexts first: the phrase with the word, clearly longer than without.
+      const evidence = new Map<string, ContextEvidence>();
+      const byContext =
+        options.intact && candidates.length > 0
+          ? placeByContext(options.intact, text, offset, candidates, words, evidence)
+          : undefined;
+      if (byContext && byContext.evidence.withWord > byContext.runnerUp && byContext.evidence.missing) {
+        const { left, right } = hanContext(text, offset);
+        insertions.push({
+          paragraph,
+          offset,
+          word: byContext.word,
+          confidence: contextConfidence(byContext),
+          left,
+          right,
+        });
+        taken.add(place);
+        continue;
+      }
       for (const word of words) {
         // Cheap checks first: most places have no evidence for any word.
         const leftHit = phrases.has(`${before}|${word}`);
@@ -209,23 +336,26 @@ function fillUnmarked(
           (leftHit && (rightSeen !== undefined || openRight)) ||
           (openLeft && rightSeen?.has(paragraph + 1) === true);
         const orphan = partner?.char === word && after.length > 0;
-        const ngramCandidate =
-          seenInBackground.get(word) === true &&
-          joins(options.background, `${text[offset - 1] ?? ''}${word[0]}`) &&
-          joins(options.background, `${word[word.length - 1]}${text[offset] ?? ''}`);
-        if (!fromCache && !orphan && !ngramCandidate) continue;
+        const candidate = candidates.includes(word);
+        if (!fromCache && !orphan && !candidate) continue;
         const { left, right } = hanContext(text, offset);
         if (left.endsWith(word) || right.startsWith(word)) continue;
-        const backgroundGain = ngramCandidate ? ngramGain(options.background, text, offset, word) : 0;
+        // Where intact text knows the phrase without the word (at least as well as with it), the
+        // other kinds of evidence, which see a few characters, are not enough.
+        const context = evidence.get(word);
+        if (context && context.without >= Math.max(MIN_CONTEXT_MATCH, context.withWord)) continue;
+        const backgroundGain = candidate ? ngramGain(options.background, text, offset, word) : 0;
         const fromNgram =
-          ngramCandidate &&
+          candidate &&
           (backgroundGain >= MIN_NGRAM_GAIN ||
             intactTextHasWordHere(options.background as NgramView, text, offset, word, MAX_ORDER));
         if (!fromCache && !(orphan && right.length > 0) && !fromNgram) continue;
-        const gain = insertionGain(left, word, right, options.lm);
-        if (!fromCache && !fromNgram && gain <= 0) continue;
         // Intact text outranks the dictionary, which prices rare words (征信) too high.
-        if (!fromNgram && gain < MIN_UNMARKED_GAIN) continue;
+        if (!fromNgram) {
+          const gain = insertionGain(left, word, right, options.lm);
+          if (!fromCache && gain <= 0) continue;
+          if (gain < MIN_UNMARKED_GAIN) continue;
+        }
         const confidence = fromCache
           ? CONFIDENCE.cache
           : fromNgram
@@ -270,6 +400,7 @@ export function restoreDeletedWords(
     lm: options.lm ?? languageModel(),
     index: options.index ?? dictionaryIndex(),
     background: options.background,
+    intact: options.intact,
   };
   const prior = new Map(profile?.words.map((w) => [w.word, Math.max(MIN_PRIOR, w.markedShare)]) ?? []);
   const marked = fillMarkedGaps(draft, words, prior, resolved);

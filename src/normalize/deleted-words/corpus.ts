@@ -1,0 +1,367 @@
+/**
+ * The batch's text, every page's paragraphs tagged with their source, indexed by a suffix array:
+ * counts of strings of any length (up to `MAX_PATTERN`), restricted to some sources. What a
+ * character 4-gram model cannot say, a long context can: `联系平台的官方_说明情况` is, in the intact
+ * text of the batch, `联系平台的官方客服说明情况` and never `官方说明`.
+ *
+ * Memory is bounded by `maxChars` (the text, a suffix array and a source index: ~10 bytes a
+ * character). The index is built on first use after the last `add`.
+ */
+
+/** Longest string `count` can be asked about (the suffix array is sorted to this depth). */
+export const MAX_PATTERN = 64;
+/** Stands between paragraphs: no match crosses it, and a pattern may start or end with it. */
+export const BOUNDARY = '\n';
+
+export class TextCorpus {
+  private readonly parts: string[] = [BOUNDARY];
+  private readonly partSources: number[] = [-1];
+  private chars = 1;
+  private readonly sourceIds = new Map<string, number>();
+  private index: { text: string; sa: Int32Array; source: Int32Array } | undefined;
+
+  constructor(private readonly maxChars = 500_000) {}
+
+  get size(): number {
+    return this.chars;
+  }
+
+  get full(): boolean {
+    return this.chars >= this.maxChars;
+  }
+
+  /** The id of a source (stable for the corpus's life). */
+  sourceId(source: string): number {
+    let id = this.sourceIds.get(source);
+    if (id === undefined) {
+      id = this.sourceIds.size;
+      this.sourceIds.set(source, id);
+    }
+    return id;
+  }
+
+  /** Adds a paragraph of `source`; false when the corpus is full. */
+  add(source: string, paragraph: string): boolean {
+    if (this.full) return false;
+    const text = paragraph.replaceAll(BOUNDARY, ' ');
+    this.parts.push(text + BOUNDARY);
+    this.partSources.push(this.sourceId(source));
+    this.chars += text.length + 1;
+    this.index = undefined;
+    return true;
+  }
+
+  private built() {
+    if (this.index) return this.index;
+    const text = this.parts.join('');
+    const source = new Int32Array(text.length);
+    let at = 0;
+    this.parts.forEach((part, i) => {
+      source.fill(this.partSources[i] as number, at, at + part.length);
+      at += part.length;
+    });
+    this.index = { text, sa: suffixArray(text, MAX_PATTERN), source };
+    return this.index;
+  }
+
+  /**
+   * Occurrences of `pattern` in the text of sources not in `excluded`, counted up to `cap`.
+   * Patterns longer than `MAX_PATTERN` are cut to it.
+   */
+  count(pattern: string, excluded?: ReadonlySet<number>, cap = 1_000): number {
+    if (pattern.length === 0) return 0;
+    const { text, sa, source } = this.built();
+    const p = pattern.length > MAX_PATTERN ? pattern.slice(0, MAX_PATTERN) : pattern;
+    const [from, to] = range(text, sa, p);
+    if (!excluded || excluded.size === 0) return Math.min(cap, to - from);
+    let n = 0;
+    for (let i = from; i < to && n < cap; i++) if (!excluded.has(source[sa[i] as number] as number)) n++;
+    return n;
+  }
+
+  /** Whether `pattern` occurs in the text of a source not in `excluded` (one binary search). */
+  has(pattern: string, excluded?: ReadonlySet<number>): boolean {
+    if (pattern.length === 0) return false;
+    const { text, sa, source } = this.built();
+    const p = pattern.length > MAX_PATTERN ? pattern.slice(0, MAX_PATTERN) : pattern;
+    for (let i = lowerBound(text, sa, p); i < sa.length; i++) {
+      const start = sa[i] as number;
+      if (compare(text, start, p) !== 0) return false;
+      if (!excluded?.has(source[start] as number)) return true;
+    }
+    return false;
+  }
+
+  /** Occurrences of `pattern` per source id (every source, uncapped). */
+  countBySource(pattern: string): Map<number, number> {
+    const { text, sa, source } = this.built();
+    const [from, to] = range(text, sa, pattern.slice(0, MAX_PATTERN));
+    const counts = new Map<number, number>();
+    for (let i = from; i < to; i++) {
+      const s = source[sa[i] as number] as number;
+      counts.set(s, (counts.get(s) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** Characters of text per source id. */
+  sizes(): Map<number, number> {
+    const sizes = new Map<number, number>();
+    this.parts.forEach((part, i) => {
+      const s = this.partSources[i] as number;
+      if (s >= 0) sizes.set(s, (sizes.get(s) ?? 0) + part.length);
+    });
+    return sizes;
+  }
+}
+
+/** -1, 0 or 1 as the suffix of `text` at `start` sorts before, with or after `pattern` (prefix match = 0). */
+function compare(text: string, start: number, pattern: string): number {
+  for (let k = 0; k < pattern.length; k++) {
+    const t = start + k < text.length ? text.charCodeAt(start + k) : -1;
+    const c = pattern.charCodeAt(k);
+    if (t !== c) return t < c ? -1 : 1;
+  }
+  return 0;
+}
+
+/** The first suffix in `sa` that does not sort before `pattern`. */
+function lowerBound(text: string, sa: Int32Array, pattern: string): number {
+  let lo = 0;
+  let hi = sa.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(text, sa[mid] as number, pattern) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The suffixes that start with `pattern`: [from, to) in `sa`. */
+function range(text: string, sa: Int32Array, pattern: string): [number, number] {
+  const from = lowerBound(text, sa, pattern);
+  let lo = from;
+  let hi = sa.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(text, sa[mid] as number, pattern) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return [from, lo];
+}
+
+/**
+ * Suffix array by prefix doubling with radix sorts, suffixes ordered by their first `depth`
+ * code units (enough for patterns up to that length): O(n log depth).
+ */
+export function suffixArray(text: string, depth = MAX_PATTERN): Int32Array {
+  const n = text.length;
+  const sa = new Int32Array(n);
+  if (n === 0) return sa;
+  let rank = new Int32Array(n);
+  let next = new Int32Array(n);
+  const second = new Int32Array(n);
+  // Round 0: rank by code unit (dense ranks via a sort of the distinct units).
+  const units = new Int32Array(n);
+  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
+  const distinct = [...new Set(units)].sort((a, b) => a - b);
+  const dense = new Map(distinct.map((u, r) => [u, r]));
+  for (let i = 0; i < n; i++) rank[i] = dense.get(units[i] as number) as number;
+  let classes = distinct.length;
+  countingSort(
+    Int32Array.from({ length: n }, (_, i) => i),
+    rank,
+    classes,
+    sa,
+  );
+  for (let k = 1; k < depth && classes < n; k *= 2) {
+    // Order by the second key (rank at i + k; past the end first), then stably by the first.
+    let m = 0;
+    for (let i = n - k; i < n; i++) second[m++] = i;
+    for (let j = 0; j < n; j++) {
+      const s = sa[j] as number;
+      if (s >= k) second[m++] = s - k;
+    }
+    countingSort(second, rank, classes, sa);
+    next[sa[0] as number] = 0;
+    classes = 1;
+    for (let j = 1; j < n; j++) {
+      const a = sa[j - 1] as number;
+      const b = sa[j] as number;
+      const same =
+        rank[a] === rank[b] &&
+        (a + k < n ? (rank[a + k] as number) : -1) === (b + k < n ? (rank[b + k] as number) : -1);
+      if (!same) classes++;
+      next[b] = classes - 1;
+    }
+    [rank, next] = [next, rank];
+  }
+  return sa;
+}
+
+/** Stable counting sort of `items` by `key[item]` (keys in [0, classes)) into `out`. */
+function countingSort(items: Int32Array, key: Int32Array, classes: number, out: Int32Array): void {
+  const counts = new Int32Array(classes + 1);
+  for (let i = 0; i < items.length; i++) {
+    const c = (key[items[i] as number] as number) + 1;
+    counts[c] = (counts[c] as number) + 1;
+  }
+  for (let c = 0; c < classes; c++) counts[c + 1] = (counts[c + 1] as number) + (counts[c] as number);
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as number;
+    const c = key[item] as number;
+    out[counts[c] as number] = item;
+    counts[c] = (counts[c] as number) + 1;
+  }
+}
+
+/** The text of the sources whose pages can show a given word where it belongs. */
+export interface IntactText {
+  corpus: TextCorpus;
+  /** Sources whose text cannot: the page's own, and those that delete (or lack) `word`. */
+  excluded(word: string): ReadonlySet<number>;
+}
+
+/** Characters of context either side that a match may reach. */
+const MAX_SIDE = 16;
+
+/**
+ * The longest stretch around `offset` of `text` (with `middle` put in at `offset`) that intact
+ * text has: at least one character of context either side (a paragraph's start or end counts as
+ * one). `length` is the characters of context matched, 0 when not even that much matched; `left`
+ * and `right` how far each side reaches with one character of the other.
+ */
+export function longestMatch(
+  intact: { corpus: TextCorpus; excluded: ReadonlySet<number> },
+  text: string,
+  offset: number,
+  middle: string,
+): { length: number; left: number; right: number } {
+  // The paragraph's text with a boundary either side.
+  const maxLeft = Math.min(MAX_SIDE, offset + 1);
+  const maxRight = Math.min(MAX_SIDE, text.length - offset + 1);
+  const leftOf = (a: number) =>
+    a > offset ? BOUNDARY + text.slice(0, offset) : text.slice(offset - a, offset);
+  const rightOf = (b: number) =>
+    offset + b > text.length ? text.slice(offset) + BOUNDARY : text.slice(offset, offset + b);
+  const seen = (a: number, b: number) => intact.corpus.has(leftOf(a) + middle + rightOf(b), intact.excluded);
+  if (!seen(1, 1)) return { length: 0, left: 0, right: 0 };
+  // The largest n in [lo, hi] with ok(n), given ok(lo) (attestation shrinks as the context grows).
+  const grow = (lo: number, hi: number, ok: (n: number) => boolean) => {
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ok(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const a1 = grow(1, maxLeft, (a) => seen(a, 1));
+  const b1 = grow(1, maxRight, (b) => seen(a1, b));
+  const b2 = grow(1, maxRight, (b) => seen(1, b));
+  const a2 = grow(1, maxLeft, (a) => seen(a, b2));
+  return { length: Math.max(a1 + b1, a2 + b2), left: a1, right: b2 };
+}
+
+/** A source must be expected to use a word this often before its lacking the word says anything. */
+const MIN_EXPECTED_USES = 4;
+/** …and use it at most this share of that to lack it. */
+const LACKING_SHARE = 0.2;
+
+export interface WordSpread {
+  /** Uses of the word per source id. */
+  counts: Map<number, number>;
+  /** Sources that (nearly) never use it although the rest of the batch would lead one to expect it. */
+  lacking: Set<number>;
+  /** Uses per character in the text of the sources that do not lack it. */
+  rate: number;
+}
+
+/** How each word is spread over the batch's sources (memoized per word). */
+export class WordSpreads {
+  private readonly memo = new Map<string, WordSpread>();
+  private sizes: Map<number, number> | undefined;
+
+  constructor(readonly corpus: TextCorpus) {}
+
+  size(source: number): number {
+    this.sizes ??= this.corpus.sizes();
+    return this.sizes.get(source) ?? 0;
+  }
+
+  of(word: string): WordSpread {
+    let spread = this.memo.get(word);
+    if (spread) return spread;
+    this.sizes ??= this.corpus.sizes();
+    const counts = this.corpus.countBySource(word);
+    let lacking = new Set<number>();
+    let rate = 0;
+    // Twice: the rate of the sources that use the word, once the lacking ones are set aside.
+    for (let round = 0; round < 2; round++) {
+      let uses = 0;
+      let chars = 0;
+      for (const [s, size] of this.sizes)
+        if (!lacking.has(s)) {
+          uses += counts.get(s) ?? 0;
+          chars += size;
+        }
+      rate = chars > 0 ? uses / chars : 0;
+      const next = new Set<number>();
+      for (const [s, size] of this.sizes)
+        if (rate * size >= MIN_EXPECTED_USES && (counts.get(s) ?? 0) <= LACKING_SHARE * rate * size)
+          next.add(s);
+      lacking = next;
+    }
+    spread = { counts, lacking, rate };
+    this.memo.set(word, spread);
+    return spread;
+  }
+}
+
+/** Characters of context the match with the word must span… */
+export const MIN_CONTEXT_MATCH = 4;
+/** …and how many more than the longest match without it. */
+export const CONTEXT_MARGIN = 3;
+
+/**
+ * What the intact text says of `word` at `offset`: the longest context it has around the place
+ * with the word, and without it; `missing` when the first is clearly the longer.
+ */
+export function contextEvidence(
+  intact: { corpus: TextCorpus; excluded: ReadonlySet<number> },
+  text: string,
+  offset: number,
+  word: string,
+): ContextEvidence {
+  const w = longestMatch(intact, text, offset, word);
+  let o: ReturnType<typeof longestMatch> | undefined;
+  const withoutWord = () => {
+    o ??= longestMatch(intact, text, offset, '');
+    return o;
+  };
+  // Each side on its own (the other held to one character), so that a long common stretch on one
+  // side (a sentence that often follows `。`) does not hide what the other side says.
+  const lead = () => w.left - withoutWord().left + (w.right - withoutWord().right);
+  return {
+    withWord: w.length,
+    get without() {
+      return withoutWord().length;
+    },
+    get lead() {
+      return lead();
+    },
+    get missing() {
+      return w.length >= MIN_CONTEXT_MATCH && lead() >= CONTEXT_MARGIN && w.length > withoutWord().length;
+    },
+  };
+}
+
+/** Computed as asked: the match without the word only when a question needs it. */
+export interface ContextEvidence {
+  /** Characters of context around the place that intact text has with the word… */
+  readonly withWord: number;
+  /** …and without it. */
+  readonly without: number;
+  /** How many more characters of context, the two sides counted apart, the word explains. */
+  readonly lead: number;
+  readonly missing: boolean;
+}
