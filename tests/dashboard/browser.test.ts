@@ -243,7 +243,7 @@ describe('the dashboard in a browser', () => {
     await page.close();
   });
 
-  it('retries a failed job with the admin token and not without it', async () => {
+  it('retries a failed job and crawls a source now with the admin token, not without it', async () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     const finishedOn = async () => (await client.queues.normalize.getJob(failedJobId))?.finishedOn ?? 0;
@@ -274,6 +274,17 @@ describe('the dashboard in a browser', () => {
     expect(await page.locator('.notice').textContent()).toContain('back in its queue');
     // The worker ran it again (and, the record being malformed still, it failed again).
     await until('the retried job to run again', async () => (await finishedOn()) > failedAt, 30_000);
+
+    // Signed in, "Crawl now" queues a crawl of that source (built from its scheduler's settings).
+    const crawlsBefore = (await client.queues.crawl.getJobs(['waiting', 'active', 'completed', 'failed']))
+      .length;
+    await page.goto(`${origin}/`);
+    await page.locator('tr[data-source="ruby-blog"] form button').click();
+    await page.waitForURL(/done=crawling/);
+    expect(await page.locator('.notice').textContent()).toContain('crawl of the source is queued');
+    const crawls = await client.queues.crawl.getJobs(['waiting', 'active', 'completed', 'failed']);
+    expect(crawls.length).toBe(crawlsBefore + 1);
+    expect(crawls.some((job) => job.data.source.name === 'ruby-blog' && !job.data.run)).toBe(true);
     await context.close();
   });
 });
