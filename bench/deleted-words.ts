@@ -6,6 +6,7 @@ const sites = makeSites(
   Number(process.env.SEED ?? 7),
   Number(process.env.SITES ?? 8),
   Number(process.env.PAGES ?? 30),
+  process.env.COPIES === undefined ? undefined : Number(process.env.COPIES),
 );
 const started = performance.now();
 const result = evaluateRestoration(sites);

@@ -1,12 +1,16 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { normalizeDocument } from '../src/normalize/pipeline.js';
+import { DeletionLearner } from '../src/normalize/deleted-words/batch.js';
+import { draftDocument, finalizeRecord, normalizeDocument } from '../src/normalize/pipeline.js';
 import { fromHans } from '../src/normalize/script/convert.js';
 import type { Script } from '../src/normalize/types.js';
 import {
+  expectedAfterRestoration,
+  expectedParagraphs,
   expectedSeed,
   expectedTitle,
   expectedWithoutDeletedWords,
+  intactCopyOf,
   SEED_NAMES,
   seedBytes,
   seedPath,
@@ -86,5 +90,48 @@ describe('seed pages as a site', () => {
       '當得到充分保障。',
       '財等。',
     ]);
+  });
+});
+
+describe('seed pages restored in a batch', () => {
+  const seedDrafts = () =>
+    SEED_NAMES.map((name) =>
+      draftDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) }),
+    );
+  const missingWords = (record: { repairs: { kind: string }[] }) =>
+    record.repairs.filter((r) => r.kind === 'missing-word').length;
+
+  it('of the two seeds alone: every 電話 and 題, nothing else (no evidence for the two 同時)', () => {
+    const learner = new DeletionLearner();
+    const drafts = seedDrafts();
+    for (const d of drafts) learner.add(d);
+    const records = drafts.map((d) => finalizeRecord(learner.restore(d), 'hans'));
+    records.forEach((record, i) => {
+      const name = SEED_NAMES[i] as (typeof SEED_NAMES)[number];
+      expect(record.paragraphs).toEqual(expectedAfterRestoration(name, 'hans'));
+    });
+    expect(records.reduce((n, r) => n + missingWords(r), 0)).toBe(21);
+  });
+
+  it('with a copy of each article on another site: exactly the expected records, all 23 words back', () => {
+    const learner = new DeletionLearner();
+    const drafts = seedDrafts();
+    const copies = SEED_NAMES.map((name) => draftDocument(intactCopyOf(name)));
+    for (const d of [...drafts, ...copies]) learner.add(d);
+    expect(learner.profiles().get(copies[0]?.source as string)?.words).toEqual([]);
+    let restored = 0;
+    drafts.forEach((draft, i) => {
+      const name = SEED_NAMES[i] as (typeof SEED_NAMES)[number];
+      const filled = learner.restore(draft);
+      for (const script of SCRIPTS_WITH_EXPECTATIONS)
+        expect(finalizeRecord(filled, script).paragraphs).toEqual(expectedParagraphs(name, script));
+      restored += missingWords(filled);
+      for (const repair of filled.repairs.filter((r) => r.kind === 'missing-word')) {
+        expect(repair.after.length).toBeGreaterThan(repair.before.length);
+        expect(repair.confidence).toBeGreaterThan(0.5);
+      }
+    });
+    expect(restored).toBe(23);
+    for (const copy of copies) expect(learner.restore(copy)).toEqual(copy);
   });
 });

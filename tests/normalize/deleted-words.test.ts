@@ -4,6 +4,7 @@ import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import { CharNgramModel } from '../../src/normalize/deleted-words/char-ngram.js';
 import {
   contextEvidence,
+  copiedInsertions,
   suffixArray,
   TextCorpus,
   WordSpreads,
@@ -76,6 +77,20 @@ describe('the batch text index', () => {
     expect(contextEvidence(intact, text, text.indexOf('说明'), '客服').missing).toBe(true);
     expect(contextEvidence(intact, text, text.indexOf('说明'), '电话').missing).toBe(false);
     expect(contextEvidence(intact, text, text.indexOf('官方'), '客服').missing).toBe(false);
+  });
+
+  it('finds the word a copy of the page on another site has in place', () => {
+    const corpus = new TextCorpus();
+    corpus.add('copy.example', '如何在提供便捷服务的同时保护用户的隐私，是整个行业需要面对的问题。');
+    corpus.add('farm.example', '如何在提供便捷服务的保护用户的隐私，是整个行业需要面对的问题。');
+    const own = new Set([corpus.sourceId('farm.example')]);
+    const text = '如何在提供便捷服务的保护用户的隐私，是整个行业需要面对的问题。';
+    expect(copiedInsertions({ corpus, excluded: own }, text)).toEqual([
+      { offset: text.indexOf('保护'), word: '同时' },
+    ]);
+    // The copy itself lacks nothing.
+    const copy = new Set([corpus.sourceId('copy.example')]);
+    expect(copiedInsertions({ corpus, excluded: copy }, text.replace('的保护', '的同时保护'))).toEqual([]);
   });
 
   it('tells the sources that lack a word the others use', () => {

@@ -22,6 +22,8 @@ export interface SiteSpec {
   words: FilteredWord[];
   pages: number;
   seed: number;
+  /** Pages that are copies of another site's article (content farms copy each other): page → article seed. */
+  copies?: Record<number, number>;
 }
 
 /** Words such filters delete: contact channels and sensitive loan vocabulary, and a lone character. */
@@ -42,7 +44,12 @@ export const FILTER_POOL = [
 
 const HAN = /\p{Script=Han}/u;
 
-export function makeSites(seed: number, count: number, pages = 30): SiteSpec[] {
+/** Share of a site's pages that copy an article of another site, by default. */
+export const COPY_SHARE = 0.2;
+
+const articleSeed = (site: SiteSpec, index: number) => site.seed * 1000 + index;
+
+export function makeSites(seed: number, count: number, pages = 30, copyShare = COPY_SHARE): SiteSpec[] {
   const rng = new Rng(seed);
   const sites: SiteSpec[] = [];
   for (let i = 0; i < count; i++) {
@@ -59,6 +66,17 @@ export function makeSites(seed: number, count: number, pages = 30): SiteSpec[] {
       pages,
       seed: seed * 100 + i,
     });
+  }
+  // Copies are drawn apart, so that the sites and their filters stay what they were without them.
+  const copying = new Rng(seed * 7_777 + 1);
+  for (const site of sites) {
+    const others = sites.filter((s) => s !== site);
+    for (let index = 0; index < site.pages && others.length > 0; index++) {
+      if (!copying.chance(copyShare)) continue;
+      const from = copying.pick(others);
+      site.copies ??= {};
+      site.copies[index] = articleSeed(from, copying.int(0, from.pages - 1));
+    }
   }
   return sites;
 }
@@ -90,7 +108,7 @@ export interface SitePage {
 }
 
 export function renderPage(site: SiteSpec, index: number): SitePage {
-  const article = generateArticle(site.seed * 1000 + index);
+  const article = generateArticle(site.copies?.[index] ?? articleSeed(site, index));
   const rng = new Rng(site.seed * 7919 + index);
   const show = (line: string) => fromHans(filterLine(line, site.words, rng), site.script);
   const lines = [

@@ -47,15 +47,28 @@ export const DELETED_WORDS: Record<SeedName, [string, string][]> = {
 
 /**
  * The deletions no evidence in the two seeds can undo: `同時` inside `在…的同時`, where only text of
- * other sites (or an intact copy of the article) shows the word (FAULTS.md §3). A batch of the two
- * seeds alone restores every other deleted word.
+ * other sites (here: an intact copy of the article, `intactCopyOf`) shows the word (FAULTS.md §3).
+ * A batch of the two seeds alone restores every other deleted word.
  */
 export const UNRESTORABLE_FROM_SEEDS_ALONE: Record<SeedName, [string, string][]> = {
   '000_825b8516aba863a0': [['服务的同时保护', '服务的保护']],
   '002_2a05bec762618cc7': [['便利的同时降低', '便利的降低']],
 };
 
-function expectedParagraphs(name: SeedName, script: Script): string[] {
+/**
+ * The same article on another site, intact: content farms copy each other, and a batch that holds
+ * such a copy shows every word the seed's filter deleted in its place (FAULTS.md §3). A plain text
+ * page of the expected Simplified paragraphs under its title, on a site of its own.
+ */
+export function intactCopyOf(name: SeedName): { url: string; text: string } {
+  const expected = expectedSeed(name);
+  return {
+    url: `https://copies.example/article/${name}.html`,
+    text: [expected.title ?? '', '', ...expected.paragraphs_hans].join('\n'),
+  };
+}
+
+export function expectedParagraphs(name: SeedName, script: Script): string[] {
   const expected = expectedSeed(name);
   return script === 'hans'
     ? expected.paragraphs_hans

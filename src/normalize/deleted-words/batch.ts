@@ -81,6 +81,7 @@ export class DeletionLearner {
       const spreads = this.spreads();
       view = {
         corpus,
+        source: own,
         excluded: (word) => {
           let set = cache.get(word);
           if (!set) {

@@ -92,6 +92,21 @@ export class TextCorpus {
     return false;
   }
 
+  /** What follows `pattern` (`length` characters) at its first `cap` occurrences outside `excluded`. */
+  following(pattern: string, length: number, excluded: ReadonlySet<number>, cap: number): string[] {
+    const { text, sa, source } = this.built();
+    const [from, to] = range(text, sa, pattern.slice(0, MAX_PATTERN));
+    const out: string[] = [];
+    for (let i = from; i < to && out.length < cap; i++) {
+      const start = sa[i] as number;
+      if (excluded.has(source[start] as number)) continue;
+      const after = text.slice(start + pattern.length, start + pattern.length + length);
+      const end = after.indexOf(BOUNDARY);
+      out.push(end >= 0 ? after.slice(0, end + 1) : after);
+    }
+    return out;
+  }
+
   /** Occurrences of `pattern` per source id (every source, uncapped). */
   countBySource(pattern: string): Map<number, number> {
     const { text, sa, source } = this.built();
@@ -218,6 +233,8 @@ function countingSort(items: Int32Array, key: Int32Array, classes: number, out: 
 /** The text of the sources whose pages can show a given word where it belongs. */
 export interface IntactText {
   corpus: TextCorpus;
+  /** The page's own source. */
+  source: number;
   /** Sources whose text cannot: the page's own, and those that delete (or lack) `word`. */
   excluded(word: string): ReadonlySet<number>;
 }
@@ -364,4 +381,44 @@ export interface ContextEvidence {
   /** How many more characters of context, the two sides counted apart, the word explains. */
   readonly lead: number;
   readonly missing: boolean;
+}
+
+/** Characters of identical text either side that make another source's page a copy of this one here. */
+export const COPY_CONTEXT = 10;
+/** …or this many in all when one side is cut short by the paragraph's start or end. */
+const MIN_COPY_CONTEXT = 16;
+/** Longest word a copy may show in place of nothing. */
+const MAX_COPY_WORD = 4;
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+
+/**
+ * Places where another source has the same text as `text` with a few Han characters more: the
+ * same article copied by another site, with a word in it that this site's filter deleted
+ * (`…提供便捷服务的` + 同时 + `保护用户的隐私…`). At least `COPY_CONTEXT` identical characters
+ * either side, and intact text never has the two sides joined without the word.
+ */
+export function copiedInsertions(
+  intact: { corpus: TextCorpus; excluded: ReadonlySet<number> },
+  text: string,
+): { offset: number; word: string }[] {
+  const found: { offset: number; word: string }[] = [];
+  for (let offset = 1; offset < text.length; offset++) {
+    // A side cut short by the paragraph's start or end ends with the boundary, as the copy must.
+    const left =
+      offset >= COPY_CONTEXT ? text.slice(offset - COPY_CONTEXT, offset) : BOUNDARY + text.slice(0, offset);
+    const right =
+      offset + COPY_CONTEXT <= text.length
+        ? text.slice(offset, offset + COPY_CONTEXT)
+        : text.slice(offset) + BOUNDARY;
+    if (left.length + right.length < MIN_COPY_CONTEXT || left.length < 3 || right.length < 3) continue;
+    // Most places: the copy goes on as this text does, or there is no copy.
+    if (!intact.corpus.has(left, intact.excluded) || intact.corpus.has(left + right, intact.excluded))
+      continue;
+    const words = new Set<string>();
+    for (const after of intact.corpus.following(left, COPY_CONTEXT + MAX_COPY_WORD, intact.excluded, 20))
+      for (let n = 1; n <= MAX_COPY_WORD; n++)
+        if (after.startsWith(right, n) && HAN_ONLY.test(after.slice(0, n))) words.add(after.slice(0, n));
+    if (words.size === 1) found.push({ offset, word: [...words][0] as string });
+  }
+  return found;
 }

@@ -19,6 +19,7 @@ import { MAX_ORDER, type NgramView } from './char-ngram.js';
 import {
   type ContextEvidence,
   contextEvidence,
+  copiedInsertions,
   type IntactText,
   longestMatch,
   MIN_CONTEXT_MATCH,
@@ -370,6 +371,38 @@ function fillUnmarked(
   return insertions;
 }
 
+/** How sure a word another site's copy of the page shows in place is what was deleted. */
+const COPY_CONFIDENCE = 0.9;
+
+/**
+ * Words the same article on another site has where this page has nothing (see
+ * `copiedInsertions`): the page's source deletes words, and a copy shows one here. A word not in
+ * the profile is taken too (the filter may delete it too rarely to be learned), if it is a
+ * dictionary word or a pair of profile words.
+ */
+function fromCopies(
+  draft: DraftDocument,
+  words: string[],
+  taken: Set<string>,
+  options: Resolved,
+): Insertion[] {
+  if (!options.intact) return [];
+  const intact = { corpus: options.intact.corpus, excluded: new Set([options.intact.source]) };
+  const insertions: Insertion[] = [];
+  draft.paragraphs.forEach((text, paragraph) => {
+    for (const { offset, word } of copiedInsertions(intact, text)) {
+      if (taken.has(`${paragraph}:${offset}`)) continue;
+      const known =
+        options.lm.wordLogP(word) !== undefined ||
+        words.some((a) => word.startsWith(a) && words.includes(word.slice(a.length)));
+      if (!known) continue;
+      const { left, right } = hanContext(text, offset);
+      insertions.push({ paragraph, offset, word, confidence: COPY_CONFIDENCE, left, right });
+    }
+  });
+  return insertions;
+}
+
 /** Per character model: which two-character joins it has seen more than once (memoized). */
 const joinCache = new WeakMap<NgramView, Map<string, boolean>>();
 
@@ -408,6 +441,8 @@ export function restoreDeletedWords(
     draft.gaps.filter((g) => g.evidence === 'marked').map((g) => `${g.paragraph}:${g.offset}`),
   );
   const unmarked = fillUnmarked(draft, words, taken, restoredPhrases(draft, marked, resolved.lm), resolved);
+  for (const i of unmarked) taken.add(`${i.paragraph}:${i.offset}`);
+  unmarked.push(...fromCopies(draft, words, taken, resolved));
   const insertions = [...marked, ...unmarked];
   if (insertions.length === 0) return draft;
 
