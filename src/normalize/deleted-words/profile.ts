@@ -321,15 +321,7 @@ function predictedWords(evidence: SourceEvidence, stats: BatchStatistics, lm: La
   for (const { gram, expected, count } of absent.slice(0, MAX_ABSENT_CANDIDATES)) {
     const predicted = evidence.placesPredicting(gram, others);
     if (predicted < MIN_SUPPORT + 1 || predicted < 0.25 * expected) continue;
-    found.push({
-      word: gram,
-      markedGaps: 0,
-      orphans: 0,
-      predicted,
-      count,
-      expected: Math.round(expected * 100) / 100,
-      markedShare: 0,
-    });
+    found.push(absentWord(gram, predicted, count, expected));
   }
   // A longer string is absent because a word inside it is (客服电话 without 电话): keep the word.
   // (A shorter one inside a deleted word, 话 in 电话, is rarely predicted and does not get here.)
@@ -369,15 +361,7 @@ function missingWords(
     const excluded = new Set([source, ...spreads.of(gram).lacking]);
     const predicted = evidence.placesMissing(gram, { corpus: spreads.corpus, excluded }, joins);
     if (predicted < MIN_SUPPORT + 1 || predicted < MIN_PREDICTED_SHARE * expected) continue;
-    found.push({
-      word: gram,
-      markedGaps: 0,
-      orphans: 0,
-      predicted,
-      count,
-      expected: Math.round(expected * 100) / 100,
-      markedShare: 0,
-    });
+    found.push(absentWord(gram, predicted, count, expected));
   }
   // Of two nested strings (征 and 征信, 题 and 问题) the one missing at more places is the word.
   return found.filter(
@@ -440,5 +424,18 @@ export function learnProfile(
     source: evidence.source,
     documents: evidence.documents,
     words: words.map(({ belief: _belief, ...word }) => word),
+  };
+}
+
+/** A word found only by its absence from this source (no gaps or orphans of its own). */
+function absentWord(word: string, predicted: number, count: number, expected: number): ProfileWord {
+  return {
+    word,
+    markedGaps: 0,
+    orphans: 0,
+    predicted,
+    count,
+    expected: Math.round(expected * 100) / 100,
+    markedShare: 0,
   };
 }
