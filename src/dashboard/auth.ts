@@ -52,7 +52,9 @@ export class AdminAuth {
  */
 export function crossSite(request: FastifyRequest): boolean {
   const origin = request.headers.origin;
-  if (origin === undefined || origin === 'null') return origin === 'null';
+  // No Origin: not a browser's cross-site form (those always send one). `null`: an opaque origin.
+  if (origin === undefined) return false;
+  if (origin === 'null') return true;
   try {
     return new URL(origin).host !== request.headers.host;
   } catch {

@@ -164,8 +164,17 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
         .header('cache-control', 'no-store')
         .send(html);
     };
-    const badRequest = (request: FastifyRequest, reply: FastifyReply, message: string) =>
-      page(request, reply, 'message', { title: 'Bad request', message }, 400);
+    /** A page that only says something: an error, a refusal. */
+    const message = (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      status: number,
+      title: string,
+      text: string,
+      login = false,
+    ) => page(request, reply, 'message', { title, message: text, login }, status);
+    const badRequest = (request: FastifyRequest, reply: FastifyReply, text: string) =>
+      message(request, reply, 400, 'Bad request', text);
 
     /** Runs a queue read; null (and the page says "unavailable") while Redis is away. */
     const fromQueues = async <T>(read: (q: QueueAdmin) => Promise<T>): Promise<T | null> => {
@@ -286,24 +295,10 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
       const parsed = recordQuery.safeParse(request.query);
       if (!parsed.success) return badRequest(request, reply, 'Unknown script or version.');
       const latest = await store.getRecord(request.params.id);
-      if (!latest)
-        return page(
-          request,
-          reply,
-          'message',
-          { title: 'Not found', message: 'No record has this id.' },
-          404,
-        );
+      if (!latest) return message(request, reply, 404, 'Not found', 'No record has this id.');
       const version = parsed.data.version ?? latest.version;
       const record = version === latest.version ? latest : await store.getRecord(latest.id, version);
-      if (!record)
-        return page(
-          request,
-          reply,
-          'message',
-          { title: 'Not found', message: 'The record has no such version.' },
-          404,
-        );
+      if (!record) return message(request, reply, 404, 'Not found', 'The record has no such version.');
       const script: Script = parsed.data.script ?? record.script;
       const [raw, duplicates] = await Promise.all([
         store.getRaw(record.id, record.version),
@@ -345,81 +340,71 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
       return reply.redirect('/?done=signed-out', 303);
     });
 
-    /** Refuses an action unless a token is configured and this request carries it. */
-    const mayAct = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    /** Why this request may not act, or null when it may: a token configured and carried. */
+    const refusal = (request: FastifyRequest) => {
       const state = auth.state(request);
-      if (state === 'disabled') {
-        page(
-          request,
-          reply,
-          'message',
-          {
-            title: 'Actions are disabled',
-            message: 'Set FINFAQ_ADMIN_TOKEN on the server to enable actions.',
-          },
-          403,
-        );
-        return false;
-      }
-      if (state !== 'signed-in' || crossSite(request)) {
-        page(
-          request,
-          reply,
-          'message',
-          { title: 'Sign in first', message: 'This action needs the admin token.', login: true },
-          401,
-        );
-        return false;
-      }
-      if (!queues?.available) {
-        page(
-          request,
-          reply,
-          'message',
-          { title: 'Queues unavailable', message: 'Redis does not answer; try again when it is back.' },
-          503,
-        );
-        return false;
-      }
-      return true;
+      if (state === 'disabled')
+        return {
+          status: 403,
+          title: 'Actions are disabled',
+          text: 'Set FINFAQ_ADMIN_TOKEN on the server to enable actions.',
+        };
+      if (state !== 'signed-in' || crossSite(request))
+        return {
+          status: 401,
+          title: 'Sign in first',
+          text: 'This action needs the admin token.',
+          login: true,
+        };
+      if (!queues?.available)
+        return {
+          status: 503,
+          title: 'Queues unavailable',
+          text: 'Redis does not answer; try again when it is back.',
+        };
+      return null;
     };
 
-    scope.post('/actions/retry', async (request, reply) => {
-      if (!mayAct(request, reply)) return reply;
-      const parsed = retryForm.safeParse(request.body);
-      if (!parsed.success) return badRequest(request, reply, 'Which job? The form needs a queue and an id.');
-      try {
-        await queues?.retry(parsed.data.queue, parsed.data.id);
-      } catch (error) {
-        return page(
-          request,
-          reply,
-          'message',
-          { title: 'Not retried', message: (error as Error).message },
-          409,
-        );
-      }
-      request.log.info({ queue: parsed.data.queue, id: parsed.data.id }, 'dashboard: job retried');
-      return reply.redirect('/queues?done=retried', 303);
-    });
+    /**
+     * A POST action on the queues: refused without the token, its form checked, then `run`; an
+     * error of `run` (unknown job or source) is shown, success goes back to `done`.
+     */
+    const action = <T>(
+      path: string,
+      form: z.ZodType<T>,
+      texts: { invalid: string; failed: string; done: string },
+      run: (queues: QueueAdmin, data: T) => Promise<unknown>,
+    ) =>
+      scope.post(path, async (request, reply) => {
+        const refused = refusal(request);
+        if (refused)
+          return message(request, reply, refused.status, refused.title, refused.text, refused.login);
+        const parsed = form.safeParse(request.body);
+        if (!parsed.success) return badRequest(request, reply, texts.invalid);
+        try {
+          await run(queues as QueueAdmin, parsed.data);
+        } catch (error) {
+          return message(request, reply, 409, texts.failed, (error as Error).message);
+        }
+        request.log.info({ action: path, form: parsed.data as object }, 'dashboard action');
+        return reply.redirect(texts.done, 303);
+      });
 
-    scope.post('/actions/crawl', async (request, reply) => {
-      if (!mayAct(request, reply)) return reply;
-      const parsed = crawlForm.safeParse(request.body);
-      if (!parsed.success) return badRequest(request, reply, 'Which source? The form needs its name.');
-      try {
-        await queues?.crawlNow(parsed.data.source);
-      } catch (error) {
-        return page(
-          request,
-          reply,
-          'message',
-          { title: 'Not queued', message: (error as Error).message },
-          409,
-        );
-      }
-      request.log.info({ source: parsed.data.source }, 'dashboard: crawl queued');
-      return reply.redirect('/?done=crawling', 303);
-    });
+    action(
+      '/actions/retry',
+      retryForm,
+      {
+        invalid: 'Which job? The form needs a queue and an id.',
+        failed: 'Not retried',
+        done: '/queues?done=retried',
+      },
+      (q, { queue, id }) => q.retry(queue, id),
+    );
+    action(
+      '/actions/crawl',
+      crawlForm,
+      { invalid: 'Which source? The form needs its name.', failed: 'Not queued', done: '/?done=crawling' },
+      (q, { source }) => q.crawlNow(source),
+    );
   });
 }
