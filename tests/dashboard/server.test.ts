@@ -26,7 +26,8 @@ let admin: QueueAdmin;
 let prefix: string;
 let seedRecords: CleanRecord[];
 let failedJobId: string;
-const apps: ReturnType<typeof buildFeedServer>[] = [];
+type App = ReturnType<typeof buildFeedServer>;
+const apps: App[] = [];
 
 async function dashboard(adminToken?: string) {
   const app = buildFeedServer(store);
@@ -169,55 +170,40 @@ describe('dashboard pages', () => {
 
 describe('actions need the admin token', () => {
   const retryForm = () => `queue=publish&id=${encodeURIComponent(failedJobId)}`;
-  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  /** A form posted to the dashboard, with extra headers (a cookie, an Origin, a Bearer token). */
+  const post = (app: App, url: string, payload: string, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      payload,
+    });
 
   it('are disabled when no token is configured', async () => {
     const app = await dashboard();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/actions/retry',
-      headers: form,
-      payload: retryForm(),
-    });
+    const response = await post(app, '/actions/retry', retryForm());
     expect(response.statusCode).toBe(403);
     expect(await failedState()).toBe('failed');
   });
 
   it('are refused without the token, with a wrong one, and from another site', async () => {
     const app = await dashboard(TOKEN);
-    const none = await app.inject({
-      method: 'POST',
-      url: '/actions/retry',
-      headers: form,
-      payload: retryForm(),
-    });
+    const none = await post(app, '/actions/retry', retryForm());
     expect(none.statusCode).toBe(401);
-    const wrong = await app.inject({
-      method: 'POST',
-      url: '/actions/retry',
-      headers: { ...form, authorization: 'Bearer not-the-token' },
-      payload: retryForm(),
-    });
+    const wrong = await post(app, '/actions/retry', retryForm(), { authorization: 'Bearer not-the-token' });
     expect(wrong.statusCode).toBe(401);
-    const login = await app.inject({ method: 'POST', url: '/login', headers: form, payload: 'token=guess' });
+    const login = await post(app, '/login', 'token=guess');
     expect(login.statusCode).toBe(401);
     expect(login.headers['set-cookie']).toBeUndefined();
-    const signedIn = await app.inject({
-      method: 'POST',
-      url: '/login',
-      headers: form,
-      payload: `token=${TOKEN}&next=//evil.example/`,
-    });
+    const signedIn = await post(app, '/login', `token=${TOKEN}&next=//evil.example/`);
     const cookie = String(signedIn.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Strict/i);
     expect(cookie).not.toContain(TOKEN);
     expect(signedIn.headers.location).toBe('/?done=signed-in');
-    const crossSite = await app.inject({
-      method: 'POST',
-      url: '/actions/retry',
-      headers: { ...form, cookie: cookie.split(';')[0] as string, origin: 'https://evil.example' },
-      payload: retryForm(),
+    const crossSite = await post(app, '/actions/retry', retryForm(), {
+      cookie: cookie.split(';')[0] as string,
+      origin: 'https://evil.example',
     });
     expect(crossSite.statusCode).toBe(401);
     expect(await failedState()).toBe('failed');
@@ -225,38 +211,22 @@ describe('actions need the admin token', () => {
 
   it('retry a failed job with the token', async () => {
     const app = await dashboard(TOKEN);
-    const signedIn = await app.inject({
-      method: 'POST',
-      url: '/login',
-      headers: form,
-      payload: `token=${TOKEN}`,
-    });
+    const signedIn = await post(app, '/login', `token=${TOKEN}`);
     const cookie = String(signedIn.headers['set-cookie']).split(';')[0] as string;
     const queues = await app.inject({ url: '/queues', headers: { cookie } });
     expect(queues.body).toMatch(
       new RegExp(`data-job="${failedJobId}"[\\s\\S]*?<button type="submit" >Retry`),
     );
-    const retried = await app.inject({
-      method: 'POST',
-      url: '/actions/retry',
-      headers: { ...form, cookie },
-      payload: retryForm(),
-    });
+    const retried = await post(app, '/actions/retry', retryForm(), { cookie });
     expect(retried.statusCode).toBe(303);
     expect(retried.headers.location).toBe('/queues?done=retried');
     expect(await failedState()).toBe('waiting');
     // Crawl now: the same rule; a source no scheduler knows is refused with the reason.
-    const crawl = { method: 'POST' as const, url: '/actions/crawl', payload: 'source=nowhere' };
-    expect((await app.inject({ ...crawl, headers: form })).statusCode).toBe(401);
-    const unknown = await app.inject({ ...crawl, headers: { ...form, cookie } });
+    expect((await post(app, '/actions/crawl', 'source=nowhere')).statusCode).toBe(401);
+    const unknown = await post(app, '/actions/crawl', 'source=nowhere', { cookie });
     expect(unknown.statusCode).toBe(409);
     expect(unknown.body).toContain('no crawl scheduler knows the source &quot;nowhere&quot;');
-    const again = await app.inject({
-      method: 'POST',
-      url: '/actions/retry',
-      headers: { ...form, cookie },
-      payload: retryForm(),
-    });
+    const again = await post(app, '/actions/retry', retryForm(), { cookie });
     expect(again.statusCode).toBe(409);
   });
 });
