@@ -2,8 +2,7 @@
  * What the dashboard reads and does on the queues, over one Redis connection that fails fast: a
  * page rendered while Redis is away says so at once instead of hanging until it returns.
  */
-import type { Redis } from 'ioredis';
-import { Redis as RedisClient } from 'ioredis';
+import { Redis } from 'ioredis';
 import {
   crawlSourceNow,
   type FailedJob,
@@ -32,7 +31,7 @@ export interface QueueAdmin {
 
 /** Queue administration on `redisUrl` under `prefix` (the pipeline's BullMQ prefix). */
 export function connectQueueAdmin(redisUrl: string, prefix: string): QueueAdmin {
-  const redis: Redis = new RedisClient(redisUrl, {
+  const redis = new Redis(redisUrl, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
   });
