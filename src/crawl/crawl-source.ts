@@ -3,7 +3,7 @@
  * entries within the source's hosts that match its globs → article pages → raw records.
  *
  *   start URLs ─ robots.txt per host ─ CheerioCrawler (own in-memory storage, SafeHttpClient)
- *     pre-navigation: retry backoff, robots.txt, conditional GET headers
+ *     pre-navigation: retry backoff, conditional GET headers
  *     HTTP client: politeness slot per request and redirect hop, redirects checked like links
  *     post-navigation: status and content type checks
  *     handler: sitemap → entries │ HTML → links (follow/articles globs) │ article → raw record
@@ -289,8 +289,6 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRep
           const data = request.userData as PageData;
           const wait = (data.notBefore ?? 0) - Date.now();
           if (wait > 0) await sleep(wait);
-          const url = new URL(request.url);
-          await admit(url);
           if (data.role === 'article' && validators) {
             const headers = conditionalHeaders(validators.get(source.name, request.url));
             gotOptions.headers = { ...gotOptions.headers, ...headers };
