@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { DEDUPE_DEFAULTS, fingerprint } from '../src/publish/dedupe/fingerprint.js';
-import { fmix32 } from '../src/publish/dedupe/minhash.js';
+import { BAND_SPAN, fmix32 } from '../src/publish/dedupe/minhash.js';
 import { buildFeedServer } from '../src/publish/feed/server.js';
 import { createPublisher } from '../src/publish/publisher.js';
 import { openStore } from '../src/publish/store/index.js';
@@ -42,7 +42,6 @@ const RECORDS = Number(option('records', '2000'));
 const LOOKUPS = Number(option('lookups', '2000'));
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BANDS = DEDUPE_DEFAULTS.bands;
-const SPAN = 2 ** 32;
 
 const ms = (t0: number) => performance.now() - t0;
 const fmt = (n: number, digits = 0) =>
@@ -51,21 +50,21 @@ const mb = (bytes: number) => `${fmt(bytes / 2 ** 20, 1)} MB`;
 
 /** Band key `band` of generated document `doc`. */
 function keyOf(doc: number, band: number): number {
-  return band * SPAN + fmix32(Math.imul(doc, 0x9e3779b1) ^ (band * 0x85ebca6b) ^ 0x5eed);
+  return band * BAND_SPAN + fmix32(Math.imul(doc, 0x9e3779b1) ^ (band * 0x85ebca6b) ^ 0x5eed);
 }
 
 /** Lookup `i`: even ones share 5 bands with a stored document, odd ones are new documents. */
 function lookupKeys(i: number, docs: number): number[] {
   const target = 1 + (fmix32(i) % docs);
   return Array.from({ length: BANDS }, (_, b) =>
-    i % 2 === 0 && b % 5 === 0 && b < 25 ? keyOf(target, b) : b * SPAN + fmix32(i * 7919 + b + 0x51ed),
+    i % 2 === 0 && b % 5 === 0 && b < 25 ? keyOf(target, b) : b * BAND_SPAN + fmix32(i * 7919 + b + 0x51ed),
   );
 }
 
 /** One band's (key, doc) pairs, sorted by key: hash * 2^21 + doc stays exact below 2^53. */
 function sortedBand(band: number, docs: number): Float64Array {
   const packed = new Float64Array(docs);
-  for (let d = 1; d <= docs; d++) packed[d - 1] = (keyOf(d, band) - band * SPAN) * 2 ** 21 + d;
+  for (let d = 1; d <= docs; d++) packed[d - 1] = (keyOf(d, band) - band * BAND_SPAN) * 2 ** 21 + d;
   return packed.sort();
 }
 
@@ -91,7 +90,7 @@ async function sqliteIndex(docs: number): Promise<IndexRow> {
     const load = db.transaction((band: number, packed: Float64Array) => {
       for (const value of packed) {
         const doc = value % 2 ** 21;
-        insert.run(band * SPAN + (value - doc) / 2 ** 21, doc);
+        insert.run(band * BAND_SPAN + (value - doc) / 2 ** 21, doc);
       }
     });
     for (let band = 0; band < BANDS; band++) load(band, sortedBand(band, docs));
@@ -135,7 +134,7 @@ async function postgresIndex(docs: number, schema: string): Promise<IndexRow> {
         const ids: number[] = [];
         for (const value of packed.subarray(start, start + CHUNK)) {
           const doc = value % 2 ** 21;
-          keys.push(band * SPAN + (value - doc) / 2 ** 21);
+          keys.push(band * BAND_SPAN + (value - doc) / 2 ** 21);
           ids.push(doc);
         }
         await client.query(

@@ -145,7 +145,8 @@ export interface LshShape {
   rows: number;
 }
 
-const BAND_SPAN = 2 ** 32;
+/** A band key is `band * BAND_SPAN + hash`: the band is `Math.floor(key / BAND_SPAN)`. */
+export const BAND_SPAN = 2 ** 32;
 
 /**
  * One key per band: `band * 2^32 + murmur(band's rows)`. Below 2^53, so an exact JS number and a

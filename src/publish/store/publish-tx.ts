@@ -38,6 +38,7 @@
  */
 import type { CleanRecord } from '../../normalize/record.js';
 import { shingleJaccard } from '../dedupe/fingerprint.js';
+import { BAND_SPAN, fmix32 } from '../dedupe/minhash.js';
 import type { PublishResult, RawSnapshot } from '../types.js';
 import type { PublishInput } from './store.js';
 
@@ -122,16 +123,11 @@ export interface PublishTx {
   writeVersion(write: VersionWrite): Promise<number>;
 }
 
-/** 32-bit hash of a string (FNV-1a, then murmur3's finalizer), as a signed int4. */
+/** 32-bit hash of a string (FNV-1a, then murmur3's finalizer `fmix32`), as a signed int4. */
 export function hashKey(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
+  return fmix32(h) | 0;
 }
 
 /** Advisory-lock classes; the migration lock uses its own (see migrations.ts). */
@@ -139,8 +135,6 @@ export const LOCK_RECORD = 0x66660001;
 const LOCK_EXACT = 0x66660002;
 /** Band b locks in class LOCK_BAND + b. */
 const LOCK_BAND = 0x66661000;
-
-const BAND_SPAN = 2 ** 32;
 
 export function dedupeLockKeys(exactHash: string | null, bandKeys: readonly number[]): LockKey[] {
   const keys: LockKey[] = [];
