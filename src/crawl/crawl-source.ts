@@ -381,11 +381,12 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRep
       role = landed;
       seen.add(finalUrl.href);
     }
-    if (role === 'sitemap' && !looksLikeSitemap(body, contentType))
+    const sitemap = (role === 'start' || role === 'sitemap') && looksLikeSitemap(body, contentType);
+    if (role === 'sitemap' && !sitemap)
       throw new PermanentFetchError('not-html', `not a sitemap: ${mediaType(contentType) || 'no type'}`);
     report.pagesFetched++;
 
-    if ((role === 'start' || role === 'sitemap') && looksLikeSitemap(body, contentType)) {
+    if (sitemap) {
       const entries = parseSitemap(body, settings.max_body_bytes * 10);
       await enqueue(crawler, entries.sitemaps, 'sitemap');
       await enqueue(crawler, entries.pages);
