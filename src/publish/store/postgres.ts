@@ -215,8 +215,6 @@ export class PostgresStore implements Store {
   /** The publish steps as few round trips: BEGIN + id lock, head, key locks, lookup, reindex, write, COMMIT. */
   private tx(client: Client): PublishTx {
     return {
-      // Taken with BEGIN (see `publish`).
-      lockRecord: async () => {},
       lockKeys: async (keys) => {
         if (keys.length === 0) return;
         // unnest yields the rows in array order, so the locks are taken in the sorted order given.

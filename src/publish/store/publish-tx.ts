@@ -4,11 +4,12 @@
  *
  * Order of a publish transaction, and why it is safe with many publishers on many machines:
  *
- *  1. lock the record's id. PostgreSQL: a transaction-level advisory lock on the id's hash;
- *     SQLite: the whole transaction is `BEGIN IMMEDIATE` (one writer at a time, across
- *     processes). Two publishes of one id run one after the other, so the second sees the first's
- *     version: the same input twice writes once, and each version number is written once (also
- *     enforced by the primary key (id, version)).
+ *  1. lock the record's id, which the backend does as it opens the transaction. PostgreSQL: a
+ *     transaction-level advisory lock on the id's hash, sent with BEGIN; SQLite: the whole
+ *     transaction is `BEGIN IMMEDIATE` (one writer at a time, across processes). Two publishes
+ *     of one id run one after the other, so the second sees the first's version: the same input
+ *     twice writes once, and each version number is written once (also enforced by the primary
+ *     key (id, version)).
  *  2. read the record's head; unchanged content, title, category and date: done, nothing written.
  *  3. lock the dedupe keys: the exact hash and every LSH band key, as advisory locks, taken in
  *     one sorted order (no deadlock). Two near-duplicates that could find each other share a
@@ -95,11 +96,12 @@ export interface IndexEntries {
 /** An advisory lock: PostgreSQL's two-integer key space (class, object). */
 export type LockKey = readonly [number, number];
 
-/** What one publish asks of a backend, in this order, inside one transaction. */
+/**
+ * What one publish asks of a backend, in this order, inside one transaction that already holds
+ * the record's lock (step 1 above: PostgreSQL takes it with BEGIN, SQLite's BEGIN IMMEDIATE is it).
+ */
 export interface PublishTx {
-  /** Serializes publishes of one id (PostgreSQL: advisory lock; SQLite: the write lock it holds). */
-  lockRecord(id: string): Promise<void>;
-  /** The record's current state; read after `lockRecord` returned (a new snapshot). */
+  /** The record's current state, read under the record's lock (a snapshot taken after it). */
   head(id: string): Promise<Head | null>;
   /** Keys arrive sorted; take them in that order. */
   lockKeys(keys: readonly LockKey[]): Promise<void>;
@@ -208,10 +210,9 @@ function statDeltas(record: CleanRecord, head: Head | null, duplicateOf: string 
   return deltas;
 }
 
-/** Runs one publish inside an open transaction (see the top of this file). */
+/** Runs one publish inside an open transaction holding the record's lock (see the top of this file). */
 export async function publishInTransaction(tx: PublishTx, input: PublishInput): Promise<PublishResult> {
   const { record, fingerprint } = input;
-  await tx.lockRecord(record.id);
   const head = await tx.head(record.id);
   if (head && sameContent(head, record)) {
     return {

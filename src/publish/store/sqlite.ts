@@ -189,7 +189,7 @@ export class SqliteStore implements Store {
   private tx(): PublishTx {
     const w = (sql: string) => this.stmt(this.writer, sql);
     return {
-      lockRecord: async () => {},
+      // BEGIN IMMEDIATE holds the only write lock: the record and the dedupe keys are locked already.
       lockKeys: async () => {},
       head: async (id) => {
         const row = w(
