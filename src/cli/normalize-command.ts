@@ -16,6 +16,7 @@ import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { DeletionLearner, formatProfiles } from '../normalize/deleted-words/batch.js';
 import { type DraftDocument, draftDocument, finalizeRecord } from '../normalize/pipeline.js';
+import type { CleanRecord } from '../normalize/record.js';
 import type { Script } from '../normalize/types.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';
 
@@ -105,7 +106,7 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
     });
     for await (const line of drafts) {
       const draft = JSON.parse(line) as DraftDocument;
-      let record = finalizeRecord(draft, options.to);
+      let record: CleanRecord;
       try {
         record = finalizeRecord(learner.restore(draft), options.to);
       } catch (error) {
@@ -113,6 +114,7 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
         process.stderr.write(
           `finfaq: ${draft.url}: restoring deleted words failed: ${(error as Error).stack ?? error}\n`,
         );
+        record = finalizeRecord(draft, options.to);
       }
       await write(out, `${JSON.stringify(record)}\n`);
     }
