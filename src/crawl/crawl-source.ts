@@ -89,7 +89,7 @@ interface PageData extends Record<string, unknown> {
 }
 
 /** Kinds that are refusals by policy, reported as skipped rather than failed. */
-const SKIP_KINDS = new Set<FailureKind>(['robots', 'off-site', 'private-address', 'scheme', 'limit']);
+const SKIP_KINDS = new Set<FailureKind>(['robots', 'off-site', 'private-address', 'scheme']);
 /** Longest wait honoured for a `Retry-After` or backoff before giving up on a URL. */
 const MAX_RETRY_WAIT_MS = 60_000;
 const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml']);

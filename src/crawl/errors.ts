@@ -22,10 +22,6 @@ export type FailureKind =
   /** Not http(s). */
   | 'scheme'
   | 'redirect'
-  /** `max_pages` reached. */
-  | 'limit'
-  /** The crawl was stopped before the request went out. */
-  | 'aborted'
   | 'internal';
 
 /** A failure that will not go away by asking again. */
