@@ -71,23 +71,15 @@ export const SUMMARY_COLUMNS =
   'r.id, r.version, r.url, r.source, v.title, v.category, v.published_at, v.script, v.stored_at, ' +
   'r.duplicate_of, v.flags';
 
-export interface SummaryDbRow {
-  id: string;
+/** A summary row: `RecordSummary` with its JSON columns as text and the count as it arrives. */
+export type SummaryDbRow = Omit<RecordSummary, 'version' | 'flags' | 'repairs' | 'excerpt'> & {
   version: number | string;
-  url: string;
-  source: string;
-  title: string | null;
-  category: string | null;
-  published_at: string | null;
-  script: string;
-  stored_at: string;
-  duplicate_of: string | null;
   /** JSON array text. */
   flags: string;
   /** JSON object text: kind → count. */
   repairs: string;
   excerpt: string | null;
-}
+};
 
 export function toSummary(row: SummaryDbRow): RecordSummary {
   return {

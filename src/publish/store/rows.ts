@@ -2,25 +2,20 @@
 import type { Script } from '../../normalize/types.js';
 import type { AlsoOn, StoredRecord } from '../types.js';
 
-/** Columns of `record_versions` as selected by both backends (`v.*`). */
-export interface VersionDbRow {
-  id: string;
-  version: number;
-  seq: number | string;
-  url: string;
-  source: string;
-  title: string | null;
-  category: string | null;
-  published_at: string | null;
+/**
+ * Columns of `record_versions` as selected by both backends (`v.*`): a stored record with its
+ * JSON columns as text, `seq` as PostgreSQL's bigint arrives (a string), and no `also_on`.
+ */
+export type VersionDbRow = Omit<
+  StoredRecord,
+  'script' | 'paragraphs' | 'repairs' | 'flags' | 'seq' | 'also_on'
+> & {
   script: string;
   paragraphs: string;
   repairs: string;
   flags: string;
-  content_hash: string;
-  duplicate_of: string | null;
-  similarity: number | null;
-  stored_at: string;
-}
+  seq: number | string;
+};
 
 export const VERSION_COLUMNS =
   'v.id, v.version, v.seq, v.url, v.source, v.title, v.category, v.published_at, v.script, v.paragraphs, ' +
