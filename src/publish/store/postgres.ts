@@ -43,7 +43,9 @@ import {
 import {
   type AlsoOnDbRow,
   attachAlsoOn,
+  type ProfileDbRow,
   statsFromRows,
+  toProfile,
   toStoredRecord,
   VERSION_COLUMNS,
   type VersionDbRow,
@@ -426,12 +428,12 @@ export class PostgresStore implements Store {
   }
 
   async getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<ProfileDbRow>(
       'SELECT source, profile, revision, updated_at FROM source_profiles WHERE source = $1 AND revision > 0',
       [source],
     );
     const row = rows[0];
-    return row ? { ...row, revision: num(row.revision), profile: JSON.parse(row.profile) as T } : null;
+    return row ? toProfile<T>(row) : null;
   }
 
   updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>> {
@@ -520,15 +522,11 @@ export class PostgresStore implements Store {
 
   async listProfiles<T = unknown>(): Promise<SourceProfile<T>[]> {
     // As getProfile: a row of revision 0 is `updateProfile`'s placeholder, not a profile.
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<ProfileDbRow>(
       `SELECT source, profile, revision, updated_at FROM source_profiles WHERE revision > 0
        ORDER BY source COLLATE "C"`,
     );
-    return rows.map((row) => ({
-      ...row,
-      revision: num(row.revision),
-      profile: JSON.parse(row.profile) as T,
-    }));
+    return rows.map(toProfile<T>);
   }
 
   async duplicatesOf(id: string): Promise<AlsoOn[]> {

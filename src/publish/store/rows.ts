@@ -1,6 +1,6 @@
 /** Row ↔ object mapping shared by both backends (JSON columns are TEXT in both). */
 import type { Script } from '../../normalize/types.js';
-import type { AlsoOn, StoredRecord } from '../types.js';
+import type { AlsoOn, SourceProfile, StoredRecord } from '../types.js';
 
 /**
  * Columns of `record_versions` as selected by both backends (`v.*`): a stored record with its
@@ -40,6 +40,23 @@ export function toStoredRecord(row: VersionDbRow): StoredRecord {
     seq: Number(row.seq),
     stored_at: row.stored_at,
     also_on: [],
+  };
+}
+
+/** A `source_profiles` row: the profile is JSON text. */
+export interface ProfileDbRow {
+  source: string;
+  profile: string;
+  revision: number;
+  updated_at: string;
+}
+
+export function toProfile<T>(row: ProfileDbRow): SourceProfile<T> {
+  return {
+    source: row.source,
+    profile: JSON.parse(row.profile) as T,
+    revision: row.revision,
+    updated_at: row.updated_at,
   };
 }
 

@@ -41,7 +41,9 @@ import {
 import {
   type AlsoOnDbRow,
   attachAlsoOn,
+  type ProfileDbRow,
   statsFromRows,
+  toProfile,
   toStoredRecord,
   VERSION_COLUMNS,
   type VersionDbRow,
@@ -393,8 +395,8 @@ export class SqliteStore implements Store {
       const row = this.stmt(
         this.reader,
         'SELECT source, profile, revision, updated_at FROM source_profiles WHERE source = ?',
-      ).get(source) as { source: string; profile: string; revision: number; updated_at: string } | undefined;
-      return row ? { ...row, profile: JSON.parse(row.profile) as T } : null;
+      ).get(source) as ProfileDbRow | undefined;
+      return row ? toProfile<T>(row) : null;
     });
   }
 
@@ -487,8 +489,8 @@ export class SqliteStore implements Store {
       const rows = this.stmt(
         this.reader,
         'SELECT source, profile, revision, updated_at FROM source_profiles ORDER BY source',
-      ).all() as { source: string; profile: string; revision: number; updated_at: string }[];
-      return rows.map((row) => ({ ...row, profile: JSON.parse(row.profile) as T }));
+      ).all() as ProfileDbRow[];
+      return rows.map(toProfile<T>);
     });
   }
 
