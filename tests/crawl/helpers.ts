@@ -1,6 +1,11 @@
 /** Crawling the fixture web from tests: one source at a time, with its server-side request log. */
 import { parseSourcesConfig, type SourcesConfig } from '../../src/config/sources.js';
-import { type CrawlReport, crawlSource, type RawRecord, type ValidatorStore } from '../../src/crawl/index.js';
+import {
+  type CrawlReport,
+  type CrawlSourceOptions,
+  crawlSource,
+  type RawRecord,
+} from '../../src/crawl/index.js';
 import type {
   FixtureWeb,
   LoggedRequest,
@@ -28,7 +33,8 @@ export interface SiteCrawl {
 export async function crawlSite(
   web: FixtureWeb,
   site: SiteName,
-  options: SourcesConfigOptions & { validators?: ValidatorStore } = {},
+  options: SourcesConfigOptions &
+    Partial<Pick<CrawlSourceOptions, 'validators' | 'signal' | 'onRecord'>> = {},
 ): Promise<SiteCrawl> {
   const config = parseSourcesConfig(
     web.sourcesConfig({
@@ -44,8 +50,10 @@ export async function crawlSite(
     source: config.sources[0] as SourcesConfig['sources'][number],
     settings: config.crawl,
     validators: options.validators,
+    signal: options.signal,
     onRecord: (record) => {
       records.push(record);
+      return options.onRecord?.(record);
     },
   });
   return { config, report, records, requests: web.requests.slice(first) };

@@ -12,7 +12,7 @@ import { parseSourcesConfig } from '../../src/config/sources.js';
 import { crawlSource, crawlSources } from '../../src/crawl/index.js';
 import { BytesCheerioCrawler, rawBody } from '../../src/crawl/page-crawler.js';
 import { type FixtureWeb, startFixtureWeb } from '../support/fixture-web/index.js';
-import { QUICK_CRAWL } from './helpers.js';
+import { crawlSite, QUICK_CRAWL } from './helpers.js';
 
 let web: FixtureWeb;
 
@@ -79,7 +79,6 @@ describe('an unreachable server', () => {
         start_urls: site.startUrls,
         follow: site.spec.follow,
         articles: site.spec.articles,
-        per_minute: 6000,
       },
     ]);
     let records = 0;
@@ -178,21 +177,10 @@ describe('bytes, not Crawlee text (crawlee#2317)', () => {
 
 describe('stopping a crawl', () => {
   it('starts nothing new once the signal fires, and says so', async () => {
-    const site = web.site('gbk-farm');
-    const config = sourcesFile([
-      {
-        name: 'stop',
-        start_urls: site.startUrls,
-        follow: site.spec.follow,
-        articles: site.spec.articles,
-        per_minute: 600,
-      },
-    ]);
     const controller = new AbortController();
     let records = 0;
-    const report = await crawlSource({
-      source: config.sources[0] as never,
-      settings: config.crawl,
+    const { report } = await crawlSite(web, 'gbk-farm', {
+      source: { per_minute: 600 },
       signal: controller.signal,
       onRecord: () => {
         if (++records === 2) controller.abort();
@@ -206,23 +194,8 @@ describe('stopping a crawl', () => {
 
 describe('max_pages', () => {
   it('caps the requests of a crawl and counts the links left over', async () => {
-    const site = web.site('gbk-farm');
-    const config = sourcesFile([
-      {
-        name: 'capped',
-        start_urls: site.startUrls,
-        follow: site.spec.follow,
-        articles: site.spec.articles,
-        max_pages: 4,
-      },
-    ]);
-    web.clearLog();
-    const report = await crawlSource({
-      source: config.sources[0] as never,
-      settings: config.crawl,
-      onRecord: () => {},
-    });
-    const pages = web.requests.filter((r) => r.path !== '/robots.txt');
+    const { report, requests } = await crawlSite(web, 'gbk-farm', { source: { max_pages: 4 } });
+    const pages = requests.filter((r) => r.path !== '/robots.txt');
     expect(pages).toHaveLength(4);
     expect(report.pagesFetched).toBe(4);
     expect(report.overLimit).toBeGreaterThan(0);
