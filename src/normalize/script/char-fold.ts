@@ -8,11 +8,12 @@ import { singleCharMap } from './opencc-dicts.js';
 
 interface Fold {
   map: Map<string, string>;
-  /** BMP code unit → its Simplified code unit, 0 where the fold keeps it (or maps outside the BMP). */
+  /** BMP code unit → its Simplified code unit, 0 where the fold keeps it, `IN_MAP` otherwise. */
   table: Uint16Array;
-  /** Matches the characters whose mapping the table cannot hold (outside the BMP), if any. */
-  pattern: RegExp | undefined;
 }
+
+/** Table entry of a character whose mapping the table cannot hold (outside the BMP): see `map`. */
+const IN_MAP = 0xffff;
 
 function buildFold(): Fold {
   const { Locale } = OpenCC;
@@ -28,14 +29,13 @@ function buildFold(): Fold {
         map.set(variant, simplified);
     }
   }
+  // A few characters fold in two steps (薴 → 苧 → 苎).
+  const folded = new Map([...map].map(([from, to]) => [from, map.get(to) ?? to]));
+  // A character outside the BMP is marked by its high surrogate.
   const table = new Uint16Array(0x10000);
-  let outsideTable = false;
-  for (const [from, to] of map) {
-    if (from.length === 1 && to.length === 1) table[from.charCodeAt(0)] = to.charCodeAt(0);
-    else outsideTable = true;
-  }
-  const escaped = [...map.keys()].map((c) => (/[\\\]^-]/.test(c) ? `\\${c}` : c)).join('');
-  return { map, table, pattern: outsideTable ? new RegExp(`[${escaped}]`, 'gu') : undefined };
+  for (const [from, to] of folded)
+    table[from.charCodeAt(0)] = from.length === 1 && to.length === 1 ? to.charCodeAt(0) : IN_MAP;
+  return { map: folded, table };
 }
 
 let fold: Fold | undefined;
@@ -43,23 +43,31 @@ let fold: Fold | undefined;
 /** The Simplified form of each character of `text`, keeping anything without one as it is. */
 export function toSimplifiedChars(text: string): string {
   fold ??= buildFold();
-  const { map, table, pattern } = fold;
+  const { map, table } = fold;
   // A table walk, and no new string at all when nothing changes (most calls).
   let out = '';
   let copied = 0;
   for (let i = 0; i < text.length; i++) {
     const to = table[text.charCodeAt(i)] as number;
     if (to === 0) continue;
-    out += text.slice(copied, i) + String.fromCharCode(to);
-    copied = i + 1;
+    if (to !== IN_MAP) {
+      out += text.slice(copied, i) + String.fromCharCode(to);
+      copied = i + 1;
+      continue;
+    }
+    const char = String.fromCodePoint(text.codePointAt(i) as number);
+    const simplified = map.get(char);
+    if (simplified === undefined) continue;
+    out += text.slice(copied, i) + simplified;
+    copied = i + char.length;
+    i = copied - 1;
   }
-  if (copied > 0) out += text.slice(copied);
-  else out = text;
-  return pattern ? out.replace(pattern, (ch) => map.get(ch) ?? ch) : out;
+  if (copied === 0) return text;
+  return out + text.slice(copied);
 }
 
 /** True when `char` has a distinct Simplified form (it is a Traditional or regional variant). */
 export function isTraditionalOnly(char: string): boolean {
   fold ??= buildFold();
-  return fold.map.has(char);
+  return char.length === 1 ? fold.table[char.charCodeAt(0)] !== 0 : fold.map.has(char);
 }
