@@ -1,7 +1,7 @@
 /** The `finfaq` command line (CONTRACT.md). */
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { SCRIPTS, type Script } from '../normalize/types.js';
-import { parseQueueList, QUEUE_NAMES, type QueueName } from '../queue/jobs.js';
+import { isQueueName, parseQueueList, QUEUE_NAMES, type QueueName } from '../queue/jobs.js';
 import { runCrawlOnce } from './crawl-command.js';
 import { runNormalize } from './normalize-command.js';
 
@@ -39,9 +39,8 @@ function parseQueues(value: string): QueueName[] {
 }
 
 function parseQueue(value: string): QueueName {
-  if (!(QUEUE_NAMES as readonly string[]).includes(value))
-    throw new InvalidArgumentError(`expected one of ${QUEUE_NAMES.join(', ')}`);
-  return value as QueueName;
+  if (!isQueueName(value)) throw new InvalidArgumentError(`expected one of ${QUEUE_NAMES.join(', ')}`);
+  return value;
 }
 
 const program = new Command()

@@ -14,8 +14,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { CrawlJob, LearnJob, NormalizeJob, PublishJob } from './jobs.js';
-import { crawlJobId, crawlSchedulerId, JOB_NAMES, QUEUE_NAMES, type QueueName } from './jobs.js';
+import {
+  type CrawlJob,
+  crawlJobId,
+  crawlSchedulerId,
+  isQueueName,
+  JOB_NAMES,
+  jobSubject,
+  QUEUE_NAMES,
+  type QueueName,
+} from './jobs.js';
 import type { Queues } from './queues.js';
 import type { CrawlSummary } from './runs.js';
 
@@ -183,18 +191,6 @@ export interface FailedJob {
   /** What the job was about: the source for crawl (and learn) jobs, the page URL for normalize and publish. */
   subject: string;
   stacktrace: string[];
-}
-
-/** What a job was about (as `finfaq run` lists failures). */
-export function jobSubject(queue: QueueName, data: unknown): string {
-  if (queue === 'crawl') return (data as Partial<CrawlJob>)?.source?.name ?? '?';
-  if (queue === 'normalize')
-    return (data as Partial<NormalizeJob>)?.raw?.url ?? (data as Partial<LearnJob>)?.source ?? '?';
-  return (data as Partial<PublishJob>)?.record?.url ?? '?';
-}
-
-function isQueueName(value: string): value is QueueName {
-  return (QUEUE_NAMES as readonly string[]).includes(value);
 }
 
 function toFailedJob(queue: QueueName, job: Job): FailedJob {

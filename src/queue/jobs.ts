@@ -60,6 +60,10 @@ export interface PublishJob {
   run?: string;
 }
 
+export function isQueueName(value: string): value is QueueName {
+  return (QUEUE_NAMES as readonly string[]).includes(value);
+}
+
 /** Parses `--only crawl,normalize`: the queue names, or an error naming the bad one. */
 export function parseQueueList(value: string): QueueName[] {
   const names = value
@@ -67,10 +71,20 @@ export function parseQueueList(value: string): QueueName[] {
     .map((s) => s.trim())
     .filter(Boolean);
   for (const name of names)
-    if (!(QUEUE_NAMES as readonly string[]).includes(name))
-      throw new Error(`unknown queue "${name}" (expected ${QUEUE_NAMES.join(', ')})`);
+    if (!isQueueName(name)) throw new Error(`unknown queue "${name}" (expected ${QUEUE_NAMES.join(', ')})`);
   if (names.length === 0) throw new Error(`expected one or more of ${QUEUE_NAMES.join(', ')}`);
   return [...new Set(names)] as QueueName[];
+}
+
+/**
+ * What a job was about: the source of a crawl, learn or restore job, the page URL of a normalize
+ * or publish job (`finfaq run` and `finfaq jobs failed` list failures by it).
+ */
+export function jobSubject(queue: QueueName, data: unknown): string {
+  if (queue === 'crawl') return (data as Partial<CrawlJob>)?.source?.name ?? '?';
+  if (queue === 'normalize')
+    return (data as Partial<NormalizeJob>)?.raw?.url ?? (data as Partial<LearnJob>)?.source ?? '?';
+  return (data as Partial<PublishJob>)?.record?.url ?? '?';
 }
 
 export const JOB_NAMES = {

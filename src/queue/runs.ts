@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { CrawlReport } from '../crawl/index.js';
 import type { CleanRecord } from '../normalize/record.js';
 import type { PublishResult } from '../publish/types.js';
-import type { CrawlJob, NormalizeJob, PublishJob, QueueName } from './jobs.js';
+import { jobSubject, QUEUE_NAMES, type QueueName } from './jobs.js';
 import { pendingJobs, type Queues } from './queues.js';
 
 /** How long a run's tallies stay in Redis. */
@@ -111,24 +111,17 @@ export interface RunSummary {
   deadSources: string[];
 }
 
-function subjectOf(queue: QueueName, data: unknown): string {
-  if (queue === 'crawl') return (data as CrawlJob).source?.name ?? '?';
-  if (queue === 'normalize')
-    return (data as NormalizeJob).raw?.url ?? (data as { source?: string }).source ?? '?';
-  return (data as PublishJob).record?.url ?? '?';
-}
-
 /** Failed jobs of a run, oldest first (at most the `limit` newest failures per queue are looked at). */
 export async function runFailures(queues: Queues, run: string, limit = 5_000): Promise<JobFailure[]> {
   const failures: JobFailure[] = [];
-  for (const name of ['crawl', 'normalize', 'publish'] as const) {
+  for (const name of QUEUE_NAMES) {
     const queue = queues[name] as Queue;
     for (const job of await queue.getFailed(0, limit - 1)) {
       if (!job || (job.data as { run?: string })?.run !== run) continue;
       failures.push({
         queue: name,
         jobId: job.id ?? '?',
-        subject: subjectOf(name, job.data),
+        subject: jobSubject(name, job.data),
         reason: job.failedReason ?? 'unknown',
         attempts: job.attemptsMade,
       });
