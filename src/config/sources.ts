@@ -31,6 +31,16 @@ export class ConfigError extends Error {
   }
 }
 
+/** Whether `check` returns without throwing: how a glob, a CSS selector or a time zone is tested. */
+function succeeds(check: () => unknown): boolean {
+  try {
+    check();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const httpUrl = z.string().refine(
   (value) => {
     try {
@@ -50,48 +60,22 @@ const glob = z
   .refine((value) => value.startsWith('/') || /^https?:\/\//.test(value), {
     message: 'expected a path glob starting with "/" or a URL glob starting with http(s)://',
   })
-  .refine(
-    (value) => {
-      try {
-        picomatch.makeRe(value);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid glob' },
-  );
+  .refine((value) => succeeds(() => picomatch.makeRe(value)), { message: 'not a valid glob' });
 
 const cssSelector = z
   .string()
   .min(1)
-  .refine(
-    (value) => {
-      try {
-        load('<p></p>')(value);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid CSS selector' },
-  );
+  .refine((value) => succeeds(() => load('<p></p>')(value)), { message: 'not a valid CSS selector' });
 
 const charsetLabel = z.string().refine((value) => normalizeCharsetLabel(value) !== undefined, {
   message: 'unknown charset (e.g. gbk, gb18030, big5, utf-8)',
 });
 
-const timeZone = z.string().refine(
-  (value) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: value });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'unknown time zone (an IANA name such as Asia/Shanghai)' },
-);
+const timeZone = z
+  .string()
+  .refine((value) => succeeds(() => new Intl.DateTimeFormat('en', { timeZone: value })), {
+    message: 'unknown time zone (an IANA name such as Asia/Shanghai)',
+  });
 
 const CRON_FIELDS: { name: string; min: number; max: number; names?: string[] }[] = [
   { name: 'minute', min: 0, max: 59 },
