@@ -29,6 +29,7 @@ import { openStore } from '../src/publish/store/index.js';
 import type { Store } from '../src/publish/store/store.js';
 import { evaluateDedupe, formatDedupeEval } from '../tests/publish/support/dedupe-eval.js';
 import { makeRecord } from '../tests/publish/support/records.js';
+import { PG_URL } from '../tests/publish/support/stores.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -40,7 +41,6 @@ const SIZES = option('sizes', '100000,1000000').split(',').map(Number);
 const PG_SIZES = option('pg-sizes', '100000').split(',').map(Number);
 const RECORDS = Number(option('records', '2000'));
 const LOOKUPS = Number(option('lookups', '2000'));
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BANDS = DEDUPE_DEFAULTS.bands;
 
 const ms = (t0: number) => performance.now() - t0;
