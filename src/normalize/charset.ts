@@ -351,28 +351,39 @@ const HAN = /\p{Script=Han}/u;
 /** Tone letters outside Latin-1: leaked pinyin readings (`导(dǎo)`, another stage's fault) are full
  * of them, and no Latin-1 or Windows-1252 misreading makes them. */
 const PINYIN_TONE_LETTERS = new Set('āǎēěīǐōǒūǔǖǘǚǜńňḿ');
-const suspiciousCache = new Map<string, boolean>();
+
+/** What the gate asks of a character: its log-probability when it is Han, and whether it is suspicious. */
+interface CharTraits {
+  hanLogP: number | undefined;
+  suspicious: boolean;
+}
+
+const traitsCache = new Map<string, CharTraits>();
 
 /**
  * Could this character come from a wrong decoding? Rare Han, kana, Greek, Cyrillic, box drawing,
  * accented Latin, private use and U+FFFD are what GBK, Big5 and Latin-1 make of foreign bytes;
  * common Han and CJK / full-width / general punctuation are what Chinese text is made of.
+ * Computed once a character: the gate runs on every character of every line.
  */
-function isSuspicious(char: string, lm: LanguageModel): boolean {
-  let suspicious = suspiciousCache.get(char);
-  if (suspicious === undefined) {
+function traitsOf(char: string, lm: LanguageModel): CharTraits {
+  let traits = traitsCache.get(char);
+  if (traits === undefined) {
     const code = char.codePointAt(0) as number;
-    if (HAN.test(char)) suspicious = lm.charLogP(char) < RARE_HAN_LOGP;
-    else
-      suspicious = !(
-        (code >= 0x2000 && code <= 0x206f) ||
-        (code >= 0x3000 && code <= 0x303f) ||
-        (code >= 0xff00 && code <= 0xffef) ||
-        PINYIN_TONE_LETTERS.has(char)
-      );
-    suspiciousCache.set(char, suspicious);
+    const hanLogP = HAN.test(char) ? lm.charLogP(char) : undefined;
+    const suspicious =
+      hanLogP !== undefined
+        ? hanLogP < RARE_HAN_LOGP
+        : !(
+            (code >= 0x2000 && code <= 0x206f) ||
+            (code >= 0x3000 && code <= 0x303f) ||
+            (code >= 0xff00 && code <= 0xffef) ||
+            PINYIN_TONE_LETTERS.has(char)
+          );
+    traits = { hanLogP, suspicious };
+    traitsCache.set(char, traits);
   }
-  return suspicious;
+  return traits;
 }
 
 /** The cheap gate: clean Chinese has almost no suspicious characters, mojibake is full of them. */
@@ -384,10 +395,11 @@ function looksMisdecoded(text: string, lm: LanguageModel): boolean {
   for (const ch of text) {
     if ((ch.codePointAt(0) as number) < 0x80) continue;
     nonAscii++;
-    if (isSuspicious(ch, lm)) suspicious++;
-    if (HAN.test(ch)) {
+    const traits = traitsOf(ch, lm);
+    if (traits.suspicious) suspicious++;
+    if (traits.hanLogP !== undefined) {
       han++;
-      hanLogP += lm.charLogP(ch);
+      hanLogP += traits.hanLogP;
     }
   }
   if (suspicious > 0 && suspicious >= nonAscii * SUSPICIOUS_RATIO) return true;
