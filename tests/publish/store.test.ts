@@ -11,14 +11,30 @@ import type { PublishResult, StoredRecord } from '../../src/publish/types.js';
 import { makeRecord, type RecordSpec } from './support/records.js';
 import { BACKENDS, rawQuery, runPublisherProcesses, StoreFactory } from './support/stores.js';
 
-/** Reads the whole feed after `after`, page by page. */
-async function drain(store: Store, after = 0, limit = 50): Promise<StoredRecord[]> {
+/**
+ * Reads the feed from the start, page by page, as a consumer keeping its cursor: until a page
+ * comes back empty, or, while publishers run, until one does after `finished()` turned true
+ * (an empty page before that waits `pauseMs` and reads on).
+ */
+async function drain(
+  store: Store,
+  {
+    limit = 50,
+    finished = () => true,
+    pauseMs = 2,
+  }: { limit?: number; finished?: () => boolean; pauseMs?: number } = {},
+): Promise<StoredRecord[]> {
   const items: StoredRecord[] = [];
+  let after = 0;
   for (;;) {
+    const done = finished();
     const page = await store.listFeed(after, limit);
     items.push(...page.items);
-    if (page.items.length === 0) return items;
     after = page.next;
+    if (page.items.length === 0) {
+      if (done) return items;
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    }
   }
 }
 
@@ -263,21 +279,11 @@ describe.each(BACKENDS)('store on %s', (backend) => {
 
     // A consumer pages with its cursor while the processes publish (no store of its own yet:
     // the processes create it, all at once).
-    const seen: StoredRecord[] = [];
+    let seen: StoredRecord[] = [];
     let consumer: Store | undefined;
     const results = await runPublisherProcesses<PublishResult>(jobs, async (done) => {
       consumer = await factory.open(location);
-      let after = 0;
-      for (;;) {
-        const finished = done();
-        const page = await consumer.listFeed(after, 3);
-        seen.push(...page.items);
-        after = page.next;
-        if (page.items.length === 0) {
-          if (finished) return;
-          await new Promise((resolve) => setTimeout(resolve, 5));
-        }
-      }
+      seen = await drain(consumer, { limit: 3, finished: done, pauseMs: 5 });
     });
     if (!consumer) throw new Error('consumer did not start');
 
@@ -338,18 +344,7 @@ describe.each(BACKENDS)('store on %s', (backend) => {
       );
       finished = true;
     })();
-    const seen: StoredRecord[] = [];
-    let after = 0;
-    for (;;) {
-      const done = finished;
-      const page = await consumer.listFeed(after, 4);
-      seen.push(...page.items);
-      after = page.next;
-      if (page.items.length === 0) {
-        if (done) break;
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-    }
+    const seen = await drain(consumer, { limit: 4, finished: () => finished });
     await publishing;
 
     expect(seen.map((r) => r.seq)).toEqual([...seen.map((r) => r.seq)].sort((x, y) => x - y));
