@@ -53,6 +53,9 @@ export interface RestoreJob {
   words: string[];
 }
 
+/** What the normalize queue carries: pages to clean, and its `learn` and `restore` jobs. */
+export type NormalizeQueueJob = NormalizeJob | LearnJob | RestoreJob;
+
 /** One clean record to store, dedupe and put on the feed. */
 export interface PublishJob {
   record: CleanRecord;

@@ -14,7 +14,7 @@
  * settings the worker passes as `workerData`.
  */
 import { workerData } from 'node:worker_threads';
-import { Queue, type SandboxedJob } from 'bullmq';
+import type { SandboxedJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { decodeBytes } from '../normalize/charset.js';
 import { restoreDeletedWords } from '../normalize/deleted-words/restore.js';
@@ -22,13 +22,13 @@ import { draftDocument, finalizeRecord } from '../normalize/pipeline.js';
 import { rawRecordSchema, toRawDocument } from '../normalize/raw-record.js';
 import type { Store } from '../publish/store/index.js';
 import type { RawSnapshot } from '../publish/types.js';
-import { createRedis, logRedisError, type QueueSettings } from './connection.js';
+import { createRedis, type QueueSettings } from './connection.js';
 import {
   JOB_NAMES,
-  JOB_OPTIONS,
   type LearnJob,
   learnJobId,
   type NormalizeJob,
+  type NormalizeQueueJob,
   type PublishJob,
   publishJobId,
   type RestoreJob,
@@ -46,6 +46,7 @@ import {
   saveProfile,
   wordsOf,
 } from './profiles.js';
+import { openQueues, type Queues } from './queues.js';
 import { openAppStore, type StoreSettings } from './store.js';
 
 /** What the worker hands each thread. */
@@ -57,8 +58,7 @@ export interface ProcessorSettings {
 interface Context {
   prefix: string;
   redis: Redis;
-  normalize: Queue<LearnJob | RestoreJob>;
-  publish: Queue<PublishJob>;
+  queues: Queues;
   store: Store;
   profiles: ProfileCache;
 }
@@ -69,19 +69,7 @@ async function openContext(settings: ProcessorSettings): Promise<Context> {
   const { prefix, redisUrl } = settings.queue;
   const redis = createRedis(redisUrl);
   const store = await openAppStore(settings.store, 2);
-  const normalize = new Queue<LearnJob | RestoreJob>('normalize', {
-    connection: redis,
-    prefix,
-    defaultJobOptions: JOB_OPTIONS.normalize,
-  });
-  const publish = new Queue<PublishJob>('publish', {
-    connection: redis,
-    prefix,
-    defaultJobOptions: JOB_OPTIONS.publish,
-  });
-  normalize.on('error', logRedisError);
-  publish.on('error', logRedisError);
-  return { prefix, redis, normalize, publish, store, profiles: new ProfileCache(store) };
+  return { prefix, redis, queues: openQueues(redis, prefix), store, profiles: new ProfileCache(store) };
 }
 
 export interface NormalizeResult {
@@ -112,13 +100,13 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const job: PublishJob = { record, raw: snapshot };
   if (data.run) job.run = data.run;
   const publishJob = publishJobId(record);
-  await ctx.publish.add(JOB_NAMES.publish, job, { jobId: publishJob });
+  await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJob });
 
   // Sampled only once its publish job is queued: a `restore` job that sees the sample can count
   // on the page reaching the store.
   const pages = await keepSample(ctx.redis, ctx.prefix, draft, data.to);
   if (relearnDue(pages))
-    await ctx.normalize.add(
+    await ctx.queues.normalize.add(
       JOB_NAMES.learn,
       { source: draft.source, pages },
       { jobId: learnJobId(draft.source, pages) },
@@ -140,7 +128,7 @@ async function learn(ctx: Context, data: LearnJob): Promise<{ source: string; wo
   // After the other threads' cached profiles expire, so the pages they normalize meanwhile are
   // sampled by the time the restore job reads the samples.
   if (changed && words.length > 0)
-    await ctx.normalize.add(
+    await ctx.queues.normalize.add(
       JOB_NAMES.restore,
       { source: data.source, words },
       { jobId: restoreJobId(data.source, words), delay: PROFILE_CACHE_MS + 1_000 },
@@ -176,7 +164,7 @@ async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string
       if (record.content_hash === current.content_hash) continue;
       const raw = await ctx.store.getRaw(current.id, current.version);
       const job: PublishJob = raw ? { record, raw } : { record };
-      await ctx.publish.add(JOB_NAMES.publish, job, { jobId: publishJobId(record) });
+      await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJobId(record) });
       restored++;
     }
     if (later.length === 0 || Date.now() > deadline) break;
@@ -186,7 +174,7 @@ async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string
   return { source: data.source, restored };
 }
 
-export default async function normalizeProcessor(job: SandboxedJob<NormalizeJob | LearnJob | RestoreJob>) {
+export default async function normalizeProcessor(job: SandboxedJob<NormalizeQueueJob>) {
   context ??= openContext(workerData as ProcessorSettings);
   let ctx: Context;
   try {

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
-import type { LearnJob, NormalizeJob } from './jobs.js';
+import type { NormalizeQueueJob } from './jobs.js';
 import type { ProcessorSettings } from './normalize-processor.js';
 import type { StoreSettings } from './store.js';
 
@@ -34,9 +34,9 @@ export function startNormalizeWorker(
   settings: QueueSettings,
   store: StoreSettings,
   options: { concurrency?: number; name: string },
-): Worker<NormalizeJob | LearnJob> {
+): Worker<NormalizeQueueJob> {
   const workerData: ProcessorSettings = { queue: settings, store };
-  const worker = new Worker<NormalizeJob | LearnJob>('normalize', processorFile(), {
+  const worker = new Worker<NormalizeQueueJob>('normalize', processorFile(), {
     ...workerOptions(redis, settings, options.concurrency ?? defaultNormalizeConcurrency(), options.name),
     useWorkerThreads: true,
     workerThreadsOptions: { workerData },

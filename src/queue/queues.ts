@@ -5,8 +5,7 @@ import { createRedis, logRedisError, type QueueSettings } from './connection.js'
 import {
   type CrawlJob,
   JOB_OPTIONS,
-  type LearnJob,
-  type NormalizeJob,
+  type NormalizeQueueJob,
   type PublishJob,
   QUEUE_NAMES,
   type QueueName,
@@ -14,7 +13,7 @@ import {
 
 export interface Queues {
   crawl: Queue<CrawlJob>;
-  normalize: Queue<NormalizeJob | LearnJob>;
+  normalize: Queue<NormalizeQueueJob>;
   publish: Queue<PublishJob>;
 }
 
@@ -26,7 +25,7 @@ export function openQueues(connection: Redis, prefix: string): Queues {
   };
   return {
     crawl: open<CrawlJob>('crawl'),
-    normalize: open<NormalizeJob | LearnJob>('normalize'),
+    normalize: open<NormalizeQueueJob>('normalize'),
     publish: open<PublishJob>('publish'),
   };
 }
