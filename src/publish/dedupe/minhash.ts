@@ -7,7 +7,7 @@
  *
  *   shingleHashes('借呗逾期三天', 5) → Uint32Array [h('借呗逾期三'), h('呗逾期三天')]
  *   minhashSignature(hashes)       → Uint32Array(128): per permutation, the least mixed hash
- *   bandKeys(signature)            → 20 keys, band * 2^32 + hash of the band's 6 values
+ *   bandKeys(signature, shape)     → one key per band (24 × 5 by default): band * 2^32 + hash of its rows
  */
 
 /** Bump when the seeds, the mixing or the shingle hash change: stored band keys become invalid. */
@@ -85,7 +85,10 @@ export function shingleHashes(text: string, k: number): Uint32Array {
   return out;
 }
 
-/** The text's set of `k`-shingles as strings: what a candidate's real Jaccard is computed on. */
+/**
+ * The text's set of `k`-shingles as strings: the reference the tests and the bench measure real
+ * Jaccard with (`jaccard`); the publisher compares hashed shingles (`shingleJaccard`).
+ */
 export function shingleSet(text: string, k: number): Set<string> {
   const chars = Array.from(text);
   const set = new Set<string>();

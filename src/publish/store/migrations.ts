@@ -1,8 +1,9 @@
 /**
- * Numbered schema migrations, applied at open by each backend: each one in its own transaction
- * together with its row in `schema_migrations`. Two processes opening the same store at once are
- * serialized (PostgreSQL: a session advisory lock; SQLite: `BEGIN IMMEDIATE`), and the second
- * finds the work done. Append new migrations; never edit one that has shipped.
+ * Numbered schema migrations, applied at open by each backend, in a transaction together with
+ * their rows in `schema_migrations` (PostgreSQL: one per migration; SQLite: one for all that are
+ * pending). Two processes opening the same store at once are serialized (PostgreSQL: a session
+ * advisory lock; SQLite: `BEGIN IMMEDIATE`), and the second finds the work done. Append new
+ * migrations; never edit one that has shipped.
  *
  * Tables:
  * - `records`: one row per record id, its current state (version, feed position, duplicate_of).
