@@ -16,6 +16,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { pipeline, type Readable, Transform } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import zlib from 'node:zlib';
 import type {
   BaseHttpClient,
@@ -172,9 +173,7 @@ export class SafeHttpClient implements BaseHttpClient {
     request: HttpRequest<TResponseType>,
   ): Promise<HttpResponse<TResponseType>> {
     const response = await this.stream(request as HttpRequest);
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.stream) chunks.push(chunk as Buffer);
-    const bytes = Buffer.concat(chunks);
+    const bytes = await buffer(response.stream);
     const type = request.responseType ?? 'text';
     const body =
       type === 'buffer'

@@ -12,6 +12,7 @@
  *   reads links with `links.ts` and never builds it.
  */
 import type { IncomingMessage } from 'node:http';
+import { buffer } from 'node:stream/consumers';
 import {
   CheerioCrawler,
   type CheerioCrawlerOptions,
@@ -31,13 +32,6 @@ export function rawBody(context: CheerioCrawlingContext): Buffer {
   const body = context.body as unknown;
   if (Buffer.isBuffer(body)) return body;
   return Buffer.from(typeof body === 'string' ? body : '', 'latin1');
-}
-
-async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk);
-  return Buffer.concat(chunks);
 }
 
 export class BytesCheerioCrawler extends CheerioCrawler {
@@ -63,7 +57,7 @@ export class BytesCheerioCrawler extends CheerioCrawler {
     isXml: boolean,
     context: CheerioCrawlingContext,
   ) {
-    const body = await readAll(response);
+    const body = await buffer(response);
     const declared = this.charsetHint;
     let parsed: CheerioAPI | undefined;
     Object.defineProperty(context, '$', {

@@ -1,6 +1,7 @@
 /** The crawl's HTTP client against a real server: redirects, limits, timeouts, compression, safety. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeFailure } from '../../src/crawl/errors.js';
@@ -81,9 +82,7 @@ async function text(
   path: string,
 ): Promise<{ status: number; bytes: Buffer; url: string }> {
   const response = await c.stream({ url: origin + path });
-  const chunks: Buffer[] = [];
-  for await (const chunk of response.stream) chunks.push(chunk as Buffer);
-  return { status: response.statusCode, bytes: Buffer.concat(chunks), url: response.url };
+  return { status: response.statusCode, bytes: await buffer(response.stream), url: response.url };
 }
 
 async function failure(promise: Promise<unknown>) {
