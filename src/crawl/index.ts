@@ -1,19 +1,6 @@
 /**
- * The crawl stage: sources file in, raw records out (CONTRACT.md). One module per concern:
- *
- * | concern | module |
- * | --- | --- |
- * | the crawl of one source | `crawl-source.ts` |
- * | Crawlee engine that keeps bytes | `page-crawler.ts` |
- * | fetching bytes (redirects, limits, timeouts) | `http-client.ts` |
- * | private / loopback addresses | `address-guard.ts` |
- * | robots.txt | `robots.ts` |
- * | per-host request rate | `politeness.ts` |
- * | hosts and globs of a source | `scope.ts` |
- * | links of a page, sitemaps | `links.ts`, `sitemaps.ts` |
- * | conditional GET state | `validators.ts` |
- * | raw records, JSON Lines | `raw-output.ts` |
- * | why a page was not crawled | `errors.ts` |
+ * The crawl stage: sources file in, raw records out (CONTRACT.md). Its modules, one per concern,
+ * and what the crawl guarantees are in `README.md`.
  */
 import type { SourcesConfig } from '../config/sources.js';
 import { type CrawlProblem, type CrawlReport, crawlSource } from './crawl-source.js';
