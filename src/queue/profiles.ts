@@ -79,9 +79,10 @@ export async function keepSample(
     .zadd(k.order, Date.now(), draft.id)
     .sadd(k.sources, draft.source)
     .incr(k.pages)
+    .zcard(k.order)
     .exec();
   const pages = Number(results?.[3]?.[1] ?? 0);
-  const excess = (await redis.zcard(k.order)) - SAMPLE_SIZE;
+  const excess = Number(results?.[4]?.[1] ?? 0) - SAMPLE_SIZE;
   if (excess > 0) {
     const oldest = await redis.zpopmin(k.order, excess);
     const ids = oldest.filter((_, i) => i % 2 === 0);
