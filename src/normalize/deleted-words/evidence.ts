@@ -3,6 +3,7 @@
  * fill each. Shared by the profile learner (which counts them over a source) and the filler.
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
+import type { NgramView } from './char-ngram.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 
 const HAN_CHAR = /\p{Script=Han}/u;
@@ -12,6 +13,8 @@ export const CONTEXT = 6;
 const MAX_WORD = 4;
 /** A compound must beat the words on their own by this many nats to count as a bond. */
 export const MIN_BOND = 1;
+/** Characters either side that the character model of intact text sees. */
+const NGRAM_CONTEXT = 5;
 
 export interface Site {
   paragraph: number;
@@ -47,6 +50,17 @@ export function insertionGain(
 export function bond(left: string, word: string, right: string, lm: LanguageModel = languageModel()): number {
   const own = lm.wordLogP(word) ?? lm.score(word);
   return insertionGain(left, word, right, lm) - own;
+}
+
+/**
+ * log P gain of `word` at `offset` under the character model of intact text, or 0 without one.
+ * Punctuation counts as context here (`的同时，`), unlike for the dictionary model.
+ */
+export function ngramGain(view: NgramView | undefined, text: string, offset: number, word: string): number {
+  if (!view || view.size === 0) return 0;
+  const before = text.slice(Math.max(0, offset - NGRAM_CONTEXT), offset);
+  const after = text.slice(offset, offset + NGRAM_CONTEXT);
+  return view.score(word + after, before) - view.score(after, before);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   insertionGain,
   intactTextHasWordHere,
   MIN_BOND,
+  ngramGain,
   type Site,
 } from './evidence.js';
 
@@ -139,9 +140,7 @@ export class SourceEvidence {
           places++;
           continue;
         }
-        const before = paragraph.slice(Math.max(0, offset - 5), offset);
-        const after = paragraph.slice(offset, offset + 5);
-        if (view.score(word + after, before) - view.score(after, before) >= STRONG_PREDICTION) places++;
+        if (ngramGain(view, paragraph, offset, word) >= STRONG_PREDICTION) places++;
       }
     }
     return places;

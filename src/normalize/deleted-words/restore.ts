@@ -25,7 +25,7 @@ import {
   MIN_CONTEXT_MATCH,
 } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { hanContext, insertionGain, intactTextHasWordHere } from './evidence.js';
+import { hanContext, insertionGain, intactTextHasWordHere, ngramGain } from './evidence.js';
 import { type DeletionProfile, STRONG_PREDICTION } from './profile.js';
 
 /** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
@@ -38,8 +38,6 @@ const MIN_MARKED_NGRAM_GAIN = 0;
 const MIN_UNMARKED_GAIN = -12;
 /** Intact text of other sources must raise the word's log-probability here by this much. */
 const MIN_NGRAM_GAIN = STRONG_PREDICTION;
-/** Characters either side that the character model sees. */
-const NGRAM_CONTEXT = 5;
 const CONFIDENCE = { cache: 0.9, orphan: 0.85 };
 /** Characters of the paragraph shown either side of an insertion in its repair. */
 const REPAIR_CONTEXT = 4;
@@ -60,17 +58,6 @@ interface Insertion {
   confidence: number;
   left: string;
   right: string;
-}
-
-/**
- * log P gain of `word` at `offset` under the character model of intact text, or 0 without one.
- * Punctuation counts as context here (`的同时，`), unlike for the dictionary model.
- */
-function ngramGain(background: NgramView | undefined, text: string, offset: number, word: string): number {
-  if (!background || background.size === 0) return 0;
-  const before = text.slice(Math.max(0, offset - NGRAM_CONTEXT), offset);
-  const after = text.slice(offset, offset + NGRAM_CONTEXT);
-  return background.score(word + after, before) - background.score(after, before);
 }
 
 type Resolved = Required<Omit<RestoreOptions, 'background' | 'intact'>> & RestoreOptions;
