@@ -31,9 +31,3 @@ export function encodeHtml(text: string, charset: string): Buffer {
   }
   return iconv.encode(out, charset);
 }
-
-/** Whether `charset` holds every character of `text`. */
-export function encodable(text: string, charset: string): boolean {
-  if (/^utf-?8$/i.test(charset)) return true;
-  return iconv.decode(iconv.encode(text, charset), charset) === text;
-}

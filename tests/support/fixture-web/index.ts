@@ -4,7 +4,7 @@
  * must report, and each article's served and clean text. See `sites.ts` for the sites and
  * `server.ts` for the servers; `score.ts` scores a crawl against the truth.
  */
-export { encodable, encodeHtml } from './encode.js';
+export { encodeHtml } from './encode.js';
 export { type ParagraphScore, sameText, scoreParagraphs } from './score.js';
 export {
   type FixtureSite,
