@@ -7,7 +7,7 @@
  */
 import { connectQueues } from '../queue/queues.js';
 import { enqueueCrawls, newRunId, scheduleCrawls } from '../queue/schedule.js';
-import { exitCodeOf, loadConfigOrFail, reachableQueueSettings, say } from './service.js';
+import { exitCodeOf, loadConfigOrFail, reachableQueueSettings, say, sayScheduled } from './service.js';
 
 export function runCrawlQueue(configPath: string, once: boolean): Promise<number> {
   return exitCodeOf(async () => {
@@ -20,11 +20,7 @@ export function runCrawlQueue(configPath: string, once: boolean): Promise<number
           say('crawl', `${source.name}: crawl job ${ids[i]} queued`);
         });
       } else {
-        for (const s of await scheduleCrawls(client.queues.crawl, config))
-          say(
-            'crawl',
-            `${s.source}: crawls on "${s.pattern}" (${s.tz})${s.next ? `, next at ${new Date(s.next).toISOString()}` : ''}`,
-          );
+        sayScheduled('crawl', await scheduleCrawls(client.queues.crawl, config));
       }
     } finally {
       await client.close();

@@ -11,6 +11,7 @@ import {
   queueSettings,
   RedisUnavailableError,
 } from '../queue/connection.js';
+import type { ScheduledCrawl } from '../queue/schedule.js';
 import { openAppStore, type StoreSettings } from '../queue/store.js';
 
 /** A start-up problem already reported on standard error; the command exits with `code`. */
@@ -22,6 +23,15 @@ export class StartupFailure extends Error {
 
 export function say(command: string, line: string): void {
   process.stderr.write(`finfaq ${command}: ${line}\n`);
+}
+
+/** One line per source: when its crawls are scheduled, and the next one. */
+export function sayScheduled(command: string, scheduled: readonly ScheduledCrawl[]): void {
+  for (const s of scheduled)
+    say(
+      command,
+      `${s.source}: crawls on "${s.pattern}" (${s.tz})${s.next ? `, next at ${new Date(s.next).toISOString()}` : ''}`,
+    );
 }
 
 /** Runs a command body; a `StartupFailure` becomes its exit code. */

@@ -19,6 +19,7 @@ import {
   reachableQueueSettings,
   StartupFailure,
   say,
+  sayScheduled,
   untilStopped,
 } from './service.js';
 
@@ -47,11 +48,7 @@ export function runUp(options: UpOptions): Promise<number> {
       return new StartupFailure(1);
     };
 
-    for (const s of await scheduleCrawls(client.queues.crawl, config))
-      say(
-        'up',
-        `${s.source}: crawls on "${s.pattern}" (${s.tz})${s.next ? `, next at ${new Date(s.next).toISOString()}` : ''}`,
-      );
+    sayScheduled('up', await scheduleCrawls(client.queues.crawl, config));
     const now = options.crawlNow
       ? config.sources.map((s) => s.name)
       : await neverCrawled(client.redis, settings.prefix, config);
