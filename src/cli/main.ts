@@ -43,6 +43,10 @@ function parseQueue(value: string): QueueName {
   return value;
 }
 
+/** `--concurrency` of `worker`, `up` and `run`. */
+const concurrencyOption = () =>
+  new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount);
+
 const program = new Command()
   .name('finfaq')
   .description('Crawl Chinese finance-FAQ sites, repair their text, and publish a clean feed.')
@@ -94,9 +98,7 @@ program
       parseQueues,
     ),
   )
-  .addOption(
-    new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount),
-  )
+  .addOption(concurrencyOption())
   .action(async (options: { only?: QueueName[]; concurrency?: number }) => {
     const { runWorker } = await import('./worker-command.js');
     process.exitCode = await runWorker(options);
@@ -120,9 +122,7 @@ program
     new Option('--port <n>', 'port of the feed server (default: PORT, else 8080)').argParser(parsePort),
   )
   .option('--host <host>', 'address of the feed server (default: HOST, else 127.0.0.1)')
-  .addOption(
-    new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount),
-  )
+  .addOption(concurrencyOption())
   .option('--crawl-now', 'crawl every source at once too (by default only sources never crawled are)')
   .action(
     async (options: {
@@ -143,9 +143,7 @@ program
   .requiredOption('--config <file>', 'sources file (YAML or JSON)')
   .option('--no-workers', 'only enqueue and wait: `finfaq worker` processes do the work')
   .option('--json', 'print the summary as one JSON object')
-  .addOption(
-    new Option('--concurrency <n>', 'normalize jobs in flight (default: one per CPU)').argParser(parseCount),
-  )
+  .addOption(concurrencyOption())
   .action(async (options: { config: string; workers: boolean; json?: boolean; concurrency?: number }) => {
     const { runRun } = await import('./run-command.js');
     process.exitCode = await runRun(options);
