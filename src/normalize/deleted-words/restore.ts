@@ -205,25 +205,23 @@ function fillMarkedGaps(
   return insertions;
 }
 
-/** The word before `offset` (or its last two characters when it is one), and the word after. */
-function neighbourWords(tokens: string[], offset: number): { before: string; after: string } {
+/** The word before token `t` (or its last two characters when it is one character), and token `t`. */
+function neighbourWords(tokens: string[], t: number): { before: string; after: string } {
+  const previous = tokens[t - 1] ?? '';
+  return {
+    before: previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2),
+    after: tokens[t] ?? '',
+  };
+}
+
+/** The index of the token that starts at `offset`, or `tokens.length` when none does. */
+function tokenAt(tokens: string[], offset: number): number {
   let position = 0;
   for (let t = 0; t < tokens.length; t++) {
-    if (position === offset) {
-      const previous = tokens[t - 1] ?? '';
-      const beforePrevious = tokens[t - 2] ?? '';
-      return {
-        before: previous.length >= 2 ? previous : (beforePrevious + previous).slice(-2),
-        after: tokens[t] as string,
-      };
-    }
+    if (position === offset) return t;
     position += (tokens[t] as string).length;
   }
-  const previous = tokens[tokens.length - 1] ?? '';
-  return {
-    before: previous.length >= 2 ? previous : ((tokens[tokens.length - 2] ?? '') + previous).slice(-2),
-    after: '',
-  };
+  return tokens.length;
 }
 
 const HAN = /^\p{Script=Han}+$/u;
@@ -234,15 +232,15 @@ const HAN = /^\p{Script=Han}+$/u;
  * `營銷策略` is another word than the `營銷` the body's `電話營銷` has.
  */
 function restoredPhrases(
-  draft: DraftDocument,
   insertions: Insertion[],
-  lm: LanguageModel,
+  tokensOf: (paragraph: number) => string[],
 ): Map<string, Set<number>> {
   const phrases = new Map<string, Set<number>>();
   const add = (phrase: string, paragraph: number) =>
     phrases.set(phrase, (phrases.get(phrase) ?? new Set()).add(paragraph));
   for (const { paragraph, offset, word } of insertions) {
-    const { before, after } = neighbourWords(lm.segment(draft.paragraphs[paragraph] ?? ''), offset);
+    const tokens = tokensOf(paragraph);
+    const { before, after } = neighbourWords(tokens, tokenAt(tokens, offset));
     if (before.length >= 2 && HAN.test(before)) add(`${before}|${word}`, paragraph);
     if (after.length >= 2 && HAN.test(after)) add(`${word}|${after}`, paragraph);
   }
@@ -254,6 +252,7 @@ function fillUnmarked(
   words: string[],
   taken: Set<string>,
   phrases: Map<string, Set<number>>,
+  tokensOf: (paragraph: number) => string[],
   options: Resolved,
 ): Insertion[] {
   const insertions: Insertion[] = [];
@@ -269,7 +268,7 @@ function fillUnmarked(
   draft.paragraphs.forEach((text, paragraph) => {
     // Segmenting is the expensive part; skip paragraphs where no kind of evidence can apply.
     if (phrases.size === 0 && !singleChars && !anyBackground) return;
-    const tokens = options.lm.segment(text);
+    const tokens = tokensOf(paragraph);
     // Word boundaries (offset → index of the token after it): the dictionary's and the cache's
     // evidence speaks only there; intact text's statistics speak anywhere (a deletion can glue
     // its neighbours into one dictionary word).
@@ -281,9 +280,7 @@ function fillUnmarked(
       const place = `${paragraph}:${offset}`;
       if (taken.has(place)) continue;
       const previous = t === undefined ? '' : (tokens[t - 1] ?? '');
-      const before =
-        t === undefined ? '' : previous.length >= 2 ? previous : ((tokens[t - 2] ?? '') + previous).slice(-2);
-      const after = t === undefined ? '' : (tokens[t] ?? '');
+      const { before, after } = t === undefined ? { before: '', after: '' } : neighbourWords(tokens, t);
       // Nothing to check on a side: the paragraph starts there, or numbering/Latin text stands there.
       const openLeft = t !== undefined && (offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string));
       const openRight = danglingEnds.has(place);
@@ -427,7 +424,18 @@ export function restoreDeletedWords(
   const taken = new Set(
     draft.gaps.filter((g) => g.evidence === 'marked').map((g) => `${g.paragraph}:${g.offset}`),
   );
-  const unmarked = fillUnmarked(draft, words, taken, restoredPhrases(draft, marked, resolved.lm), resolved);
+  // Segmenting is the expensive part: each paragraph once, for the phrases and for the places.
+  const segmented = new Map<number, string[]>();
+  const tokensOf = (paragraph: number) => {
+    let tokens = segmented.get(paragraph);
+    if (!tokens) {
+      tokens = resolved.lm.segment(draft.paragraphs[paragraph] ?? '');
+      segmented.set(paragraph, tokens);
+    }
+    return tokens;
+  };
+  const phrases = restoredPhrases(marked, tokensOf);
+  const unmarked = fillUnmarked(draft, words, taken, phrases, tokensOf, resolved);
   for (const i of unmarked) taken.add(`${i.paragraph}:${i.offset}`);
   unmarked.push(...fromCopies(draft, words, taken, resolved));
   const insertions = [...marked, ...unmarked];
