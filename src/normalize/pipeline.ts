@@ -20,7 +20,7 @@ import { type ExtractedArticle, extractArticle } from './html.js';
 import { stripPinyinLeaks } from './pinyin.js';
 import { fixAsciiPunctuation } from './punctuation.js';
 import { type CleanRecord, contentHash, recordId } from './record.js';
-import { fromHans, toHans } from './script/convert.js';
+import { convertLines, fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
 import { fixHalfConverted } from './script/half-converted.js';
 import { parsePublishedAt } from './time.js';
@@ -215,16 +215,6 @@ function place(repairs: TextRepair[], paragraph: number): Repair[] {
     after: r.after,
     confidence: r.confidence,
   }));
-}
-
-/**
- * Converts many paragraphs in one call: opencc-js's per-call cost dominates on short lines, and no
- * dictionary phrase spans a line break. Falls back to one call a line if the count ever changes.
- */
-function convertLines(lines: string[], convert: (text: string) => string): string[] {
-  if (lines.length === 0) return [];
-  const converted = convert(lines.join('\n')).split('\n');
-  return converted.length === lines.length ? converted : lines.map(convert);
 }
 
 /**

@@ -47,6 +47,17 @@ export function fromHans(text: string, to: Script): string {
 }
 
 /**
+ * Converts many lines (a record's paragraphs) in one call: opencc-js's per-call cost dominates on
+ * short lines, and no dictionary phrase spans a line break. Falls back to one call a line if the
+ * count ever changes.
+ */
+export function convertLines(lines: readonly string[], convert: Converter): string[] {
+  if (lines.length === 0) return [];
+  const converted = convert(lines.join('\n')).split('\n');
+  return converted.length === lines.length ? converted : lines.map(convert);
+}
+
+/**
  * Any script → any script. Between two Traditional standards opencc-js converts directly, because
  * a detour through Simplified would merge characters that Traditional keeps apart (乾/幹 → 干).
  */
