@@ -16,14 +16,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
-import pg from 'pg';
 import { parseSourcesConfig } from '../src/config/sources.js';
 import { openStore } from '../src/publish/index.js';
 import { queueSettings } from '../src/queue/connection.js';
 import { connectQueues } from '../src/queue/queues.js';
 import { waitUntilDrained } from '../src/queue/runs.js';
 import { enqueueCrawls, newRunId } from '../src/queue/schedule.js';
-import { dropPrefix } from '../tests/queue/helpers.js';
+import { dropPrefix, dropSchema } from '../tests/queue/helpers.js';
 import { type FixtureWeb, startFixtureWeb } from '../tests/support/fixture-web/index.js';
 
 function argument(name: string, fallback: string): string {
@@ -110,12 +109,7 @@ async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, d
     await client.close();
     await store.close();
     await dropPrefix(REDIS_URL, prefix);
-    if (postgres) {
-      const db = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await db.connect();
-      await db.query(`DROP SCHEMA IF EXISTS "${prefix}" CASCADE`);
-      await db.end();
-    }
+    if (postgres) await dropSchema(prefix, process.env.DATABASE_URL);
   }
 }
 

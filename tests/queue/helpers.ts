@@ -44,8 +44,8 @@ export async function dropPrefix(redisUrl: string, prefix: string): Promise<void
   }
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: DATABASE_URL });
+export async function dropSchema(schema: string, databaseUrl = DATABASE_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
