@@ -14,7 +14,7 @@
  */
 import { type BytePair, decodeGbkPair, encodeGbkChar, trailsAfter } from './encoding/gbk-table.js';
 import { type LanguageModel, languageModel } from './language-model.js';
-import { isReadingOf } from './pinyin.js';
+import { readingsOf } from './pinyin.js';
 import { roundConfidence, softmax } from './probability.js';
 import type { StageOutput, TextRepair } from './types.js';
 
@@ -129,7 +129,9 @@ function repairTail(match: TailMatch, before: string, after: string, lm: Languag
   const heads: string[] = [];
   for (const b1 of trailsAfter(straddle)) {
     const lost = decodeGbkPair(straddle, b1) as string;
-    if (match.reading && !isReadingOf(lost, match.reading)) continue;
+    // READING matches only lower-case precomposed letters: the reading needs no normalizing here,
+    // once per candidate byte (about 190 of them).
+    if (match.reading && !readingsOf(lost).has(match.reading)) continue;
     const head = decodeGbkPair(b1, first[0]);
     if (head) heads.push(head);
   }
