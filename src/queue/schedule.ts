@@ -34,7 +34,7 @@ export async function scheduleCrawls(
   const wanted = new Set(config.sources.map((s) => crawlSchedulerId(s.name)));
   for (const scheduler of await queue.getJobSchedulers(0, -1)) {
     const id = scheduler.id ?? scheduler.key;
-    if (id.startsWith('crawl-') && !wanted.has(id)) await queue.removeJobScheduler(id);
+    if (id.startsWith(crawlSchedulerId('')) && !wanted.has(id)) await queue.removeJobScheduler(id);
   }
   const scheduled: ScheduledCrawl[] = [];
   for (const source of config.sources) {
