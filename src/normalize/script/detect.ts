@@ -49,13 +49,33 @@ export interface ScriptCounts {
   hk: number;
 }
 
+const TRADITIONAL = 1;
+const SIMPLIFIED = 2;
+const REGION_BITS = { hant: 4, tw: 8, hk: 16 } as const;
+
+/** What a character counts towards, as bits. */
+function markersOf(ch: string): number {
+  let bits = isTraditionalOnly(ch) ? TRADITIONAL : isSimplifiedOnly(ch) ? SIMPLIFIED : 0;
+  for (const region of ['hant', 'tw', 'hk'] as const)
+    if (REGIONAL_FORMS[region].includes(ch)) bits |= REGION_BITS[region];
+  return bits;
+}
+
+/** `markersOf` each BMP code unit: counting reads every character of a document. */
+let markerTable: Uint8Array | undefined;
+
 export function countScriptMarkers(text: string): ScriptCounts {
+  if (!markerTable) {
+    markerTable = new Uint8Array(0x10000);
+    for (let code = 0; code < 0x10000; code++) markerTable[code] = markersOf(String.fromCharCode(code));
+  }
   const counts: ScriptCounts = { traditional: 0, simplified: 0, hant: 0, tw: 0, hk: 0 };
   for (const ch of text) {
-    if (isTraditionalOnly(ch)) counts.traditional++;
-    else if (isSimplifiedOnly(ch)) counts.simplified++;
-    for (const region of ['hant', 'tw', 'hk'] as const)
-      if (REGIONAL_FORMS[region].includes(ch)) counts[region]++;
+    const bits = ch.length === 1 ? (markerTable[ch.charCodeAt(0)] as number) : markersOf(ch);
+    if (bits === 0) continue;
+    if (bits & TRADITIONAL) counts.traditional++;
+    else if (bits & SIMPLIFIED) counts.simplified++;
+    for (const region of ['hant', 'tw', 'hk'] as const) if (bits & REGION_BITS[region]) counts[region]++;
   }
   return counts;
 }
