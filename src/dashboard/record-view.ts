@@ -3,7 +3,7 @@
  * and highlighted repairs, and what goes beside it (raw page, duplicates, versions). Pure: the
  * route reads the store, this arranges what it read.
  */
-import { convertScript, fromHans, toHans } from '../normalize/script/convert.js';
+import { convertLines, convertScript, fromHans, toHans } from '../normalize/script/convert.js';
 import { type Repair, SCRIPTS, type Script } from '../normalize/types.js';
 import type { AlsoOn, RawSnapshot, StoredRecord } from '../publish/types.js';
 import { type PlacedParagraph, placeRepairs, repairsByParagraph } from './highlight.js';
@@ -80,7 +80,7 @@ export function buildRecordView(
     script,
     scripts: SCRIPTS.map((s) => ({ script: s, label: SCRIPT_LABELS[s], current: s === script })),
     title: record.title === null ? null : place(convert(record.title), -1),
-    paragraphs: record.paragraphs.map((text, i) => place(convert(text), i)),
+    paragraphs: convertLines(record.paragraphs, convert).map((text, i) => place(text, i)),
     repairs: record.repairs.map((repair, index) => ({ index, ...repair, summary: repairSummary(repair) })),
     raw: extras.raw,
     duplicateOf: record.duplicate_of ? { id: record.duplicate_of, similarity: record.similarity } : null,

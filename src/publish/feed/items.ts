@@ -6,7 +6,7 @@
  * the source's script (they describe the page as it was).
  */
 import type { CleanRecord } from '../../normalize/record.js';
-import { convertScript } from '../../normalize/script/convert.js';
+import { convertLines, convertScript } from '../../normalize/script/convert.js';
 import type { Script } from '../../normalize/types.js';
 import type { AlsoOn, StoredRecord } from '../types.js';
 
@@ -34,7 +34,7 @@ export function toFeedItem(record: StoredRecord, script?: Script): FeedItem {
     category: record.category === null ? null : convert(record.category),
     published_at: record.published_at,
     script: to,
-    paragraphs: record.paragraphs.map(convert),
+    paragraphs: convertLines(record.paragraphs, convert),
     repairs: record.repairs,
     flags: record.flags,
     content_hash: record.content_hash,
