@@ -17,7 +17,8 @@ export interface CleanRecord {
   content_hash: string;
 }
 
-function hash64(text: string): string {
+/** 64 bits of SHA-256 in hex: record ids, content hashes, the dedupe index's exact layer. */
+export function hash64(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 

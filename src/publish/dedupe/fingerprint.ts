@@ -10,8 +10,7 @@
  *   fingerprint(['借唄逾期三天會怎樣？']) → { canonical: '借呗逾期三天会怎样', exactHash: '…16 hex…',
  *                                           bandKeys: [24 numbers], shingles: sorted unique Uint32Array }
  */
-import { createHash } from 'node:crypto';
-import { canonicalText } from '../../normalize/record.js';
+import { canonicalText, hash64 } from '../../normalize/record.js';
 import {
   bandKeys,
   type LshShape,
@@ -78,11 +77,6 @@ function sortedUnique(values: Uint32Array): Uint32Array {
   return sorted.subarray(0, n);
 }
 
-/** 64 bits of SHA-256, as `contentHash` in normalize/record.ts hashes the same canonical text. */
-export function exactHash(canonical: string): string {
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
-}
-
 export function fingerprint(
   paragraphs: readonly string[],
   options: DedupeOptions = DEDUPE_DEFAULTS,
@@ -95,7 +89,8 @@ export function fingerprint(
   const near = canonical.length >= options.minNearLength;
   return {
     canonical,
-    exactHash: exactHash(canonical),
+    // The same hash as the record's `content_hash`, over the same canonical text.
+    exactHash: hash64(canonical),
     bandKeys: near ? bandKeys(minhashSignature(hashes), shape) : [],
     shingles: sortedUnique(hashes),
   };

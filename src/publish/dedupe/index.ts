@@ -2,7 +2,6 @@
 export {
   DEDUPE_DEFAULTS,
   type DedupeOptions,
-  exactHash,
   type Fingerprint,
   fingerprint,
   indexFormat,
