@@ -8,7 +8,9 @@
  * await assertRedisReachable(settings.redisUrl); // throws RedisUnavailableError after ~3 s
  * const redis = createRedis(settings.redisUrl);   // give it to every Queue and Worker
  */
+
 import { Redis } from 'ioredis';
+import { redactUrl } from '../config/redact.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Prefix of every key BullMQ and finfaq write (BullMQ's own default is `bull`). */
@@ -51,23 +53,12 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettin
   };
 }
 
-/** The URL without its password, for messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href.replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
-
 /** Redis did not answer at start-up; the message is the one line the CLI prints. */
 export class RedisUnavailableError extends Error {
   override readonly name = 'RedisUnavailableError';
   constructor(url: string, reason: string) {
     super(
-      `cannot reach Redis at ${redactRedisUrl(url)} (${reason}): start one with \`docker compose up -d redis\` or your distribution's redis-server, or point REDIS_URL at yours`,
+      `cannot reach Redis at ${redactUrl(url)} (${reason}): start one with \`docker compose up -d redis\` or your distribution's redis-server, or point REDIS_URL at yours`,
     );
   }
 }

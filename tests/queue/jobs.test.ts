@@ -1,8 +1,9 @@
 /** The pure parts of the queue glue: job ids, settings from the environment, the learning schedule. */
 import { describe, expect, it } from 'vitest';
+import { redactUrl } from '../../src/config/redact.js';
 import type { RawRecord } from '../../src/crawl/index.js';
 import type { CleanRecord } from '../../src/normalize/record.js';
-import { queueSettings, RedisUnavailableError, redactRedisUrl } from '../../src/queue/connection.js';
+import { queueSettings, RedisUnavailableError } from '../../src/queue/connection.js';
 import { crawlJobId, jobId, normalizeJobId, parseQueueList, publishJobId } from '../../src/queue/jobs.js';
 import { relearnDue } from '../../src/queue/profiles.js';
 
@@ -78,7 +79,7 @@ describe('settings', () => {
   });
 
   it('never print a Redis password', () => {
-    expect(redactRedisUrl('redis://user:secret@host:6379/0')).toBe('redis://user:***@host:6379/0');
+    expect(redactUrl('redis://user:secret@host:6379/0')).toBe('redis://user:***@host:6379/0');
     const message = new RedisUnavailableError('redis://:secret@host:6379', 'ECONNREFUSED').message;
     expect(message).not.toContain('secret');
     expect(message).toContain('docker compose up -d redis');

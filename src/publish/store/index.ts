@@ -8,7 +8,7 @@ import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import { type Store, StoreError } from './store.js';
 
-export { PostgresStore, redactUrl } from './postgres.js';
+export { PostgresStore } from './postgres.js';
 export { SqliteStore } from './sqlite.js';
 export type { PublishInput, Store, StoreBackend } from './store.js';
 export { StoreError } from './store.js';

@@ -6,6 +6,7 @@
  * unique-key error is retried from the start.
  */
 import pg from 'pg';
+import { redactUrl } from '../../config/redact.js';
 import type {
   AlsoOn,
   FeedPage,
@@ -57,17 +58,6 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   poolSize?: number;
-}
-
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://…';
-  }
 }
 
 function quoteIdent(name: string): string {
