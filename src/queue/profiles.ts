@@ -110,7 +110,8 @@ export async function learnSourceProfile(
   const learner = new DeletionLearner();
   for (const draft of await samplesOf(redis, prefix, source)) learner.add(draft);
   for (const other of sources)
-    if (other !== source) for (const draft of await samplesOf(redis, prefix, other)) learner.add(draft);
+    if (other !== source)
+      for (const draft of await samplesOf(redis, prefix, other)) learner.addBackground(draft);
   return learner.profileOf(source) ?? { source, documents: 0, words: [] };
 }
 

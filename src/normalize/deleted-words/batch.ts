@@ -36,6 +36,18 @@ export class DeletionLearner {
       this.evidence.set(draft.source, source);
     }
     source.add(draft);
+    this.addText(draft);
+  }
+
+  /**
+   * Adds a page whose source is not to be learned: its text counts in the statistics, but its own
+   * evidence (segmenting every paragraph) is not gathered. The queue learns one source at a time.
+   */
+  addBackground(draft: DraftDocument): void {
+    this.addText(draft);
+  }
+
+  private addText(draft: DraftDocument): void {
     let own = this.own.get(draft.source);
     if (!own) {
       own = new CharNgramModel(SOURCE_CHARS);
