@@ -115,6 +115,8 @@ function looksLikeHtml(raw: RawDocument, text: string): boolean {
 }
 
 interface Decoded {
+  /** The page as text: decoded bytes, or the HTML or text as given. */
+  page: string;
   lines: Line[];
   article?: ExtractedArticle;
   documentRepairs: TextRepair[];
@@ -134,11 +136,11 @@ function decode(raw: RawDocument, options: NormalizeOptions): Decoded {
     flags.push(...decoded.flags);
     isHtml = looksLikeHtml(raw, text);
   }
-  if (!isHtml) return { lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags };
+  if (!isHtml) return { page: text, lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags };
   const article = extractArticle(text, { url: raw.url, selectors: raw.selectors ?? options.selectors });
   for (const removed of article.removed)
     documentRepairs.push({ kind: 'html', before: removed.text, after: '', confidence: 1 });
-  return { lines: article.paragraphs.map(newLine), article, documentRepairs, flags };
+  return { page: text, lines: article.paragraphs.map(newLine), article, documentRepairs, flags };
 }
 
 interface Structure {
@@ -243,6 +245,17 @@ export function draftDocument(
   raw: RawDocument,
   options: Pick<NormalizeOptions, 'selectors'> = {},
 ): DraftDocument {
+  return readDocument(raw, options).draft;
+}
+
+/**
+ * `draftDocument`, and the page as the normalizer read it (the decoded bytes), for callers that
+ * keep it beside the record (the queue, for the dashboard) without decoding the bytes again.
+ */
+export function readDocument(
+  raw: RawDocument,
+  options: Pick<NormalizeOptions, 'selectors'> = {},
+): { draft: DraftDocument; page: string } {
   const decoded = decode(raw, options);
   for (const line of decoded.lines) runStages(line, LINE_STAGES, 'hans');
   const script = detectScript(decoded.lines.map((l) => l.text).join('\n'));
@@ -294,7 +307,7 @@ export function draftDocument(
     });
   if (paragraphs.length === 0) flags.add('empty');
 
-  return {
+  const draft: DraftDocument = {
     id: recordId(raw.url),
     url: raw.url,
     source: sourceOf(raw, structure.contact),
@@ -307,6 +320,7 @@ export function draftDocument(
     flags: [...flags].sort(),
     gaps,
   };
+  return { draft, page: decoded.page };
 }
 
 /** The clean record of a draft, in the target script (by default the page's own). */

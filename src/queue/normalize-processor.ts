@@ -16,9 +16,8 @@
 import { workerData } from 'node:worker_threads';
 import type { SandboxedJob } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { decodeBytes } from '../normalize/charset.js';
 import { restoreDeletedWords } from '../normalize/deleted-words/restore.js';
-import { draftDocument, finalizeRecord } from '../normalize/pipeline.js';
+import { finalizeRecord, readDocument } from '../normalize/pipeline.js';
 import { rawRecordSchema, toRawDocument } from '../normalize/raw-record.js';
 import type { Store } from '../publish/store/index.js';
 import type { RawSnapshot } from '../publish/types.js';
@@ -85,15 +84,13 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const parsed = rawRecordSchema.safeParse(data.raw);
   if (!parsed.success) throw new Error(`not a raw record: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const raw = toRawDocument(parsed.data);
-  const draft = draftDocument(raw);
+  const { draft, page } = readDocument(raw);
   const profile = await ctx.profiles.get(draft.source);
   const record = finalizeRecord(profile ? restoreDeletedWords(draft, profile) : draft, data.to);
 
   // The page as the normalizer read it, kept with the version for the dashboard.
   const snapshot: RawSnapshot = {
-    text: raw.body
-      ? decodeBytes(raw.body, { contentType: raw.contentType, declared: raw.charset }).text
-      : (raw.html ?? raw.text ?? ''),
+    text: page,
     content_type: raw.contentType ?? null,
     fetched_at: raw.fetchedAt ?? null,
   };

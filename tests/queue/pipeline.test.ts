@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/publish/index.js';
 import type { RunSummary } from '../../src/queue/runs.js';
+import { escapeHtml } from '../support/html-templates.js';
 import {
   finfaq,
   isolatedPipeline,
@@ -75,6 +76,12 @@ describe('finfaq run', () => {
     expect(summary.published).toEqual({ created: urls.length, updated: 0, unchanged: 0 });
     expect(summary.records).toBe(urls.length);
     expect(summary.repairs.punctuation ?? 0).toBeGreaterThan(0);
+    // Each version keeps the page as the normalizer decoded it (GBK and Big5 included).
+    for (const article of web.expected) {
+      const record = records.get(article.url);
+      const raw = record ? await store.getRaw(record.id, record.version) : null;
+      expect(raw?.text, article.url).toContain(escapeHtml(article.title));
+    }
 
     // gbk-farm and big5-portal serve the same articles (Simplified, Traditional): one of each pair
     // points at the other, and nothing else is a duplicate.
