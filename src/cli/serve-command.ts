@@ -45,7 +45,7 @@ export function runServe(options: ServeOptions): Promise<number> {
     const queues = connectQueueAdmin(settings.redisUrl, settings.prefix);
     const app = buildFeedServer(store, {
       metrics: {
-        queueDepths: () => (queues.available ? queues.depths().catch(() => []) : Promise.resolve([])),
+        queueDepths: () => queues.currentDepths(),
       },
     });
     await registerDashboard(app, { store, queues, adminToken: adminToken() });

@@ -7,7 +7,7 @@
  */
 import { connectQueueAdmin, registerDashboard } from '../dashboard/index.js';
 import { buildFeedServer } from '../publish/index.js';
-import { connectQueues, queueDepths } from '../queue/queues.js';
+import { connectQueues } from '../queue/queues.js';
 import { enqueueCrawls, neverCrawled, newRunId, scheduleCrawls } from '../queue/schedule.js';
 import { storeSettings } from '../queue/store.js';
 import { startWorkers } from '../queue/workers.js';
@@ -66,11 +66,12 @@ export function runUp(options: UpOptions): Promise<number> {
     } catch (error) {
       throw await fail(`cannot start the workers: ${(error as Error).message}`);
     }
+    // The dashboard's and /metrics' connection fails fast while Redis is away; the workers' waits.
+    const admin = connectQueueAdmin(settings.redisUrl, settings.prefix);
     const app = buildFeedServer(store, {
       publisher: running.publisher,
-      metrics: { queueDepths: () => queueDepths(client.queues) },
+      metrics: { queueDepths: () => admin.currentDepths() },
     });
-    const admin = connectQueueAdmin(settings.redisUrl, settings.prefix);
     await registerDashboard(app, { store, queues: admin, adminToken: adminToken() });
     try {
       await app.listen({ port, host });

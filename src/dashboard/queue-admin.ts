@@ -18,6 +18,8 @@ export interface QueueAdmin {
   /** False while Redis does not answer: queue parts of pages say so. */
   readonly available: boolean;
   depths(): Promise<QueueDepth[]>;
+  /** The depths for `/metrics`: none while Redis is away, so a scrape never hangs. */
+  currentDepths(): Promise<QueueDepth[]>;
   sources(): Promise<SourceActivity[]>;
   failed(options: {
     queue?: QueueName;
@@ -42,6 +44,8 @@ export function connectQueueAdmin(redisUrl: string, prefix: string): QueueAdmin 
       return redis.status === 'ready';
     },
     depths: () => queueDepths(queues),
+    currentDepths: () =>
+      redis.status === 'ready' ? queueDepths(queues).catch(() => []) : Promise.resolve([]),
     sources: () => sourceActivity(redis, queues, prefix),
     failed: (options) => failedJobs(queues, options),
     retry: (queue, id) => retryFailedJob(queues, queue, id),
