@@ -1,5 +1,13 @@
-/** `npm run eval:deleted-words`: precision and recall of deleted-word restoration on simulated sites. */
-import { evaluateRestoration, formatEval } from '../tests/support/deleted-words-eval.js';
+/**
+ * `npm run eval:deleted-words`: precision and recall of deleted-word restoration, on simulated
+ * filtered sites and on the two seed pages among intact sites written in other words.
+ */
+import {
+  evaluateRestoration,
+  evaluateSeedsAmongSites,
+  formatEval,
+  formatSeedsAmongSites,
+} from '../tests/support/deleted-words-eval.js';
 import { makeSites } from '../tests/support/filtered-sites.js';
 
 const sites = makeSites(
@@ -13,4 +21,10 @@ const result = evaluateRestoration(sites);
 process.stdout.write(formatEval(result));
 process.stdout.write(
   `(${sites.length} sites, ${sites.reduce((n, s) => n + s.pages, 0)} pages, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+);
+
+const intactSites = Number(process.env.INTACT_SITES ?? 8);
+const intactPages = Number(process.env.INTACT_PAGES ?? 20);
+process.stdout.write(
+  `\n${formatSeedsAmongSites(evaluateSeedsAmongSites(intactSites, intactPages, Number(process.env.SEED ?? 7) * 1000), intactSites, intactPages)}`,
 );

@@ -4,6 +4,7 @@ import { DeletionLearner } from '../src/normalize/deleted-words/batch.js';
 import { draftDocument, finalizeRecord, normalizeDocument } from '../src/normalize/pipeline.js';
 import { fromHans } from '../src/normalize/script/convert.js';
 import type { Script } from '../src/normalize/types.js';
+import { evaluateSeedsAmongSites, formatSeedsAmongSites } from './support/deleted-words-eval.js';
 import {
   expectedAfterRestoration,
   expectedParagraphs,
@@ -112,6 +113,17 @@ describe('seed pages restored in a batch', () => {
     });
     expect(records.reduce((n, r) => n + missingWords(r), 0)).toBe(21);
   });
+
+  it('among intact sites that write in their own words: 電話 and 題 back, 同時 flagged, others untouched', () => {
+    // Measured by npm run eval:deleted-words: 21 of 23 right, one 電話 too many (the heading
+    // `4.2 拒絕騷擾`, which other sites write as `拒絕騷擾電話`), the two 同時 left flagged.
+    const result = evaluateSeedsAmongSites(6, 15);
+    const message = formatSeedsAmongSites(result, 6, 15);
+    expect(result.changedOtherPages, message).toBe(0);
+    expect(result.precision, message).toBeGreaterThanOrEqual(0.95);
+    expect(result.recall, message).toBeGreaterThanOrEqual(0.9);
+    for (const seed of result.seeds) expect(seed.flagged, message).toBe(true);
+  }, 60_000);
 
   it('with a copy of each article on another site: exactly the expected records, all 23 words back', () => {
     const learner = new DeletionLearner();

@@ -35,6 +35,8 @@ export interface LanguageModel {
   segment(text: string): string[];
   /** Every dictionary word with its log-probability. */
   words(): Generator<[string, number]>;
+  /** The dictionary's part-of-speech tag of a word (`v`, `n`, `f`, `uj`…), or undefined. */
+  partOfSpeech(word: string): string | undefined;
 }
 
 /** FNV-1a over UTF-16 code units of `text[start, end)`, without slicing it out. */
@@ -121,6 +123,16 @@ class WordTable {
     if (end <= start || end - start > 255) return 0;
     const slot = this.slotOf(text, start, end);
     return (this.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
+  }
+
+  /** The tag after the frequency on the word's line (`保护 13874 v`), or undefined. */
+  tagOf(word: string): string | undefined {
+    if (word.length === 0 || word.length > 255) return undefined;
+    const offset = this.offsets[this.slotOf(word, 0, word.length)] as number;
+    if (offset < 0) return undefined;
+    const lineEnd = this.text.indexOf('\n', offset);
+    const line = this.text.slice(offset + word.length, lineEnd < 0 ? this.text.length : lineEnd);
+    return line.trim().split(' ')[1] || undefined;
   }
 
   *entries(): Generator<[string, number]> {
@@ -257,6 +269,10 @@ class JiebaLanguageModel implements LanguageModel {
     }
     flush(simplified.length);
     return tokens;
+  }
+
+  partOfSpeech(word: string): string | undefined {
+    return this.words_.tagOf(toSimplifiedChars(word));
   }
 
   *words(): Generator<[string, number]> {

@@ -6,17 +6,20 @@
  *   bytes ─ charset ─┬─ html: extract article ─┐
  *                    └─ text: split lines ─────┴─ per line: control codes, mis-decoded text,
  *   pinyin, GBK tails ─ detect script ─ title / byline / boilerplate ─ per paragraph: punctuation,
- *   half-converted script, spacing gaps ─ convert to Simplified ─ convert to the target script
+ *   half-converted script, spacing gaps ─ convert to Simplified ─ gaps grammar shows ─ convert to
+ *   the target script
  */
 
 import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
 import { decodeBytes, repairMisdecodedText } from './charset.js';
 import { removeControlResidue } from './control-chars.js';
+import { unclosedFrames } from './deleted-words/frames.js';
 import type { DeletionProfile } from './deleted-words/profile.js';
 import { restoreDeletedWords } from './deleted-words/restore.js';
 import { closeMarkedGaps } from './gaps.js';
 import { repairGbkTails } from './gbk-tail.js';
 import { type ExtractedArticle, extractArticle } from './html.js';
+import { languageModel } from './language-model.js';
 import { stripPinyinLeaks } from './pinyin.js';
 import { fixAsciiPunctuation } from './punctuation.js';
 import { type CleanRecord, contentHash, recordId } from './record.js';
@@ -296,6 +299,12 @@ export function readDocument(
     // stays flagged but is not offered for filling.
     if (hans.length === line.text.length)
       for (const gap of line.gaps) gaps.push({ paragraph: index, ...gap });
+    // Gaps only grammar shows (`在…的_保护用户`) are found on the Simplified text.
+    for (const offset of unclosedFrames(hans, languageModel())) {
+      if (gaps.some((g) => g.paragraph === index && g.offset === offset)) continue;
+      gaps.push({ paragraph: index, offset, evidence: 'frame' });
+      flags.add('possible-gap');
+    }
   });
   for (const { line } of structure.dropped.slice(dropIndex))
     repairs.push({

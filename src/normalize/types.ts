@@ -31,8 +31,11 @@ export type TextRepair = Omit<Repair, 'paragraph'>;
 /** Where a word may be missing: an offset into a paragraph's text. */
 export interface Gap {
   offset: number;
-  /** `marked`: a space showed it; `unmarked`: only the shape of the text suggests it. */
-  evidence: 'marked' | 'unmarked';
+  /**
+   * `marked`: a space showed it; `unmarked`: only the shape of the line suggests it (a heading
+   * ending in 的); `frame`: grammar does (a 在 frame nothing closes, `在…的_保护用户`).
+   */
+  evidence: 'marked' | 'unmarked' | 'frame';
 }
 
 /** What a text stage returns: the new text, each change, and problems it saw but left alone. */

@@ -127,6 +127,27 @@ describe('profile learner', () => {
     expect(profile.words.map((w) => w.word).sort()).toEqual(['电话', '题']);
     expect(profile.words.find((w) => w.word === '电话')?.markedGaps).toBeGreaterThanOrEqual(2);
   });
+
+  it('does not take a name that keeps a character alone (随借随还) for a deleted partner (随着)', () => {
+    const learner = new DeletionLearner();
+    const product = [
+      '在使用随借随还的过程中，要按时还款。',
+      '很多人咨询关于随借随还的额度问题。',
+      '与信用卡相比，随借随还的门槛更低。',
+      '用户可以在APP申请随借随还，审批很快。',
+    ];
+    // Another site writes the product's name the same way, and uses 随着 where it belongs.
+    for (let page = 0; page < 6; page++) {
+      learner.add(draft(`https://name.example/${page}`, product.join('\n')));
+      learner.add(
+        draft(
+          `https://other.example/${page}`,
+          `${product.join('\n')}\n随着互联网金融的发展，借款越来越方便。随着年龄增长，额度也会提高。`,
+        ),
+      );
+    }
+    expect(learner.profiles().get('name.example')?.words).toEqual([]);
+  });
 });
 
 describe('restoration', () => {
@@ -135,7 +156,16 @@ describe('restoration', () => {
       source: 'farm.example',
       documents: 1,
       words: [
-        { word: '电话', markedGaps: 3, orphans: 0, predicted: 0, count: 0, expected: 1, markedShare: 1 },
+        {
+          word: '电话',
+          markedGaps: 3,
+          orphans: 0,
+          predicted: 0,
+          frameGaps: 0,
+          count: 0,
+          expected: 1,
+          markedShare: 1,
+        },
       ],
     };
     const gappy = restoreDeletedWords(
@@ -174,6 +204,32 @@ describe('restoration', () => {
     );
     // 19 电话 and 2 题; the two 同时 need intact text of other sites (see tests/support/seeds.ts).
     expect(restored.length).toBe(21);
+  });
+});
+
+describe('unmarked places need more than character statistics', () => {
+  it('does not add a profile word where other sites merely write it often (客服_进行)', () => {
+    const learner = new DeletionLearner();
+    for (let page = 0; page < 8; page++) {
+      // The filtered site: 电话 leaves a space, and it also writes 客服 on its own.
+      learner.add(
+        draft(
+          `https://farm.example/${page}`,
+          '很多用户接到骚扰 后感到困惑。接到陌生 时应保持警惕。\n遇到问题时，建议联系平台客服进行核实。',
+        ),
+      );
+      for (const site of ['a', 'b'])
+        learner.add(
+          draft(
+            `https://${site}.example/${page}`,
+            '接到骚扰电话后，可以拨打客服电话进行投诉。客服电话进行回访时，会核实身份。\n接到陌生电话时应保持警惕。',
+          ),
+        );
+    }
+    const restored = learner.restore(
+      draft('https://farm.example/9', '接到骚扰 后，建议联系平台客服进行核实。'),
+    );
+    expect(restored.paragraphs).toEqual(['接到骚扰电话后，建议联系平台客服进行核实。']);
   });
 });
 

@@ -3,9 +3,12 @@
  * are right) and recall (deleted words put back), per site and overall, the way `finfaq
  * normalize` runs it (one batch: drafts, learned profiles, restoration).
  */
+import { pathToFileURL } from 'node:url';
 import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import { type DraftDocument, draftDocument } from '../../src/normalize/pipeline.js';
+import { generateArticle } from './article-generator.js';
 import { insertionsBetween, type SiteSpec, sitePages } from './filtered-sites.js';
+import { expectedParagraphs, expectedSeed, SEED_NAMES, seedBytes, seedPath } from './seeds.js';
 
 export interface SiteScore {
   site: string;
@@ -84,4 +87,97 @@ export function formatEval(result: EvalResult): string {
       `${s.site.padEnd(16)} deletes ${s.deletes.padEnd(40)} learned ${s.learned.padEnd(20)} precision ${pct(ratio(s.correct, s.inserted)).padStart(6)} (${s.correct}/${s.inserted})  recall ${pct(ratio(s.correct, s.deleted)).padStart(6)} (${s.correct}/${s.deleted})${s.changedCleanPages ? `  CHANGED ${s.changedCleanPages} clean pages` : ''}`,
   );
   return `${rows.join('\n')}\noverall: precision ${pct(result.precision)}, recall ${pct(result.recall)}\n`;
+}
+
+export interface SeedsAmongSitesResult {
+  /** Per seed: words inserted, those right, words the filter deleted. */
+  seeds: { name: string; inserted: number; correct: number; deleted: number; flagged: boolean }[];
+  /** Pages of the other sites whose text the restoration changed (they delete nothing). */
+  changedOtherPages: number;
+  otherPages: number;
+  precision: number;
+  recall: number;
+}
+
+/** Sentences of other sites that share this many characters in a row with a seed are left out. */
+const SHARED_PHRASE = 8;
+
+/**
+ * The two seed pages in one batch with `sites` intact sites of `pages` generated articles each:
+ * the seeds' source must be restored from what the batch shows, with intact text of sites that
+ * write about the same things in their own words. The generator draws some sentences from the
+ * seeds, so every sentence sharing a phrase of `SHARED_PHRASE` characters with them is dropped:
+ * no other site is a copy of a seed here.
+ */
+export function evaluateSeedsAmongSites(
+  sites: number,
+  pages: number,
+  firstArticle = 1000,
+): SeedsAmongSitesResult {
+  const seedText = SEED_NAMES.flatMap((name) => expectedSeed(name).paragraphs_hans).join('\n');
+  const sharesPhrase = (sentence: string) => {
+    for (let i = 0; i + SHARED_PHRASE <= sentence.length; i++)
+      if (seedText.includes(sentence.slice(i, i + SHARED_PHRASE))) return true;
+    return false;
+  };
+  const learner = new DeletionLearner();
+  const seeds = SEED_NAMES.map((name) => ({
+    name,
+    draft: draftDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) }),
+  }));
+  for (const { draft } of seeds) learner.add(draft);
+  const others: DraftDocument[] = [];
+  for (let site = 0; site < sites; site++)
+    for (let page = 0; page < pages; page++) {
+      const article = generateArticle(firstArticle + site * 1000 + page);
+      const paragraphs = article.paragraphs
+        .map((p) => (p.match(/[^。？！]+[。？！]?/gu) ?? []).filter((x) => !sharesPhrase(x)).join(''))
+        .filter((p) => p.length > 0);
+      const draft = draftDocument({
+        url: `https://intact-${site}.example/article/${page}.html`,
+        text: [article.title, `${article.category} ${article.time}`, '', ...paragraphs].join('\n'),
+      });
+      others.push(draft);
+      learner.add(draft);
+    }
+  const scored = seeds.map(({ name, draft }) => {
+    const restored = learner.restore(draft);
+    const truth = expectedParagraphs(name, 'hans');
+    let inserted = 0;
+    let correct = 0;
+    let deleted = 0;
+    draft.paragraphs.forEach((before, i) => {
+      const key = ([offset, text]: [number, string]) => `${offset}:${text}`;
+      const made = insertionsBetween(before, restored.paragraphs[i] as string);
+      const wanted = new Set(insertionsBetween(before, truth[i] ?? '').map(key));
+      inserted += made.length;
+      deleted += wanted.size;
+      correct += made.filter((m) => wanted.has(key(m))).length;
+    });
+    return { name, inserted, correct, deleted, flagged: restored.flags.includes('possible-gap') };
+  });
+  const changedOtherPages = others.filter((d) => learner.restore(d) !== d).length;
+  const sum = (f: (s: (typeof scored)[number]) => number) => scored.reduce((n, s) => n + f(s), 0);
+  return {
+    seeds: scored,
+    changedOtherPages,
+    otherPages: others.length,
+    precision: ratio(
+      sum((s) => s.correct),
+      sum((s) => s.inserted),
+    ),
+    recall: ratio(
+      sum((s) => s.correct),
+      sum((s) => s.deleted),
+    ),
+  };
+}
+
+export function formatSeedsAmongSites(result: SeedsAmongSitesResult, sites: number, pages: number): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const rows = result.seeds.map(
+    (s) =>
+      `seed ${s.name}  inserted ${s.inserted}, right ${s.correct} of ${s.deleted} deleted${s.flagged ? ', gaps left flagged' : ''}`,
+  );
+  return `${rows.join('\n')}\nseeds among ${sites} intact sites × ${pages} pages: precision ${pct(result.precision)}, recall ${pct(result.recall)}; other sites' pages changed: ${result.changedOtherPages} of ${result.otherPages}\n`;
 }

@@ -168,7 +168,7 @@ export function formatProfiles(profiles: Iterable<DeletionProfile>): string {
     );
     for (const w of profile.words)
       lines.push(
-        `  ${w.word}\tmarked gaps ${w.markedGaps}, orphaned partners ${w.orphans}, predicted by other sources ${w.predicted}, share of gaps ${w.markedShare}, seen ${w.count} times (language predicts ${w.expected})`,
+        `  ${w.word}\tmarked gaps ${w.markedGaps}, orphaned partners ${w.orphans}, predicted by other sources ${w.predicted}, open frames ${w.frameGaps}, share of gaps ${w.markedShare}, seen ${w.count} times (language predicts ${w.expected})`,
       );
   }
   return `${lines.join('\n')}\n`;

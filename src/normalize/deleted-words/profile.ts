@@ -24,6 +24,7 @@ import {
   ngramGain,
   type Site,
 } from './evidence.js';
+import { closesFrame } from './frames.js';
 
 export interface ProfileWord {
   word: string;
@@ -33,6 +34,8 @@ export interface ProfileWord {
   orphans: number;
   /** Places where intact text of other sources strongly predicts the word, though it is not there. */
   predicted: number;
+  /** 在 frames left open (`在…的_保护用户`) that the word closes in other sources' text. */
+  frameGaps: number;
   /** Times the word occurs in the source's text, and times the language would lead one to expect. */
   count: number;
   expected: number;
@@ -60,8 +63,13 @@ const HAN_CHAR = /\p{Script=Han}/u;
 export class SourceEvidence {
   documents = 0;
   readonly markedGaps: Site[] = [];
-  /** Partner character → the distinct left neighbours of the orphans it would complete. */
-  readonly orphans = new Map<string, Set<string>>();
+  /** 在 frames left open in the source's pages (see `frames.ts`). */
+  readonly frameGaps: Site[] = [];
+  /**
+   * Partner character → the distinct left neighbours of the orphans it would complete, each with
+   * the orphan and what follows it (`问日益`), to look for in other sources' text.
+   */
+  readonly orphans = new Map<string, Map<string, string>>();
   private readonly text: string[] = [];
   private chars = 0;
 
@@ -74,9 +82,11 @@ export class SourceEvidence {
   add(draft: DraftDocument): void {
     this.documents++;
     for (const gap of draft.gaps) {
-      if (gap.evidence !== 'marked' || this.markedGaps.length >= MAX_SITES) continue;
+      const sites =
+        gap.evidence === 'marked' ? this.markedGaps : gap.evidence === 'frame' ? this.frameGaps : undefined;
+      if (!sites || sites.length >= MAX_SITES) continue;
       const text = draft.paragraphs[gap.paragraph] ?? '';
-      this.markedGaps.push({ paragraph: gap.paragraph, offset: gap.offset, ...hanContext(text, gap.offset) });
+      sites.push({ paragraph: gap.paragraph, offset: gap.offset, ...hanContext(text, gap.offset) });
     }
     // Past the cap, a source has shown what it deletes; more text only costs time.
     for (const paragraph of draft.paragraphs) {
@@ -101,8 +111,8 @@ export class SourceEvidence {
       const { left, right } = hanContext(paragraph, offset);
       if (insertionGain(left, partner.char, right, this.lm) <= 0) return;
       // A fixed phrase repeated on every page (小编) is one observation, not many.
-      const neighbours = this.orphans.get(partner.char) ?? new Set<string>();
-      neighbours.add(left.slice(-2));
+      const neighbours = this.orphans.get(partner.char) ?? new Map<string, string>();
+      if (!neighbours.has(left.slice(-2))) neighbours.set(left.slice(-2), token + right.slice(0, 2));
       this.orphans.set(partner.char, neighbours);
     });
   }
@@ -386,6 +396,11 @@ export function learnProfile(
   const words: (ProfileWord & { belief: number })[] = [];
   for (const predicted of stats ? predictedWords(evidence, stats, lm) : [])
     words.push({ ...predicted, belief: predicted.predicted });
+  for (const closer of stats ? frameClosers(evidence, stats, lm) : []) {
+    const known = words.find((w) => w.word === closer.word);
+    if (known) known.frameGaps = closer.frameGaps;
+    else words.push({ ...closer, belief: closer.frameGaps });
+  }
   for (const word of new Set([...fromGaps.keys(), ...evidence.orphans.keys()])) {
     if (words.some((w) => w.word === word)) continue;
     const logP = lm.wordLogP(word);
@@ -394,7 +409,7 @@ export function learnProfile(
     if (stats && stats.others.size >= MIN_BACKGROUND_CHARS && stats.others.count(word) < MIN_SUPPORT + 1)
       continue;
     const gap = fromGaps.get(word) ?? { share: 0, gaps: 0 };
-    const orphans = evidence.orphans.get(word)?.size ?? 0;
+    const orphans = orphanCount(evidence, word, stats);
     const support = gap.gaps + orphans;
     const belief = gap.share + orphans;
     if (support < MIN_SUPPORT || belief < MIN_EVIDENCE) continue;
@@ -406,6 +421,7 @@ export function learnProfile(
       markedGaps: gap.gaps,
       orphans,
       predicted: 0,
+      frameGaps: 0,
       count,
       expected: Math.round(expected * 100) / 100,
       markedShare: 0,
@@ -426,6 +442,62 @@ export function learnProfile(
   };
 }
 
+/**
+ * Evidence from 在 frames the source leaves open (`在…的_保护用户`): each lost some closer, and the
+ * other sources say which one this source lacks. The frames already show that a closer was
+ * deleted, so the absence only has to single one out: the closer that the other sources write
+ * after 的 and that this source has clearly fewer of than they would lead one to expect (Poisson
+ * tail below `FRAME_ABSENCE_P`). None, or more than one, and the frames stay flagged.
+ */
+function frameClosers(evidence: SourceEvidence, stats: BatchStatistics, lm: LanguageModel): ProfileWord[] {
+  if (evidence.frameGaps.length < MIN_SUPPORT || !stats.corpus) return [];
+  const { spreads, source } = stats.corpus;
+  const size = spreads.size(source);
+  const lacking: ProfileWord[] = [];
+  for (const [gram] of stats.frequent) {
+    if (lm.wordLogP(gram) === undefined || !closesFrame(gram, lm)) continue;
+    if (stats.others.count(`的${gram}`) < MIN_SUPPORT + 1) continue;
+    const spread = spreads.of(gram);
+    const count = spread.counts.get(source) ?? 0;
+    const expected = spread.rate * size;
+    if (poissonAtMost(count, expected) >= FRAME_ABSENCE_P) continue;
+    lacking.push({ ...absentWord(gram, 0, count, expected), frameGaps: evidence.frameGaps.length });
+  }
+  return lacking.length === 1 ? lacking : [];
+}
+
+/** How unlikely a closer's count must be, given the other sources' rate, to be the one deleted. */
+const FRAME_ABSENCE_P = 0.15;
+
+/** P(X ≤ k) for X ~ Poisson(mean). */
+function poissonAtMost(k: number, mean: number): number {
+  let term = Math.exp(-mean);
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= mean / i;
+    sum += term;
+  }
+  return sum;
+}
+
+/**
+ * Places where a character lacks `word`, its usual partner, and other sources do not write the
+ * same thing: a name that keeps the character alone (`随借随还`, not `随着`) is theirs too.
+ */
+function orphanCount(evidence: SourceEvidence, word: string, stats?: BatchStatistics): number {
+  const neighbours = evidence.orphans.get(word);
+  if (!neighbours) return 0;
+  if (!stats?.corpus) return neighbours.size;
+  const { spreads, source } = stats.corpus;
+  let count = 0;
+  for (const window of neighbours.values()) {
+    let elsewhere = 0;
+    for (const [s, n] of spreads.corpus.countBySource(window)) if (s !== source) elsewhere += n;
+    if (elsewhere === 0) count++;
+  }
+  return count;
+}
+
 /** A word found only by its absence from this source (no gaps or orphans of its own). */
 function absentWord(word: string, predicted: number, count: number, expected: number): ProfileWord {
   return {
@@ -433,6 +505,7 @@ function absentWord(word: string, predicted: number, count: number, expected: nu
     markedGaps: 0,
     orphans: 0,
     predicted,
+    frameGaps: 0,
     count,
     expected: Math.round(expected * 100) / 100,
     markedShare: 0,

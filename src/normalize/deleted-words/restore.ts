@@ -5,7 +5,12 @@
  *   model likes best there (`的 ，` → `的電話，`).
  * - An unmarked place gets a profile word only with positive evidence: the document itself has the
  *   same phrase restored elsewhere (`2.2 內容` after `接到的電話內容`), a character lacks its usual
- *   partner (`安全問日益` → `安全問題日益`), or intact text of other sources predicts the word there.
+ *   partner (`安全問日益` → `安全問題日益`), intact text of other sources has the phrase around the
+ *   place with the word and not without it, or a copy of the page on another site has the word.
+ *   Character statistics alone do not place a word: over a batch of similar sites they find
+ *   `客服_进行` wanting because the others write `客服电话` often, not because anything was cut.
+ * - A 在 frame nothing closes (`在…的_保护用户`, see `frames.ts`) gets the closer in the profile
+ *   that intact text writes after 的.
  *
  * Every insertion is a `missing-word` repair with its confidence; a gap left unfilled keeps the
  * `possible-gap` flag. Works on the Simplified draft, so one model serves both scripts.
@@ -15,7 +20,7 @@ import type { DraftDocument } from '../pipeline.js';
 import { roundConfidence, softmax } from '../probability.js';
 import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';
-import { MAX_ORDER, type NgramView } from './char-ngram.js';
+import type { NgramView } from './char-ngram.js';
 import {
   type ContextEvidence,
   contextEvidence,
@@ -25,19 +30,22 @@ import {
   MIN_CONTEXT_MATCH,
 } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { hanContext, insertionGain, intactTextHasWordHere, ngramGain } from './evidence.js';
-import { type DeletionProfile, STRONG_PREDICTION } from './profile.js';
+import { hanContext, insertionGain } from './evidence.js';
+import { closesFrame } from './frames.js';
+import type { DeletionProfile } from './profile.js';
 
 /** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
 const MARKED_GAP_CERTAINTY = 0.97;
 /** A profile word that fits a marked gap worse than this (nats) is not put there. */
 const MIN_MARKED_GAIN = -14;
-/** …nor one that intact text of other sources makes less likely than this at the gap. */
-const MIN_MARKED_NGRAM_GAIN = 0;
 /** An unmarked insertion must not cost more than this under the dictionary model. */
 const MIN_UNMARKED_GAIN = -12;
-/** Intact text of other sources must raise the word's log-probability here by this much. */
-const MIN_NGRAM_GAIN = STRONG_PREDICTION;
+/**
+ * Characters of intact text's context around an unmarked place that must match with the word
+ * (a marked place needs `MIN_CONTEXT_MATCH`): two a side (`客服_进行`) is what common phrases give.
+ */
+const MIN_UNMARKED_CONTEXT = 6;
+
 const CONFIDENCE = { cache: 0.9, orphan: 0.85 };
 /** Characters of the paragraph shown either side of an insertion in its repair. */
 const REPAIR_CONTEXT = 4;
@@ -176,27 +184,21 @@ function fillMarkedGaps(
       });
       continue;
     }
-    // With intact text of other sources, its statistics decide; without, the dictionary and the
-    // share of the source's gaps each word fills.
-    const background = options.background && options.background.size > 0 ? options.background : undefined;
-    const ngram = words.map((w) => (background ? ngramGain(background, text, gap.offset, w) : 0));
+    // Otherwise the dictionary and the share of the source's gaps each word fills. (Character
+    // statistics of intact text are left out here: with a batch of a few dozen pages they mostly
+    // price a word by its own frequency, which favours one-character words like 题 over 电话.)
     const scores = words.map(
-      (w, i) =>
-        Math.log(Math.max(priorOf(w), 1e-6)) +
-        insertionGain(left, w, right, options.lm) +
-        (ngram[i] as number),
+      (w) => Math.log(Math.max(priorOf(w), 1e-6)) + insertionGain(left, w, right, options.lm),
     );
     const probabilities = softmax(scores);
     let best = 0;
     for (let i = 1; i < words.length; i++) if ((scores[i] as number) > (scores[best] as number)) best = i;
-    if (!background && (scores[best] as number) < MIN_MARKED_GAIN) continue;
-    // Intact text that finds the word out of place here (`的_保护` + 题) vetoes it: the gap lost
-    // some other word.
-    if (background && (ngram[best] as number) < MIN_MARKED_NGRAM_GAIN) continue;
+    if ((scores[best] as number) < MIN_MARKED_GAIN) continue;
+    const word = words[best] as string;
     insertions.push({
       paragraph: gap.paragraph,
       offset: gap.offset,
-      word: words[best] as string,
+      word,
       confidence: MARKED_GAP_CERTAINTY * (probabilities[best] as number),
       left,
       right,
@@ -298,7 +300,14 @@ function fillUnmarked(
         options.intact && candidates.length > 0
           ? placeByContext(options.intact, text, offset, candidates, words, evidence)
           : undefined;
-      if (byContext && byContext.evidence.withWord > byContext.runnerUp && byContext.evidence.missing) {
+      // Nothing marks this place, so a short match (`客服_进行`, two characters a side) is not
+      // enough: it says the word is common there, not that something was cut out.
+      if (
+        byContext &&
+        byContext.evidence.withWord > byContext.runnerUp &&
+        byContext.evidence.missing &&
+        byContext.evidence.withWord >= MIN_UNMARKED_CONTEXT
+      ) {
         const { left, right } = hanContext(text, offset);
         insertions.push({
           paragraph,
@@ -321,31 +330,18 @@ function fillUnmarked(
           (leftHit && (rightSeen !== undefined || openRight)) ||
           (openLeft && rightSeen?.has(paragraph + 1) === true);
         const orphan = partner?.char === word && after.length > 0;
-        const candidate = candidates.includes(word);
-        if (!fromCache && !orphan && !candidate) continue;
+        if (!fromCache && !orphan) continue;
         const { left, right } = hanContext(text, offset);
         if (left.endsWith(word) || right.startsWith(word)) continue;
         // Where intact text knows the phrase without the word (at least as well as with it), the
-        // other kinds of evidence, which see a few characters, are not enough.
+        // document's own phrases and the dictionary, which see a few characters, are not enough.
         const context = evidence.get(word);
         if (context && context.without >= Math.max(MIN_CONTEXT_MATCH, context.withWord)) continue;
-        const backgroundGain = candidate ? ngramGain(options.background, text, offset, word) : 0;
-        const fromNgram =
-          candidate &&
-          (backgroundGain >= MIN_NGRAM_GAIN ||
-            intactTextHasWordHere(options.background as NgramView, text, offset, word, MAX_ORDER));
-        if (!fromCache && !(orphan && right.length > 0) && !fromNgram) continue;
-        // Intact text outranks the dictionary, which prices rare words (征信) too high.
-        if (!fromNgram) {
-          const gain = insertionGain(left, word, right, options.lm);
-          if (!fromCache && gain <= 0) continue;
-          if (gain < MIN_UNMARKED_GAIN) continue;
-        }
-        const confidence = fromCache
-          ? CONFIDENCE.cache
-          : fromNgram
-            ? 1 / (1 + Math.exp(-Math.max(1, backgroundGain - MIN_NGRAM_GAIN + 2)))
-            : CONFIDENCE.orphan;
+        if (!fromCache && right.length === 0) continue;
+        const gain = insertionGain(left, word, right, options.lm);
+        if (!fromCache && gain <= 0) continue;
+        if (gain < MIN_UNMARKED_GAIN) continue;
+        const confidence = fromCache ? CONFIDENCE.cache : CONFIDENCE.orphan;
         insertions.push({ paragraph, offset, word, confidence, left, right });
         taken.add(place);
         break;
@@ -354,6 +350,55 @@ function fillUnmarked(
   });
   return insertions;
 }
+
+/** How sure a frame gap's closer is, when the source deletes it and intact text writes it there. */
+const FRAME_CONFIDENCE = 0.8;
+
+/**
+ * 在 frames left open (`在提供便捷服务的_保护用户`): a closer the source's filter deletes goes back
+ * when intact text of other sources writes it after the frame's last characters (`务的同时`, or at
+ * least `的同时` often). Of several such profile words, the one intact text shows there most;
+ * without intact text, or a profile closer, the gap stays flagged.
+ */
+function fillFrames(
+  draft: DraftDocument,
+  words: string[],
+  taken: Set<string>,
+  options: Resolved,
+): Insertion[] {
+  const background = options.background;
+  const closers = words.filter((w) => closesFrame(w, options.lm));
+  if (!background || background.size === 0 || closers.length === 0) return [];
+  const insertions: Insertion[] = [];
+  for (const gap of draft.gaps) {
+    if (gap.evidence !== 'frame' || taken.has(`${gap.paragraph}:${gap.offset}`)) continue;
+    const text = draft.paragraphs[gap.paragraph] ?? '';
+    // Counts with the two characters before the gap, then with the 的 alone.
+    const support = (word: string) =>
+      background.count(text.slice(gap.offset - 2, gap.offset) + word) * 10 + background.count(`的${word}`);
+    const scored = closers
+      .filter((w) => !text.startsWith(w, gap.offset) && background.count(`的${w}`) > MIN_FRAME_SUPPORT)
+      .map((w) => [w, support(w)] as const)
+      .sort((a, b) => b[1] - a[1]);
+    const best = scored[0];
+    if (!best) continue;
+    const total = scored.reduce((n, [, count]) => n + count, 0);
+    const { left, right } = hanContext(text, gap.offset);
+    insertions.push({
+      paragraph: gap.paragraph,
+      offset: gap.offset,
+      word: best[0],
+      confidence: FRAME_CONFIDENCE * (best[1] / total),
+      left,
+      right,
+    });
+    taken.add(`${gap.paragraph}:${gap.offset}`);
+  }
+  return insertions;
+}
+
+/** Intact text must write a closer after 的 more often than this before it fills a frame gap. */
+const MIN_FRAME_SUPPORT = 2;
 
 /** How sure a word another site's copy of the page shows in place is what was deleted. */
 const COPY_CONFIDENCE = 0.9;
@@ -437,6 +482,7 @@ export function restoreDeletedWords(
   const phrases = restoredPhrases(marked, tokensOf);
   const unmarked = fillUnmarked(draft, words, taken, phrases, tokensOf, resolved);
   for (const i of unmarked) taken.add(`${i.paragraph}:${i.offset}`);
+  unmarked.push(...fillFrames(draft, words, taken, resolved));
   unmarked.push(...fromCopies(draft, words, taken, resolved));
   const insertions = [...marked, ...unmarked];
   if (insertions.length === 0) return draft;
