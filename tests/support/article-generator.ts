@@ -3,8 +3,9 @@
  *
  * The articles have the shape of the seed pages (../shared/seeds): a title, a byline category and
  * time, an optional `小编导语` lead, numbered headings (`一、…`, `1.1 …`, `3.1.1 …`) and prose
- * paragraphs, ending with `小编总结`. Sentences come from the templates and vocabulary below, and
- * now and then from the clean sentences of the seeds' expected records.
+ * paragraphs, ending with `小编总结`. Sentences come from the templates and vocabulary below, written
+ * for this project: no sentence is taken from the seeds or any other page (the seeds are what the
+ * normalizer is measured on, so text of theirs in the fixtures would let it pass by recall).
  *
  * Everything here is clean prose: full-width punctuation, no spaces between Han characters, and
  * only words that the normalizer leaves untouched and that round-trip through the half-converted
@@ -13,8 +14,6 @@
  * annotated; tests/properties.test.ts keeps checking whole articles. The one clean sentence that
  * failed for a normalizer bug rather than for its words is kept apart in `KNOWN_HARD_SENTENCES`.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
@@ -197,17 +196,17 @@ export const THEMES: Record<string, Theme> = {
     headings: ['为什么会接到电话', '莫名其妙的电话', '电话背后的原因', '如何识别电话来源'],
     subs: ['电话内容', '营销电话', '信息泄露', '识别电话来源', '拒绝骚扰电话'],
     sentences: [
-      '近期有不少用户反映，自己接到了{B}打来的电话，但是并没有申请过相关产品。',
+      '有用户在论坛上说，{B}给自己打过好几次电话，可自己从来没有办理过相关业务。',
       '这些电话的内容主要涉及贷款推销、额度确认以及个人信息核实。',
-      '部分金融机构为了扩大客户群体，会通过电话营销的方式推广自己的产品。',
+      '一些机构为了多拉新客户，会安排专人打电话推销贷款产品。',
       '如果用户曾经在平台上注册过账号，就有可能接到平台的营销电话。',
       '一些不法分子会冒充平台客服拨打电话，以调整额度为由骗取用户的钱财。',
       '接到陌生电话的时候，用户应当保持警惕，不要轻易透露验证码和银行卡密码。',
-      '建议通过官方渠道核实电话的真实性，再决定是否继续沟通。',
-      '如果确认是骚扰电话，用户可以选择拒绝接听，或者直接挂断。',
+      '接到自称平台工作人员的来电，最好先拨打官方客服电话核实对方身份。',
+      '确认对方是推销电话以后，可以直接挂断，也可以在手机里设置拦截。',
       '许多手机都提供了拦截陌生号码的功能，可以有效减少骚扰电话。',
       '个人信息泄露是导致骚扰电话越来越多的重要原因之一。',
-      '在互联网时代，用户的个人信息安全问题日益严重。',
+      '手机号、身份证号这类个人信息一旦泄露，就可能被人拿去推销或者诈骗。',
       '用户可以拨打{B}的官方客服电话进行咨询，确认来电是否属实。',
     ],
   },
@@ -247,14 +246,14 @@ export const THEMES: Record<string, Theme> = {
     headings: ['平台的责任与措施', '如何保护个人信息', '防范金融诈骗'],
     subs: ['用户隐私保护', '加强监管', '提供透明的信息', '常见诈骗手段'],
     sentences: [
-      '作为金融服务平台，{B}在用户隐私保护方面承担着重要责任。',
-      '平台应当加强对合作机构的管理，确保用户信息不被随意使用。',
+      '{B}掌握着大量用户资料，保护这些资料不被滥用是它应尽的义务。',
+      '平台把用户资料交给合作机构之前，应当征得用户同意并限定用途。',
       '监管部门近年来不断加强对互联网金融行业的监管力度。',
       '平台应当在产品说明中明确告知用户费率、期限和逾期后果等重要信息。',
       '常见的诈骗手段包括冒充客服、虚假贷款和刷单返利等。',
       '凡是要求先交保证金或者手续费才能放款的，基本都是诈骗。',
       '用户不要随意点击短信中的陌生链接，也不要下载来历不明的APP。',
-      '如何在提供便捷服务的同时保护用户的隐私，是整个行业需要面对的问题。',
+      '在追求审批速度的同时守住用户隐私，是每家平台都要回答的问题。',
       '一旦发现自己被骗，应当立即保存证据并向公安机关报案。',
     ],
   },
@@ -272,19 +271,19 @@ export const KNOWN_HARD_SENTENCES = [
 
 /** Lead paragraph sentences (after `小编导语`). */
 export const INTRO_SENTENCES = [
-  '随着互联网金融的快速发展，各种贷款产品层出不穷。',
-  '{B}作为国内知名的金融服务平台之一，推出的“{P}”也逐渐引起了用户的关注。',
+  '这几年，手机上能申请的贷款产品越来越多。',
+  '{B}推出的“{P}”，因为申请方便，用的人也越来越多。',
   '近期有不少用户在网上咨询关于{P}的问题。',
   '很多用户在使用{P}的过程中，都会遇到各种各样的疑问。',
-  '本站将对此进行深入探讨，希望能够帮助到有需要的朋友。',
+  '下面把常见的几个问题整理出来，供大家参考。',
   '下面小编就为大家详细介绍一下相关的内容。',
-  '在当今信息化迅速发展的时代，各种金融服务平台如雨后春笋般冒出。',
+  '网上的借贷平台很多，产品名字也五花八门。',
   '那么这究竟是怎么回事呢？',
 ];
 
 /** Closing paragraph sentences (after `小编总结`). */
 export const SUMMARY_SENTENCES = [
-  '{P}作为{B}推出的一款信贷产品，为用户提供了便捷的融资渠道。',
+  '{P}是{B}旗下的信贷产品，额度和期限都比较灵活。',
   '用户在享受便利的同时，也需要保持理性，根据自己的还款能力合理借款。',
   '一旦出现逾期，应当积极面对，主动与平台沟通解决。',
   '只有养成良好的信用习惯，才能在需要资金的时候获得更多的支持。',
@@ -337,40 +336,6 @@ export const TITLES: { text: string; theme: keyof typeof THEMES }[] = [
 const CHINESE_NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 // ---------------------------------------------------------------------------------------------
-// Seed sentences
-
-const SHARED_EXPECTED = fileURLToPath(new URL('../../../shared/seeds/expected/', import.meta.url));
-const SEED_FILES = ['000_825b8516aba863a0.json', '002_2a05bec762618cc7.json'];
-
-let seedSentences: string[] | undefined;
-
-/**
- * The clean sentences of the seeds' expected Simplified paragraphs: prose written by the same
- * kind of site, used as a second sentence source. Empty when ../shared is not there.
- */
-export function seedSentencePool(): string[] {
-  if (seedSentences) return seedSentences;
-  const out: string[] = [];
-  for (const file of SEED_FILES) {
-    let paragraphs: string[] = [];
-    try {
-      paragraphs = (JSON.parse(readFileSync(SHARED_EXPECTED + file, 'utf8')) as { paragraphs_hans: string[] })
-        .paragraphs_hans;
-    } catch {
-      continue;
-    }
-    for (const p of paragraphs) {
-      // Only sentences of running prose: headings and `标签：说明` list items read oddly out of place.
-      for (const sentence of p.match(/[^。？！]+[。？！]/g) ?? []) {
-        if (sentence.length >= 12 && !/^[^，。]{2,8}：/.test(sentence)) out.push(sentence);
-      }
-    }
-  }
-  seedSentences = out;
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Articles
 
 export type LineKind = 'lead-heading' | 'heading' | 'subheading' | 'paragraph';
@@ -411,12 +376,10 @@ class SentenceSource {
     private readonly topic: Topic,
   ) {}
 
-  draw(pool: readonly string[], count: number, seedShare = 0): string[] {
+  draw(pool: readonly string[], count: number): string[] {
     const out: string[] = [];
-    const seeds = seedSentencePool();
     for (let tries = 0; out.length < count && tries < count * 20; tries++) {
-      const template =
-        seeds.length > 0 && this.rng.chance(seedShare) ? this.rng.pick(seeds) : this.rng.pick(pool);
+      const template = this.rng.pick(pool);
       if (this.used.has(template)) continue;
       this.used.add(template);
       out.push(fill(template, this.topic, this.rng));
@@ -467,7 +430,7 @@ export function generateArticle(seed: number): Article {
     if (rng.chance(0.15)) {
       // A section without subsections: one or two paragraphs right under the heading.
       for (let k = rng.int(1, 2); k > 0; k--)
-        add('paragraph', sentences.draw(theme.sentences, rng.int(2, 3), 0.1).join(''));
+        add('paragraph', sentences.draw(theme.sentences, rng.int(2, 3)).join(''));
       return;
     }
     const subs = rng.shuffle(theme.subs).slice(0, rng.int(2, 3));
@@ -479,11 +442,11 @@ export function generateArticle(seed: number): Article {
         const deeper = rng.shuffle(theme.subs.filter((x) => x !== sub)).slice(0, 2);
         deeper.forEach((d, k) => {
           add('subheading', `${number}.${k + 1} ${d}`);
-          add('paragraph', sentences.draw(theme.sentences, rng.int(1, 2), 0.1).join(''));
+          add('paragraph', sentences.draw(theme.sentences, rng.int(1, 2)).join(''));
         });
         return;
       }
-      const sentencesOf = sentences.draw(theme.sentences, rng.int(1, 3), 0.1);
+      const sentencesOf = sentences.draw(theme.sentences, rng.int(1, 3));
       if (rng.chance(0.3)) sentencesOf.push(...sentences.draw(CLOSING_REMARKS, 1));
       add('paragraph', sentencesOf.join(''));
     });
@@ -522,5 +485,4 @@ export function* allTemplateInstances(): Generator<string> {
       }
     }
   }
-  yield* seedSentencePool();
 }

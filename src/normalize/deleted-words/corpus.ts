@@ -360,6 +360,7 @@ export function contextEvidence(
   const lead = () => w.left - withoutWord().left + (w.right - withoutWord().right);
   return {
     withWord: w.length,
+    sides: { left: w.left, right: w.right },
     get without() {
       return withoutWord().length;
     },
@@ -372,10 +373,28 @@ export function contextEvidence(
   };
 }
 
+const BOUNDARY_PUNCTUATION = /[，。！？；：、“”（）]/u;
+
+/**
+ * Does the context match reach past an unmarked place on each side: two characters, or one that
+ * ends the phrase there (the paragraph's edge, or punctuation, as in `。_期限` or `分期_` at a
+ * heading's end)?
+ */
+export function bothSidesHold(text: string, offset: number, sides: { left: number; right: number }): boolean {
+  const holds = (matched: number, edge: boolean, char: string | undefined) =>
+    matched >= 2 || (matched === 1 && (edge || BOUNDARY_PUNCTUATION.test(char ?? '')));
+  return (
+    holds(sides.left, offset === 0, text[offset - 1]) &&
+    holds(sides.right, offset === text.length, text[offset])
+  );
+}
+
 /** Computed as asked: the match without the word only when a question needs it. */
 export interface ContextEvidence {
   /** Characters of context around the place that intact text has with the word… */
   readonly withWord: number;
+  /** How much of `withWord` lies on each side of the place (a paragraph's edge counts as one). */
+  readonly sides: { left: number; right: number };
   /** …and without it. */
   readonly without: number;
   /** How many more characters of context, the two sides counted apart, the word explains. */

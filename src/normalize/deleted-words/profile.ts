@@ -12,7 +12,7 @@
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
 import { type CharNgramModel, MAX_ORDER, type NgramView } from './char-ngram.js';
-import { contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
+import { bothSidesHold, contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import {
   bond,
@@ -175,7 +175,8 @@ export class SourceEvidence {
         const paragraph = this.text[p] as string;
         if (!joins(last + (paragraph[offset] as string))) continue;
         if (paragraph.startsWith(word, offset) || paragraph.slice(0, offset).endsWith(word)) continue;
-        if (contextEvidence(intact, paragraph, offset, word).missing) places++;
+        const found = contextEvidence(intact, paragraph, offset, word);
+        if (found.missing && bothSidesHold(paragraph, offset, found.sides)) places++;
       }
     }
     return places;

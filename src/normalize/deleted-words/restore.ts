@@ -22,6 +22,7 @@ import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';
 import type { NgramView } from './char-ngram.js';
 import {
+  bothSidesHold,
   type ContextEvidence,
   contextEvidence,
   copiedInsertions,
@@ -301,12 +302,14 @@ function fillUnmarked(
           ? placeByContext(options.intact, text, offset, candidates, words, evidence)
           : undefined;
       // Nothing marks this place, so a short match (`客服_进行`, two characters a side) is not
-      // enough: it says the word is common there, not that something was cut out.
+      // enough: it says the word is common there, not that something was cut out. Nor is a long
+      // match on one side that breaks off at once on the other (`使用安逸花` against `使用花呗`).
       if (
         byContext &&
         byContext.evidence.withWord > byContext.runnerUp &&
         byContext.evidence.missing &&
-        byContext.evidence.withWord >= MIN_UNMARKED_CONTEXT
+        byContext.evidence.withWord >= MIN_UNMARKED_CONTEXT &&
+        bothSidesHold(text, offset, byContext.evidence.sides)
       ) {
         const { left, right } = hanContext(text, offset);
         insertions.push({
