@@ -1,7 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
-import { CharNgramModel } from '../../src/normalize/deleted-words/char-ngram.js';
 import {
   contextEvidence,
   copiedInsertions,
@@ -9,7 +8,7 @@ import {
   TextCorpus,
   WordSpreads,
 } from '../../src/normalize/deleted-words/corpus.js';
-import { compoundCandidates, intactTextHasWordHere } from '../../src/normalize/deleted-words/evidence.js';
+import { compoundCandidates } from '../../src/normalize/deleted-words/evidence.js';
 import { learnProfile, SourceEvidence } from '../../src/normalize/deleted-words/profile.js';
 import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
@@ -28,14 +27,6 @@ describe('gap evidence', () => {
     const candidates = compoundCandidates('接到了的', '的语气');
     expect(candidates).not.toContain('话');
     expect(candidates).not.toContain('小小');
-  });
-
-  it('reads intact text: the word is there in that context, and rarely without it', () => {
-    const model = new CharNgramModel();
-    for (let i = 0; i < 5; i++) model.add('查询个人征信报告');
-    model.add('个人报告');
-    expect(intactTextHasWordHere(model, '个人报告', 2, '征信', 4)).toBe(true);
-    expect(intactTextHasWordHere(model, '个人报告', 2, '电话', 4)).toBe(false);
   });
 });
 

@@ -415,6 +415,8 @@ export function generateArticle(seed: number): Article {
   const paragraphs: string[] = [];
   const kinds: LineKind[] = [];
   const add = (kind: LineKind, text: string) => {
+    // A pool can run out of sentences not yet used in this article: no empty paragraph then.
+    if (text.length === 0) return;
     paragraphs.push(text);
     kinds.push(kind);
   };
@@ -427,7 +429,8 @@ export function generateArticle(seed: number): Article {
   themes.forEach((name, s) => {
     const theme = THEMES[name] as Theme;
     add('heading', `${CHINESE_NUMERALS[s]}、${fill(rng.pick(theme.headings), topic, rng)}`);
-    if (rng.chance(0.15)) {
+    // The first section always has numbered subsections, as every seed page does.
+    if (s > 0 && rng.chance(0.15)) {
       // A section without subsections: one or two paragraphs right under the heading.
       for (let k = rng.int(1, 2); k > 0; k--)
         add('paragraph', sentences.draw(theme.sentences, rng.int(2, 3)).join(''));

@@ -3,7 +3,6 @@
  * fill each. Shared by the profile learner (which counts them over a source) and the filler.
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
-import type { NgramView } from './char-ngram.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 
 const HAN_CHAR = /\p{Script=Han}/u;
@@ -13,8 +12,6 @@ export const CONTEXT = 6;
 const MAX_WORD = 4;
 /** A compound must beat the words on their own by this many nats to count as a bond. */
 export const MIN_BOND = 1;
-/** Characters either side that the character model of intact text sees. */
-const NGRAM_CONTEXT = 5;
 
 export interface Site {
   paragraph: number;
@@ -50,17 +47,6 @@ export function insertionGain(
 export function bond(left: string, word: string, right: string, lm: LanguageModel = languageModel()): number {
   const own = lm.wordLogP(word) ?? lm.score(word);
   return insertionGain(left, word, right, lm) - own;
-}
-
-/**
- * log P gain of `word` at `offset` under the character model of intact text, or 0 without one.
- * Punctuation counts as context here (`的同时，`), unlike for the dictionary model.
- */
-export function ngramGain(view: NgramView | undefined, text: string, offset: number, word: string): number {
-  if (!view || view.size === 0) return 0;
-  const before = text.slice(Math.max(0, offset - NGRAM_CONTEXT), offset);
-  const after = text.slice(offset, offset + NGRAM_CONTEXT);
-  return view.score(word + after, before) - view.score(after, before);
 }
 
 /**
@@ -101,33 +87,4 @@ export function compoundCandidates(
     for (const [compound] of index.endingWith(r)) add(compound.slice(0, -j));
   }
   return candidates;
-}
-
-/**
- * Does intact text say that this place had `word`? Counts of the exact strings, one character of
- * context either side (as many as the model's order allows): intact text must have the string
- * with the word at least twice, and three times as often as the same context without it
- * (`人征信报` against `人报`).
- */
-export function intactTextHasWordHere(
-  view: { count(gram: string): number },
-  text: string,
-  offset: number,
-  word: string,
-  maxOrder: number,
-): boolean {
-  const room = maxOrder - word.length;
-  if (room < 1) return false;
-  const leftLength = room >= 3 && word.length === 1 ? 2 : 1;
-  const left = text.slice(Math.max(0, offset - leftLength), offset);
-  const right = text.slice(offset, offset + Math.min(1, room - left.length) || 0);
-  if (left.length === 0 || (room - left.length >= 1 && right.length === 0)) return false;
-  const withWord = view.count(left + word + right);
-  if (withWord < 2 || withWord < 3 * view.count(left + right)) return false;
-  // The word must also sit well with a wider view of each side, as far as the model's order
-  // reaches: `安逸` before `花` is a product name (安逸花), before `花呗` it is not.
-  const side = maxOrder - word.length;
-  const wideLeft = text.slice(Math.max(0, offset - side), offset);
-  const wideRight = text.slice(offset, offset + side);
-  return view.count(wideLeft + word) >= 1 && view.count(word + wideRight) >= 1;
 }

@@ -11,19 +11,10 @@
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
-import { type CharNgramModel, MAX_ORDER, type NgramView } from './char-ngram.js';
+import type { CharNgramModel, NgramView } from './char-ngram.js';
 import { bothSidesHold, contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import {
-  bond,
-  compoundCandidates,
-  hanContext,
-  insertionGain,
-  intactTextHasWordHere,
-  MIN_BOND,
-  ngramGain,
-  type Site,
-} from './evidence.js';
+import { bond, compoundCandidates, hanContext, insertionGain, MIN_BOND, type Site } from './evidence.js';
 import { closesFrame } from './frames.js';
 
 export interface ProfileWord {
@@ -133,27 +124,6 @@ export class SourceEvidence {
       });
     }
     return this.positions;
-  }
-
-  /** Places in the source's text where `view` predicts `word` strongly (it would fit, it is not there). */
-  placesPredicting(word: string, view: NgramView): number {
-    const first = word.slice(0, 1);
-    const last = word.slice(-1);
-    let places = 0;
-    // Only after characters that intact text has before the word, and before ones it has after it.
-    for (const [left, offsets] of this.positionsAfter()) {
-      if (view.count(left + first) < 2) continue;
-      for (const [p, offset] of offsets) {
-        const paragraph = this.text[p] as string;
-        if (view.count(last + (paragraph[offset] as string)) < 2) continue;
-        if (intactTextHasWordHere(view, paragraph, offset, word, MAX_ORDER)) {
-          places++;
-          continue;
-        }
-        if (ngramGain(view, paragraph, offset, word) >= STRONG_PREDICTION) places++;
-      }
-    }
-    return places;
   }
 
   /**
@@ -281,15 +251,11 @@ export interface BatchStatistics {
   /** Strings of Han characters frequent enough in the batch to be a missing word's candidates. */
   frequent: [string, number][];
   /** The batch's text, searchable for long contexts, and this source's id in it. */
-  corpus?: { spreads: WordSpreads; source: number };
+  corpus: { spreads: WordSpreads; source: number };
 }
 
 /** Intact text of other sources must be at least this large before its statistics are trusted. */
 const MIN_BACKGROUND_CHARS = 50_000;
-/** A word must be expected this many times in the source (at the others' rate) to be called absent. */
-const MIN_EXPECTED = 4;
-/** log-probability gain (nats) at which intact text "strongly predicts" a word at a place. */
-export const STRONG_PREDICTION = 3;
 
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 /** Absent strings checked for predictions per source (a filter deletes a handful of words). */
@@ -297,7 +263,7 @@ const MAX_ABSENT_CANDIDATES = 30;
 /** A string must occur this often in the batch to be considered as a deleted word. */
 const MIN_FREQUENT_COUNT = 8;
 
-/** The candidates for `predictedWords`, computed once per batch. */
+/** The candidates for `missingWords`, computed once per batch. */
 export function frequentGrams(all: CharNgramModel): [string, number][] {
   const frequent: [string, number][] = [];
   for (const [gram, count] of all.grams())
@@ -306,41 +272,10 @@ export function frequentGrams(all: CharNgramModel): [string, number][] {
 }
 
 /**
- * Evidence from intact text of other sources: words they use often that this source (nearly)
- * never has, and the places in this source where their statistics strongly predict the word.
- * A deleted word leaves its neighbours behind, so it is predicted about as often as it was
- * expected; a word merely off this source's topics is not.
- */
-function predictedWords(evidence: SourceEvidence, stats: BatchStatistics, lm: LanguageModel): ProfileWord[] {
-  if (stats.corpus) return missingWords(evidence, stats, stats.corpus, lm);
-  const { own, others, frequent } = stats;
-  if (others.size < MIN_BACKGROUND_CHARS || own.size === 0) return [];
-  const found: ProfileWord[] = [];
-  const absent: { gram: string; expected: number; count: number }[] = [];
-  for (const [gram] of frequent) {
-    // Filters delete words: a string that is no dictionary word (分期乐的) is only absent by topic.
-    if (lm.wordLogP(gram) === undefined) continue;
-    const elsewhere = others.count(gram);
-    const expected = (elsewhere / others.size) * own.size;
-    if (expected < MIN_EXPECTED) continue;
-    const count = own.count(gram);
-    if (count <= Math.max(1, ABSENCE_TOLERANCE * 0.4 * expected)) absent.push({ gram, expected, count });
-  }
-  // Scanning the source for predictions is the expensive step: the most conspicuous absences first.
-  absent.sort((a, b) => b.expected - a.expected);
-  for (const { gram, expected, count } of absent.slice(0, MAX_ABSENT_CANDIDATES)) {
-    const predicted = evidence.placesPredicting(gram, others);
-    if (predicted < MIN_SUPPORT + 1 || predicted < 0.25 * expected) continue;
-    found.push(absentWord(gram, predicted, count, expected));
-  }
-  // A longer string is absent because a word inside it is (客服电话 without 电话): keep the word.
-  // (A shorter one inside a deleted word, 话 in 电话, is rarely predicted and does not get here.)
-  return found.filter((w) => !found.some((other) => other !== w && w.word.includes(other.word)));
-}
-
-/**
- * `predictedWords` with the batch's text at hand: words the sources that use them use often and
- * this source lacks, and the places where a long context of intact text shows them missing.
+ * Evidence from intact text of other sources: words the sources that use them use often and this
+ * source lacks, and the places where a long context of intact text shows them missing. A deleted
+ * word leaves its neighbours behind, so it is found missing about as often as it was expected; a
+ * word merely off this source's topics is not.
  */
 function missingWords(
   evidence: SourceEvidence,
@@ -395,7 +330,7 @@ export function learnProfile(
 ): DeletionProfile {
   const fromGaps = gapEvidence(evidence, lm);
   const words: (ProfileWord & { belief: number })[] = [];
-  for (const predicted of stats ? predictedWords(evidence, stats, lm) : [])
+  for (const predicted of stats ? missingWords(evidence, stats, stats.corpus, lm) : [])
     words.push({ ...predicted, belief: predicted.predicted });
   for (const closer of stats ? frameClosers(evidence, stats, lm) : []) {
     const known = words.find((w) => w.word === closer.word);
@@ -451,7 +386,7 @@ export function learnProfile(
  * tail below `FRAME_ABSENCE_P`). None, or more than one, and the frames stay flagged.
  */
 function frameClosers(evidence: SourceEvidence, stats: BatchStatistics, lm: LanguageModel): ProfileWord[] {
-  if (evidence.frameGaps.length < MIN_SUPPORT || !stats.corpus) return [];
+  if (evidence.frameGaps.length < MIN_SUPPORT) return [];
   const { spreads, source } = stats.corpus;
   const size = spreads.size(source);
   const lacking: ProfileWord[] = [];
@@ -488,7 +423,7 @@ function poissonAtMost(k: number, mean: number): number {
 function orphanCount(evidence: SourceEvidence, word: string, stats?: BatchStatistics): number {
   const neighbours = evidence.orphans.get(word);
   if (!neighbours) return 0;
-  if (!stats?.corpus) return neighbours.size;
+  if (!stats) return neighbours.size;
   const { spreads, source } = stats.corpus;
   let count = 0;
   for (const window of neighbours.values()) {
