@@ -32,7 +32,7 @@ import {
 } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import { hanContext, insertionGain } from './evidence.js';
-import { closesFrame } from './frames.js';
+import { closesFrame, unclosedFrames } from './frames.js';
 import type { DeletionProfile } from './profile.js';
 
 /** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
@@ -162,6 +162,15 @@ function fillMarkedGaps(
     profileWords
       .filter((p) => w.startsWith(p) && w !== p)
       .reduce((x, p) => x * (prior.get(p) ?? MIN_PRIOR) * (prior.get(w.slice(p.length)) ?? MIN_PRIOR), 1);
+  const frames = new Map<number, number[]>();
+  const framesOf = (paragraph: number) => {
+    let found = frames.get(paragraph);
+    if (!found) {
+      found = unclosedFrames(draft.paragraphs[paragraph] ?? '', options.lm);
+      frames.set(paragraph, found);
+    }
+    return found;
+  };
   for (const gap of draft.gaps) {
     if (gap.evidence !== 'marked') continue;
     const text = draft.paragraphs[gap.paragraph] ?? '';
@@ -185,17 +194,23 @@ function fillMarkedGaps(
       });
       continue;
     }
+    // A gap that also leaves a 在 frame open (`在…的 保护用户`) lost the frame's closer: only a
+    // closer of the profile may go there, or nothing (it stays flagged).
+    const choices = framesOf(gap.paragraph).includes(gap.offset)
+      ? words.filter((w) => closesFrame(w, options.lm))
+      : words;
+    if (choices.length === 0) continue;
     // Otherwise the dictionary and the share of the source's gaps each word fills. (Character
     // statistics of intact text are left out here: with a batch of a few dozen pages they mostly
     // price a word by its own frequency, which favours one-character words like 题 over 电话.)
-    const scores = words.map(
+    const scores = choices.map(
       (w) => Math.log(Math.max(priorOf(w), 1e-6)) + insertionGain(left, w, right, options.lm),
     );
     const probabilities = softmax(scores);
     let best = 0;
-    for (let i = 1; i < words.length; i++) if ((scores[i] as number) > (scores[best] as number)) best = i;
+    for (let i = 1; i < choices.length; i++) if ((scores[i] as number) > (scores[best] as number)) best = i;
     if ((scores[best] as number) < MIN_MARKED_GAIN) continue;
-    const word = words[best] as string;
+    const word = choices[best] as string;
     insertions.push({
       paragraph: gap.paragraph,
       offset: gap.offset,
