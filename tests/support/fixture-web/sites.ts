@@ -237,7 +237,12 @@ function renderArticle(
   extra: { filteredWords?: readonly string[]; hostile?: boolean } = {},
 ): Rendered {
   const article = generateArticle(seed);
-  const faulty = injectFaults(article, {
+  // The site's filter works on its own text, before its pages get their faults: a word it deletes
+  // is gone even where the page would have annotated or half-converted it.
+  const filter = (line: string) =>
+    (extra.filteredWords ?? []).reduce((text, word) => text.replaceAll(word, ' '), line);
+  const filtered = { ...article, paragraphs: article.paragraphs.map(filter) };
+  const faulty = injectFaults(filtered, {
     seed: seed * 31 + SITE_NAMES.indexOf(spec.name),
     faults: faults ? spec.faults : [],
     script: spec.script,
@@ -248,7 +253,6 @@ function renderArticle(
     throw new Error(
       `${spec.name} ${seed}: ${served.length} served lines for ${article.paragraphs.length} paragraphs`,
     );
-  for (const word of extra.filteredWords ?? []) served = served.map((line) => line.replaceAll(word, ' '));
   if (extra.hostile) served = [...served, HOSTILE_PARAGRAPH];
   const title = toScript(article.title, spec.script);
   const category = toScript(article.category, spec.script);
