@@ -3,6 +3,7 @@
  * filtered sites and on the two seed pages among intact sites written in other words.
  */
 import {
+  evaluateEachSiteAlone,
   evaluateRestoration,
   evaluateSeedsAmongSites,
   formatEval,
@@ -27,4 +28,11 @@ const intactSites = Number(process.env.INTACT_SITES ?? 8);
 const intactPages = Number(process.env.INTACT_PAGES ?? 20);
 process.stdout.write(
   `\n${formatSeedsAmongSites(evaluateSeedsAmongSites(intactSites, intactPages, Number(process.env.SEED ?? 7) * 1000), intactSites, intactPages)}`,
+);
+
+const alone = evaluateEachSiteAlone(sites);
+const inserted = alone.sites.reduce((n, s) => n + s.inserted, 0);
+const changed = alone.sites.reduce((n, s) => n + s.changedCleanPages, 0);
+process.stdout.write(
+  `\neach site alone in its batch (a dump of one site): precision ${(100 * alone.precision).toFixed(1)}% (${inserted} words inserted), recall ${(100 * alone.recall).toFixed(1)}%; clean pages changed: ${changed}\n`,
 );

@@ -12,7 +12,7 @@ import { compoundCandidates } from '../../src/normalize/deleted-words/evidence.j
 import { learnProfile, SourceEvidence } from '../../src/normalize/deleted-words/profile.js';
 import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
-import { evaluateRestoration, formatEval } from '../support/deleted-words-eval.js';
+import { evaluateEachSiteAlone, evaluateRestoration, formatEval } from '../support/deleted-words-eval.js';
 import { makeSites } from '../support/filtered-sites.js';
 import { expectedAfterRestoration, SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
 
@@ -222,6 +222,23 @@ describe('unmarked places need more than character statistics', () => {
     );
     expect(restored.paragraphs).toEqual(['接到骚扰电话后，建议联系平台客服进行核实。']);
   });
+});
+
+describe('a site alone in its batch', () => {
+  it('takes no word from a gap that a dozen compounds could fill (官方_: 官方论坛, 官方网站…)', () => {
+    const evidence = new SourceEvidence('farm.example');
+    const lines = ['请联系平台官方 咨询。', '可以拨打官方 核实身份。', '官方 会在三个工作日内回复。'];
+    for (let page = 0; page < 10; page++)
+      evidence.add(draft(`https://farm.example/${page}`, lines.join('\n')));
+    expect(learnProfile(evidence).words).toEqual([]);
+  });
+
+  it('leaves what it cannot tell flagged and inserts nothing wrong', () => {
+    const result = evaluateEachSiteAlone(makeSites(11, 6, 30));
+    const message = formatEval(result);
+    for (const site of result.sites) expect(site.changedCleanPages, message).toBe(0);
+    expect(result.precision, message).toBeGreaterThanOrEqual(0.98);
+  }, 120_000);
 });
 
 describe('simulated filtered sites (npm run eval:deleted-words measures more)', () => {

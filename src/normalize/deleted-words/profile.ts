@@ -2,9 +2,12 @@
  * Per-source deletion profiles (FAULTS.md §3): a site's word filter deletes the same words on
  * every page, so the list is a property of the source, learned from its pages:
  *
- * - marked gaps (a space where a word stood) that a word completes into a dictionary compound;
+ * - marked gaps (a space where a word stood) that a word completes into a dictionary compound,
+ *   where it is the likelier explanation, in different phrases;
  * - places where a character is missing its usual partner (`問` without `題`) again and again;
- * - the word being (nearly) absent from the source although the language uses it.
+ * - the word being (nearly) absent from the source although the other sources use it, and their
+ *   text showing it missing at places in this one;
+ * - 在 frames left open (`在…的_保護`) and the one closer the source lacks.
  *
  * A word enters the profile only with support from at least two places and near-absence; a
  * source that deletes nothing comes out with an empty profile.
@@ -19,7 +22,7 @@ import { closesFrame } from './frames.js';
 
 export interface ProfileWord {
   word: string;
-  /** Marked gaps where the word completes a compound. */
+  /** Distinct phrases with a marked gap that the word most likely fills (the compound it completes). */
   markedGaps: number;
   /** Distinct places where a character lacks this, its usual partner. */
   orphans: number;
@@ -186,7 +189,7 @@ function gapEvidence(
   evidence: SourceEvidence,
   lm: LanguageModel,
 ): Map<string, { share: number; gaps: number }> {
-  const totals = new Map<string, { share: number; gaps: number }>();
+  const totals = new Map<string, { share: number; places: Set<string> }>();
   for (const site of evidence.markedGaps) {
     const weights = new Map<string, number>();
     for (const word of compoundCandidates(site.left, site.right)) {
@@ -198,14 +201,24 @@ function gapEvidence(
     let sum = UNKNOWN_WORD_WEIGHT;
     for (const w of weights.values()) sum += w;
     for (const [word, w] of weights) {
-      const total = totals.get(word) ?? { share: 0, gaps: 0 };
+      // Only gaps where the word is the likelier explanation count: at `官方_` a dozen compounds
+      // (官方论坛, 官方网站, 官方人士…) share the belief, and a hundred such gaps are still no
+      // evidence for any one of them.
+      if (w / sum < CERTAIN_SHARE) continue;
+      const total = totals.get(word) ?? { share: 0, places: new Set<string>() };
       total.share += w / sum;
-      total.gaps++;
+      // The same sentence on page after page is one place, not many.
+      total.places.add(`${site.left.slice(-2)}|${site.right.slice(0, 2)}`);
       totals.set(word, total);
     }
   }
-  return totals;
+  const out = new Map<string, { share: number; gaps: number }>();
+  for (const [word, { share, places }] of totals) out.set(word, { share, gaps: places.size });
+  return out;
 }
+
+/** The share of a gap's belief a word needs for the gap to count as its evidence. */
+const CERTAIN_SHARE = 0.5;
 
 /**
  * Which share of the source's marked gaps each profile word fills: a few rounds of EM, each gap's

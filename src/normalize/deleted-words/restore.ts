@@ -31,7 +31,7 @@ import {
   MIN_CONTEXT_MATCH,
 } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { hanContext, insertionGain } from './evidence.js';
+import { bond, hanContext, insertionGain, MIN_BOND } from './evidence.js';
 import { closesFrame, unclosedFrames } from './frames.js';
 import type { DeletionProfile } from './profile.js';
 
@@ -151,6 +151,7 @@ function fillMarkedGaps(
   draft: DraftDocument,
   profileWords: string[],
   prior: Map<string, number>,
+  partnersOnly: ReadonlySet<string>,
   options: Resolved,
 ): Insertion[] {
   const insertions: Insertion[] = [];
@@ -196,9 +197,10 @@ function fillMarkedGaps(
     }
     // A gap that also leaves a 在 frame open (`在…的 保护用户`) lost the frame's closer: only a
     // closer of the profile may go there, or nothing (it stays flagged).
-    const choices = framesOf(gap.paragraph).includes(gap.offset)
-      ? words.filter((w) => closesFrame(w, options.lm))
-      : words;
+    // A word known only as a character's lost partner (题 of 问题) goes where it completes one.
+    const choices = (
+      framesOf(gap.paragraph).includes(gap.offset) ? words.filter((w) => closesFrame(w, options.lm)) : words
+    ).filter((w) => !partnersOnly.has(w) || bond(left, w, right, options.lm) >= MIN_BOND);
     if (choices.length === 0) continue;
     // Otherwise the dictionary and the share of the source's gaps each word fills. (Character
     // statistics of intact text are left out here: with a batch of a few dozen pages they mostly
@@ -483,7 +485,14 @@ export function restoreDeletedWords(
     intact: options.intact,
   };
   const prior = new Map(profile?.words.map((w) => [w.word, Math.max(MIN_PRIOR, w.markedShare)]) ?? []);
-  const marked = fillMarkedGaps(draft, words, prior, resolved);
+  // Words the profile knows only from characters that lost them (no gap, no other source, no
+  // frame showed them deleted).
+  const partnersOnly = new Set(
+    (profile?.words ?? [])
+      .filter((w) => w.orphans > 0 && w.markedGaps === 0 && w.predicted === 0 && !w.frameGaps)
+      .map((w) => w.word),
+  );
+  const marked = fillMarkedGaps(draft, words, prior, partnersOnly, resolved);
   const taken = new Set(
     draft.gaps.filter((g) => g.evidence === 'marked').map((g) => `${g.paragraph}:${g.offset}`),
   );
