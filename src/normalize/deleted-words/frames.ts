@@ -38,7 +38,7 @@ const CLOSING_TAGS = new Set(['f', 't', 'tg']);
 /** Verbs proper: `vn` (发展, 服务) reads as a noun after 的 and is no sign of a gap. */
 const VERB_TAGS = new Set(['v', 'vd']);
 const INSIDE_VERB_TAGS = new Set(['v', 'vd', 'vn']);
-const HAN = /^\p{Script=Han}+$/u;
+const HAN_RUN = /\p{Script=Han}+/gu;
 /** Cheap test before segmenting: a 在 with a 的 later in the same clause. */
 const FRAME_SHAPE = /在[^，。；：？！、,.;:?!“”（）()]*的/u;
 
@@ -62,24 +62,29 @@ function closes(token: string, lm: LanguageModel): boolean {
 /** Offsets (in `text`, Simplified) right after the 的 of 在 frames that nothing closes. */
 export function unclosedFrames(text: string, lm: LanguageModel): number[] {
   if (!FRAME_SHAPE.test(text)) return [];
-  const tokens = lm.segment(text);
+  const gaps: number[] = [];
+  // A clause is a run of Han characters; the segmenter cuts at anything else anyway, so only the
+  // runs that hold a 在 before a 的 are segmented.
+  for (const run of text.matchAll(HAN_RUN)) {
+    const clause = run[0];
+    const at = clause.indexOf('在');
+    if (at < 0 || clause.lastIndexOf('的') < at) continue;
+    const followed = (run.index as number) + clause.length < text.length;
+    for (const offset of framesInClause(clause, followed, lm)) gaps.push((run.index as number) + offset);
+  }
+  return gaps;
+}
+
+/** `unclosedFrames` within one clause; `followed`: punctuation comes after it in the paragraph. */
+function framesInClause(clause: string, followed: boolean, lm: LanguageModel): number[] {
+  const tokens = lm.segment(clause);
   const starts: number[] = [];
   for (let t = 0, at = 0; t < tokens.length; at += (tokens[t] as string).length, t++) starts.push(at);
-  const clauseEnd = (from: number) => {
-    let end = from;
-    while (end < tokens.length && HAN.test(tokens[end] as string)) end++;
-    return end;
-  };
-  const clauseStart = (from: number) => {
-    let start = from;
-    while (start > 0 && HAN.test(tokens[start - 1] as string)) start--;
-    return start;
-  };
-  const gaps = new Set<number>();
-  for (let t = 0; t < tokens.length; t++) {
+  const end = tokens.length;
+  const gaps: number[] = [];
+  for (let t = 0; t < end; t++) {
     if (tokens[t] !== '在') continue;
-    const end = clauseEnd(t + 1);
-    const emphatic = tokens.slice(clauseStart(t), t).includes('是');
+    const emphatic = tokens.slice(0, t).includes('是');
     let verbInside = false;
     for (let k = t + 1; k < end; k++) {
       const token = tokens[k] as string;
@@ -90,8 +95,8 @@ export function unclosedFrames(text: string, lm: LanguageModel): number[] {
       }
       if (!verbInside) continue;
       // `在追求收益的，`: the clause ends on the 的 (unless it is the emphatic 是…的).
-      if (k + 1 === end && end < tokens.length && !emphatic) {
-        gaps.add((starts[k] as number) + 1);
+      if (k + 1 === end && followed && !emphatic) {
+        gaps.push((starts[k] as number) + 1);
         break;
       }
       const verb = tokens[k + 1];
@@ -103,9 +108,9 @@ export function unclosedFrames(text: string, lm: LanguageModel): number[] {
         const later = tokens[j] as string;
         closedLater ||= CLOSING_NOUNS.has(later) || lm.partOfSpeech(later) === 'f';
       }
-      if (!closedLater) gaps.add((starts[k] as number) + 1);
+      if (!closedLater) gaps.push((starts[k] as number) + 1);
       break;
     }
   }
-  return [...gaps].sort((a, b) => a - b);
+  return [...new Set(gaps)];
 }
