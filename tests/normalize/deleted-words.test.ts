@@ -14,6 +14,7 @@ import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.j
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
 import { evaluateEachSiteAlone, evaluateRestoration, formatEval } from '../support/deleted-words-eval.js';
 import { makeSites } from '../support/filtered-sites.js';
+import { profileWord } from '../support/profile-word.js';
 import { expectedAfterRestoration, SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
 
 const draft = (url: string, text: string) => draftDocument({ url, text });
@@ -146,18 +147,7 @@ describe('restoration', () => {
     const profile = {
       source: 'farm.example',
       documents: 1,
-      words: [
-        {
-          word: '电话',
-          markedGaps: 3,
-          orphans: 0,
-          predicted: 0,
-          frameGaps: 0,
-          count: 0,
-          expected: 1,
-          markedShare: 1,
-        },
-      ],
+      words: [profileWord('电话', 1)],
     };
     const gappy = restoreDeletedWords(
       draft('https://farm.example/1', '接到骚扰 后，可以拒绝接听。'),

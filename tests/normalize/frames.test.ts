@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import { closesFrame, unclosedFrames } from '../../src/normalize/deleted-words/frames.js';
-import type { ProfileWord } from '../../src/normalize/deleted-words/profile.js';
 import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
 import { languageModel } from '../../src/normalize/language-model.js';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
+import { profileWord } from '../support/profile-word.js';
 
 const lm = languageModel();
 const gapAt = (text: string, after: string) => text.indexOf(after) + after.length;
@@ -126,27 +126,25 @@ describe('filling open frames from a learned profile', () => {
 });
 
 describe('a marked gap that leaves a frame open', () => {
-  const word = (w: string, markedShare: number): ProfileWord => ({
-    word: w,
-    markedGaps: 3,
-    orphans: 0,
-    predicted: 0,
-    frameGaps: 0,
-    count: 0,
-    expected: 1,
-    markedShare,
-  });
   const text = '如何在提供便捷服务的 保护用户的隐私，是行业的课题。';
 
   it('takes only a closer: a source that deletes 电话 and 题 leaves it flagged', () => {
-    const profile = { source: 'x.example', documents: 3, words: [word('电话', 0.9), word('题', 0.1)] };
+    const profile = {
+      source: 'x.example',
+      documents: 3,
+      words: [profileWord('电话', 0.9), profileWord('题', 0.1)],
+    };
     const restored = restoreDeletedWords(draftDocument({ url: 'https://x.example/1', text }), profile);
     expect(restored.paragraphs).toEqual(['如何在提供便捷服务的保护用户的隐私，是行业的课题。']);
     expect(restored.flags).toContain('possible-gap');
   });
 
   it('gets the closer when the profile has one, whatever the shares of the other words', () => {
-    const profile = { source: 'x.example', documents: 3, words: [word('电话', 0.9), word('同时', 0.1)] };
+    const profile = {
+      source: 'x.example',
+      documents: 3,
+      words: [profileWord('电话', 0.9), profileWord('同时', 0.1)],
+    };
     const restored = restoreDeletedWords(draftDocument({ url: 'https://x.example/1', text }), profile);
     expect(restored.paragraphs).toEqual(['如何在提供便捷服务的同时保护用户的隐私，是行业的课题。']);
   });

@@ -29,6 +29,28 @@ export interface EvalResult {
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
+interface Counts {
+  inserted: number;
+  correct: number;
+  deleted: number;
+}
+
+/** Precision (inserted words that are right) and recall (deleted words put back) over `counts`. */
+function precisionRecall(counts: Counts[]): { precision: number; recall: number } {
+  const sum = (f: (c: Counts) => number) => counts.reduce((n, c) => n + f(c), 0);
+  const correct = sum((c) => c.correct);
+  return {
+    precision: ratio(
+      correct,
+      sum((c) => c.inserted),
+    ),
+    recall: ratio(
+      correct,
+      sum((c) => c.deleted),
+    ),
+  };
+}
+
 export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
   const learner = new DeletionLearner();
   const pages: { site: SiteSpec; draft: DraftDocument; truth: string[] }[] = [];
@@ -74,10 +96,7 @@ export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
     if (site.words.length === 0 && changed) score.changedCleanPages++;
   }
   const all = [...scores.values()];
-  const inserted = all.reduce((n, s) => n + s.inserted, 0);
-  const correct = all.reduce((n, s) => n + s.correct, 0);
-  const deleted = all.reduce((n, s) => n + s.deleted, 0);
-  return { sites: all, precision: ratio(correct, inserted), recall: ratio(correct, deleted) };
+  return { sites: all, ...precisionRecall(all) };
 }
 
 /**
@@ -85,20 +104,8 @@ export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
  * site's own pages are evidence, so much stays flagged; what is inserted must still be right.
  */
 export function evaluateEachSiteAlone(sites: SiteSpec[]): EvalResult {
-  const results = sites.map((site) => evaluateRestoration([site]));
-  const all = results.flatMap((r) => r.sites);
-  const sum = (f: (s: SiteScore) => number) => all.reduce((n, s) => n + f(s), 0);
-  return {
-    sites: all,
-    precision: ratio(
-      sum((s) => s.correct),
-      sum((s) => s.inserted),
-    ),
-    recall: ratio(
-      sum((s) => s.correct),
-      sum((s) => s.deleted),
-    ),
-  };
+  const all = sites.flatMap((site) => evaluateRestoration([site]).sites);
+  return { sites: all, ...precisionRecall(all) };
 }
 
 export function formatEval(result: EvalResult): string {
@@ -178,20 +185,7 @@ export function evaluateSeedsAmongSites(
     return { name, inserted, correct, deleted, flagged: restored.flags.includes('possible-gap') };
   });
   const changedOtherPages = others.filter((d) => learner.restore(d) !== d).length;
-  const sum = (f: (s: (typeof scored)[number]) => number) => scored.reduce((n, s) => n + f(s), 0);
-  return {
-    seeds: scored,
-    changedOtherPages,
-    otherPages: others.length,
-    precision: ratio(
-      sum((s) => s.correct),
-      sum((s) => s.inserted),
-    ),
-    recall: ratio(
-      sum((s) => s.correct),
-      sum((s) => s.deleted),
-    ),
-  };
+  return { seeds: scored, changedOtherPages, otherPages: others.length, ...precisionRecall(scored) };
 }
 
 export function formatSeedsAmongSites(result: SeedsAmongSitesResult, sites: number, pages: number): string {
