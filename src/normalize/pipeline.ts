@@ -301,8 +301,9 @@ export function readDocument(
       for (const gap of line.gaps) gaps.push({ paragraph: index, ...gap });
     // Gaps only grammar shows (`在…的_保护用户`) are found on the Simplified text.
     for (const offset of unclosedFrames(hans, languageModel())) {
-      if (gaps.some((g) => g.paragraph === index && g.offset === offset)) continue;
-      gaps.push({ paragraph: index, offset, evidence: 'frame' });
+      const marked = gaps.find((g) => g.paragraph === index && g.offset === offset);
+      if (marked) marked.inFrame = true;
+      else gaps.push({ paragraph: index, offset, evidence: 'frame' });
       flags.add('possible-gap');
     }
   });

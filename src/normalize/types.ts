@@ -36,6 +36,8 @@ export interface Gap {
    * ending in 的); `frame`: grammar does (a 在 frame nothing closes, `在…的_保护用户`).
    */
   evidence: 'marked' | 'unmarked' | 'frame';
+  /** A marked gap that also leaves a 在 frame open: it lost the frame's closer. */
+  inFrame?: true;
 }
 
 /** What a text stage returns: the new text, each change, and problems it saw but left alone. */

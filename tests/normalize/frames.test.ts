@@ -127,25 +127,27 @@ describe('filling open frames from a learned profile', () => {
 
 describe('a marked gap that leaves a frame open', () => {
   const text = '如何在提供便捷服务的 保护用户的隐私，是行业的课题。';
-
-  it('takes only a closer: a source that deletes 电话 and 题 leaves it flagged', () => {
-    const profile = {
+  /** The page restored with a profile of these words and shares of marked gaps. */
+  const restoreWith = (...words: [string, number][]) =>
+    restoreDeletedWords(draftDocument({ url: 'https://x.example/1', text }), {
       source: 'x.example',
       documents: 3,
-      words: [profileWord('电话', 0.9), profileWord('题', 0.1)],
-    };
-    const restored = restoreDeletedWords(draftDocument({ url: 'https://x.example/1', text }), profile);
+      words: words.map(([word, share]) => profileWord(word, share)),
+    });
+
+  it('is marked in the draft as a frame left open', () => {
+    const gaps = draftDocument({ url: 'https://x.example/1', text }).gaps;
+    expect(gaps).toEqual([{ paragraph: 0, offset: text.indexOf(' '), evidence: 'marked', inFrame: true }]);
+  });
+
+  it('takes only a closer: a source that deletes 电话 and 题 leaves it flagged', () => {
+    const restored = restoreWith(['电话', 0.9], ['题', 0.1]);
     expect(restored.paragraphs).toEqual(['如何在提供便捷服务的保护用户的隐私，是行业的课题。']);
     expect(restored.flags).toContain('possible-gap');
   });
 
   it('gets the closer when the profile has one, whatever the shares of the other words', () => {
-    const profile = {
-      source: 'x.example',
-      documents: 3,
-      words: [profileWord('电话', 0.9), profileWord('同时', 0.1)],
-    };
-    const restored = restoreDeletedWords(draftDocument({ url: 'https://x.example/1', text }), profile);
+    const restored = restoreWith(['电话', 0.9], ['同时', 0.1]);
     expect(restored.paragraphs).toEqual(['如何在提供便捷服务的同时保护用户的隐私，是行业的课题。']);
   });
 });

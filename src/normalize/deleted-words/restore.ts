@@ -32,7 +32,7 @@ import {
 } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import { bond, hanContext, insertionGain, MIN_BOND } from './evidence.js';
-import { closesFrame, unclosedFrames } from './frames.js';
+import { closesFrame } from './frames.js';
 import type { DeletionProfile } from './profile.js';
 
 /** How sure a marked gap is a deletion at all (spaces between Han characters have few other causes). */
@@ -163,15 +163,6 @@ function fillMarkedGaps(
     profileWords
       .filter((p) => w.startsWith(p) && w !== p)
       .reduce((x, p) => x * (prior.get(p) ?? MIN_PRIOR) * (prior.get(w.slice(p.length)) ?? MIN_PRIOR), 1);
-  const frames = new Map<number, number[]>();
-  const framesOf = (paragraph: number) => {
-    let found = frames.get(paragraph);
-    if (!found) {
-      found = unclosedFrames(draft.paragraphs[paragraph] ?? '', options.lm);
-      frames.set(paragraph, found);
-    }
-    return found;
-  };
   for (const gap of draft.gaps) {
     if (gap.evidence !== 'marked') continue;
     const text = draft.paragraphs[gap.paragraph] ?? '';
@@ -198,9 +189,9 @@ function fillMarkedGaps(
     // A gap that also leaves a 在 frame open (`在…的 保护用户`) lost the frame's closer: only a
     // closer of the profile may go there, or nothing (it stays flagged).
     // A word known only as a character's lost partner (题 of 问题) goes where it completes one.
-    const choices = (
-      framesOf(gap.paragraph).includes(gap.offset) ? words.filter((w) => closesFrame(w, options.lm)) : words
-    ).filter((w) => !partnersOnly.has(w) || bond(left, w, right, options.lm) >= MIN_BOND);
+    const choices = (gap.inFrame ? words.filter((w) => closesFrame(w, options.lm)) : words).filter(
+      (w) => !partnersOnly.has(w) || bond(left, w, right, options.lm) >= MIN_BOND,
+    );
     if (choices.length === 0) continue;
     // Otherwise the dictionary and the share of the source's gaps each word fills. (Character
     // statistics of intact text are left out here: with a batch of a few dozen pages they mostly
