@@ -45,9 +45,7 @@ const FRAME_SHAPE = /在[^，。；：？！、,.;:?!“”（）()]*的/u;
 /** Does `word` close a 在 frame (`同时`, `时候`, `中`, `过程中`)? Either script. */
 export function closesFrame(text: string, lm: LanguageModel): boolean {
   const word = toSimplifiedChars(text);
-  if (CLOSING_NOUNS.has(word)) return true;
-  const tag = lm.partOfSpeech(word);
-  if (tag !== undefined && CLOSING_TAGS.has(tag)) return true;
+  if (closes(word, lm)) return true;
   // A closing noun with its localizer (`过程中`, `情况下`) is not one dictionary word.
   const head = word.slice(0, -1);
   return (
