@@ -404,8 +404,9 @@ function frameClosers(evidence: SourceEvidence, stats: BatchStatistics, lm: Lang
   const size = spreads.size(source);
   const lacking: ProfileWord[] = [];
   for (const [gram] of stats.frequent) {
-    if (lm.wordLogP(gram) === undefined || !closesFrame(gram, lm)) continue;
+    // The count first: it rules out nearly every frequent string before any dictionary look-up.
     if (stats.others.count(`的${gram}`) < MIN_SUPPORT + 1) continue;
+    if (lm.wordLogP(gram) === undefined || !closesFrame(gram, lm)) continue;
     const spread = spreads.of(gram);
     const count = spread.counts.get(source) ?? 0;
     const expected = spread.rate * size;
