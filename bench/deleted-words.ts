@@ -1,11 +1,13 @@
 /**
  * `npm run eval:deleted-words`: precision and recall of deleted-word restoration, on simulated
- * filtered sites and on the two seed pages among intact sites written in other words.
+ * filtered sites, on the two seed pages among intact sites written in other words, and on each
+ * simulated site alone in its batch.
  */
 import {
   evaluateEachSiteAlone,
   evaluateRestoration,
   evaluateSeedsAmongSites,
+  formatEachSiteAlone,
   formatEval,
   formatSeedsAmongSites,
 } from '../tests/support/deleted-words-eval.js';
@@ -30,9 +32,4 @@ process.stdout.write(
   `\n${formatSeedsAmongSites(evaluateSeedsAmongSites(intactSites, intactPages, Number(process.env.SEED ?? 7) * 1000), intactSites, intactPages)}`,
 );
 
-const alone = evaluateEachSiteAlone(sites);
-const inserted = alone.sites.reduce((n, s) => n + s.inserted, 0);
-const changed = alone.sites.reduce((n, s) => n + s.changedCleanPages, 0);
-process.stdout.write(
-  `\neach site alone in its batch (a dump of one site): precision ${(100 * alone.precision).toFixed(1)}% (${inserted} words inserted), recall ${(100 * alone.recall).toFixed(1)}%; clean pages changed: ${changed}\n`,
-);
+process.stdout.write(`\n${formatEachSiteAlone(evaluateEachSiteAlone(sites))}`);

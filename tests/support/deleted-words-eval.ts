@@ -51,6 +51,22 @@ function precisionRecall(counts: Counts[]): { precision: number; recall: number 
   };
 }
 
+/** What restoring `draft` into `restored` did against the clean `truth`, paragraph by paragraph. */
+function scorePage(draft: DraftDocument, restored: DraftDocument, truth: readonly string[]): Counts {
+  const key = ([offset, text]: [number, string]) => `${offset}:${text}`;
+  const counts = { inserted: 0, correct: 0, deleted: 0 };
+  draft.paragraphs.forEach((before, i) => {
+    const made = insertionsBetween(before, restored.paragraphs[i] as string);
+    const wanted = new Set(insertionsBetween(before, truth[i] ?? '').map(key));
+    counts.inserted += made.length;
+    counts.deleted += wanted.size;
+    counts.correct += made.filter((m) => wanted.has(key(m))).length;
+  });
+  return counts;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
 export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
   const learner = new DeletionLearner();
   const pages: { site: SiteSpec; draft: DraftDocument; truth: string[] }[] = [];
@@ -80,20 +96,11 @@ export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
   );
   for (const { site, draft, truth } of pages) {
     const score = scores.get(site.name) as SiteScore;
-    const restored = learner.restore(draft);
-    let changed = false;
-    draft.paragraphs.forEach((before, i) => {
-      const after = restored.paragraphs[i] as string;
-      const made = insertionsBetween(before, after);
-      const needed = insertionsBetween(before, truth[i] ?? '');
-      const key = ([offset, text]: [number, string]) => `${offset}:${text}`;
-      const wanted = new Set(needed.map(key));
-      score.inserted += made.length;
-      score.deleted += needed.length;
-      score.correct += made.filter((m) => wanted.has(key(m))).length;
-      if (made.length > 0) changed = true;
-    });
-    if (site.words.length === 0 && changed) score.changedCleanPages++;
+    const page = scorePage(draft, learner.restore(draft), truth);
+    score.inserted += page.inserted;
+    score.deleted += page.deleted;
+    score.correct += page.correct;
+    if (site.words.length === 0 && page.inserted > 0) score.changedCleanPages++;
   }
   const all = [...scores.values()];
   return { sites: all, ...precisionRecall(all) };
@@ -108,8 +115,13 @@ export function evaluateEachSiteAlone(sites: SiteSpec[]): EvalResult {
   return { sites: all, ...precisionRecall(all) };
 }
 
+export function formatEachSiteAlone(result: EvalResult): string {
+  const inserted = result.sites.reduce((n, s) => n + s.inserted, 0);
+  const changed = result.sites.reduce((n, s) => n + s.changedCleanPages, 0);
+  return `each site alone in its batch (a dump of one site): precision ${pct(result.precision)} (${inserted} words inserted), recall ${pct(result.recall)}; clean pages changed: ${changed}\n`;
+}
+
 export function formatEval(result: EvalResult): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const rows = result.sites.map(
     (s) =>
       `${s.site.padEnd(16)} deletes ${s.deletes.padEnd(40)} learned ${s.learned.padEnd(20)} precision ${pct(ratio(s.correct, s.inserted)).padStart(6)} (${s.correct}/${s.inserted})  recall ${pct(ratio(s.correct, s.deleted)).padStart(6)} (${s.correct}/${s.deleted})${s.changedCleanPages ? `  CHANGED ${s.changedCleanPages} clean pages` : ''}`,
@@ -133,9 +145,9 @@ const SHARED_PHRASE = 8;
 /**
  * The two seed pages in one batch with `sites` intact sites of `pages` generated articles each:
  * the seeds' source must be restored from what the batch shows, with intact text of sites that
- * write about the same things in their own words. The generator draws some sentences from the
- * seeds, so every sentence sharing a phrase of `SHARED_PHRASE` characters with them is dropped:
- * no other site is a copy of a seed here.
+ * write about the same things in their own words. Every sentence sharing a phrase of
+ * `SHARED_PHRASE` characters with a seed is dropped, so that no other site is a copy of a seed
+ * here whatever the generator's templates come to say.
  */
 export function evaluateSeedsAmongSites(
   sites: number,
@@ -170,26 +182,17 @@ export function evaluateSeedsAmongSites(
     }
   const scored = seeds.map(({ name, draft }) => {
     const restored = learner.restore(draft);
-    const truth = expectedParagraphs(name, 'hans');
-    let inserted = 0;
-    let correct = 0;
-    let deleted = 0;
-    draft.paragraphs.forEach((before, i) => {
-      const key = ([offset, text]: [number, string]) => `${offset}:${text}`;
-      const made = insertionsBetween(before, restored.paragraphs[i] as string);
-      const wanted = new Set(insertionsBetween(before, truth[i] ?? '').map(key));
-      inserted += made.length;
-      deleted += wanted.size;
-      correct += made.filter((m) => wanted.has(key(m))).length;
-    });
-    return { name, inserted, correct, deleted, flagged: restored.flags.includes('possible-gap') };
+    return {
+      name,
+      ...scorePage(draft, restored, expectedParagraphs(name, 'hans')),
+      flagged: restored.flags.includes('possible-gap'),
+    };
   });
   const changedOtherPages = others.filter((d) => learner.restore(d) !== d).length;
   return { seeds: scored, changedOtherPages, otherPages: others.length, ...precisionRecall(scored) };
 }
 
 export function formatSeedsAmongSites(result: SeedsAmongSitesResult, sites: number, pages: number): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const rows = result.seeds.map(
     (s) =>
       `seed ${s.name}  inserted ${s.inserted}, right ${s.correct} of ${s.deleted} deleted${s.flagged ? ', gaps left flagged' : ''}`,
