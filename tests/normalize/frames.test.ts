@@ -25,7 +25,7 @@ describe('在 frames nothing closes (gaps that only grammar shows)', () => {
   it('leaves closed frames, nominal verbs and the emphatic 是…的 alone', () => {
     for (const text of [
       '如何在提供便捷服务的同时保护用户的隐私，是行业的重要课题。',
-      '很多用户在使用平台的过程中，会收到各种信息。',
+      '借款人在办理分期的过程中，要留意手续费。',
       '在政府的支持下，行业得到了发展。',
       '在选择产品的时候，要看清楚合同。',
       '在经济的发展中，金融起着重要作用。',
