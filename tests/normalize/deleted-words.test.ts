@@ -120,6 +120,19 @@ describe('profile learner', () => {
     expect(profile.words.find((w) => w.word === '电话')?.markedGaps).toBeGreaterThanOrEqual(2);
   });
 
+  it('does not take a verb for a character that lost its partner (网上问_白条 is asking, not 问题)', () => {
+    const evidence = new SourceEvidence('asking.example');
+    for (const text of ['最近在网上问白条额度的人不少。', '有人问金条怎么申请。', '遇到不懂的可以去问客服。'])
+      evidence.add(draft('https://asking.example/1', text));
+    expect(learnProfile(evidence).words).toEqual([]);
+    const restored = restoreDeletedWords(draft('https://asking.example/2', '有人问金条怎么申请。'), {
+      source: 'asking.example',
+      documents: 3,
+      words: [profileWord('题', 0.5)],
+    });
+    expect(restored.paragraphs).toEqual(['有人问金条怎么申请。']);
+  });
+
   it('does not take a name that keeps a character alone (随借随还) for a deleted partner (随着)', () => {
     const learner = new DeletionLearner();
     const product = [

@@ -88,3 +88,14 @@ export function compoundCandidates(
   }
   return candidates;
 }
+
+/**
+ * Can a character that usually has a partner (`问` of `问题`) stand as a word of its own before
+ * `next`: is `next` something it could take as its object (a noun, a verb phrase, a name the
+ * dictionary does not know, as in `网上问_消费贷`)? Before an adverb or a particle (`问_日益`,
+ * `问_也`, `问_的`) it cannot, and the partner was lost.
+ */
+export function mayStandAlone(next: string, lm: LanguageModel = languageModel()): boolean {
+  const tag = lm.partOfSpeech(next);
+  return tag === undefined || tag.startsWith('n') || tag.startsWith('v') || tag === 'eng';
+}

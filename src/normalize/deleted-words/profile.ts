@@ -17,7 +17,15 @@ import type { DraftDocument } from '../pipeline.js';
 import type { CharNgramModel, NgramView } from './char-ngram.js';
 import { bothSidesHold, contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { bond, compoundCandidates, hanContext, insertionGain, MIN_BOND, type Site } from './evidence.js';
+import {
+  bond,
+  compoundCandidates,
+  hanContext,
+  insertionGain,
+  MIN_BOND,
+  mayStandAlone,
+  type Site,
+} from './evidence.js';
 import { closesFrame } from './frames.js';
 
 export interface ProfileWord {
@@ -101,7 +109,7 @@ export class SourceEvidence {
       const next = tokens[i + 1];
       if (token.length !== 1 || !HAN_CHAR.test(token) || !next || !HAN_CHAR.test(next)) return;
       const partner = this.index.usualNext(token);
-      if (!partner || next.startsWith(partner.char)) return;
+      if (!partner || next.startsWith(partner.char) || mayStandAlone(next, this.lm)) return;
       const { left, right } = hanContext(paragraph, offset);
       if (insertionGain(left, partner.char, right, this.lm) <= 0) return;
       // A fixed phrase repeated on every page (小编) is one observation, not many.

@@ -31,7 +31,7 @@ import {
   MIN_CONTEXT_MATCH,
 } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
-import { bond, hanContext, insertionGain, MIN_BOND } from './evidence.js';
+import { bond, hanContext, insertionGain, MIN_BOND, mayStandAlone } from './evidence.js';
 import { closesFrame } from './frames.js';
 import type { DeletionProfile } from './profile.js';
 
@@ -340,13 +340,22 @@ function fillUnmarked(
         const fromCache =
           (leftHit && (rightSeen !== undefined || openRight)) ||
           (openLeft && rightSeen?.has(paragraph + 1) === true);
-        const orphan = partner?.char === word && after.length > 0;
+        const orphan = partner?.char === word && after.length > 0 && !mayStandAlone(after, options.lm);
         if (!fromCache && !orphan) continue;
         const { left, right } = hanContext(text, offset);
         if (left.endsWith(word) || right.startsWith(word)) continue;
         // Where intact text knows the phrase without the word (at least as well as with it), the
         // document's own phrases and the dictionary, which see a few characters, are not enough.
-        const context = evidence.get(word);
+        const context =
+          evidence.get(word) ??
+          (options.intact
+            ? contextEvidence(
+                { corpus: options.intact.corpus, excluded: options.intact.excluded(word) },
+                text,
+                offset,
+                word,
+              )
+            : undefined);
         if (context && context.without >= Math.max(MIN_CONTEXT_MATCH, context.withWord)) continue;
         if (!fromCache && right.length === 0) continue;
         const gain = insertionGain(left, word, right, options.lm);
