@@ -17,6 +17,11 @@ describe('在 frames nothing closes (gaps that only grammar shows)', () => {
     expect(unclosedFrames(second, lm)).toEqual([gapAt(second, '便利的')]);
   });
 
+  it('reads no frame in a run too long to be a clause (garbled text)', () => {
+    const garbled = `${'锟斤拷烫烫烫'.repeat(6)}在提供便捷服务的保护用户的隐私`;
+    expect(unclosedFrames(`${garbled}。`, lm)).toEqual([]);
+  });
+
   it('finds a frame cut at a comma', () => {
     const text = '在追求收益的，投资者也要考虑风险。';
     expect(unclosedFrames(text, lm)).toEqual([gapAt(text, '收益的')]);

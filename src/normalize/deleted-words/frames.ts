@@ -39,6 +39,8 @@ const CLOSING_TAGS = new Set(['f', 't', 'tg']);
 const VERB_TAGS = new Set(['v', 'vd']);
 const INSIDE_VERB_TAGS = new Set(['v', 'vd', 'vn']);
 const HAN_RUN = /\p{Script=Han}+/gu;
+/** Longest run of Han characters read as a clause. */
+const MAX_CLAUSE = 48;
 /** Cheap test before segmenting: a 在 with a 的 later in the same clause. */
 const FRAME_SHAPE = /在[^，。；：？！、,.;:?!“”（）()]*的/u;
 
@@ -65,6 +67,9 @@ export function unclosedFrames(text: string, lm: LanguageModel): number[] {
   // runs that hold a 在 before a 的 are segmented.
   for (const run of text.matchAll(HAN_RUN)) {
     const clause = run[0];
+    // Prose puts punctuation every few dozen characters; a longer run is garbled text or a list,
+    // where frames mean nothing and scanning from every 在 to the end would cost most.
+    if (clause.length > MAX_CLAUSE) continue;
     const at = clause.indexOf('在');
     if (at < 0 || clause.lastIndexOf('的') < at) continue;
     const followed = (run.index as number) + clause.length < text.length;
