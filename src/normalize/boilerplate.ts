@@ -4,6 +4,7 @@
  * words and injected spam. Classification works on the Simplified fold of a line, so one table
  * serves both scripts.
  */
+import { withoutSpacesInChinese } from './gaps.js';
 import { toSimplifiedChars } from './script/char-fold.js';
 import { TIME_IN_TEXT } from './time.js';
 
@@ -50,8 +51,13 @@ const SPAM_WORDS =
 /** Headings that open an article and are never its title. */
 const GENERIC_HEADINGS = /^(小编)?(导语|导读|摘要|前言|引言|目录|正文)$/;
 
-/** `逾期法務 2024-10-02 23:26:37`: a category (or author) and a time, alone on a line. */
-const BYLINE = new RegExp(`^(?:(\\S{1,20}?)\\s+)?(${TIME_IN_TEXT.source})\\s*$`);
+/**
+ * `逾期法務 2024-10-02 23:26:37`: a category (or author) and a time, alone on a line. The category
+ * never starts with punctuation (`! 逾期法務 …` is text, and stays text once it reads `！逾期法務`).
+ */
+const BYLINE = new RegExp(
+  `^(?:([^\\s!！?？。，,、；;：:）)】」』]\\S{0,19}?)\\s+)?(${TIME_IN_TEXT.source})\\s*$`,
+);
 const LABELLED_TIME = /^(发布|更新)?时间[:：]\s*(.+)$/;
 
 export type LineRole = 'content' | 'navigation' | 'disclaimer' | 'takedown' | 'spam' | 'control';
@@ -83,9 +89,10 @@ export interface Byline {
 }
 
 export function parseByline(line: string): Byline | undefined {
-  // Judged as the line will read once stray spaces between Chinese characters are closed, so that
-  // a second pass over the output decides the same (`的\t逾期法務 2024-10-02 23:26:37`).
-  const trimmed = line.trim().replace(/(\p{Script=Han})[ \t\u3000]+(?=\p{Script=Han})/gu, '$1');
+  // Judged as the line will read once the spaces inside Chinese are closed (between characters
+  // and before punctuation alike), so that a second pass over the output decides the same
+  // (`的\t逾期法務 2024-10-02 23:26:37`, `的\t）逾期法務 …`).
+  const trimmed = withoutSpacesInChinese(line.trim());
   const byline = BYLINE.exec(trimmed);
   if (byline) return { category: byline[1] ?? null, time: byline[2] as string };
   const labelled = LABELLED_TIME.exec(toSimplifiedChars(trimmed));

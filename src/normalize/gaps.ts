@@ -12,6 +12,11 @@ const SPACE_IN_CHINESE = new RegExp(`([${CJK}])[ \\t\\u3000]+(?=[${CJK}])`, 'gu'
 /** A heading that ends on 的 lost the noun after it (`二、莫名其妙的`). */
 const HEADING_ENDING_IN_DE = /^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)*\s)?\S{0,20}的$/u;
 
+/** `text` with the spaces inside Chinese closed, as `closeMarkedGaps` closes them (no bookkeeping). */
+export function withoutSpacesInChinese(text: string): string {
+  return text.replace(SPACE_IN_CHINESE, '$1');
+}
+
 export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
   const repairs: TextRepair[] = [];
   const gaps: Gap[] = [];

@@ -50,6 +50,12 @@ describe('boilerplate lines', () => {
       time: '2024-10-02 23:26:37',
     });
     expect(parseByline('2024-10-02 23:26')).toEqual({ category: null, time: '2024-10-02 23:26' });
+    // Read as the line will read once its spaces inside Chinese are closed (idempotence).
+    expect(parseByline('的\t）逾期法務 2024-10-02 23:26:37')).toEqual(
+      parseByline('的）逾期法務 2024-10-02 23:26:37'),
+    );
+    // A category never starts with punctuation (`! 逾期法務` reads `！逾期法務` once repaired).
+    expect(parseByline('！逾期法務 2024-10-02 23:26:37')).toBeUndefined();
     expect(parseByline('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
   });
 
