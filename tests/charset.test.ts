@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { decodeBytes, repairMisdecodedText } from '../src/normalize/charset.js';
+import { decodeBytes } from '../src/normalize/encoding/decode-bytes.js';
+import { repairMisdecodedText } from '../src/normalize/mojibake/index.js';
 
 // Short finance-FAQ sentences written for these tests, in both scripts, with ASCII, digits and
 // punctuation mixed in. Every input below is generated from them by encoding and mis-decoding.

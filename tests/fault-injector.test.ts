@@ -12,6 +12,7 @@ import {
   garbleTail,
   injectFaults,
   type PageScript,
+  shiftedRun,
   toScript,
 } from './support/fault-injector.js';
 
@@ -106,45 +107,81 @@ describe('fault injector', () => {
   });
 
   describe('gbk-tail', () => {
-    it('reproduces the seeds’ garbled tails byte for byte (FAULTS.md §2)', () => {
-      expect(garbleTail('當', [...'得到充分保障。'], 'reading', true)).toBe('?shù)玫匠浞直U稀?/p>');
-      expect(garbleTail('財', [...'等。'], 'reading', true)).toBe('?shù)取?/p>');
-      // The third page: `變?yōu)椤` for `變為“`, mid-paragraph, so no `</p>` to swallow.
-      expect(garbleTail('變', [...'為“'], 'reading', false)).toBe('?yōu)椤');
+    it('reproduces the shapes real pages show, byte for byte (FAULTS.md §2, §9)', () => {
+      expect(garbleTail('當', [...'得到充分保障。'], 'seed', 'tag')).toBe('?shù)玫匠浞直U稀?/p>');
+      expect(garbleTail('財', [...'等。'], 'seed', 'tag')).toBe('?shù)取?/p>');
+      // The third page: `變?yōu)椤` for `變為“`, where nothing followed to swallow.
+      expect(garbleTail('變', [...'為“'], 'seed', 'drop')).toBe('?yōu)椤');
+      // §9: back in step on a trail byte in 0x40–0x7E (錢 = E5 58), its reading after the letter.
+      expect(
+        shiftedRun('們', [...'在急需用錢的時候'], {
+          lostReading: 'seed',
+          lineEnd: 'drop',
+          readingAfterResync: (ch) => (ch === '錢' ? 'qián' : undefined),
+        }),
+      ).toEqual({ garbled: '?cè)诩毙栌缅X(qián)', covered: 5, ending: 'resync', undecodable: false });
+      expect(garbleTail('當', [...'地銀監會'], 'seed', 'drop')).toBe('?shù)劂y');
+      // Full-width punctuation inside the run folded to ASCII: `拍?!副鄙蠌V深」` = `拍。「北上廣深」`.
+      expect(garbleTail('拍', [...'。「北上廣深」'], 'none', 'drop')).toBe('?!副鄙蠌V');
+      // An ASCII byte below 0x40 ends the run with `?`, and is read in step.
+      expect(shiftedRun('款', [...'方式3天'], { lostReading: 'none', lineEnd: 'drop' })?.ending).toBe(
+        'ascii',
+      );
     });
 
-    it('garbles one or two paragraph tails per page, each decodable back from the bytes', () => {
+    it('places runs anywhere in paragraphs, and each is what a WHATWG GBK decoder reads off by one byte', () => {
+      const gbk = new TextDecoder('gbk');
+      const fold = (s: string) =>
+        s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+      const inside = { hans: 0, tw: 0 };
+      let placed = 0;
+      let placedTw = 0;
       for (const script of ['hans', 'tw'] as const) {
-        const all = docs(['gbk-tail'], script);
+        // Pages that serve ASCII punctuation (§4) end Simplified runs at it.
+        const all = [...docs(['gbk-tail'], script), ...docs(['gbk-tail', 'ascii-punctuation'], script)];
         expect(count(all, (d) => d.applied.includes('gbk-tail'))).toBeGreaterThan(all.length * 0.9);
         for (const doc of all) {
-          for (const tail of doc.injected.filter((i) => i.kind === 'gbk-tail')) {
-            expect(doc.text).toContain(tail.after);
-            expect(tail.after).toMatch(/^.\?/u);
-            // Undo it the way FAULTS.md says: re-encode the run (ASCII back to full width) and
-            // check that it is the clean text's bytes read from P's trail byte on.
-            const run = tail.after
-              .replace(/^.\?(?:[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]+\))?/u, '')
-              .replace(/\?\/p>$/, '');
-            const runBytes = iconv.encode(
-              [...run]
-                .map((c) => (c >= '!' && c <= '~' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c))
-                .join(''),
-              'gbk',
+          for (const run of doc.injected.filter((i) => i.kind === 'gbk-tail')) {
+            placed++;
+            if (script === 'tw') placedTw++;
+            expect(doc.text).toContain(run.after);
+            if (run.unrecoverable) continue;
+            // With no other fault, what the page served is the truth: decode its bytes from P's
+            // trail byte on, and the page shows that, but for the lost first character and readings.
+            const bytes = iconv.encode(run.before, 'gbk');
+            const decoded = [...fold(gbk.decode(bytes.subarray(1)).replace(/\uFFFD/g, '?'))];
+            const shown = [...run.after.slice(1).replace(/^\?\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u, '?')]
+              .join('')
+              .replace(/\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)$/u, '')
+              .replace(/\?\/p>$/, '?');
+            expect(shown.slice(1)).toBe(
+              decoded
+                .slice(1)
+                .join('')
+                .slice(0, shown.length - 1),
             );
-            const clean = iconv.encode(tail.before, 'gbk');
-            expect(runBytes.toString('hex')).toBe(clean.subarray(3, 3 + runBytes.length).toString('hex'));
+            const para = doc.truth.paragraphs[run.paragraph] as string;
+            if (!para.endsWith(run.before)) inside[script]++;
           }
         }
       }
+      expect(placed).toBeGreaterThan(40);
+      // On Traditional pages most runs end inside their paragraph (their characters' trail bytes
+      // are often ASCII), as on real pages; Simplified text (GB2312 trail bytes A1–FE) ends them at
+      // ASCII or the paragraph's end, but some still end inside.
+      expect(inside.tw).toBeGreaterThan(placedTw * 0.5);
+      expect(inside.hans).toBeGreaterThan(0);
     });
 
-    it('has both variants: `?reading)` … `?/p>` and the bare `?` after a sentence end', () => {
-      const all = [...docs(['gbk-tail'], 'hans'), ...docs(['gbk-tail'], 'tw')];
-      const tails = all.flatMap((d) => d.injected.filter((i) => i.kind === 'gbk-tail'));
-      expect(tails.some((t) => /^.\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
-      expect(tails.some((t) => /^[。？！]\?(?![a-z])/u.test(t.after))).toBe(true);
-      expect(tails.some((t) => !t.after.endsWith('?/p>'))).toBe(true);
+    it('has every shape: readings or a bare `?`, resync letters, `?/p>`, and runs that lost a pair', () => {
+      const all = [...docs(['gbk-tail', 'pinyin'], 'hans'), ...docs(['gbk-tail', 'pinyin'], 'tw')];
+      const runs = all.flatMap((d) => d.injected.filter((i) => i.kind === 'gbk-tail'));
+      expect(runs.some((t) => /^.\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
+      expect(runs.some((t) => /^.\?\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
+      expect(runs.some((t) => /^.\?\p{Script=Han}/u.test(t.after))).toBe(true);
+      expect(runs.some((t) => /[@-~]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)$/u.test(t.after))).toBe(true);
+      expect(runs.some((t) => t.after.endsWith('?/p>'))).toBe(true);
+      expect(runs.some((t) => t.unrecoverable)).toBe(true);
     });
   });
 

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeDocument, type RawDocument } from '../src/normalize/pipeline.js';
 import { fromHans } from '../src/normalize/script/convert.js';
-import { SCRIPTS } from '../src/normalize/types.js';
+import { SCRIPTS, type Unresolved } from '../src/normalize/types.js';
 import { generateArticle, KNOWN_HARD_SENTENCES } from './support/article-generator.js';
 import { FAULT_KINDS, injectFaults, type PageScript } from './support/fault-injector.js';
 
@@ -83,11 +83,47 @@ describe('normalizeDocument never throws', () => {
 });
 
 describe('normalizeDocument is idempotent', () => {
-  /** Normalize, feed the paragraphs back as a text dump, normalize again: nothing may change. */
+  /**
+   * Whether `twice` is `once` with only its listed runs changed: the text between and around the
+   * runs is there, in order, and nothing else.
+   */
+  function changedOnlyInRuns(once: string, twice: string, runs: readonly Unresolved[]): boolean {
+    const chars = [...once];
+    const kept: string[] = [];
+    let at = 0;
+    for (const run of [...runs].sort((a, b) => a.start - b.start)) {
+      kept.push(chars.slice(at, run.start).join(''));
+      at = run.end;
+    }
+    kept.push(chars.slice(at).join(''));
+    const head = kept[0] as string;
+    const tail = kept.at(-1) as string;
+    if (!twice.startsWith(head) || !twice.endsWith(tail) || twice.length < head.length + tail.length)
+      return false;
+    let from = head.length;
+    for (const part of kept.slice(1, -1)) {
+      const found = twice.indexOf(part, from);
+      if (found === -1) return false;
+      from = found + part.length;
+    }
+    return from <= twice.length - tail.length;
+  }
+
+  /**
+   * Normalize, feed the paragraphs back as a text dump, normalize again: nothing may change, except
+   * that a run left open the first time (listed in `unresolved`) may be repaired the second, when
+   * the cleaner page around it gives the mojibake engine more evidence.
+   */
   function expectIdempotent(raw: RawDocument, to: PageScript): void {
-    const once = normalizeDocument(raw, { to }).paragraphs;
+    const first = normalizeDocument(raw, { to });
+    const once = first.paragraphs;
     const twice = normalizeDocument({ url: TEXT_URL, text: once.join('\n') }, { to }).paragraphs;
-    expect(twice).toEqual(once);
+    expect(twice.length).toBe(once.length);
+    for (const [k, paragraph] of once.entries()) {
+      if (twice[k] === paragraph) continue;
+      const runs = first.unresolved.filter((u) => u.paragraph === k);
+      expect(runs.length > 0 && changedOnlyInRuns(paragraph, twice[k] as string, runs), paragraph).toBe(true);
+    }
   }
 
   it.each(['hans', 'tw'] as const)('on faulty generated pages, in %s', (to) => {

@@ -14,7 +14,7 @@ import { load } from 'cheerio';
 import picomatch from 'picomatch';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { normalizeCharsetLabel } from '../normalize/charset.js';
+import { normalizeCharsetLabel } from '../normalize/encoding/labels.js';
 import { SCRIPTS } from '../normalize/types.js';
 import { CONFIG_DEFAULTS } from './defaults.js';
 

@@ -62,7 +62,12 @@ const LABELLED_TIME = /^(发布|更新)?时间[:：]\s*(.+)$/;
 
 export type LineRole = 'content' | 'navigation' | 'disclaimer' | 'takedown' | 'spam' | 'control';
 
-const NOT_WORDS = /[\s\p{P}\p{S}]/gu;
+// U+FFFC stands for a run the mojibake engine held out (`protected-runs.ts`): text, not a symbol.
+const NOT_WORDS = /(?!\uFFFC)[\s\p{P}\p{S}]/gu;
+/** Punctuation and spaces only: control-code residue and separators. */
+const NOT_TEXT = /[\s\p{P}]/gu;
+/** The same symbol again and again (`★★★★`, `====`): a separator, not text. */
+const REPEATED_SYMBOL = /^(\p{S})\1{2,}$/u;
 
 function bare(line: string): string {
   return toSimplifiedChars(line).replace(NOT_WORDS, '');
@@ -74,8 +79,10 @@ const MAX_BOILERPLATE_LENGTH = 200;
 export function classifyLine(line: string): LineRole {
   if (line.length >= MAX_BOILERPLATE_LENGTH) return 'content';
   const folded = toSimplifiedChars(line).trim();
+  // Symbols alone are text (`∆°`, `5×£35`): only punctuation, spaces or a separator are not.
+  const symbols = folded.replace(NOT_TEXT, '');
+  if (symbols.length === 0 || REPEATED_SYMBOL.test(symbols)) return 'control';
   const stripped = folded.replace(NOT_WORDS, '');
-  if (stripped.length === 0) return 'control';
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
   if (DISCLAIMER.test(folded)) return 'disclaimer';
   if (TAKEDOWN.test(folded)) return 'takedown';

@@ -11,23 +11,26 @@
  */
 
 import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
-import { decodeBytes, repairMisdecodedText } from './charset.js';
 import { removeControlResidue } from './control-chars.js';
 import { unclosedFrames } from './deleted-words/frames.js';
 import type { DeletionProfile } from './deleted-words/profile.js';
 import { restoreDeletedWords } from './deleted-words/restore.js';
+import { decodeBytes } from './encoding/decode-bytes.js';
 import { closeMarkedGaps } from './gaps.js';
-import { repairGbkTails } from './gbk-tail.js';
 import { type ExtractedArticle, extractArticle } from './html.js';
 import { languageModel } from './language-model.js';
+import { type PageContext, repairMisdecodedDocument, repairMojibake } from './mojibake/index.js';
+import type { Misdecoding } from './mojibake/misdecodings.js';
+import { PageVocabulary } from './mojibake/page-vocabulary.js';
 import { stripPinyinLeaks } from './pinyin.js';
+import { holdOut, PLACEHOLDER, type ProtectedRun, putBack } from './protected-runs.js';
 import { fixAsciiPunctuation } from './punctuation.js';
 import { type CleanRecord, contentHash, recordId } from './record.js';
 import { convertLines, fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
 import { fixHalfConverted } from './script/half-converted.js';
 import { parsePublishedAt } from './time.js';
-import type { Gap, Repair, Script, StageOutput, TextRepair } from './types.js';
+import type { Gap, Repair, Script, StageOutput, TextRepair, Unresolved } from './types.js';
 
 /** A raw record (CONTRACT.md): exactly one of `body`, `html`, `text` carries the page. */
 export interface RawDocument {
@@ -55,20 +58,26 @@ export interface NormalizeOptions {
 
 /** Document-level repairs (charset) and the title's repairs carry this paragraph number. */
 export const DOCUMENT_LEVEL = -1;
+/** The paragraph number of the title in `unresolved`. */
+export const TITLE = -1;
 
 type TextStage = (text: string, script: Script) => StageOutput;
 
 /** Repairs that need only the line itself, before anything is known about the document. */
-// Pinyin goes before the mis-decoding check (tone letters look like Latin-1 mojibake to it) and
-// again after (a reading inside mojibake appears only once it is repaired); likewise control codes.
-const LINE_STAGES: TextStage[] = [
-  (text) => removeControlResidue(text),
-  (text) => stripPinyinLeaks(text),
-  (text) => repairMisdecodedText(text),
-  (text) => removeControlResidue(text),
-  (text) => stripPinyinLeaks(text),
-  (text) => repairGbkTails(text),
-];
+// Pinyin goes before the mojibake engine (tone letters look like Latin-1 mojibake, and readings
+// inside a shifted run would hide its bytes) and again after (a reading inside mojibake appears only
+// once it is repaired); likewise control codes. Runs the engine leaves are held out of the text
+// from then on (`protected-runs.ts`).
+// The mojibake engine reads the rest of the page (`page-vocabulary.ts`) to pick lost characters.
+function lineStages(page: PageContext): TextStage[] {
+  return [
+    (text) => removeControlResidue(text),
+    (text) => stripPinyinLeaks(text),
+    (text) => repairMojibake(text, languageModel(), page),
+    (text) => removeControlResidue(text),
+    (text) => stripPinyinLeaks(text),
+  ];
+}
 /** Repairs that need the document's script, run on the lines that survive as paragraphs. */
 const PARAGRAPH_STAGES: TextStage[] = [
   (text) => fixAsciiPunctuation(text),
@@ -78,31 +87,51 @@ const PARAGRAPH_STAGES: TextStage[] = [
 
 interface Line {
   original: string;
+  /** The text, with a `PLACEHOLDER` for each garbled run held out of it. */
   text: string;
   repairs: TextRepair[];
   flags: string[];
   gaps: Gap[];
+  /** The garbled runs held out of `text`, in order. */
+  runs: ProtectedRun[];
 }
 
 function runStages(line: Line, stages: TextStage[], script: Script): void {
   for (const stage of stages) {
     const result = stage(line.text, script);
     line.text = result.text;
-    line.repairs.push(...result.repairs);
-    line.flags.push(...result.flags);
+    // One at a time: spreading a hostile page's hundred thousand repairs overflows the stack.
+    for (const repair of result.repairs) line.repairs.push(repair);
+    for (const flag of result.flags) line.flags.push(flag);
     if (result.gaps) line.gaps = result.gaps;
+    if (result.unresolved?.length) {
+      const held = holdOut(line.text, result.unresolved, line.runs);
+      line.text = held.text;
+      line.runs = held.runs;
+    }
   }
   // Removing residue can leave a space at either end (`_x0008_ 的`).
   if (!line.gaps.length) line.text = line.text.trim();
 }
 
 function newLine(text: string): Line {
-  return { original: text, text: text.trim(), repairs: [], flags: [], gaps: [] };
+  const line: Line = { original: text, text: text.trim(), repairs: [], flags: [], gaps: [], runs: [] };
+  // The page's own object-replacement characters are not text, and would pass for held-out runs.
+  if (line.text.includes(PLACEHOLDER)) {
+    line.text = line.text.split(PLACEHOLDER).join('');
+    line.repairs.push({ kind: 'html', before: PLACEHOLDER, after: '', confidence: 1 });
+  }
+  return line;
+}
+
+/** A line's text with its held-out runs put back as they came (metadata, dropped lines). */
+function plainText(line: Line): string {
+  return putBack(line.text, line.runs).text;
 }
 
 function cleanLine(text: string): Line {
   const line = newLine(text);
-  runStages(line, LINE_STAGES, 'hans');
+  runStages(line, lineStages({ vocabulary: new PageVocabulary([line.text]) }), 'hans');
   return line;
 }
 
@@ -124,26 +153,35 @@ interface Decoded {
   article?: ExtractedArticle;
   documentRepairs: TextRepair[];
   flags: string[];
+  /** The page was read with the wrong charset and lost bytes: its lines are undone one by one. */
+  lineMisdecoding?: Misdecoding;
 }
 
 function decode(raw: RawDocument, options: NormalizeOptions): Decoded {
   const documentRepairs: TextRepair[] = [];
   const flags: string[] = [];
-  let text = raw.text ?? raw.html ?? '';
+  let page = raw.text ?? raw.html ?? '';
   let isHtml = raw.html !== undefined;
   if (raw.body) {
     const hints = { contentType: raw.contentType, declared: raw.charset };
     const decoded = decodeBytes(raw.body, hints);
-    text = decoded.text;
-    documentRepairs.push(...decoded.repairs);
-    flags.push(...decoded.flags);
-    isHtml = looksLikeHtml(raw, text);
+    page = decoded.text;
+    for (const repair of decoded.repairs) documentRepairs.push(repair);
+    for (const flag of decoded.flags) flags.push(flag);
+    isHtml = looksLikeHtml(raw, page);
   }
-  if (!isHtml) return { page: text, lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags };
+  // A page read wholly with the wrong charset before it reached us (`ÊµÆÚ¼ä`) is read again as a
+  // whole: its short lines alone would be too short to be sure of.
+  const redecoded = repairMisdecodedDocument(page);
+  const text = redecoded.text;
+  for (const repair of redecoded.repairs) documentRepairs.push(repair);
+  const lineMisdecoding = redecoded.lineMisdecoding;
+  if (!isHtml)
+    return { page, lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags, lineMisdecoding };
   const article = extractArticle(text, { url: raw.url, selectors: raw.selectors ?? options.selectors });
   for (const removed of article.removed)
     documentRepairs.push({ kind: 'html', before: removed.text, after: '', confidence: 1 });
-  return { page: text, lines: article.paragraphs.map(newLine), article, documentRepairs, flags };
+  return { page, lines: article.paragraphs.map(newLine), article, documentRepairs, flags, lineMisdecoding };
 }
 
 interface Structure {
@@ -179,7 +217,10 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
     // A text dump: its first line is the title when a byline follows or the body repeats it.
     const first = content[0];
     const bylineIndex = content.slice(1, HEAD_LINES).findIndex((l) => parseByline(l.text));
-    const repeated = content.slice(1, HEAD_LINES + 4).some((l) => first && sameLine(l.text, first.text));
+    // Compared as they came: lines held out whole (listed mojibake) are all one placeholder.
+    const repeated = content
+      .slice(1, HEAD_LINES + 4)
+      .some((l) => first && sameLine(plainText(l), plainText(first)));
     if (first && !isGenericHeading(first.text) && first.text.length <= 60 && (bylineIndex >= 0 || repeated)) {
       structure.title = first;
       bodyStart = 1;
@@ -193,7 +234,7 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
       structure.time = byline.time;
       if (byline.category && !structure.category) structure.category = newLine(byline.category);
       drop = true;
-    } else if (structure.title && sameLine(line.text, structure.title.text)) drop = true;
+    } else if (structure.title && sameLine(plainText(line), plainText(structure.title))) drop = true;
     if (role === 'takedown') structure.contact ??= siteContact(line.text);
     if (drop) structure.dropped.push({ beforeParagraph: structure.paragraphs.length, line });
     else structure.paragraphs.push(line);
@@ -210,6 +251,17 @@ function sourceOf(raw: RawDocument, contact: string | undefined): string {
     // not a URL: fall through to the contact or a local name
   }
   return contact ? `contact:${contact}` : 'local';
+}
+
+/** A line's repairs placed at `paragraph`, with any held-out run they quote put back. */
+function placeLine(line: Line, paragraph: number): Repair[] {
+  const placed = place(line.repairs, paragraph);
+  if (line.runs.length === 0) return placed;
+  for (const repair of placed) {
+    if (repair.before.includes(PLACEHOLDER)) repair.before = putBack(repair.before, line.runs).text;
+    if (repair.after.includes(PLACEHOLDER)) repair.after = putBack(repair.after, line.runs).text;
+  }
+  return placed;
 }
 
 function place(repairs: TextRepair[], paragraph: number): Repair[] {
@@ -241,6 +293,11 @@ export interface DraftDocument {
   flags: string[];
   /** Possible gaps left by deleted words, with offsets into `paragraphs`. */
   gaps: (Gap & { paragraph: number })[];
+  /**
+   * Garbled runs held out of `paragraphs` and `title` (`TITLE`), in order: each stands there as a
+   * `PLACEHOLDER` until the record is finalized. Absent in drafts written before they existed.
+   */
+  runs?: (ProtectedRun & { paragraph: number })[];
 }
 
 /** Pass one: decode, extract and repair a raw document; never throws on bad content. */
@@ -260,7 +317,11 @@ export function readDocument(
   options: Pick<NormalizeOptions, 'selectors'> = {},
 ): { draft: DraftDocument; page: string } {
   const decoded = decode(raw, options);
-  for (const line of decoded.lines) runStages(line, LINE_STAGES, 'hans');
+  const stages = lineStages({
+    vocabulary: new PageVocabulary(decoded.lines.map((l) => l.text)),
+    misdecoding: decoded.lineMisdecoding,
+  });
+  for (const line of decoded.lines) runStages(line, stages, 'hans');
   const script = detectScript(decoded.lines.map((l) => l.text).join('\n'));
 
   const structure = findStructure(decoded.lines, decoded.article);
@@ -268,7 +329,9 @@ export function readDocument(
   for (const line of [...meta, ...structure.paragraphs]) runStages(line, PARAGRAPH_STAGES, script);
 
   const repairs: Repair[] = place(decoded.documentRepairs, DOCUMENT_LEVEL);
-  for (const line of meta) repairs.push(...place(line.repairs, DOCUMENT_LEVEL));
+  for (const line of meta) for (const repair of placeLine(line, DOCUMENT_LEVEL)) repairs.push(repair);
+  const runs: DraftDocument['runs'] = [];
+  if (structure.title) for (const run of structure.title.runs) runs.push({ paragraph: TITLE, ...run });
   const flags = new Set(decoded.flags);
   const paragraphs: string[] = [];
   const gaps: DraftDocument['gaps'] = [];
@@ -291,7 +354,8 @@ export function readDocument(
         confidence: 1,
       });
     }
-    repairs.push(...place(line.repairs, index));
+    for (const repair of placeLine(line, index)) repairs.push(repair);
+    for (const run of line.runs) runs.push({ paragraph: index, ...run });
     for (const flag of line.flags) flags.add(flag);
     const hans = hansParagraphs[index] as string;
     paragraphs.push(hans);
@@ -323,31 +387,49 @@ export function readDocument(
     source: sourceOf(raw, structure.contact),
     script,
     title: structure.title ? toHans(structure.title.text, script) : null,
-    category: structure.category ? toHans(structure.category.text, script) : null,
+    category: structure.category ? toHans(plainText(structure.category), script) : null,
     published_at: parsePublishedAt(structure.time),
     paragraphs,
     repairs,
     flags: [...flags].sort(),
     gaps,
+    runs,
   };
   return { draft, page: decoded.page };
 }
 
-/** The clean record of a draft, in the target script (by default the page's own). */
+/** The held-out runs of one paragraph of a draft (`TITLE` for the title), in order. */
+function runsOf(draft: DraftDocument, paragraph: number): ProtectedRun[] {
+  return (draft.runs ?? []).filter((r) => r.paragraph === paragraph);
+}
+
+/**
+ * The clean record of a draft, in the target script (by default the page's own). Held-out runs go
+ * back in as they came, never converted, and their places become `unresolved`.
+ */
 export function finalizeRecord(draft: DraftDocument, to: Script = draft.script): CleanRecord {
   const convert = (text: string) => fromHans(text, to);
+  const unresolved: Unresolved[] = [];
+  const finish = (text: string, paragraph: number) => {
+    const restored = putBack(text, runsOf(draft, paragraph));
+    for (const place of restored.places) unresolved.push({ paragraph, ...place });
+    return restored.text;
+  };
+  const title = draft.title === null ? null : finish(convert(draft.title), TITLE);
+  const paragraphs = convertLines(draft.paragraphs, convert).map(finish);
   return {
     id: draft.id,
     url: draft.url,
     source: draft.source,
-    title: draft.title === null ? null : convert(draft.title),
+    title,
     category: draft.category === null ? null : convert(draft.category),
     published_at: draft.published_at,
     script: to,
-    paragraphs: convertLines(draft.paragraphs, convert),
+    paragraphs,
     repairs: draft.repairs,
     flags: draft.flags,
-    content_hash: contentHash(draft.paragraphs),
+    unresolved,
+    content_hash: contentHash(draft.paragraphs.map((p, index) => putBack(p, runsOf(draft, index)).text)),
   };
 }
 

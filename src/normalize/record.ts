@@ -1,7 +1,7 @@
 /** The clean record: the normalizer's output, the store's rows and the feed's items (CONTRACT.md). */
 import { createHash } from 'node:crypto';
 import { toSimplifiedChars } from './script/char-fold.js';
-import type { Repair, Script } from './types.js';
+import type { Repair, Script, Unresolved } from './types.js';
 
 export interface CleanRecord {
   id: string;
@@ -14,6 +14,8 @@ export interface CleanRecord {
   paragraphs: string[];
   repairs: Repair[];
   flags: string[];
+  /** Where each problem of `flags` that has a place is: garbled runs left as they are, gaps. */
+  unresolved: Unresolved[];
   content_hash: string;
 }
 

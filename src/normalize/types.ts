@@ -40,11 +40,33 @@ export interface Gap {
   inFrame?: true;
 }
 
+/** Problems the record lists with their place (CONTRACT.md `unresolved`); each is also a flag. */
+export const UNRESOLVED_KINDS = ['unrepaired-mojibake', 'possible-gap'] as const;
+export type UnresolvedKind = (typeof UNRESOLVED_KINDS)[number];
+
+/** A problem left in place in a record: `paragraph` indexes `paragraphs` (-1: the title). */
+export interface Unresolved {
+  kind: UnresolvedKind;
+  paragraph: number;
+  /** Offsets in characters (Unicode code points) of the published paragraph, end exclusive. */
+  start: number;
+  end: number;
+}
+
+/** A problem a stage left in place, by UTF-16 offsets into the text the stage returned. */
+export interface UnresolvedSpan {
+  kind: UnresolvedKind;
+  start: number;
+  end: number;
+}
+
 /** What a text stage returns: the new text, each change, and problems it saw but left alone. */
 export interface StageOutput {
   text: string;
   repairs: TextRepair[];
   flags: string[];
+  /** Where garbled text was left as it is: later stages must not touch it. */
+  unresolved?: UnresolvedSpan[];
   /** Possible gaps in the returned text (only the last stage that reports them may do so). */
   gaps?: Gap[];
 }

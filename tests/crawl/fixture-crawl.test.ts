@@ -4,7 +4,7 @@
  * extraction, and the clean text the normalizer makes of the crawled pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBytes } from '../../src/normalize/charset.js';
+import { decodeBytes } from '../../src/normalize/encoding/decode-bytes.js';
 import { extractArticle } from '../../src/normalize/html.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { parseRawRecordLine } from '../../src/normalize/raw-record.js';

@@ -25,6 +25,7 @@ const record: CleanRecord = {
   paragraphs: ['正文'],
   repairs: [],
   flags: [],
+  unresolved: [],
   content_hash: '0123456789abcdef',
 };
 

@@ -52,6 +52,8 @@ export interface InjectedFault {
   before: string;
   /** What the faulty page says instead. */
   after: string;
+  /** The page lost what would undo it (a shifted run that lost a byte pair): it can only be listed. */
+  unrecoverable?: true;
 }
 
 export interface Truth {
@@ -170,8 +172,8 @@ interface Cell {
   gapSpace?: boolean;
   /** Control-code residue standing before this cell. */
   residue?: string;
-  /** Inside a garbled GBK tail: rendered by the tail, not by the cell. */
-  inTail?: boolean;
+  /** Inside a shifted GBK run: rendered by the run, not by the cell. */
+  inRun?: boolean;
 }
 
 type LineRole =
@@ -185,10 +187,12 @@ type LineRole =
   | 'nav'
   | 'residue';
 
-interface Tail {
+interface PlacedRun {
   /** The cell after which the decoder slipped (P of FAULTS.md §2); it is rendered normally. */
   after: number;
-  /** Everything the page shows after P: `?shù)玫匠浞直U稀?/p>`. */
+  /** The run covers the cells (after, until); from `until` on the line renders normally again. */
+  until: number;
+  /** What the page shows for the covered cells: `?cè)诩毙栌缅X(qián)`, `?shù)玫匠浞直U稀?/p>`. */
   garbled: string;
 }
 
@@ -197,7 +201,8 @@ interface Line {
   /** Index of the truth paragraph for body lines, else -1. */
   paragraph: number;
   cells: Cell[];
-  tail?: Tail;
+  /** Shifted GBK runs, left to right, not overlapping. */
+  runs?: PlacedRun[];
   asciiPunctuation?: boolean;
   /** Replaces the rendered line: the text was mis-decoded before it reached the page. */
   misdecoded?: string;
@@ -317,7 +322,7 @@ function occurrences(line: Line, spec: FilteredWord): [number, number][] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GBK tails (FAULTS.md §2 and §8)
+// Shifted GBK runs (FAULTS.md §2, §8 and §9)
 
 const gbkCharCache = new Map<number, string | null>();
 
@@ -359,54 +364,157 @@ function readingOfLost(ch: string): string | undefined {
   return /^[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]+$/u.test(reading) ? reading : undefined;
 }
 
-export type TailVariant = 'reading' | 'bare';
+/** How the annotator showed the lost first character's reading: `?shù)` (the seeds), `?(shù)`, or not. */
+export type LostReading = 'seed' | 'bracketed' | 'none';
+/** What became of the lone last byte at the line's end: `?/p>` (it swallowed the `<` of `</p>`),
+ * `?`, or nothing (the scraper dropped it). */
+export type LineEnd = 'tag' | 'question' | 'drop';
+
+export interface ShiftedRunOptions {
+  lostReading: LostReading;
+  lineEnd: LineEnd;
+  /** The annotator gives the character the decoder resynchronised on its reading (`缅X(qián)`)
+   * when its reading is this (the site's annotated characters), else nothing. */
+  readingAfterResync?: (char: string) => string | undefined;
+}
+
+export interface ShiftedRun {
+  /** What the page shows from the lost character on. */
+  garbled: string;
+  /** How many pieces of `rest` the run covers; the rest of the line is read in step. */
+  covered: number;
+  /** How the decoder fell back into step. */
+  ending: 'resync' | 'ascii' | 'line-end';
+  /** A pair inside the run was no GBK character: its bytes are gone, the run cannot be read back. */
+  undecodable: boolean;
+}
 
 /**
- * What a GBK decoder that restarted on P's trail byte makes of the rest of the paragraph, or
- * undefined when some byte pair is not a character (real pages then show U+FFFD or resync, and
- * the repair is not determined; we only produce tails where it is).
+ * What a GBK decoder that restarted on P's trail byte makes of the text after P (FAULTS.md §2, §9),
+ * byte by byte, the way real pages show it. `rest` is the rest of the line as served: characters,
+ * and ASCII (a space left by a deleted word). Undefined when P or a character has no two-byte GBK
+ * form, or when the decoder is back in step at once (P's trail byte is ASCII: there is no run).
  *
- * `reading` (§2): the first straddling character got its reading and then lost itself and its `(`
- * to `?` (`?shù)`), and the last lone byte swallowed the `<` of `</p>` (`?/p>`).
- * `bare` (§8): just `?`, and the run may end at the paragraph's end without `?/p>`.
+ * - Each pair read straddles two real characters (trail of one, lead of the next); the first was
+ *   lost to `?`, with or without its reading; full-width characters are folded to ASCII.
+ * - A real trail byte in 0x40–0x7E is no lead byte: the decoder prints it as ASCII and is in step
+ *   after it (`resync`), and the annotator may give the real character its reading there.
+ * - An ASCII byte below 0x40 cannot follow a lead byte: the decoder prints `?` and reads the ASCII
+ *   in step (`ascii`). A real ASCII letter pairs with the trail byte before it and is swallowed.
+ * - At the line's end the lone last byte is `?/p>`, `?` or nothing (`line-end`).
  */
-export function garbleTail(
+export function shiftedRun(
   p: string,
-  rest: string[],
-  variant: TailVariant,
-  terminated: boolean,
-): string | undefined {
+  rest: readonly string[],
+  options: ShiftedRunOptions,
+): ShiftedRun | undefined {
   const pBytes = gbkBytes(p);
-  if (!pBytes || rest.length < 2) return undefined;
-  const stream = [pBytes[1]];
-  for (const ch of rest) {
-    const bytes = gbkBytes(ch);
+  if (!pBytes || rest.length === 0) return undefined;
+  const stream: number[] = [pBytes[1]];
+  const pieceStart: number[] = [];
+  for (const piece of rest) {
+    pieceStart.push(stream.length);
+    const code = piece.codePointAt(0) ?? 0;
+    if (piece.length === 1 && code < 0x80) {
+      stream.push(code);
+      continue;
+    }
+    const bytes = gbkBytes(piece);
     if (!bytes) return undefined;
     stream.push(...bytes);
   }
-  const lost = gbkChar(stream[0] as number, stream[1] as number);
-  if (!lost) return undefined;
-  let out = '?';
-  if (variant === 'reading') {
-    const reading = readingOfLost(lost);
-    if (!reading) return undefined;
-    out += `${reading})`;
+  const inStepAt = new Map(pieceStart.map((byte, k) => [byte, k]));
+  let out = '';
+  let undecodable = false;
+  let first = true;
+  let b = 0;
+  let lastTrailOf = -1;
+  for (;;) {
+    const resumed = b > 0 ? inStepAt.get(b) : undefined;
+    if (resumed !== undefined) {
+      if (first) return undefined;
+      let ending: ShiftedRun['ending'] = 'ascii';
+      if (lastTrailOf === resumed - 1) {
+        ending = 'resync';
+        const reading = options.readingAfterResync?.(rest[resumed - 1] as string);
+        if (reading) out += `(${reading})`;
+      }
+      return { garbled: out, covered: resumed, ending, undecodable };
+    }
+    if (b >= stream.length) {
+      if (first) return undefined;
+      return { garbled: out, covered: rest.length, ending: 'line-end', undecodable };
+    }
+    const x = stream[b] as number;
+    if (x === 0x80) {
+      // cp936 and WHATWG decoders print a lone 0x80 as `€` (the trail byte of 還 DF 80, 與 C5 80):
+      // the decoder is in step after it, as after a letter.
+      if (first) return undefined;
+      out += '€';
+      lastTrailOf = pieceOfByte(pieceStart, b);
+      b += 1;
+      continue;
+    }
+    if (x < 0x80) {
+      if (first) return undefined;
+      out += String.fromCharCode(x);
+      lastTrailOf = pieceOfByte(pieceStart, b);
+      b += 1;
+      continue;
+    }
+    if (b + 1 >= stream.length) {
+      if (first) return undefined;
+      out += options.lineEnd === 'tag' ? '?/p>' : options.lineEnd === 'question' ? '?' : '';
+      return { garbled: out, covered: rest.length, ending: 'line-end', undecodable };
+    }
+    const y = stream[b + 1] as number;
+    if (y < 0x40) {
+      // Not a trail byte: the lone lead is an error, the ASCII is read again in step.
+      if (first) return undefined;
+      out += '?';
+      b += 1;
+      continue;
+    }
+    const ch = gbkChar(x, y);
+    if (first) {
+      if (!ch) return undefined;
+      const reading = options.lostReading === 'none' ? undefined : readingOfLost(ch);
+      if (options.lostReading !== 'none' && !reading) return undefined;
+      out += options.lostReading === 'seed' ? `?${reading})` : reading ? `?(${reading})` : '?';
+      first = false;
+    } else if (!ch && y < 0x80) {
+      // An ASCII letter that makes no character with the byte before it is read again in step.
+      out += '?';
+      b += 1;
+      continue;
+    } else if (!ch) {
+      out += '?';
+      undecodable = true;
+    } else {
+      const folded = foldWidth(ch);
+      // A folded `？` reads like the decoder's own `?`: such a page cannot be told apart, not produced.
+      if (folded === '?') return undefined;
+      out += folded;
+    }
+    b += 2;
   }
-  for (let i = 2; i + 1 < stream.length; i += 2) {
-    const ch = gbkChar(stream[i] as number, stream[i + 1] as number);
-    if (!ch) return undefined;
-    const folded = foldWidth(ch);
-    // A folded `？` would read as the run's end: the page is then ambiguous, so not produced here.
-    if (folded === '?') return undefined;
-    out += folded;
-  }
-  const lone = stream[stream.length - 1] as number;
-  // The lone byte must be a lead byte to swallow the `<`; an ASCII-range byte would print as itself.
-  if (terminated) {
-    if (lone < 0x81) return undefined;
-    out += '?/p>';
-  }
-  return out;
+}
+
+/** The piece of the line a stream byte belongs to. */
+function pieceOfByte(pieceStart: readonly number[], byte: number): number {
+  let k = pieceStart.length - 1;
+  while (k > 0 && (pieceStart[k] as number) > byte) k--;
+  return k;
+}
+
+/** The seeds' shape, for tests: the run of a whole paragraph tail (`?shù)玫匠浞直U稀?/p>`). */
+export function garbleTail(
+  p: string,
+  rest: string[],
+  lostReading: LostReading,
+  lineEnd: LineEnd,
+): string | undefined {
+  return shiftedRun(p, rest, { lostReading, lineEnd })?.garbled;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,9 +523,14 @@ export function garbleTail(
 function renderCells(line: Line, pinyinAs: 'text' | 'ruby', asciiPunctuation: boolean): string {
   let out = '';
   const cells = line.cells;
+  const runs = line.runs ?? [];
   for (let i = 0; i < cells.length; i++) {
     const cell = cells[i] as Cell;
-    if (cell.inTail) break;
+    if (cell.inRun) {
+      const run = runs.find((r) => r.after < i && i < r.until);
+      if (run && i === run.after + 1) out += run.garbled;
+      continue;
+    }
     if (cell.residue) out += cell.residue;
     if (cell.deleted) {
       if (cell.gapSpace) out += ' ';
@@ -433,7 +546,6 @@ function renderCells(line: Line, pinyinAs: 'text' | 'ruby', asciiPunctuation: bo
           : `${ch}(${reading})`;
     } else out += ch;
   }
-  if (line.tail) out += line.tail.garbled;
   return out;
 }
 
@@ -458,8 +570,20 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   const rng = new Rng(options.seed ^ Math.imul(article.seed, 0x9e3779b1));
   const injected: InjectedFault[] = [];
   const applied = new Set<FaultKind>();
-  const note = (kind: FaultKind, paragraph: number, before: string, after: string) => {
-    injected.push({ kind, paragraph, before, after });
+  const note = (
+    kind: FaultKind,
+    paragraph: number,
+    before: string,
+    after: string,
+    detail: { unrecoverable?: boolean } = {},
+  ) => {
+    injected.push({
+      kind,
+      paragraph,
+      before,
+      after,
+      ...(detail.unrecoverable ? { unrecoverable: true } : {}),
+    });
     applied.add(kind);
   };
 
@@ -559,48 +683,41 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     if (!applied.has('deleted-words')) deletedWords.length = 0;
   }
 
-  // -- GBK tails (§2, §8): one or two paragraphs whose end a decoder read one byte early.
+  // -- Shifted GBK runs (§2, §8, §9): one to three per page, a decoder reading one byte off from
+  // some character on until it falls back into step by itself (or the paragraph ends).
   if (faults.has('gbk-tail')) {
-    const tailRng = rng.fork('gbk-tail');
-    const candidates = tailRng.shuffle(body.filter((l) => article.kinds[l.paragraph] === 'paragraph'));
-    for (let wanted = tailRng.int(1, 2); wanted > 0; wanted--) {
-      // §8's bare runs are what Simplified pages show, §2's annotated ones Traditional pages.
-      const preferred: TailVariant =
-        script === 'hans'
-          ? tailRng.chance(0.7)
-            ? 'bare'
-            : 'reading'
-          : tailRng.chance(0.8)
-            ? 'reading'
-            : 'bare';
-      const other: TailVariant = preferred === 'bare' ? 'reading' : 'bare';
-      // §2's runs swallow the `<` of `</p>`; §8's may also just stop at the paragraph's end.
-      const terminated = (variant: TailVariant) => variant === 'reading' || tailRng.chance(0.5);
-      // Most positions give a run with some pair outside GBK's characters (a trail byte F8–FE
-      // makes a user-defined code), bare runs most of all: every paragraph is tried for the
-      // preferred variant before the other one.
-      let placed: { line: Line; tail: Tail } | undefined;
-      for (const variant of [preferred, other]) {
-        for (const line of candidates) {
-          if (line.tail) continue;
-          const tail = placeTail(line, variant, terminated(variant), tailRng);
-          if (tail) {
-            placed = { line, tail };
-            break;
-          }
-        }
-        if (placed) break;
+    const runRng = rng.fork('gbk-tail');
+    const annotates = faults.has('pinyin');
+    const candidates = runRng.shuffle(body.filter((l) => article.kinds[l.paragraph] === 'paragraph'));
+    let wanted = runRng.int(1, 3);
+    for (const line of candidates) {
+      if (wanted === 0) break;
+      for (let inLine = runRng.chance(0.25) ? 2 : 1; inLine > 0 && wanted > 0; inLine--) {
+        // Annotated (Traditional) pages mostly show the lost character's reading, Simplified ones a bare `?`.
+        const lostReading: LostReading = runRng.chance(script === 'hans' ? 0.3 : 0.8)
+          ? runRng.chance(0.7)
+            ? 'seed'
+            : 'bracketed'
+          : 'none';
+        const placed = placeRun(line, runRng, faults.has('ascii-punctuation'), {
+          lostReading,
+          lineEnd: runRng.pick(['tag', 'question', 'drop'] as const),
+          readingAfterResync: (ch) => (annotates && runRng.chance(0.6) ? readingOfLost(ch) : undefined),
+        });
+        if (!placed) break;
+        wanted--;
+        const { run, damaged } = placed;
+        line.runs = [...(line.runs ?? []), run].sort((a, b) => a.after - b.after);
+        for (let i = run.after + 1; i < run.until; i++) (line.cells[i] as Cell).inRun = true;
+        const beforeText = line.cells
+          .slice(run.after, run.until)
+          .filter((c) => !c.deleted)
+          .map((c) => c.truth)
+          .join('');
+        note('gbk-tail', line.paragraph, beforeText, (line.cells[run.after] as Cell).shown + run.garbled, {
+          unrecoverable: damaged,
+        });
       }
-      if (!placed) break;
-      const { line, tail } = placed;
-      line.tail = tail;
-      for (let i = tail.after + 1; i < line.cells.length; i++) (line.cells[i] as Cell).inTail = true;
-      const beforeText = line.cells
-        .slice(tail.after)
-        .filter((c) => !c.deleted)
-        .map((c) => c.truth)
-        .join('');
-      note('gbk-tail', line.paragraph, beforeText, (line.cells[tail.after] as Cell).shown + tail.garbled);
     }
   }
 
@@ -616,7 +733,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     const chosen = new Map<string, { spaceInside: boolean } | null>();
     for (const line of allLines) {
       for (const cell of line.cells) {
-        if (cell.inTail || cell.deleted || !cell.reading || !HAN.test(cell.shown)) continue;
+        if (cell.inRun || cell.deleted || !cell.reading || !HAN.test(cell.shown)) continue;
         let annotation = chosen.get(cell.shown);
         if (annotation === undefined) {
           const converted = cell.shown !== cell.clean;
@@ -641,7 +758,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     for (const line of allLines) {
       let changed = false;
       for (const cell of line.cells)
-        if (!cell.inTail && !cell.deleted && ASCII_PUNCTUATION[cell.shown]) {
+        if (!cell.inRun && !cell.deleted && ASCII_PUNCTUATION[cell.shown]) {
           changed = true;
           note('ascii-punctuation', line.paragraph, cell.shown, ASCII_PUNCTUATION[cell.shown] as string);
         }
@@ -653,7 +770,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   const residueLines: Line[] = [];
   if (boilerplate) {
     for (const line of bpRng.shuffle(body).slice(0, bpRng.int(1, 3))) {
-      const free = line.cells.flatMap((c, i) => (c.inTail ? [] : [i]));
+      const free = line.cells.flatMap((c, i) => (c.inRun ? [] : [i]));
       const at = bpRng.pick(free);
       (line.cells[at] as Cell).residue = RESIDUE;
       note('boilerplate', line.paragraph, '', RESIDUE);
@@ -674,7 +791,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   if (misdecodedLines) {
     const lines = charsetRng.chance(0.4) ? body : charsetRng.shuffle(body).slice(0, charsetRng.int(1, 3));
     for (const line of lines) {
-      if (line.tail) continue;
+      if (line.runs?.length) continue;
       const rendered = renderCells(line, 'text', line.asciiPunctuation === true);
       const bytes = Buffer.from(rendered, 'utf8');
       const mojibake = iconv.decode(bytes, 'gbk');
@@ -773,26 +890,65 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   };
 }
 
-/** Picks where a paragraph's tail starts and garbles it; undefined when no place works. */
-function placeTail(line: Line, variant: TailVariant, terminated: boolean, rng: Rng): Tail | undefined {
+/** Share of runs that lost a byte pair in capture (§9): they cannot be read back, only listed. */
+const DAMAGED_RUNS = 0.1;
+
+/**
+ * Picks where a run starts in a line (after the line's last run) and garbles from there; undefined
+ * when no place works. Sometimes a byte pair of the run is lost, as real captures lose them.
+ */
+function placeRun(
+  line: Line,
+  rng: Rng,
+  servesAsciiPunctuation: boolean,
+  options: ShiftedRunOptions,
+): { run: PlacedRun; damaged: boolean } | undefined {
   const cells = line.cells;
+  const from = (line.runs?.at(-1)?.until ?? 0) + 1;
   const positions: number[] = [];
-  for (let i = 0; i < cells.length - 2; i++) {
+  for (let i = from; i < cells.length - 2; i++) {
     const cell = cells[i] as Cell;
-    // §8's runs start right after a sentence; §2's after any character.
-    if (!cell.deleted && (variant === 'reading' || /[。？！]/.test(cell.shown))) positions.push(i);
+    // A character served as an ASCII byte (`，` → `,`) has no trail byte for the decoder to slip on.
+    if (cell.deleted || cell.inRun || (servesAsciiPunctuation && ASCII_PUNCTUATION[cell.shown])) continue;
+    positions.push(i);
   }
   for (const after of rng.shuffle(positions).slice(0, 30)) {
-    const rest = cells.slice(after + 1);
-    // A deletion that left a space puts an ASCII byte in the run: the decoder would resync there.
-    if (rest.some((c) => c.gapSpace)) continue;
-    const garbled = garbleTail(
+    // The line as served after P: characters, and the space a deleted word left (an ASCII byte).
+    const pieces: { cell: number; text: string }[] = [];
+    for (let i = after + 1; i < cells.length; i++) {
+      const cell = cells[i] as Cell;
+      if (cell.deleted) {
+        if (cell.gapSpace) pieces.push({ cell: i, text: ' ' });
+      } else
+        pieces.push({
+          cell: i,
+          // A page whose punctuation went through a width fold serves it as ASCII bytes (§4).
+          text: servesAsciiPunctuation ? (ASCII_PUNCTUATION[cell.shown] ?? cell.shown) : cell.shown,
+        });
+    }
+    const shifted = shiftedRun(
       (cells[after] as Cell).shown,
-      rest.filter((c) => !c.deleted).map((c) => c.shown),
-      variant,
-      terminated,
+      pieces.map((p) => p.text),
+      options,
     );
-    if (garbled) return { after, garbled };
+    if (!shifted) continue;
+    // Long Simplified runs often meet a pair that is no GBK character (a `?` inside the run, its
+    // bytes gone): keep such runs only as often as damaged ones, so that most runs can be read back.
+    const damagedHere = rng.chance(DAMAGED_RUNS);
+    if (shifted.undecodable && !damagedHere) continue;
+    const until =
+      shifted.covered < pieces.length ? (pieces[shifted.covered] as { cell: number }).cell : cells.length;
+    let garbled = shifted.garbled;
+    let damaged = shifted.undecodable;
+    // Lose a pair from inside the run: one of its characters (not the first or last one).
+    const chars = [...garbled];
+    const inside = chars.flatMap((c, k) => (k > 0 && (c.codePointAt(0) as number) >= 0x80 ? [k] : []));
+    if (damagedHere && !damaged && inside.length >= 4) {
+      chars.splice(rng.pick(inside.slice(1, -1)), 1);
+      garbled = chars.join('');
+      damaged = true;
+    }
+    return { run: { after, until, garbled }, damaged };
   }
   return undefined;
 }

@@ -60,3 +60,40 @@ export function trailsAfter(lead: number): number[] {
   for (let trail = TRAIL_MIN; trail <= TRAIL_MAX; trail++) if (decodeGbkPair(lead, trail)) trails.push(trail);
   return trails;
 }
+
+let whatwgEncode: Map<string, number> | undefined;
+
+/**
+ * The bytes a browser's GBK decoder (WHATWG's gb18030 index, as Node's `TextDecoder('gbk')`) read
+ * as `text`, or undefined when some character is not what that decoder makes of one or two bytes.
+ * It differs from iconv-lite's table in the user-defined areas (A2E3 is U+20AC there, U+E76C in
+ * iconv-lite) and reads a lone 0x80 as `€`: undoing a page a browser mis-read needs its own table.
+ */
+export function encodeAsWhatwgGbk(text: string): Buffer | undefined {
+  if (!whatwgEncode) {
+    whatwgEncode = new Map();
+    const decoder = new TextDecoder('gbk');
+    const pair = new Uint8Array(2);
+    for (let lead = LEAD_MIN; lead <= LEAD_MAX; lead++)
+      for (let trail = TRAIL_MIN; trail <= TRAIL_MAX; trail++) {
+        if (trail === 0x7f) continue;
+        pair[0] = lead;
+        pair[1] = trail;
+        const ch = decoder.decode(pair);
+        if (ch.length === 1 && ch !== '\uFFFD' && !whatwgEncode.has(ch))
+          whatwgEncode.set(ch, (lead << 8) | trail);
+      }
+  }
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (code < 0x80) bytes.push(code);
+    else if (ch === '€') bytes.push(0x80);
+    else {
+      const pair = whatwgEncode.get(ch);
+      if (pair === undefined) return undefined;
+      bytes.push(pair >> 8, pair & 0xff);
+    }
+  }
+  return Buffer.from(bytes);
+}

@@ -8,6 +8,8 @@ import { singleCharMap } from './opencc-dicts.js';
 
 interface Fold {
   map: Map<string, string>;
+  /** Simplified characters that have a distinct Traditional form (这, 为, 后). */
+  simplifiedOnly: Set<string>;
   /** BMP code unit → its Simplified code unit, 0 where the fold keeps it, `IN_MAP` otherwise. */
   table: Uint16Array;
 }
@@ -35,7 +37,10 @@ function buildFold(): Fold {
   const table = new Uint16Array(0x10000);
   for (const [from, to] of folded)
     table[from.charCodeAt(0)] = from.length === 1 && to.length === 1 ? to.charCodeAt(0) : IN_MAP;
-  return { map: folded, table };
+  const simplifiedOnly = new Set(
+    [...singleCharMap(Locale.from.cn ?? [])].filter(([from, to]) => from !== to).map(([from]) => from),
+  );
+  return { map: folded, table, simplifiedOnly };
 }
 
 let fold: Fold | undefined;
@@ -70,4 +75,11 @@ export function toSimplifiedChars(text: string): string {
 export function isTraditionalOnly(char: string): boolean {
   fold ??= buildFold();
   return char.length === 1 ? fold.table[char.charCodeAt(0)] !== 0 : fold.map.has(char);
+}
+
+/** True when `char` is a Simplified form with a distinct Traditional one (这, 为; not 后, which
+ * Traditional text also writes). */
+export function isSimplifiedOnly(char: string): boolean {
+  fold ??= buildFold();
+  return fold.simplifiedOnly.has(char) && !fold.map.has(char);
 }

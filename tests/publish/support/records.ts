@@ -71,6 +71,7 @@ export function makeRecord(spec: RecordSpec): CleanRecord {
     paragraphs: hans.map((p) => fromHans(p, script)),
     repairs: spec.seed % 2 === 0 ? repairs : repairs.slice(0, 1),
     flags: [],
+    unresolved: [],
     content_hash: contentHash(hans),
   };
 }

@@ -1,0 +1,296 @@
+/**
+ * The mojibake engine (FAULTS.md §2, §7, §8, §9): one place that finds text decoded wrongly,
+ * generates the byte-level readings that undo it, lets the language model choose, and explains
+ * what it did. Structured like ftfy: detection (`badness.ts`), candidates (`misdecodings.ts` for
+ * whole texts read with the wrong charset, `shifted-gbk.ts` for runs a GBK decoder read one byte
+ * off), choice (`shifted-runs.ts` and `chooseMisdecoding` below), and the repairs as explanation.
+ *
+ * What it is not sure of it leaves exactly as it is and lists (`unresolved`), so no later stage
+ * touches garbage and no garbage is published without its place.
+ */
+import { type LanguageModel, languageModel } from '../language-model.js';
+import { confidenceFromMargin, roundConfidence } from '../probability.js';
+import type { StageOutput, TextRepair } from '../types.js';
+import { looksMisdecoded, scoreText } from './badness.js';
+import { MISDECODINGS, type Misdecoding, plausibleMisreading, undo } from './misdecodings.js';
+import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
+import { repairShiftedRuns } from './shifted-runs.js';
+
+export { MIN_RUN_CONFIDENCE, repairShiftedRuns } from './shifted-runs.js';
+
+/** A re-decoding must beat the text by this many nats per character. Clean text never gained more
+ * than 1.3 under any hypothesis (the seed pages and OpenCC's test cases, cut into clauses too). */
+const MIN_GAIN_PER_CHAR = 2;
+/** …and read like Chinese in its own right: the worst clean text in that corpus scores -13.7. */
+const MIN_REPAIRED_LOGP = -14;
+/** Below this a put-back byte is flagged: 9 in 10 right guesses score above, 3 in 4 wrong ones below. */
+const SURE_LOST_BYTE = 0.8;
+/** Below this a put-back byte is not used at all. */
+const MIN_LOST_BYTE_CONFIDENCE = 0.5;
+
+interface Redecoding {
+  name: string;
+  text: string;
+  gain: number;
+  confidence: number;
+}
+
+/** The wrong decoding that best explains `text`, if one explains it clearly. */
+function chooseMisdecoding(text: string, lm: LanguageModel): Redecoding | undefined {
+  if (!looksMisdecoded(text, lm)) return undefined;
+  const before = scoreText(text, lm).mean;
+  let best: Redecoding | undefined;
+  for (const m of MISDECODINGS) {
+    const fixed = undo(text, m, lm);
+    if (!fixed || fixed.text === text || !plausibleMisreading(text, fixed.text, m)) continue;
+    const after = scoreText(fixed.text, lm).mean;
+    const gain = after - before;
+    if (after >= MIN_REPAIRED_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
+      best = { name: m.name, ...fixed, gain };
+  }
+  return best;
+}
+
+/**
+ * Undo a wrong decoding of a whole paragraph: UTF-8 read as GBK, Big5 or Windows-1252, GBK or Big5
+ * read as Windows-1252, GBK read as Big5 and back. A re-decoding is kept only when the text is
+ * exactly what the wrong decoder makes of some bytes, those bytes are valid in the right charset,
+ * and the result reads better by `MIN_GAIN_PER_CHAR` nats per character. A U+FFFD where the wrong
+ * decoder dropped a byte of UTF-8 is filled in by the model (and lowers the confidence). Clean text
+ * is never changed and costs one table look-up per non-ASCII character.
+ *
+ * @example
+ * repairMisdecodedText('鍩洪噾瀹氭姇') // UTF-8 read as GBK
+ * // → { text: '基金定投',
+ * //     repairs: [{ kind: 'charset', before: '鍩洪噾瀹氭姇', after: '基金定投', confidence: 1 }], flags: [] }
+ * repairMisdecodedText('骞村埄鐜囦负3.5%銆\uFFFD') // the last byte of 。 was lost: put back, less sure
+ * // → text '年利率为3.5%。', confidence 0.88
+ * repairMisdecodedText('å¹´åˆ©çŽ‡') // UTF-8 read as Windows-1252 → text '年利率'
+ * repairMisdecodedText('ÊµÆÚ¼ä') // GBK read as Windows-1252 → text '实期间'
+ * repairMisdecodedText('年利率') // → { text: '年利率', repairs: [], flags: [] }
+ */
+export function repairMisdecodedText(text: string, lm: LanguageModel = languageModel()): StageOutput {
+  const best = chooseMisdecoding(text, lm);
+  if (!best) return { text, repairs: [], flags: [] };
+  // The rest of the paragraph is certain; a lost byte the model cannot place with even odds is a
+  // guess, and the paragraph stays as it came (listed) rather than carry one.
+  if (best.confidence < MIN_LOST_BYTE_CONFIDENCE)
+    return {
+      text,
+      repairs: [],
+      flags: ['unrepaired-mojibake'],
+      unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: text.length }],
+    };
+  const confidence = Math.min(
+    Math.round(best.confidence * 100) / 100,
+    confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
+  );
+  const flags = best.confidence < SURE_LOST_BYTE ? ['uncertain-lost-byte'] : [];
+  return {
+    text: best.text,
+    repairs: [{ kind: 'charset', before: text, after: best.text, confidence }],
+    flags,
+  };
+}
+
+/** Latin letters and symbols a line must hold, and their least share, to read as Chinese bytes
+ * shown as Latin-1 (`¡¡¡¡ÊµÆÚ¼ä£¬ÎÒÖ÷ÒªÊÇ`): prose in a Latin script has a few accents, not this. */
+const MIN_LATIN_MOJIBAKE_CHARS = 6;
+const MIN_LATIN_MOJIBAKE_SHARE = 0.5;
+
+/**
+ * A line of Chinese bytes read as Latin-1 that no hypothesis undoes exactly (a byte lost, a
+ * character changed on the way): listed whole rather than published as it stands unflagged.
+ */
+function readsAsLatinMojibake(text: string): boolean {
+  let visible = 0;
+  let latin = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (code <= 0x20) continue;
+    visible++;
+    if (code >= 0x80 && code <= 0x2ff) latin++;
+  }
+  return latin >= MIN_LATIN_MOJIBAKE_CHARS && latin >= visible * MIN_LATIN_MOJIBAKE_SHARE;
+}
+
+/** What the line stage knows of the page the line is on. */
+export interface PageContext {
+  /** The page's other text, for picking lost characters. */
+  vocabulary?: PageVocabulary;
+  /** The page was read with the wrong charset and is undone line by line (`DocumentRedecoding`). */
+  misdecoding?: Misdecoding;
+}
+
+/**
+ * The line stage: a line read wholly with the wrong charset is re-decoded; otherwise its shifted
+ * GBK runs are repaired or listed.
+ */
+export function repairMojibake(
+  text: string,
+  lm: LanguageModel = languageModel(),
+  page: PageContext = {},
+): StageOutput {
+  if (page.misdecoding) {
+    const line = redecodeLine(text, page.misdecoding, lm);
+    if (line) return line;
+  }
+  const whole = repairMisdecodedText(text, lm);
+  if (whole.repairs.length > 0 || whole.unresolved?.length) return whole;
+  const runs = repairShiftedRuns(text, lm, page.vocabulary ?? EMPTY_VOCABULARY);
+  if (runs.repairs.length === 0 && runs.unresolved.length === 0 && readsAsLatinMojibake(text))
+    return {
+      text,
+      repairs: [],
+      flags: ['unrepaired-mojibake'],
+      unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: [...text].length }],
+    };
+  const flags = runs.unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
+  return { text: runs.text, repairs: runs.repairs, flags, unresolved: runs.unresolved };
+}
+
+/** Text read at once for the document-level decision: enough to be sure, bounded in cost. */
+const DOCUMENT_SAMPLE_CHARS = 20_000;
+/** A page's markup is ASCII: its mojibake is a smaller share of it than a paragraph's. */
+const DOCUMENT_NON_ASCII_SHARE = 0.1;
+
+export interface DocumentRedecoding {
+  text: string;
+  repairs: TextRepair[];
+  /**
+   * The page was read wrongly, but not so that it can be undone at once (the wrong decoder dropped
+   * bytes: U+FFFD): each line is undone under this hypothesis by the line stage, and a line that
+   * cannot be is listed, however short (`瀵艰`, a heading, alone proves nothing).
+   */
+  lineMisdecoding?: Misdecoding;
+}
+
+/** Lines (at most) and characters read to decide a page that must be undone line by line. */
+const LINE_SAMPLE_LINES = 60;
+/** A line-by-line hypothesis must fit this share of the sampled lines with non-ASCII text. */
+const MIN_LINES_FITTED = 0.8;
+
+/** Whether the page's lines, each undone under a lossy hypothesis, read clearly better. */
+function lineByLineMisdecoding(
+  text: string,
+  lm: LanguageModel,
+): { m: Misdecoding; gain: number } | undefined {
+  const sample: string[] = [];
+  let chars = 0;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (!/\P{ASCII}/u.test(line)) continue;
+    sample.push(line);
+    chars += line.length;
+    if (sample.length >= LINE_SAMPLE_LINES || chars >= DOCUMENT_SAMPLE_CHARS) break;
+  }
+  if (sample.length === 0) return undefined;
+  const joined = sample.join('\n');
+  if (!looksMisdecoded(joined, lm)) return undefined;
+  const before = scoreText(joined, lm).mean;
+  let best: { m: Misdecoding; gain: number } | undefined;
+  for (const m of MISDECODINGS) {
+    if (!m.lost) continue;
+    const fixed: string[] = [];
+    for (const line of sample) {
+      const undone = undo(line, m, lm);
+      if (undone) fixed.push(undone.text);
+    }
+    if (fixed.length < sample.length * MIN_LINES_FITTED) continue;
+    const fixedText = fixed.join('\n');
+    if (!plausibleMisreading(joined, fixedText, m, DOCUMENT_NON_ASCII_SHARE)) continue;
+    const after = scoreText(fixedText, lm).mean;
+    const gain = after - before;
+    if (after >= MIN_REPAIRED_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
+      best = { m, gain };
+  }
+  return best;
+}
+
+/**
+ * A line of a page read wrongly under `m` (decided for the page): undone, or listed whole when it
+ * cannot be undone with confidence. Lines with nothing `m` could have made are left to the rest.
+ */
+function redecodeLine(text: string, m: Misdecoding, lm: LanguageModel): StageOutput | undefined {
+  if (!/\P{ASCII}/u.test(text)) return undefined;
+  const undone = undo(text, m, lm);
+  // A lost byte put back with less than `SURE_LOST_BYTE` is a guess (`小編總統` for 總結): the
+  // line stays as it came, listed.
+  if (undone && undone.text !== text && undone.confidence >= SURE_LOST_BYTE)
+    return {
+      text: undone.text,
+      repairs: [
+        { kind: 'charset', before: text, after: undone.text, confidence: roundConfidence(undone.confidence) },
+      ],
+      flags: [],
+    };
+  if (undone || text.includes('\uFFFD') || looksMisdecoded(text, lm))
+    return {
+      text,
+      repairs: [],
+      flags: ['unrepaired-mojibake'],
+      unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: [...text].length }],
+    };
+  return undefined;
+}
+
+/**
+ * A whole document read with the wrong charset (`ÊµÆÚ¼ä£¬ÎÒÖ÷ÒªÊÇ`: a GBK page read as
+ * Windows-1252): the same hypotheses as a line, decided once on the document's text and applied
+ * to all of it, so that short lines, which alone are too short to be sure of, come back too. The
+ * document must be exactly what the wrong decoder makes of some bytes; otherwise it is left to the
+ * line stage. One `charset` repair records it.
+ */
+export function repairMisdecodedDocument(
+  text: string,
+  lm: LanguageModel = languageModel(),
+): DocumentRedecoding {
+  let sample = '';
+  for (const ch of text) {
+    if ((ch.codePointAt(0) as number) >= 0x80) sample += ch;
+    if (sample.length >= DOCUMENT_SAMPLE_CHARS) break;
+  }
+  if (sample.length === 0 || !looksMisdecoded(sample, lm)) return { text, repairs: [] };
+  const before = scoreText(sample, lm).mean;
+  let best: { name: string; text: string; gain: number } | undefined;
+  for (const m of MISDECODINGS) {
+    if (m.lost && text.includes('\uFFFD')) continue; // bytes lost over a whole page: leave it to lines
+    const bytes = m.wrong(text);
+    const fixed = bytes && m.right(bytes);
+    if (!fixed || fixed === text) continue;
+    const head = text.slice(0, 4 * DOCUMENT_SAMPLE_CHARS);
+    if (!plausibleMisreading(head, fixed.slice(0, 4 * DOCUMENT_SAMPLE_CHARS), m, DOCUMENT_NON_ASCII_SHARE))
+      continue;
+    const after = scoreText(fixed, lm, DOCUMENT_SAMPLE_CHARS).mean;
+    const gain = after - before;
+    if (after >= MIN_REPAIRED_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
+      best = { name: m.name, text: fixed, gain };
+  }
+  if (!best) {
+    // Bytes dropped by the wrong decoder: undone line by line (the lines' own stage does it).
+    const lossy = text.includes('\uFFFD') ? lineByLineMisdecoding(text, lm) : undefined;
+    if (!lossy) return { text, repairs: [] };
+    return {
+      text,
+      repairs: [
+        {
+          kind: 'charset',
+          before: lossy.m.name.split('→')[1] as string,
+          after: lossy.m.name.split('→')[0] as string,
+          confidence: confidenceFromMargin(lossy.gain - MIN_GAIN_PER_CHAR / 2),
+        },
+      ],
+      lineMisdecoding: lossy.m,
+    };
+  }
+  return {
+    text: best.text,
+    repairs: [
+      {
+        kind: 'charset',
+        before: best.name.split('→')[1] as string,
+        after: best.name.split('→')[0] as string,
+        confidence: confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
+      },
+    ],
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Garbled runs that no stage may touch. The mojibake stage reports the runs it leaves as they are;
+ * each is swapped for one placeholder character while the other stages run (so no punctuation,
+ * script or gap repair reaches inside garbage) and put back when the record is finalized, where
+ * its offsets in the published paragraph become the record's `unresolved` entries.
+ */
+import type { Unresolved, UnresolvedKind, UnresolvedSpan } from './types.js';
+
+/** U+FFFC OBJECT REPLACEMENT CHARACTER: "an object stands here". A page's own are removed first. */
+export const PLACEHOLDER = '\uFFFC';
+
+/** A run held out of a line's text, in order of appearance. */
+export interface ProtectedRun {
+  kind: UnresolvedKind;
+  text: string;
+}
+
+/**
+ * Replaces each span of `text` with the placeholder and inserts the spans' texts into `runs` (the
+ * runs already held out of `text`, in order), keeping them in order of appearance.
+ */
+export function holdOut(
+  text: string,
+  spans: readonly UnresolvedSpan[],
+  runs: readonly ProtectedRun[],
+): { text: string; runs: ProtectedRun[] } {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const out: ProtectedRun[] = [];
+  let rest = [...runs];
+  let result = '';
+  let at = 0;
+  for (const span of sorted) {
+    if (span.start < at || span.end <= span.start) continue;
+    const kept = text.slice(at, span.start);
+    const before = countPlaceholders(kept);
+    out.push(...rest.slice(0, before));
+    rest = rest.slice(before);
+    out.push({ kind: span.kind, text: text.slice(span.start, span.end) });
+    result += kept + PLACEHOLDER;
+    at = span.end;
+  }
+  out.push(...rest);
+  return { text: result + text.slice(at), runs: out };
+}
+
+function countPlaceholders(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(PLACEHOLDER); i >= 0; i = text.indexOf(PLACEHOLDER, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Puts the held-out runs back, in order, after `convert` has run on the text between them (the
+ * runs themselves are never converted). Returns each run's place in code points of the result.
+ */
+export function putBack(
+  text: string,
+  runs: readonly ProtectedRun[],
+  convert: (piece: string) => string = (piece) => piece,
+): { text: string; places: { kind: UnresolvedKind; start: number; end: number }[] } {
+  const pieces = text.split(PLACEHOLDER);
+  const places: { kind: UnresolvedKind; start: number; end: number }[] = [];
+  let out = '';
+  let length = 0;
+  pieces.forEach((piece, k) => {
+    const converted = convert(piece);
+    out += converted;
+    length += codePoints(converted);
+    const run = runs[k];
+    if (k === pieces.length - 1) return;
+    // A run the text has a placeholder for but the list lacks cannot happen; keep the text whole.
+    const runText = run?.text ?? '';
+    places.push({
+      kind: run?.kind ?? 'unrepaired-mojibake',
+      start: length,
+      end: length + codePoints(runText),
+    });
+    out += runText;
+    length += codePoints(runText);
+  });
+  return { text: out, places };
+}
+
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdbff) n++;
+  }
+  return n;
+}
+
+/**
+ * A record's text in another script, its unresolved runs kept as they are: each paragraph (and the
+ * title, paragraph -1) is converted between its unresolved spans only, and the spans' offsets are
+ * moved to where they land (conversion may change a paragraph's length).
+ */
+export function convertKeepingUnresolved(
+  record: { title: string | null; paragraphs: readonly string[]; unresolved?: readonly Unresolved[] },
+  convertLines: (lines: string[]) => string[],
+): { title: string | null; paragraphs: string[]; unresolved: Unresolved[] } {
+  const spans = record.unresolved ?? [];
+  if (spans.length === 0) {
+    const lines = record.title === null ? [...record.paragraphs] : [record.title, ...record.paragraphs];
+    const converted = convertLines(lines);
+    return record.title === null
+      ? { title: null, paragraphs: converted, unresolved: [] }
+      : { title: converted[0] as string, paragraphs: converted.slice(1), unresolved: [] };
+  }
+  const unresolved: Unresolved[] = [];
+  const convertOne = (text: string, paragraph: number): string => {
+    const own = spans.filter((s) => s.paragraph === paragraph).sort((a, b) => a.start - b.start);
+    if (own.length === 0) return convertLines([text])[0] as string;
+    const chars = [...text];
+    let out = '';
+    let length = 0;
+    let at = 0;
+    for (const span of own) {
+      if (span.start < at || span.end > chars.length) continue;
+      const converted = convertLines([chars.slice(at, span.start).join('')])[0] as string;
+      out += converted;
+      length += codePoints(converted);
+      const run = chars.slice(span.start, span.end).join('');
+      unresolved.push({ ...span, start: length, end: length + (span.end - span.start) });
+      out += run;
+      length += span.end - span.start;
+      at = span.end;
+    }
+    return out + (convertLines([chars.slice(at).join('')])[0] as string);
+  };
+  return {
+    title: record.title === null ? null : convertOne(record.title, -1),
+    paragraphs: record.paragraphs.map(convertOne),
+    unresolved,
+  };
+}

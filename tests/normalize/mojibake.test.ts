@@ -1,0 +1,217 @@
+/**
+ * The mojibake engine (FAULTS.md §2, §7, §9) on generated text: shifted GBK runs of every shape,
+ * whole pages read with the wrong charset, ftfy's negative cases, and the engine's promise that
+ * what it does not repair with confidence stays as it came and is listed in `unresolved`.
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { languageModel } from '../../src/normalize/language-model.js';
+import { repairMisdecodedDocument, repairMojibake } from '../../src/normalize/mojibake/index.js';
+import { repairShiftedRuns } from '../../src/normalize/mojibake/shifted-runs.js';
+import { normalizeDocument } from '../../src/normalize/pipeline.js';
+import { type LineEnd, type LostReading, shiftedRun } from '../support/fault-injector.js';
+import { damagedNegatives, evaluateRuns, evaluateWholeDocuments } from '../support/mojibake-eval.js';
+import { SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
+
+const lm = languageModel();
+
+/** `sentence` with a shifted run placed after its character at `after`, as a page shows it. */
+function garble(
+  sentence: string,
+  after: number,
+  lostReading: LostReading,
+  lineEnd: LineEnd = 'tag',
+): string | undefined {
+  const chars = [...sentence];
+  const run = shiftedRun(chars[after] as string, chars.slice(after + 1), { lostReading, lineEnd });
+  if (!run || run.undecodable) return undefined;
+  return chars.slice(0, after + 1).join('') + run.garbled + chars.slice(after + 1 + run.covered).join('');
+}
+
+describe('shifted GBK runs', () => {
+  it('repairs the seed tails exactly', () => {
+    expect(repairShiftedRuns('用戶的信息安全應當?shù)玫匠浞直U稀?/p>', lm).text).toBe(
+      '用戶的信息安全應當得到充分保障。',
+    );
+    expect(repairShiftedRuns('包括但不限于信貸、支付、理財?shù)取?/p>', lm).text).toBe(
+      '包括但不限于信貸、支付、理財等。',
+    );
+  });
+
+  it('records a repair with the character before the run as context, and its confidence', () => {
+    const { repairs, unresolved } = repairShiftedRuns('理財?shù)取?/p>', lm);
+    expect(unresolved).toEqual([]);
+    expect(repairs).toHaveLength(1);
+    expect(repairs[0]).toMatchObject({ kind: 'mojibake', before: '財?shù)取?/p>', after: '財等。' });
+    expect(repairs[0]?.confidence).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // Sentences of our own, each run placed after every character the decoder can slip on.
+  const SENTENCES = [
+    '逾期以后银行会先打电话提醒，然后发短信通知借款人尽快还款。',
+    '如果確實無力償還，可以主動聯繫銀行協商分期還款的方案。',
+    '信用卡的账单日和还款日不同，用户需要在还款日之前还清欠款。',
+    '申請貸款之前，最好先查詢自己的個人徵信報告，了解負債情況。',
+  ];
+
+  it('never publishes a run silently: each is repaired exactly or kept as it came and listed', () => {
+    let tried = 0;
+    let exact = 0;
+    for (const sentence of SENTENCES)
+      for (let after = 1; after < [...sentence].length - 3; after++)
+        for (const lostReading of ['seed', 'bracketed', 'none'] as const)
+          for (const lineEnd of ['tag', 'question', 'drop'] as const) {
+            const garbled = garble(sentence, after, lostReading, lineEnd);
+            if (!garbled) continue;
+            tried++;
+            const result = repairShiftedRuns(garbled, lm);
+            if (result.text === sentence) {
+              exact++;
+              continue;
+            }
+            // Not repaired: the text is the page's, and the run is listed where it stands.
+            expect(result.repairs.filter((r) => r.confidence >= 0.99)).toEqual([]);
+            expect(result.unresolved.length, garbled).toBeGreaterThan(0);
+            const chars = [...result.text];
+            for (const span of result.unresolved)
+              expect(chars.slice(span.start, span.end).join('')).toMatch(/^[?\uFFFD]/);
+          }
+    expect(tried).toBeGreaterThan(100);
+    // Runs with a reading pin their first character; bare ones are the model's pick.
+    expect(exact / tried).toBeGreaterThan(0.6);
+  });
+
+  it('reads a resync letter and the reading after it (FAULTS.md §9)', () => {
+    // 錢 = E5 58: its trail byte 0x58 is `X`, after which the decoder is in step.
+    const sentence = '咱們在急需用錢的時候可以考慮正規平臺。';
+    const run = shiftedRun('們', [...'在急需用錢的時候可以考慮正規平臺。'], {
+      lostReading: 'seed',
+      lineEnd: 'tag',
+      readingAfterResync: (ch) => (ch === '錢' ? 'qián' : undefined),
+    });
+    expect(run?.ending).toBe('resync');
+    const garbled = `咱們${run?.garbled}${[...sentence].slice(2 + (run?.covered ?? 0)).join('')}`;
+    expect(garbled).toContain('X(qián)');
+    expect(repairShiftedRuns(garbled, lm).text).toBe(sentence);
+  });
+
+  it('leaves an ASCII question mark before ordinary text alone', () => {
+    for (const text of [
+      '這背後究竟隱藏著怎樣的故事?本站將對此進行深入探討。',
+      '那么这究竟是怎么回事呢?网上的借贷平台很多,产品名字也五花八门。',
+      '真的吗??',
+      '?',
+      '什麼?!',
+    ])
+      expect(repairShiftedRuns(text, lm)).toEqual({ text, repairs: [], unresolved: [] });
+  });
+
+  it('lists a run it cannot read instead of guessing', () => {
+    // A reading that no character with that lead byte has: nothing can be pinned.
+    const result = repairShiftedRuns('應當?zzz)玫匠浞直U稀?/p>', lm);
+    expect(result.text).toBe('應當?zzz)玫匠浞直U稀?/p>');
+    expect(result.unresolved).toEqual([{ kind: 'unrepaired-mojibake', start: 2, end: 17 }]);
+  });
+
+  it('lists a run that lost pairs inside it, as far as the garbage goes', () => {
+    // Pairs GBK does not map became `?` and took their bytes with them; the run goes on shifted.
+    const sentence = [...'平台会按照合同约定每天收取一定比例的罚息，请大家务必注意。'];
+    const run = shiftedRun('平', sentence.slice(1), { lostReading: 'none', lineEnd: 'question' });
+    expect(run?.undecodable).toBe(true);
+    const damaged = `平${run?.garbled}`;
+    const result = repairShiftedRuns(damaged, lm);
+    expect(result.text).toBe(damaged);
+    expect(result.repairs).toEqual([]);
+    const firstInner = damaged.indexOf('?', 2);
+    expect(Math.max(...result.unresolved.map((u) => u.end))).toBeGreaterThan(firstInner + 1);
+  });
+
+  it('costs a bounded number of tries on a paragraph of question marks', () => {
+    const hostile = '贷?'.repeat(20_000);
+    const started = performance.now();
+    const result = repairShiftedRuns(hostile, lm);
+    expect(result.text.length).toBe(hostile.length);
+    // Behaviour, not timing: the work is bounded by the number of starts tried.
+    expect(result.unresolved.length + result.repairs.length).toBeLessThanOrEqual(64);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('whole pages read with the wrong charset', () => {
+  it('undoes GBK, Big5 and UTF-8 read as Windows-1252 exactly', () => {
+    for (const result of evaluateWholeDocuments(6).filter((r) => r.name.includes('Windows-1252'))) {
+      expect(result.documents, result.name).toBeGreaterThan(0);
+      expect(result.exact, result.name).toBe(result.documents);
+    }
+  });
+
+  it('undoes UTF-8 read by a browser as GBK line by line, listing the lines that lost a byte it cannot put back', () => {
+    const [utf8AsGbk] = evaluateWholeDocuments(6).filter((r) => r.name === 'UTF-8 read as GBK');
+    expect(utf8AsGbk?.silent).toBe(0);
+    // A heading too short to judge alone comes back because the page was judged as a whole.
+    const page = ['导语', '逾期以后银行会先打电话提醒，然后发短信通知借款人尽快还款。', '征信报告'].join(
+      '\n',
+    );
+    const misread = new TextDecoder('gbk').decode(iconv.encode(page, 'utf-8'));
+    const record = normalizeDocument({ url: 'file:///misread.txt', text: misread });
+    const text = [record.title, ...record.paragraphs].filter((p) => p !== null).join('\n');
+    const listed = record.unresolved.map((u) => u.paragraph);
+    for (const [k, line] of page.split('\n').entries()) {
+      const got = text.split('\n')[k];
+      if (got !== line) expect(listed).toContain(k - (record.title === null ? 0 : 1));
+    }
+    expect(record.repairs.some((r) => r.kind === 'charset')).toBe(true);
+  });
+
+  it('decides a GBK page read as Latin-1 on the page, short lines too', () => {
+    const page = '实期间，我主要是做理财。\n导语\n逾期以后银行会先打电话提醒借款人。';
+    const misread = iconv.decode(iconv.encode(page, 'gbk'), 'latin1');
+    expect(repairMisdecodedDocument(misread, lm).text).toBe(page);
+  });
+
+  it("changes none of ftfy's negative cases, nor the line stage's", () => {
+    const path = fileURLToPath(new URL('../../../shared/external/ftfy/negative.json', import.meta.url));
+    expect(damagedNegatives(path)).toEqual([]);
+    for (const text of ['∆°', 'NESTLÉ®', '5×£35', '┌──┐', 'Привет, мир'])
+      expect(repairMojibake(text, lm)).toMatchObject({ text, repairs: [] });
+  });
+});
+
+describe('the mojibake engine in the normalizer', () => {
+  it('keeps a listed run out of every other stage, and gives its place in the published paragraph', () => {
+    // On a Traditional page converted to Simplified, the run is left exactly as it came.
+    const garbled = '應當?zzz)玫匠浞直U稀?/p>';
+    const record = normalizeDocument(
+      { url: 'file:///run.txt', text: `銀行會先通過電話提醒借款人,然後${garbled}` },
+      { to: 'hans' },
+    );
+    expect(record.flags).toContain('unrepaired-mojibake');
+    const [span] = record.unresolved;
+    expect(span?.kind).toBe('unrepaired-mojibake');
+    const paragraph = [...(record.paragraphs[span?.paragraph ?? 0] as string)];
+    expect(paragraph.slice(span?.start, span?.end).join('')).toBe(garbled.slice(2));
+    // The rest of the paragraph was converted and its punctuation repaired.
+    expect(paragraph.join('')).toContain('银行会先通过电话提醒借款人，然后应当');
+  });
+
+  it('repairs every run of the seeds with confidence: nothing listed', () => {
+    for (const name of SEED_NAMES) {
+      const record = normalizeDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) });
+      expect(record.unresolved).toEqual([]);
+      expect(record.flags).not.toContain('unrepaired-mojibake');
+      expect(record.repairs.filter((r) => r.kind === 'mojibake').length).toBeGreaterThan(0);
+    }
+  });
+
+  it('on generated pages: readable runs mostly exact, none silent beyond a few, clean text untouched, confidences that hold', () => {
+    const r = evaluateRuns(24, 5100);
+    expect(r.garbled.total).toBeGreaterThan(20);
+    expect(r.garbled.exact / r.garbled.total).toBeGreaterThan(0.6);
+    expect(r.garbled.silent / r.garbled.total).toBeLessThan(0.05);
+    expect(r.unrecoverable.listed).toBeGreaterThanOrEqual(r.unrecoverable.total * 0.8);
+    expect(r.clean.exact / r.clean.total).toBeGreaterThanOrEqual(0.995);
+    for (const bucket of r.calibration.filter((b) => b.from >= 0.95 && b.repairs > 0))
+      expect(bucket.right / bucket.repairs).toBeGreaterThanOrEqual(0.9);
+  });
+});
