@@ -8,13 +8,18 @@
  * repair was found; a `missing-word` repair carries a few characters of context either side, which
  * makes it unambiguous, and only the inserted word is highlighted. A repair that cannot be found
  * (a boilerplate line removed, text the conversion changed) is listed under the paragraph instead.
+ * Runs the normalizer left as they came (`unresolved`) carry their own offsets and are marked too.
  */
-import type { Repair } from '../normalize/types.js';
+import type { Repair, Unresolved } from '../normalize/types.js';
 
-/** A run of a paragraph's text, and the repair (index into the record's repairs) it shows, if any. */
+/**
+ * A run of a paragraph's text, and the repair (index into the record's repairs) it shows, if any,
+ * or whether it is a run the normalizer left as it came (`unresolved`, listed in the record).
+ */
 export interface Segment {
   text: string;
   repair?: number;
+  unresolved?: Unresolved['kind'];
 }
 
 export interface PlacedParagraph {
@@ -26,7 +31,20 @@ export interface PlacedParagraph {
 interface Span {
   start: number;
   end: number;
-  repair: number;
+  repair?: number;
+  unresolved?: Unresolved['kind'];
+}
+
+/** UTF-16 index of the code point `codePoint` of `text`. */
+function utf16Index(text: string, codePoint: number): number {
+  let index = 0;
+  let seen = 0;
+  for (const ch of text) {
+    if (seen === codePoint) break;
+    index += ch.length;
+    seen++;
+  }
+  return index;
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -113,8 +131,14 @@ export function placeRepairs(
   repairs: readonly Repair[],
   indexes: readonly number[],
   toShown: (s: string) => string,
+  unresolved: readonly Unresolved[] = [],
 ): PlacedParagraph {
-  const spans: Span[] = [];
+  // Runs left as they came are placed first, by their offsets (code points): no repair is inside one.
+  const spans: Span[] = unresolved.map((u) => ({
+    start: utf16Index(text, u.start),
+    end: utf16Index(text, u.end),
+    unresolved: u.kind,
+  }));
   const unplaced: number[] = [];
   const cursor = new Map<string, number>();
   for (const index of indexes) {
@@ -145,7 +169,10 @@ export function placeRepairs(
   let position = 0;
   for (const span of spans) {
     if (span.start > position) segments.push({ text: text.slice(position, span.start) });
-    segments.push({ text: text.slice(span.start, span.end), repair: span.repair });
+    const segment: Segment = { text: text.slice(span.start, span.end) };
+    if (span.repair !== undefined) segment.repair = span.repair;
+    if (span.unresolved) segment.unresolved = span.unresolved;
+    segments.push(segment);
     position = span.end;
   }
   if (position < text.length || segments.length === 0) segments.push({ text: text.slice(position) });

@@ -3,6 +3,7 @@
  * and highlighted repairs, and what goes beside it (raw page, duplicates, versions). Pure: the
  * route reads the store, this arranges what it read.
  */
+import { convertKeepingUnresolved } from '../normalize/protected-runs.js';
 import { convertLines, convertScript, fromHans, toHans } from '../normalize/script/convert.js';
 import { type Repair, SCRIPTS, type Script } from '../normalize/types.js';
 import type { AlsoOn, RawSnapshot, StoredRecord } from '../publish/types.js';
@@ -64,8 +65,16 @@ export function buildRecordView(
   // Traditional (a no-op on Simplified text) and show it in the chosen script.
   const toShown = (text: string) => fromHans(toHans(text, 'hant'), script);
   const byParagraph = repairsByParagraph(record.repairs);
+  // Runs left as they came stay unconverted, and their offsets follow the conversion.
+  const shown = convertKeepingUnresolved(record, (lines) => convertLines(lines, convert));
   const place = (text: string, paragraph: number) =>
-    placeRepairs(text, record.repairs, byParagraph.get(paragraph) ?? [], toShown);
+    placeRepairs(
+      text,
+      record.repairs,
+      byParagraph.get(paragraph) ?? [],
+      toShown,
+      shown.unresolved.filter((u) => u.paragraph === paragraph),
+    );
   return {
     id: record.id,
     url: record.url,
@@ -79,8 +88,8 @@ export function buildRecordView(
     flags: record.flags,
     script,
     scripts: SCRIPTS.map((s) => ({ script: s, label: SCRIPT_LABELS[s], current: s === script })),
-    title: record.title === null ? null : place(convert(record.title), -1),
-    paragraphs: convertLines(record.paragraphs, convert).map((text, i) => place(text, i)),
+    title: shown.title === null ? null : place(shown.title, -1),
+    paragraphs: shown.paragraphs.map((text, i) => place(text, i)),
     repairs: record.repairs.map((repair, index) => ({ index, ...repair, summary: repairSummary(repair) })),
     raw: extras.raw,
     duplicateOf: record.duplicate_of ? { id: record.duplicate_of, similarity: record.similarity } : null,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { placeRepairs, repairsByParagraph } from '../../src/dashboard/highlight.js';
+import { buildRecordView } from '../../src/dashboard/record-view.js';
 import { fromHans, toHans } from '../../src/normalize/script/convert.js';
 import type { Repair } from '../../src/normalize/types.js';
+import { makeRecord } from '../publish/support/records.js';
 
 const asShown = (script: 'hans' | 'tw') => (s: string) => fromHans(toHans(s, 'hant'), script);
 const highlighted = (placed: ReturnType<typeof placeRepairs>) =>
@@ -99,5 +101,48 @@ describe('placing repairs in a paragraph', () => {
       [2, [1, 3]],
       [0, [2]],
     ]);
+  });
+});
+
+describe('runs left as they came', () => {
+  it('are marked by their offsets in code points, and no repair is placed inside one', () => {
+    // 𠀀 is one code point, two UTF-16 units: offsets must not drift after it.
+    const run = '?zzz)玫匠浞直U稀';
+    const text = `𠀀理财${run}，請理財`;
+    const repairs: Repair[] = [
+      { kind: 'mojibake', paragraph: 0, before: '玫', after: '理財', confidence: 0.9 },
+    ];
+    const placed = placeRepairs(text, repairs, [0], asShown('tw'), [
+      { kind: 'unrepaired-mojibake', paragraph: 0, start: 3, end: 3 + [...run].length },
+    ]);
+    const marked = placed.segments.filter((s) => s.unresolved);
+    expect(marked.map((s) => s.text)).toEqual([run]);
+    expect(placed.segments.map((s) => s.text).join('')).toBe(text);
+    // The repair's text is found after the run, not inside it.
+    const repairAt = placed.segments.findIndex((s) => s.repair === 0);
+    expect(repairAt).toBeGreaterThan(placed.segments.findIndex((s) => s.unresolved));
+  });
+
+  it('stay unconverted on the record page in another script, where the page marks them', () => {
+    const run = '?zzz)玫匠浞直U稀';
+    const record = {
+      ...makeRecord({ seed: 1, script: 'tw' }),
+      title: null,
+      paragraphs: [`銀行會先通過電話提醒${run}`],
+      repairs: [],
+      unresolved: [
+        { kind: 'unrepaired-mojibake' as const, paragraph: 0, start: 10, end: 10 + [...run].length },
+      ],
+      duplicate_of: null,
+      similarity: null,
+      version: 1,
+      seq: 1,
+      stored_at: '2026-12-07T00:00:00Z',
+      also_on: [],
+    };
+    const view = buildRecordView(record, 'hans', { raw: null, duplicates: [], latestVersion: 1 });
+    const segments = view.paragraphs[0]?.segments ?? [];
+    expect(segments.map((s) => s.text).join('')).toBe(`银行会先通过电话提醒${run}`);
+    expect(segments.filter((s) => s.unresolved).map((s) => s.text)).toEqual([run]);
   });
 });

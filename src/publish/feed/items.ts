@@ -5,6 +5,7 @@
  * Text fields are converted to the requested script on the fly; `repairs[].before/after` stay in
  * the source's script (they describe the page as it was).
  */
+import { convertKeepingUnresolved } from '../../normalize/protected-runs.js';
 import type { CleanRecord } from '../../normalize/record.js';
 import { convertLines, convertScript } from '../../normalize/script/convert.js';
 import type { Script } from '../../normalize/types.js';
@@ -26,17 +27,20 @@ export function formatCursor(seq: number): string {
 export function toFeedItem(record: StoredRecord, script?: Script): FeedItem {
   const to = script ?? record.script;
   const convert = (text: string) => convertScript(text, record.script, to);
+  // Garbled runs left in place are not text to convert: only what lies between them is.
+  const text = convertKeepingUnresolved(record, (lines) => convertLines(lines, convert));
   return {
     id: record.id,
     url: record.url,
     source: record.source,
-    title: record.title === null ? null : convert(record.title),
+    title: text.title,
     category: record.category === null ? null : convert(record.category),
     published_at: record.published_at,
     script: to,
-    paragraphs: convertLines(record.paragraphs, convert),
+    paragraphs: text.paragraphs,
     repairs: record.repairs,
     flags: record.flags,
+    unresolved: text.unresolved,
     content_hash: record.content_hash,
     duplicate_of: record.duplicate_of,
     also_on: record.also_on,

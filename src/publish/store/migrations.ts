@@ -15,7 +15,8 @@
  * - `source_profiles`: per-source deleted-word profiles, a JSON document per source.
  * - `store_stats`: running totals for /metrics; `store_meta`: the dedupe index format.
  *
- * Migration 2 adds indexes for the dashboard queries (`Store.searchRecords`, `publishedOverTime`).
+ * Migration 2 adds indexes for the dashboard queries (`Store.searchRecords`, `publishedOverTime`);
+ * migration 3 the `unresolved` column of `record_versions` (CONTRACT.md's record field).
  */
 
 export interface Migration {
@@ -160,6 +161,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX records_source_seq ON records (source, seq);
       CREATE INDEX record_versions_stored_at ON record_versions (stored_at);
     `,
+  },
+  {
+    version: 3,
+    name: 'unresolved: where each flagged problem of a version is',
+    // Versions stored before it have none listed: '[]', as CONTRACT.md says for a record without.
+    sqlite: `ALTER TABLE record_versions ADD COLUMN unresolved TEXT NOT NULL DEFAULT '[]';`,
+    postgres: `ALTER TABLE record_versions ADD COLUMN unresolved TEXT NOT NULL DEFAULT '[]';`,
   },
 ];
 

@@ -297,9 +297,10 @@ export class PostgresStore implements Store {
           `WITH c AS (UPDATE feed_counter SET last_seq = last_seq + 1 WHERE singleton = 1 RETURNING last_seq),
            v AS (
              INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
-               paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at)
+               paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved)
              SELECT $1::text, $2::int, c.last_seq, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
-               $9::text, $10::text, $11::text, $12::text, $13::text, $14::double precision, $15::text FROM c),
+               $9::text, $10::text, $11::text, $12::text, $13::text, $14::double precision, $15::text,
+               $26::text FROM c),
            raw AS (
              INSERT INTO record_raw (id, version, text, content_type, fetched_at)
              SELECT $1::text, $2::int, $16::text, $17::text, $18::text WHERE $16::text IS NOT NULL),
@@ -344,6 +345,7 @@ export class PostgresStore implements Store {
             exactHash,
             [...stats.keys()],
             [...stats.values()],
+            JSON.stringify(row.unresolved ?? []),
           ],
         );
         return num(rows[0].last_seq);

@@ -1,5 +1,5 @@
 /** Row ↔ object mapping shared by both backends (JSON columns are TEXT in both). */
-import type { Script } from '../../normalize/types.js';
+import type { Script, Unresolved } from '../../normalize/types.js';
 import type { AlsoOn, SourceProfile, StoredRecord } from '../types.js';
 
 /**
@@ -8,18 +8,19 @@ import type { AlsoOn, SourceProfile, StoredRecord } from '../types.js';
  */
 export type VersionDbRow = Omit<
   StoredRecord,
-  'script' | 'paragraphs' | 'repairs' | 'flags' | 'seq' | 'also_on'
+  'script' | 'paragraphs' | 'repairs' | 'flags' | 'unresolved' | 'seq' | 'also_on'
 > & {
   script: string;
   paragraphs: string;
   repairs: string;
   flags: string;
+  unresolved: string;
   seq: number | string;
 };
 
 export const VERSION_COLUMNS =
   'v.id, v.version, v.seq, v.url, v.source, v.title, v.category, v.published_at, v.script, v.paragraphs, ' +
-  'v.repairs, v.flags, v.content_hash, v.duplicate_of, v.similarity, v.stored_at';
+  'v.repairs, v.flags, v.unresolved, v.content_hash, v.duplicate_of, v.similarity, v.stored_at';
 
 export function toStoredRecord(row: VersionDbRow): StoredRecord {
   return {
@@ -33,6 +34,7 @@ export function toStoredRecord(row: VersionDbRow): StoredRecord {
     paragraphs: JSON.parse(row.paragraphs) as string[],
     repairs: JSON.parse(row.repairs),
     flags: JSON.parse(row.flags) as string[],
+    unresolved: JSON.parse(row.unresolved) as Unresolved[],
     content_hash: row.content_hash,
     duplicate_of: row.duplicate_of,
     similarity: row.similarity === null ? null : Number(row.similarity),

@@ -250,8 +250,8 @@ export class SqliteStore implements Store {
         ).get() as { last_seq: number };
         w(
           `INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
-             paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           row.id,
           row.version,
@@ -269,6 +269,7 @@ export class SqliteStore implements Store {
           row.duplicate_of,
           row.similarity,
           row.stored_at,
+          JSON.stringify(row.unresolved ?? []),
         );
         if (raw)
           w(
