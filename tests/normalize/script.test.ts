@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { convertScript, toHans } from '../../src/normalize/script/convert.js';
 import { detectScript } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
-import { TO_HANS_OVERRIDES } from '../../src/normalize/script/overrides.js';
+import { PARTICLE_ZHE_WORDS } from '../../src/normalize/script/overrides.js';
 import type { Script } from '../../src/normalize/types.js';
 import { SHARED } from '../support/seeds.js';
 
@@ -66,17 +66,67 @@ describe("OpenCC's own test cases through the project's conversion", () => {
   });
 });
 
-describe('overrides', () => {
-  it.each([...TO_HANS_OVERRIDES])('%s → %s from Taiwan and standard Traditional', (phrase, want) => {
+describe('著 and 着 by the word', () => {
+  it.each([...PARTICLE_ZHE_WORDS])('%s from Taiwan and standard Traditional written with 著', (want) => {
     const traditional = convertScript(want, 'hans', 'tw');
-    expect(toHans(traditional, 'tw')).toContain(want);
-    expect(toHans(traditional.replace(/着/g, '著'), 'hant')).toContain(want);
-    expect(phrase.endsWith('著')).toBe(true);
+    expect(traditional).toContain('著');
+    expect(toHans(traditional, 'tw')).toBe(want);
+    expect(toHans(traditional, 'hant')).toBe(want);
   });
 
-  it('leaves 著 meaning "write, notable" alone', () => {
-    expect(toHans('著作權與顯著的著名', 'hant')).toBe('著作权与显著的著名');
-    expect(toHans('隨著', 'hant')).toBe('随着');
+  it.each<[string, string]>([
+    ['雜著', '杂著'],
+    ['著作', '著作'],
+    ['顯著', '显著'],
+    ['著名', '著名'],
+    ['著稱', '著称'],
+    ['土著', '土著'],
+    ['卓著', '卓著'],
+    ['名著', '名著'],
+    ['原著', '原著'],
+    ['論著', '论著'],
+    ['合著', '合著'],
+    ['臭名昭著', '臭名昭著'],
+    ['著錄', '著录'],
+  ])('%s keeps 著 (%s) from every Traditional standard', (traditional, want) => {
+    for (const from of ['tw', 'hant', 'hk'] as const) expect(toHans(traditional, from)).toBe(want);
+  });
+
+  it.each<[string, string]>([
+    ['看著', '看着'],
+    ['隨著', '随着'],
+    ['著急', '着急'],
+    ['著手', '着手'],
+    ['著陸', '着陆'],
+    ['著重', '着重'],
+    ['著想', '着想'],
+    ['沉著', '沉着'],
+    ['衣著', '衣着'],
+    ['著眼於', '着眼于'],
+    ['意味著', '意味着'],
+    ['緊接著', '紧接着'],
+  ])('%s is %s in Simplified, from Taiwan and standard Traditional', (traditional, want) => {
+    expect(toHans(traditional, 'tw')).toBe(want);
+    expect(toHans(traditional, 'hant')).toBe(want);
+  });
+
+  it('weighs the words on both sides of a 著 against each other', () => {
+    // 著名 is a word, but 随着 and 名义 segment the clause better; 杂著 beats 杂 + 着.
+    expect(toHans('隨著名義利率上升，這本雜著又顯得著名了', 'tw')).toBe(
+      '随着名义利率上升，这本杂著又显得著名了',
+    );
+    expect(toHans('看著名單', 'tw')).toBe('看着名单');
+  });
+
+  it('keeps 著 of standard and Hong Kong Traditional where no word says otherwise, as OpenCC does', () => {
+    expect(toHans('慰藉著受傷的心靈', 'hant')).toBe('慰藉著受伤的心灵');
+    expect(toHans('慰藉著受傷的心靈', 'hk')).toBe('慰藉著受伤的心灵');
+    expect(toHans('慰藉著受傷的心靈', 'tw')).toBe('慰藉着受伤的心灵');
+  });
+
+  it('gives a 著 that belongs to no word the reading of its standard', () => {
+    expect(toHans('隨着時間推移，著', 'hant')).toBe('随着时间推移，著');
+    expect(toHans('隨着時間推移，著', 'tw')).toBe('随着时间推移，着');
   });
 });
 

@@ -4,8 +4,9 @@
  * form of a record, and the form the expected outputs are defined from.
  */
 import * as OpenCC from 'opencc-js';
+import { languageModel } from '../language-model.js';
 import type { Script } from '../types.js';
-import { TO_HANS_OVERRIDES } from './overrides.js';
+import { chooseZhu, ZHE, ZHU } from './zhu-zhe.js';
 
 type Converter = (text: string) => string;
 
@@ -23,22 +24,15 @@ function opencc(from: Script, to: Script): Converter {
   return converter;
 }
 
-/** Replaces each override phrase in one pass, longest first. */
-function applyOverrides(text: string, overrides: ReadonlyMap<string, string>, pattern: RegExp): string {
-  return overrides.size === 0 ? text : text.replace(pattern, (phrase) => overrides.get(phrase) ?? phrase);
-}
-
-function overridePattern(overrides: ReadonlyMap<string, string>): RegExp {
-  const phrases = [...overrides.keys()].sort((a, b) => b.length - a.length);
-  return new RegExp(phrases.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-}
-
-const toHansPattern = overridePattern(TO_HANS_OVERRIDES);
-
-/** Traditional (any regional standard) or Simplified text → Simplified. */
+/**
+ * Traditional (any regional standard) or Simplified text → Simplified, with each 著 decided by its
+ * word (`zhu-zhe.ts`): Taiwan writes the particle 著, OpenCC's standard and Hong Kong's 着.
+ */
 export function toHans(text: string, from: Script): string {
   if (from === 'hans') return text;
-  return applyOverrides(opencc(from, 'hans')(text), TO_HANS_OVERRIDES, toHansPattern);
+  const converted = opencc(from, 'hans')(text);
+  if (!text.includes(ZHU)) return converted;
+  return chooseZhu(text, converted, from === 'tw' ? ZHE : ZHU, languageModel());
 }
 
 /** Simplified text → the target script. */

@@ -2,9 +2,11 @@
  * Phrases opencc-js converts wrongly for this kind of text, and what they must become.
  *
  * OpenCC's standard Traditional writes the aspect particle as 着, so its `t`→`cn` dictionary leaves
- * Taiwan-style 著 alone (`隨著` → `随著`); every Simplified original has `随着`. The list covers the
- * verbs that take the particle in finance-FAQ prose; 著 as "write/notable" (著作, 著名, 显著) is
- * untouched because no entry ends there.
+ * 著 alone (`隨著` → `随著`), while Taiwan's writes it 著 and `tw`→`cn` turns 著 into 着 outside
+ * a few phrases (`雜著` → `杂着`). `zhu-zhe.ts` decides each 著 by the word, from jieba's dictionary
+ * and OpenCC's phrases; the verbs below take the particle in finance-FAQ prose but are missing from
+ * both in their 着 form (`带着`, `面临着`), so a Traditional text that writes them with 著 still gets
+ * 着. 著 as "write, notable" (著作, 著名, 显著) never follows them.
  */
 const PARTICLE_VERBS = [
   '随',
@@ -66,6 +68,5 @@ const PARTICLE_VERBS = [
   '围',
 ];
 
-export const TO_HANS_OVERRIDES: ReadonlyMap<string, string> = new Map(
-  PARTICLE_VERBS.map((verb) => [`${verb}著`, `${verb}着`]),
-);
+/** Simplified words in which 着 is the particle, besides those jieba and OpenCC know. */
+export const PARTICLE_ZHE_WORDS: readonly string[] = PARTICLE_VERBS.map((verb) => `${verb}着`);
