@@ -5,6 +5,7 @@ import { convertScript, toHans } from '../../src/normalize/script/convert.js';
 import { detectScript } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
 import { PARTICLE_ZHE_WORDS } from '../../src/normalize/script/overrides.js';
+import { fixProseYi } from '../../src/normalize/script/prose-yi.js';
 import type { Script } from '../../src/normalize/types.js';
 import { SHARED } from '../support/seeds.js';
 
@@ -169,5 +170,59 @@ describe('fixHalfConverted', () => {
       ['隨著互聯網金融的快速發展，這背後隱藏著故事。', 'tw'],
     ] as const)
       expect(fixHalfConverted(text, script)).toEqual({ text, repairs: [], flags: [] });
+  });
+});
+
+describe('壹 in prose and in amounts', () => {
+  const yiRepairs = (text: string, script: Script = 'hans') =>
+    fixProseYi(text, script).repairs.filter((r) => r.before === '壹' && r.after === '一').length;
+
+  it.each<[string, string]>([
+    ['壹般来说，逾期三天以内不会上报征信。', '一般来说，逾期三天以内不会上报征信。'],
+    ['还款前壹定要核对账单金额。', '还款前一定要核对账单金额。'],
+    ['根据《商业银行法》第壹百二十八条的规定处理。', '根据《商业银行法》第一百二十八条的规定处理。'],
+    ['壹些平台会收取服务费。', '一些平台会收取服务费。'],
+    ['欠款壹拖再拖，利息越滚越多。', '欠款一拖再拖，利息越滚越多。'],
+    ['借款人统壹在每月壹日还款，壹万多人受影响。', '借款人统一在每月一日还款，一万多人受影响。'],
+    ['等壹分钟再刷新，壹整天都没到账。', '等一分钟再刷新，一整天都没到账。'],
+  ])('%s → 一 in prose', (text, want) => {
+    const result = fixProseYi(text, 'hans');
+    expect(result.text).toBe(want);
+    expect(result.repairs.length).toBe([...text].filter((ch) => ch === '壹').length);
+    expect(result.repairs.every((r) => r.kind === 'script' && r.before === '壹' && r.after === '一')).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    '借款金额为壹万贰仟元。',
+    '合同写明人民币壹佰元整。',
+    '利息共计贰拾壹元。',
+    '大写：壹万元整',
+    '￥壹仟伍佰元',
+    '本金壹拾壹万元，月息贰角壹分。',
+    '平安壹钱包和金融壹账通都提供这项服务。',
+  ])('%s keeps its 壹', (text) => {
+    expect(fixProseYi(text, 'hans')).toEqual({ text, repairs: [], flags: [] });
+  });
+
+  it('decides each run of a line on its own', () => {
+    const text = '壹般情况下，借款人需偿还人民币壹万贰仟元，壹次还清。';
+    expect(fixProseYi(text, 'hans').text).toBe('一般情况下，借款人需偿还人民币壹万贰仟元，一次还清。');
+    expect(yiRepairs(text)).toBe(2);
+  });
+
+  it('repairs Traditional prose too, where 萬 is no capital', () => {
+    expect(fixProseYi('壹般來說，壹萬多人申請過，貸款金額為壹萬貳仟元。', 'tw').text).toBe(
+      '一般來說，一萬多人申請過，貸款金額為壹萬貳仟元。',
+    );
+    expect(fixProseYi('金額壹萬元', 'hans').text).toBe('金額壹萬元');
+    expect(fixProseYi('共壹萬', 'hans').text).toBe('共壹萬');
+  });
+
+  it('reports its repairs through fixHalfConverted', () => {
+    const result = fixHalfConverted('壹般我瞭解，第壹百二十八条', 'hans');
+    expect(result.text).toBe('一般我了解，第一百二十八条');
+    expect(result.repairs.map((r) => `${r.before}${r.after}`)).toEqual(['瞭了', '壹一', '壹一']);
   });
 });
