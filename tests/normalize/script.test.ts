@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
-import { convertScript, toHans } from '../../src/normalize/script/convert.js';
+import { convertScript, fromHans, toHans } from '../../src/normalize/script/convert.js';
 import { detectScript } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
-import { PARTICLE_ZHE_WORDS } from '../../src/normalize/script/overrides.js';
+import { PARTICLE_ZHE_WORDS, TO_TRADITIONAL_OVERRIDES } from '../../src/normalize/script/overrides.js';
 import { fixProseYi } from '../../src/normalize/script/prose-yi.js';
+import { toTraditional } from '../../src/normalize/script/to-traditional.js';
 import type { Script } from '../../src/normalize/types.js';
 import { SHARED } from '../support/seeds.js';
 
@@ -224,5 +225,54 @@ describe('壹 in prose and in amounts', () => {
     const result = fixHalfConverted('壹般我瞭解，第壹百二十八条', 'hans');
     expect(result.text).toBe('一般我了解，第一百二十八条');
     expect(result.repairs.map((r) => `${r.before}${r.after}`)).toEqual(['瞭了', '壹一', '壹一']);
+  });
+});
+
+describe('finance vocabulary to Traditional', () => {
+  const traditional = ['hant', 'tw', 'hk'] as const;
+  const reference = Object.fromEntries(
+    traditional.map((to) => [
+      to,
+      OpenCC.Converter({ from: 'cn', to: { hant: 't', tw: 'tw', hk: 'hk' }[to] }),
+    ]),
+  );
+
+  it.each<[string, string]>([
+    ['发卡银行会在七个工作日内寄出新卡。', '發卡銀行會在七個工作日內寄出新卡。'],
+    ['押金发放时间以银行通知为准。', '押金發放時間以銀行通知爲準。'],
+    ['资金发放到账后再还款。', '資金發放到賬後再還款。'],
+    ['这只基金发行时认购的人很多。', '這隻基金發行時認購的人很多。'],
+    ['房贷需要本人到网点面签，也可以网上签约。', '房貸需要本人到網點面簽，也可以網上簽約。'],
+    ['其中签订的借款合同须由本人签字。', '其中簽訂的借款合同須由本人簽字。'],
+    ['交易失败时系统会自动冲正，冲账后余额恢复。', '交易失敗時系統會自動沖正，沖賬後餘額恢復。'],
+    ['资金链断裂的平台往往逾期严重。', '資金鏈斷裂的平臺往往逾期嚴重。'],
+    ['补办需要缴纳制卡费。', '補辦需要繳納製卡費。'],
+  ])('%s', (text, want) => {
+    expect(toTraditional(text, 'hant')).toBe(want);
+    for (const to of traditional) {
+      const ours = toTraditional(text, to);
+      // Elsewhere the regional standards differ from OpenCC's only as opencc-js makes them.
+      expect(ours).toBe(convertScript(want, 'hant', to));
+      expect(fromHans(text, to)).toBe(ours);
+    }
+    expect(reference.hant?.(text)).not.toBe(want);
+  });
+
+  it.each([
+    ['她的头发卡住了拉链。', '她的頭髮卡住了拉鏈。'],
+    ['商品标签上写着价格。', '商品標籤上寫着價格。'],
+    ['新股中签率很低，摇号中签要看运气。', '新股中籤率很低，搖號中籤要看運氣。'],
+    ['对冲基金和冲销分录。', '對沖基金和沖銷分錄。'],
+    ['理发店不收信用卡。', '理髮店不收信用卡。'],
+  ])('%s keeps what opencc-js gets right', (text, want) => {
+    expect(toTraditional(text, 'hant')).toBe(want);
+    expect(reference.hant?.(text)).toBe(want);
+  });
+
+  it('writes every override as it says, from every standard', () => {
+    for (const [simplified, standard] of TO_TRADITIONAL_OVERRIDES) {
+      expect(toTraditional(simplified, 'hant')).toBe(standard);
+      for (const to of traditional) expect(toHans(toTraditional(simplified, to), to)).toBe(simplified);
+    }
   });
 });

@@ -1,11 +1,13 @@
 /**
  * Conversion between scripts with opencc-js, plus the project's own overrides where opencc-js is
- * wrong for this kind of text. Every conversion goes through Simplified (`hans`): the canonical
- * form of a record, and the form the expected outputs are defined from.
+ * wrong for this kind of text (`zhu-zhe.ts` to Simplified, `to-traditional.ts` from it). Every
+ * conversion goes through Simplified (`hans`): the canonical form of a record, and the form the
+ * expected outputs are defined from.
  */
 import * as OpenCC from 'opencc-js';
 import { languageModel } from '../language-model.js';
 import type { Script } from '../types.js';
+import { toTraditional } from './to-traditional.js';
 import { chooseZhu, ZHE, ZHU } from './zhu-zhe.js';
 
 type Converter = (text: string) => string;
@@ -35,9 +37,9 @@ export function toHans(text: string, from: Script): string {
   return chooseZhu(text, converted, from === 'tw' ? ZHE : ZHU, languageModel());
 }
 
-/** Simplified text → the target script. */
+/** Simplified text → the target script, with the finance overrides (`to-traditional.ts`). */
 export function fromHans(text: string, to: Script): string {
-  return to === 'hans' ? text : opencc('hans', to)(text);
+  return to === 'hans' ? text : toTraditional(text, to);
 }
 
 /**
