@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
+import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
 import { convertScript, fromHans, toHans } from '../../src/normalize/script/convert.js';
 import { detectScript } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
@@ -273,6 +274,58 @@ describe('finance vocabulary to Traditional', () => {
     for (const [simplified, standard] of TO_TRADITIONAL_OVERRIDES) {
       expect(toTraditional(simplified, 'hant')).toBe(standard);
       for (const to of traditional) expect(toHans(toTraditional(simplified, to), to)).toBe(simplified);
+    }
+  });
+});
+
+describe('script fixes through the normalizer', () => {
+  const page = (title: string, ...paragraphs: string[]) => ({
+    url: 'https://faq.example/loan/7.html',
+    body: Buffer.from(
+      `<!DOCTYPE html><html><body><article><h1>${title}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</article></body></html>`,
+    ),
+  });
+
+  it('repairs 壹 in prose as a script repair and keeps the amount', () => {
+    const draft = draftDocument(
+      page(
+        '借款合同的金额怎么写',
+        '壹般来说，合同金额要用大写书写，比如人民币壹万贰仟元整。',
+        '根据第壹百二十八条，借款人壹定要按期还款。',
+      ),
+    );
+    expect(draft.paragraphs).toEqual([
+      '一般来说，合同金额要用大写书写，比如人民币壹万贰仟元整。',
+      '根据第一百二十八条，借款人一定要按期还款。',
+    ]);
+    const yi = draft.repairs.filter((r) => r.before === '壹');
+    expect(yi.map((r) => [r.kind, r.paragraph, r.after])).toEqual([
+      ['script', 0, '一'],
+      ['script', 1, '一'],
+      ['script', 1, '一'],
+    ]);
+  });
+
+  it('keeps 著 of 雜著 and 著作 from a Taiwan page, in Simplified and back in Taiwan script', () => {
+    const draft = draftDocument(
+      page('理財書籍推薦', '這本雜著收錄了他的著作，隨著市場變化，書中的觀點顯得很有遠見。'),
+    );
+    expect(draft.script).toBe('tw');
+    expect(draft.paragraphs).toEqual(['这本杂著收录了他的著作，随着市场变化，书中的观点显得很有远见。']);
+    expect(finalizeRecord(draft, 'tw').paragraphs).toEqual([
+      '這本雜著收錄了他的著作，隨著市場變化，書中的觀點顯得很有遠見。',
+    ]);
+  });
+
+  it('writes 發卡 and 發放 when a Simplified page is published in Traditional', () => {
+    const draft = draftDocument(
+      page('信用卡额度怎么提', '发卡银行会根据用卡情况调整额度，资金发放到账后即可使用。'),
+    );
+    for (const to of ['hant', 'tw', 'hk'] as const) {
+      const [paragraph] = finalizeRecord(draft, to).paragraphs;
+      expect(paragraph).toContain('發卡銀行');
+      expect(paragraph).toContain('資金發放');
+      expect(paragraph).not.toContain('髮');
     }
   });
 });
