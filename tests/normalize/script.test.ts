@@ -127,6 +127,12 @@ describe('著 and 着 by the word', () => {
     expect(toHans('慰藉著受傷的心靈', 'tw')).toBe('慰藉着受伤的心灵');
   });
 
+  it('repairs the particle written 著 in a Simplified page, and leaves 著作 alone', () => {
+    const result = fixHalfConverted('随著市场变化，他的著作和杂著都很显著。', 'hans');
+    expect(result.text).toBe('随着市场变化，他的著作和杂著都很显著。');
+    expect(result.repairs.map((r) => `${r.kind} ${r.before}${r.after}`)).toEqual(['script 著着']);
+  });
+
   it('gives a 著 that belongs to no word the reading of its standard', () => {
     expect(toHans('隨着時間推移，著', 'hant')).toBe('随着时间推移，著');
     expect(toHans('隨着時間推移，著', 'tw')).toBe('随着时间推移，着');
