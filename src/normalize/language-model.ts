@@ -3,11 +3,13 @@
  * `@node-rs/jieba`). It scores repair candidates: which re-decoding of a garbled run, which
  * charset, which missing byte. Scores are natural-log probabilities; higher is more likely.
  *
- * The model is Simplified: Traditional text is folded character by character before scoring.
+ * The model is Simplified: Traditional text is folded character by character before scoring,
+ * except that 著 stays 著 where it is part of a word Simplified writes with it (著作, 杂著).
  * It is loaded once, lazily, on the first call that needs it (about 0.3 s).
  */
 import { createRequire } from 'node:module';
 import { toSimplifiedChars } from './script/char-fold.js';
+import { foldZhu } from './script/zhu-zhe.js';
 
 const require = createRequire(import.meta.url);
 
@@ -37,6 +39,13 @@ export interface LanguageModel {
   words(): Generator<[string, number]>;
   /** The dictionary's part-of-speech tag of a word (`v`, `n`, `f`, `uj`…), or undefined. */
   partOfSpeech(word: string): string | undefined;
+  /**
+   * `segment` and `score` of text that is Simplified already, taken as it is (no fold): for
+   * choosing between two Simplified spellings, such as 著 and 着, that the fold would merge.
+   */
+  segmentSimplified(simplified: string): { words: string[]; logP: number };
+  /** Count of a Simplified word in the dictionary as it stands (no fold); 0 when it lacks it. */
+  simplifiedWordFrequency(simplified: string): number;
 }
 
 /** FNV-1a over UTF-16 code units of `text[start, end)`, without slicing it out. */
@@ -188,8 +197,13 @@ class JiebaLanguageModel implements LanguageModel {
     return freq === 0 ? undefined : Math.log(freq) - this.logTotal;
   }
 
+  /** The text in Simplified: character by character, 著 by the word. */
+  private fold(text: string): string {
+    return foldZhu(text, toSimplifiedChars(text), this);
+  }
+
   wordLogP(word: string): number | undefined {
-    return this.logP(toSimplifiedChars(word));
+    return this.logP(this.fold(word));
   }
 
   charLogP(char: string): number {
@@ -209,7 +223,10 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   score(text: string): number {
-    const simplified = toSimplifiedChars(text);
+    return this.scoreSimplified(this.fold(text));
+  }
+
+  private scoreSimplified(simplified: string): number {
     let total = 0;
     const starts: number[] = [];
     for (let i = 0; i < simplified.length; ) {
@@ -239,7 +256,19 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   segment(text: string): string[] {
-    const simplified = toSimplifiedChars(text);
+    return this.segmentFolded(this.fold(text), text);
+  }
+
+  segmentSimplified(simplified: string): { words: string[]; logP: number } {
+    return { words: this.segmentFolded(simplified, simplified), logP: this.scoreSimplified(simplified) };
+  }
+
+  simplifiedWordFrequency(simplified: string): number {
+    return this.words_.frequency(simplified);
+  }
+
+  /** The best segmentation of `simplified`, cut out of `text` (the same text before folding). */
+  private segmentFolded(simplified: string, text: string): string[] {
     // The fold maps characters one to one; should it ever change a length, cut the folded text.
     const original = simplified.length === text.length ? text : simplified;
     const tokens: string[] = [];
@@ -272,7 +301,7 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   partOfSpeech(word: string): string | undefined {
-    return this.words_.tagOf(toSimplifiedChars(word));
+    return this.words_.tagOf(this.fold(word));
   }
 
   *words(): Generator<[string, number]> {

@@ -23,6 +23,23 @@ describe('languageModel', () => {
     expect(lm.charLogP('\u{E000}')).toBeLessThan(lm.charLogP('的'));
   });
 
+  it('folds 著 by the word: 著作 and 杂著 keep it, the particle becomes 着', () => {
+    expect(lm.wordLogP('著作')).toBeDefined();
+    expect(lm.wordLogP('顯著')).toBe(lm.wordLogP('显著'));
+    expect(lm.score('隨著')).toBeCloseTo(lm.score('随着'), 6);
+    expect(lm.score('他的雜著與著作')).toBeCloseTo(lm.score('他的杂著与著作'), 6);
+    expect(lm.segment('雜著與著作隨著時間')).toEqual(['雜著', '與', '著作', '隨著', '時間']);
+  });
+
+  it('segments Simplified text as it stands, with its score', () => {
+    const { words, logP } = lm.segmentSimplified('随着名义利率');
+    expect(words).toEqual(['随着', '名义', '利率']);
+    expect(logP).toBeCloseTo(lm.score('随着名义利率'), 6);
+    expect(lm.segmentSimplified('着作').logP).toBeLessThan(lm.segmentSimplified('著作').logP);
+    expect(lm.simplifiedWordFrequency('杂著')).toBeGreaterThan(3);
+    expect(lm.simplifiedWordFrequency('雜著')).toBe(0);
+  });
+
   it('scores the empty string as certain', () => {
     expect(lm.score('')).toBe(0);
     expect(lm.scorePerChar('')).toBe(0);

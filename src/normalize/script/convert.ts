@@ -1,11 +1,14 @@
 /**
  * Conversion between scripts with opencc-js, plus the project's own overrides where opencc-js is
- * wrong for this kind of text. Every conversion goes through Simplified (`hans`): the canonical
- * form of a record, and the form the expected outputs are defined from.
+ * wrong for this kind of text (`zhu-zhe.ts` to Simplified, `to-traditional.ts` from it). Every
+ * conversion goes through Simplified (`hans`): the canonical form of a record, and the form the
+ * expected outputs are defined from.
  */
 import * as OpenCC from 'opencc-js';
+import { languageModel } from '../language-model.js';
 import type { Script } from '../types.js';
-import { TO_HANS_OVERRIDES } from './overrides.js';
+import { toTraditional } from './to-traditional.js';
+import { chooseZhu, ZHE, ZHU } from './zhu-zhe.js';
 
 type Converter = (text: string) => string;
 
@@ -23,27 +26,20 @@ function opencc(from: Script, to: Script): Converter {
   return converter;
 }
 
-/** Replaces each override phrase in one pass, longest first. */
-function applyOverrides(text: string, overrides: ReadonlyMap<string, string>, pattern: RegExp): string {
-  return overrides.size === 0 ? text : text.replace(pattern, (phrase) => overrides.get(phrase) ?? phrase);
-}
-
-function overridePattern(overrides: ReadonlyMap<string, string>): RegExp {
-  const phrases = [...overrides.keys()].sort((a, b) => b.length - a.length);
-  return new RegExp(phrases.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-}
-
-const toHansPattern = overridePattern(TO_HANS_OVERRIDES);
-
-/** Traditional (any regional standard) or Simplified text → Simplified. */
+/**
+ * Traditional (any regional standard) or Simplified text → Simplified, with each 著 decided by its
+ * word (`zhu-zhe.ts`): Taiwan writes the particle 著, OpenCC's standard and Hong Kong's 着.
+ */
 export function toHans(text: string, from: Script): string {
   if (from === 'hans') return text;
-  return applyOverrides(opencc(from, 'hans')(text), TO_HANS_OVERRIDES, toHansPattern);
+  const converted = opencc(from, 'hans')(text);
+  if (!text.includes(ZHU)) return converted;
+  return chooseZhu(text, converted, from === 'tw' ? ZHE : ZHU, languageModel());
 }
 
-/** Simplified text → the target script. */
+/** Simplified text → the target script, with the finance overrides (`to-traditional.ts`). */
 export function fromHans(text: string, to: Script): string {
-  return to === 'hans' ? text : opencc('hans', to)(text);
+  return to === 'hans' ? text : toTraditional(text, to);
 }
 
 /**

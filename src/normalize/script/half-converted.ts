@@ -4,17 +4,22 @@
  * Character-by-character converters leave the one-to-many characters unconverted. In a
  * Traditional document, each Simplified-only character is replaced by what opencc-js's phrase-aware
  * conversion makes of its context; in a Simplified document, each Traditional-only character
- * (over-conversion by naive converters: 瞭, 傢) is folded back likewise.
+ * (over-conversion by naive converters: 瞭, 傢) is folded back likewise. In either script, 壹 in
+ * running prose is 一 (`prose-yi.ts`).
  */
 import type { Script, StageOutput, TextRepair } from '../types.js';
 import { isTraditionalOnly } from './char-fold.js';
 import { convertScript } from './convert.js';
 import { isSimplifiedOnly } from './detect.js';
-
-/** `壹` as a plain "one" in running text (not in amounts written in financial numerals). */
-const PLAIN_YI = /壹(?=[个個些般直起样樣定次天种種份边邊])/g;
+import { fixProseYi } from './prose-yi.js';
 
 export function fixHalfConverted(text: string, script: Script): StageOutput {
+  const converted = fixMixedScript(text, script);
+  const yi = fixProseYi(converted.text, script);
+  return yi.repairs.length === 0 ? converted : { ...yi, repairs: [...converted.repairs, ...yi.repairs] };
+}
+
+function fixMixedScript(text: string, script: Script): StageOutput {
   const source = [...text];
   const traditional = script !== 'hans';
   // In Simplified text any character the Traditional→Simplified conversion changes is suspect
@@ -23,7 +28,7 @@ export function fixHalfConverted(text: string, script: Script): StageOutput {
   const worthConverting = traditional
     ? source.some(isSimplifiedOnly)
     : source.some(isTraditionalOnly) || text.includes('瞭');
-  if (!worthConverting && !text.includes('壹')) return { text, repairs: [], flags: [] };
+  if (!worthConverting) return { text, repairs: [], flags: [] };
 
   const converted = [
     ...(traditional ? convertScript(text, 'hans', script) : convertScript(text, 'hant', 'hans')),
@@ -41,12 +46,5 @@ export function fixHalfConverted(text: string, script: Script): StageOutput {
       out.push(replacement);
     } else out.push(ch);
   }
-  let result = out.join('');
-  if (!traditional) {
-    result = result.replace(PLAIN_YI, () => {
-      repairs.push({ kind: 'script', before: '壹', after: '一', confidence: 0.9 });
-      return '一';
-    });
-  }
-  return { text: result, repairs, flags: [] };
+  return { text: out.join(''), repairs, flags: [] };
 }
