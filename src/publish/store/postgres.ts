@@ -348,6 +348,15 @@ export class PostgresStore implements Store {
         );
         return num(rows[0].last_seq);
       },
+      repoint: async (from, to) => {
+        const { rows } = await client.query(
+          `WITH r AS (UPDATE records SET duplicate_of = $2 WHERE duplicate_of = $1 RETURNING id, version),
+           v AS (UPDATE record_versions v SET duplicate_of = $2 FROM r WHERE v.id = r.id AND v.version = r.version)
+           SELECT count(*) AS n FROM r`,
+          [from, to],
+        );
+        return num(rows[0]?.n ?? 0);
+      },
     };
   }
 

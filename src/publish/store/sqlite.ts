@@ -304,6 +304,13 @@ export class SqliteStore implements Store {
         for (const [name, delta] of stats) upsert.run(name, delta);
         return seq;
       },
+      repoint: async (from, to) => {
+        w(
+          `UPDATE record_versions SET duplicate_of = ?
+           WHERE (id, version) IN (SELECT id, version FROM records WHERE duplicate_of = ?)`,
+        ).run(to, from);
+        return w('UPDATE records SET duplicate_of = ? WHERE duplicate_of = ?').run(to, from).changes;
+      },
     };
   }
 
