@@ -49,6 +49,7 @@ import {
   type VersionDbRow,
 } from './rows.js';
 import { type PublishInput, type Store, StoreError } from './store.js';
+import { storableText } from './text.js';
 
 type Db = Database.Database;
 
@@ -354,6 +355,7 @@ export class SqliteStore implements Store {
   }
 
   getRecord(id: string, version?: number): Promise<StoredRecord | null> {
+    id = storableText(id); // as stored: see text.ts
     return this.read(() => {
       const row = this.stmt(
         this.reader,
@@ -388,6 +390,7 @@ export class SqliteStore implements Store {
   }
 
   getRaw(id: string, version: number): Promise<RawSnapshot | null> {
+    id = storableText(id); // as stored: see text.ts
     return this.read(() => {
       const row = this.stmt(
         this.reader,
@@ -398,6 +401,7 @@ export class SqliteStore implements Store {
   }
 
   getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null> {
+    source = storableText(source); // as stored: see text.ts
     return this.read(() => {
       const row = this.stmt(
         this.reader,
@@ -408,6 +412,7 @@ export class SqliteStore implements Store {
   }
 
   updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>> {
+    source = storableText(source); // as stored: see text.ts
     return this.write(() => {
       const row = this.stmt(
         this.writer,
@@ -502,6 +507,7 @@ export class SqliteStore implements Store {
   }
 
   duplicatesOf(id: string): Promise<AlsoOn[]> {
+    id = storableText(id); // as stored: see text.ts
     return this.read(
       () =>
         this.stmt(
