@@ -36,7 +36,7 @@ function hostilePage(seed: number): { url: string; body: Buffer } {
 }
 
 /** What both stores must agree on (the cursor and the time of storing aside). */
-function comparable(record: StoredRecord | null) {
+function comparable(record: StoredRecord | null | undefined) {
   if (!record) return null;
   const { seq: _seq, stored_at: _at, ...rest } = record;
   return rest;
