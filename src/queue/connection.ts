@@ -152,3 +152,52 @@ export function workerOptions(connection: Redis, settings: QueueSettings, concur
     name,
   };
 }
+
+/** What Redis says of its persistence (`CONFIG GET appendonly`, `CONFIG GET save`). */
+export interface RedisPersistence {
+  appendonly: boolean;
+  /** RDB snapshot rules; '' when none. */
+  save: string;
+}
+
+/** How long the persistence check waits for an answer. */
+const PERSISTENCE_CHECK_MS = 2_000;
+
+/**
+ * Redis's persistence settings, or null when it will not say: CONFIG renamed or disabled (as
+ * managed services do), refused by an ACL, or no answer within 2 s.
+ */
+export async function redisPersistence(redis: Redis): Promise<RedisPersistence | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ask = async () => {
+      const aof = (await redis.config('GET', 'appendonly')) as string[];
+      const save = (await redis.config('GET', 'save')) as string[];
+      if (aof.length < 2 || save.length < 2) return null;
+      return { appendonly: aof[1] === 'yes', save: save[1] ?? '' };
+    };
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), PERSISTENCE_CHECK_MS);
+    });
+    return await Promise.race([ask(), timeout]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The warning to print at start, or null when Redis keeps an append-only file. Without one a
+ * restart loses every job queued since the last snapshot (all of them without snapshots): pages
+ * crawled but not yet published are never published.
+ */
+export function persistenceWarning(url: string, persistence: RedisPersistence | null): string | null {
+  const where = `Redis at ${redactUrl(url)}`;
+  if (persistence === null)
+    return `cannot tell whether ${where} keeps its data (CONFIG GET refused); without --appendonly yes a Redis restart loses queued pages`;
+  if (persistence.appendonly) return null;
+  if (persistence.save.trim() === '')
+    return `${where} has no persistence (appendonly no, no snapshots): a restart loses every queued page; start it with --appendonly yes`;
+  return `${where} keeps only snapshots (save "${persistence.save}", appendonly no): a restart loses the pages queued since the last one; start it with --appendonly yes`;
+}
