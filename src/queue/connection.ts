@@ -15,6 +15,8 @@ import { redactUrl } from '../config/redact.js';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Prefix of every key BullMQ and finfaq write (BullMQ's own default is `bull`). */
 export const DEFAULT_PREFIX = 'finfaq';
+/** Default time budget of a normalize job: a page takes milliseconds to a second or two. */
+export const DEFAULT_NORMALIZE_TIMEOUT_MS = 60_000;
 /** How long the start-up check waits for Redis to answer. */
 export const REDIS_CHECK_TIMEOUT_MS = 3_000;
 
@@ -26,6 +28,11 @@ export interface QueueSettings {
   lockDurationMs: number;
   /** How often workers look for jobs whose worker died (BullMQ `stalledInterval`). */
   stalledIntervalMs: number;
+  /**
+   * Time budget of a normalize job (`FINFAQ_NORMALIZE_TIMEOUT_MS`): past it the job fails and its
+   * thread is stopped; learn and restore jobs get ten times as long (normalize-worker.ts).
+   */
+  normalizeTimeoutMs: number;
 }
 
 function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -38,8 +45,9 @@ function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): nu
 }
 
 /**
- * The queue settings of this process: `REDIS_URL`, `FINFAQ_QUEUE_PREFIX`, `FINFAQ_LOCK_MS` and
- * `FINFAQ_STALLED_MS` (defaults: local Redis, `finfaq`, 30 s, 30 s).
+ * The queue settings of this process: `REDIS_URL`, `FINFAQ_QUEUE_PREFIX`, `FINFAQ_LOCK_MS`,
+ * `FINFAQ_STALLED_MS` and `FINFAQ_NORMALIZE_TIMEOUT_MS` (defaults: local Redis, `finfaq`, 30 s,
+ * 30 s, 60 s).
  */
 export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettings {
   const prefix = env.FINFAQ_QUEUE_PREFIX || DEFAULT_PREFIX;
@@ -50,6 +58,7 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettin
     prefix,
     lockDurationMs: positiveInt('FINFAQ_LOCK_MS', 30_000, env),
     stalledIntervalMs: positiveInt('FINFAQ_STALLED_MS', 30_000, env),
+    normalizeTimeoutMs: positiveInt('FINFAQ_NORMALIZE_TIMEOUT_MS', DEFAULT_NORMALIZE_TIMEOUT_MS, env),
   };
 }
 
