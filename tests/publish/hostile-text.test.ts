@@ -42,6 +42,7 @@ function comparable(record: StoredRecord | null | undefined) {
   return rest;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const HAS_UNSTORABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udfff]/;
 
 describe('hostile text in both stores', () => {
