@@ -44,6 +44,8 @@ async function enqueue(url: string, text: string): Promise<string> {
     url,
     body_base64: Buffer.from(text).toString('base64'),
     content_type: 'text/plain; charset=utf-8',
+    fetched_at: new Date().toISOString(),
+    source: 'budget.example',
   };
   const jobId = normalizeJobId(raw, 'hans');
   await client.queues.normalize.add('normalize', { raw, to: 'hans' }, { jobId });
