@@ -73,6 +73,7 @@ export function runUp(options: UpOptions): Promise<number> {
     const app = buildFeedServer(store, {
       publisher: running.publisher,
       metrics: { queueDepths: () => admin.currentDepths() },
+      metricsToken: adminToken(),
     });
     await registerDashboard(app, { store, queues: admin, adminToken: adminToken() });
     try {
