@@ -2,9 +2,10 @@
  * The documents `finfaq normalize` reads: files and folders of `.txt`, `.html`/`.htm` (raw bytes)
  * and `.jsonl` raw records, or standard input. Yields documents in input order, one at a time,
  * so a dump of any size is read with flat memory. Problems are reported, never thrown: an
- * unreadable path or a broken line is skipped and the rest goes on.
+ * unreadable path, a bad entry in a folder (a broken symbolic link, a subfolder that cannot be
+ * read) or a broken line is skipped and the rest goes on.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,19 +36,56 @@ export async function expandPaths(
     try {
       const info = await stat(path);
       if (info.isDirectory()) {
-        const entries = (await readdir(path, { recursive: true })).sort();
-        for (const entry of entries) {
-          const full = join(path, entry);
-          if (!DOCUMENT_EXTENSIONS.has(extname(entry).toLowerCase())) continue;
-          const entryInfo = await stat(full);
-          if (entryInfo.isFile()) files.push({ path: full, size: entryInfo.size });
-        }
+        const entries = (await documentsUnder(path, report)).sort((a, b) =>
+          a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0,
+        );
+        for (const { entry, size } of entries) files.push({ path: join(path, entry), size });
       } else files.push({ path, size: info.size });
     } catch (error) {
       report({ where: path, message: describe(error), fatal: true });
     }
   }
   return files;
+}
+
+/**
+ * The document files under `root` (paths relative to it), walked one folder at a time so that a
+ * bad entry costs only itself: a subfolder that cannot be read, a broken symbolic link or a file
+ * that cannot be examined is reported (where and why) and the walk goes on. Symbolic links to
+ * files are followed; links to folders are not (as `readdir`'s own recursion: no loops).
+ */
+async function documentsUnder(root: string, report: ProblemSink): Promise<{ entry: string; size: number }[]> {
+  const found: { entry: string; size: number }[] = [];
+  const folders = [''];
+  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(root, folder), { withFileTypes: true });
+    } catch (error) {
+      report({ where: join(root, folder), message: `folder skipped: ${describe(error)}`, fatal: true });
+      continue;
+    }
+    for (const dirent of entries) {
+      const entry = folder === '' ? dirent.name : join(folder, dirent.name);
+      if (dirent.isDirectory()) {
+        folders.push(entry);
+        continue;
+      }
+      if (!DOCUMENT_EXTENSIONS.has(extname(dirent.name).toLowerCase())) continue;
+      try {
+        const info = await stat(join(root, entry));
+        if (info.isFile()) found.push({ entry, size: info.size });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const message =
+          dirent.isSymbolicLink() && (code === 'ENOENT' || code === 'ELOOP')
+            ? 'broken symbolic link, skipped'
+            : `skipped: ${describe(error)}`;
+        report({ where: join(root, entry), message, fatal: true });
+      }
+    }
+  }
+  return found;
 }
 
 function describe(error: unknown): string {

@@ -3,14 +3,15 @@
  * store. Two passes, so that each source's deleted words are learned from the whole batch: pass
  * one repairs every document into a draft (spooled to a temporary file, so memory stays flat) and
  * feeds the learner; pass two restores deleted words in each draft and writes the records in
- * input order.
+ * input order. `-o FILE` is written to a temporary file beside FILE and renamed over it at the end;
+ * SIGTERM/SIGINT remove the temporary file and the spool folder before exiting.
  */
 
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { constants, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
@@ -51,6 +52,42 @@ function progressBar(totalBytes: number) {
 
 /** Runs the command; resolves to the process exit code. */
 export async function runNormalize(paths: string[], options: NormalizeCommandOptions): Promise<number> {
+  // What a stop leaves behind is removed: on SIGTERM/SIGINT (exit 128 + the signal's number), on
+  // `process.exit` (a closed standard output), and at the end.
+  const leftovers = new Set<string>();
+  const removeLeftovers = () => {
+    for (const path of leftovers) rmSync(path, { recursive: true, force: true });
+    leftovers.clear();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(
+      `finfaq: ${signal}: stopped${options.output ? `, ${options.output} left as it was` : ''}\n`,
+    );
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  };
+  process.on('exit', removeLeftovers);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    return await normalizeFiles(paths, options, leftovers);
+  } finally {
+    removeLeftovers();
+    process.off('exit', removeLeftovers);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+/** `-o FILE`'s temporary file: beside it (same file system, so the rename is atomic), hidden. */
+function temporaryOutput(output: string): string {
+  return join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+}
+
+async function normalizeFiles(
+  paths: string[],
+  options: NormalizeCommandOptions,
+  leftovers: Set<string>,
+): Promise<number> {
   let failed = false;
   const report = (problem: InputProblem) => {
     if (problem.fatal) failed = true;
@@ -58,10 +95,16 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
   };
 
   const files = await expandPaths(paths, report);
-  const out: Writable = options.output ? createWriteStream(options.output) : process.stdout;
-  if (options.output) {
+  // `-o FILE` is written to a temporary file renamed over FILE at the end: a stopped or failed
+  // run never leaves a partial FILE (nor an empty one).
+  const temporary = options.output ? temporaryOutput(options.output) : undefined;
+  let out: Writable = process.stdout;
+  if (options.output && temporary) {
     // An unwritable output is a bad argument: fail before reading anything.
     try {
+      if ((await stat(options.output).catch(() => null))?.isDirectory()) throw new Error('is a directory');
+      leftovers.add(temporary);
+      out = createWriteStream(temporary);
       await once(out, 'open');
     } catch (error) {
       process.stderr.write(`finfaq: cannot write ${options.output}: ${(error as Error).message}\n`);
@@ -70,6 +113,7 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
   }
 
   const spoolDir = await mkdtemp(join(tmpdir(), 'finfaq-normalize-'));
+  leftovers.add(spoolDir);
   const spoolPath = join(spoolDir, 'drafts.jsonl');
   try {
     // Pass one: repair, learn, spool.
@@ -120,7 +164,17 @@ export async function runNormalize(paths: string[], options: NormalizeCommandOpt
     }
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
+    leftovers.delete(spoolDir);
   }
-  if (options.output) await close(out);
+  if (options.output && temporary) {
+    await close(out);
+    try {
+      await rename(temporary, options.output);
+      leftovers.delete(temporary);
+    } catch (error) {
+      process.stderr.write(`finfaq: cannot write ${options.output}: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   return failed ? 1 : 0;
 }

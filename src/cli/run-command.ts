@@ -8,10 +8,22 @@
  * on standard output, or one JSON object with `--json`. Exit code 0 when no job failed and every
  * source could be crawled, 1 otherwise. SIGTERM/SIGINT: stop as `finfaq worker` does (what is left
  * stays queued), print the summary so far, exit 0.
+ *
+ * No silent loss: the pages the crawls handed on are compared with the records published and the
+ * jobs that failed; a page in neither, a crawl gone without a report, or Redis losing the run's
+ * data is named (summary and standard error) and the exit code is 1. At start, a warning when
+ * Redis keeps no append-only file (a restart would lose what is queued).
  */
 
 import { connectQueues } from '../queue/queues.js';
-import { formatRunSummary, summarizeRun, waitUntilDrained } from '../queue/runs.js';
+import {
+  formatLoss,
+  formatRunSummary,
+  hasLoss,
+  markRun,
+  summarizeRun,
+  waitUntilDrained,
+} from '../queue/runs.js';
 import { enqueueCrawls, newRunId } from '../queue/schedule.js';
 import { storeSettings } from '../queue/store.js';
 import { type RunningWorkers, startWorkers } from '../queue/workers.js';
@@ -22,6 +34,7 @@ import {
   StartupFailure,
   say,
   untilStopped,
+  warnWithoutPersistence,
 } from './service.js';
 
 export interface RunOptions {
@@ -41,6 +54,7 @@ export function runRun(options: RunOptions): Promise<number> {
     const config = await loadConfigOrFail('run', options.config);
     const settings = await reachableQueueSettings('run');
     const client = connectQueues(settings);
+    await warnWithoutPersistence('run', settings.redisUrl, client.redis);
     let running: RunningWorkers | undefined;
     if (options.workers ?? true) {
       try {
@@ -56,6 +70,7 @@ export function runRun(options: RunOptions): Promise<number> {
     }
 
     const run = newRunId();
+    await markRun(client.redis, settings.prefix, run);
     const crawlJobs = await enqueueCrawls(client.queues.crawl, config, run);
     say('run', `run ${run}: crawling ${crawlJobs.length} sources`);
     let lastProgress = Date.now();
@@ -78,10 +93,14 @@ export function runRun(options: RunOptions): Promise<number> {
       say('run', `${interrupted}: stopping; what is left stays on the queues`);
     }
     await running?.close();
-    const summary = await summarizeRun(client.redis, settings.prefix, client.queues, run);
+    const summary = await summarizeRun(client.redis, settings.prefix, client.queues, run, {
+      crawlJobs: crawlJobs.map((id, i) => ({ id, source: config.sources[i]?.name ?? '?' })),
+      checkLoss: !interrupted,
+    });
     await client.close();
     process.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
     if (interrupted) return 0;
-    return summary.failures.length > 0 || summary.deadSources.length > 0 ? 1 : 0;
+    for (const line of formatLoss(summary.lost)) say('run', line);
+    return summary.failures.length > 0 || summary.deadSources.length > 0 || hasLoss(summary.lost) ? 1 : 0;
   });
 }

@@ -2,7 +2,8 @@
  * `finfaq serve [--port N] [--host H]`: the feed (`buildFeedServer`) and the dashboard at `/`
  * (`registerDashboard`), on the store named by `DATABASE_URL`. The queue parts of the dashboard
  * and the queue depths on `/metrics` need Redis; the feed and the record pages do not.
- * `FINFAQ_ADMIN_TOKEN` enables the dashboard's actions (retry a failed job, crawl a source now).
+ * `FINFAQ_ADMIN_TOKEN` enables the dashboard's actions (retry a failed job, crawl a source now)
+ * and puts `/metrics` behind it (`Authorization: Bearer TOKEN`).
  */
 import { connectQueueAdmin, registerDashboard } from '../dashboard/index.js';
 import { buildFeedServer } from '../publish/index.js';
@@ -47,6 +48,7 @@ export function runServe(options: ServeOptions): Promise<number> {
       metrics: {
         queueDepths: () => queues.currentDepths(),
       },
+      metricsToken: adminToken(),
     });
     await registerDashboard(app, { store, queues, adminToken: adminToken() });
     try {

@@ -3,13 +3,17 @@
  * the environment, the one-line start-up errors (no Redis, no store, bad sources file), and
  * stopping on SIGTERM/SIGINT.
  */
+
+import type { Redis } from 'ioredis';
 import { ConfigError, loadSourcesFile, type SourcesConfig } from '../config/sources.js';
 import type { Store } from '../publish/index.js';
 import {
   assertRedisReachable,
+  persistenceWarning,
   type QueueSettings,
   queueSettings,
   RedisUnavailableError,
+  redisPersistence,
 } from '../queue/connection.js';
 import type { ScheduledCrawl } from '../queue/schedule.js';
 import { openAppStore, type StoreSettings } from '../queue/store.js';
@@ -61,6 +65,12 @@ export async function reachableQueueSettings(command: string): Promise<QueueSett
     throw new StartupFailure(1);
   }
   return settings;
+}
+
+/** Warns (one line) when Redis would lose queued jobs on a restart: no append-only file. */
+export async function warnWithoutPersistence(command: string, url: string, redis: Redis): Promise<void> {
+  const warning = persistenceWarning(url, await redisPersistence(redis));
+  if (warning) say(command, `warning: ${warning}`);
 }
 
 /** Opens the store (one line and exit 1 when it cannot be used). */

@@ -21,6 +21,7 @@ import {
   say,
   sayScheduled,
   untilStopped,
+  warnWithoutPersistence,
 } from './service.js';
 
 export interface UpOptions {
@@ -41,6 +42,7 @@ export function runUp(options: UpOptions): Promise<number> {
     const stores = storeSettings();
     const store = await openStoreOrFail('up', stores);
     const client = connectQueues(settings);
+    await warnWithoutPersistence('up', settings.redisUrl, client.redis);
     const fail = async (message: string) => {
       say('up', message);
       await client.close();
@@ -71,6 +73,7 @@ export function runUp(options: UpOptions): Promise<number> {
     const app = buildFeedServer(store, {
       publisher: running.publisher,
       metrics: { queueDepths: () => admin.currentDepths() },
+      metricsToken: adminToken(),
     });
     await registerDashboard(app, { store, queues: admin, adminToken: adminToken() });
     try {

@@ -8,7 +8,14 @@ import type { QueueName } from '../queue/jobs.js';
 import { connectQueues } from '../queue/queues.js';
 import { storeSettings } from '../queue/store.js';
 import { startWorkers } from '../queue/workers.js';
-import { exitCodeOf, reachableQueueSettings, StartupFailure, say, untilStopped } from './service.js';
+import {
+  exitCodeOf,
+  reachableQueueSettings,
+  StartupFailure,
+  say,
+  untilStopped,
+  warnWithoutPersistence,
+} from './service.js';
 
 export interface WorkerCommandOptions {
   only?: QueueName[];
@@ -21,6 +28,7 @@ export function runWorker(options: WorkerCommandOptions): Promise<number> {
     const { stopped } = untilStopped('worker');
     const settings = await reachableQueueSettings('worker');
     const client = connectQueues(settings);
+    await warnWithoutPersistence('worker', settings.redisUrl, client.redis);
     let running: Awaited<ReturnType<typeof startWorkers>>;
     try {
       running = await startWorkers(client, {

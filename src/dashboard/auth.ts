@@ -62,7 +62,33 @@ export function crossSite(request: FastifyRequest): boolean {
   }
 }
 
-/** Where to go after signing in: a path of this server only (no `//host` or `http:` redirects). */
+/** An origin no request ever has: what `safeNext` resolves a path against. */
+const NOWHERE = 'http://finfaq.invalid';
+
+/**
+ * Where to go after signing in: a path of this server only, else `/`. The value is parsed as a
+ * browser would resolve it against this server (tabs and newlines dropped, `\` read as `/`), and
+ * kept only when it stays on the same origin; what is returned is the parsed path, query and
+ * fragment, percent-encoded, so no control character reaches the `Location` header.
+ *
+ *   safeNext('/records?q=1') → '/records?q=1'
+ *   safeNext('//evil.example/'), safeNext('/\tevil'), safeNext('/%09/evil.example/' decoded) → '/'
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+  if (typeof next !== 'string' || !next.startsWith('/')) return '/';
+  let url: URL;
+  try {
+    url = new URL(next, NOWHERE);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== NOWHERE) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
+}
+
+/** `path` (from `safeNext`) with `done=CODE` added to its query. */
+export function withDone(path: string, code: string): string {
+  const url = new URL(path, NOWHERE);
+  url.searchParams.set('done', code);
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -21,16 +21,18 @@ import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { REPAIR_KINDS, SCRIPTS, type Script } from '../normalize/types.js';
+import { feedReadsOf } from '../publish/feed/reads.js';
 import type { Store } from '../publish/store/store.js';
 import type { SourceProfile } from '../publish/types.js';
 import { QUEUE_NAMES, type QueueName } from '../queue/jobs.js';
 import type { StoredProfile } from '../queue/profiles.js';
-import { AdminAuth, type AdminState, crossSite, SESSION_COOKIE, safeNext } from './auth.js';
+import { AdminAuth, type AdminState, crossSite, SESSION_COOKIE, safeNext, withDone } from './auth.js';
 import { jsonForScript, publishedOverTime, repairsBySource } from './charts.js';
 import type { QueueAdmin } from './queue-admin.js';
 import { buildRecordView } from './record-view.js';
@@ -50,6 +52,9 @@ const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
 /** Chart.js's dist folder (its package exports do not list the UMD build, so find it by the main file). */
 const CHART_JS = dirname(createRequire(import.meta.url).resolve('chart.js'));
 const PAGE_SIZE = 50;
+/** Sign-in attempts allowed per client address and minute (`POST /login`); then 429. */
+export const LOGIN_ATTEMPTS = 10;
+const LOGIN_RATE_LIMIT = { max: LOGIN_ATTEMPTS, timeWindow: 60_000 };
 
 /** Formatting the templates share. */
 const FORMAT = {
@@ -75,6 +80,8 @@ const recordsQuery = z.object({
 const recordQuery = z.object({
   script: z.enum(SCRIPTS).optional(),
   version: z.coerce.number().int().min(1).optional(),
+  /** Page of the record's repairs to highlight and list (REPAIRS_PAGE each). */
+  repairs: z.coerce.number().int().min(1).max(10_000_000).optional(),
 });
 const queuesQuery = z.object({
   queue: z.enum(QUEUE_NAMES).or(z.literal('')).optional(),
@@ -114,6 +121,7 @@ function recordsLink(query: z.infer<typeof recordsQuery>, page: number): string 
 export async function registerDashboard(app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const { store, queues } = options;
   const auth = new AdminAuth(options.adminToken);
+  const reads = feedReadsOf(store);
   const views = new Eta({ views: `${WEB}views`, autoEscape: true, cache: true });
 
   await app.register(async (scope) => {
@@ -139,6 +147,7 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
       // which `crossSite` must refuse; `same-origin` keeps referrers from leaving the server.
       referrerPolicy: { policy: 'same-origin' },
     });
+    await scope.register(fastifyRateLimit, { global: false });
     await scope.register(fastifyCookie);
     await scope.register(fastifyFormbody);
     await scope.register(fastifyStatic, { root: `${WEB}assets`, prefix: '/assets/', decorateReply: false });
@@ -294,17 +303,23 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
     scope.get<{ Params: { id: string } }>('/records/:id', async (request, reply) => {
       const parsed = recordQuery.safeParse(request.query);
       if (!parsed.success) return badRequest(request, reply, 'Unknown script or version.');
-      const latest = await store.getRecord(request.params.id);
+      // Through the feed's reads (a few at a time, shared): a record may be 10 MB of JSON.
+      const latest = await reads.stored(request.params.id);
       if (!latest) return message(request, reply, 404, 'Not found', 'No record has this id.');
       const version = parsed.data.version ?? latest.version;
-      const record = version === latest.version ? latest : await store.getRecord(latest.id, version);
+      const record = version === latest.version ? latest : await reads.stored(latest.id, version);
       if (!record) return message(request, reply, 404, 'Not found', 'The record has no such version.');
       const script: Script = parsed.data.script ?? record.script;
       const [raw, duplicates] = await Promise.all([
         store.getRaw(record.id, record.version),
         store.duplicatesOf(record.id),
       ]);
-      const view = buildRecordView(record, script, { raw, duplicates, latestVersion: latest.version });
+      const view = buildRecordView(record, script, {
+        raw,
+        duplicates,
+        latestVersion: latest.version,
+        repairsPage: parsed.data.repairs,
+      });
       return page(request, reply, 'record', {
         title: view.title ? view.title.segments.map((s) => s.text).join('') : record.id,
         record: view,
@@ -319,7 +334,8 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
       return page(request, reply, 'login', { title: 'Sign in', next, failed: false });
     });
 
-    scope.post('/login', async (request, reply) => {
+    // Guessing the token is throttled: LOGIN_ATTEMPTS a minute per client address.
+    scope.post('/login', { config: { rateLimit: LOGIN_RATE_LIMIT } }, async (request, reply) => {
       const parsed = loginForm.safeParse(request.body);
       if (!parsed.success || crossSite(request)) return badRequest(request, reply, 'Bad sign-in form.');
       const next = safeNext(parsed.data.next);
@@ -332,10 +348,12 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
         sameSite: 'strict',
         secure: request.protocol === 'https',
       });
-      return reply.redirect(`${next}${next.includes('?') ? '&' : '?'}done=signed-in`, 303);
+      return reply.redirect(withDone(next, 'signed-in'), 303);
     });
 
-    scope.post('/logout', async (_request, reply) => {
+    scope.post('/logout', async (request, reply) => {
+      // Like every action: a form posted from another site does nothing.
+      if (crossSite(request)) return badRequest(request, reply, 'Sign out from this dashboard only.');
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.redirect('/?done=signed-out', 303);
     });

@@ -43,7 +43,13 @@ export interface RecordView {
   scripts: { script: Script; label: string; current: boolean }[];
   title: PlacedParagraph | null;
   paragraphs: PlacedParagraph[];
+  /** The repairs of the current page (highlighted, listed), in order. */
   repairs: RepairView[];
+  /** The same, by repair index (what highlights and unplaced lists refer to). */
+  repairById: Record<number, RepairView>;
+  /** All repairs of the record, and the page of them shown. */
+  repairCount: number;
+  repairsPage: { page: number; pages: number; first: number; last: number; size: number };
   raw: RawSnapshot | null;
   duplicateOf: { id: string; similarity: number | null } | null;
   duplicates: AlsoOn[];
@@ -55,26 +61,49 @@ export function repairSummary(repair: Repair): string {
   return `${repair.kind}: ${side(repair.before)} → ${side(repair.after)} (confidence ${repair.confidence})`;
 }
 
+/** Repairs shown (highlighted and listed) per page of the record page. */
+export const REPAIRS_PAGE = 500;
+
 export function buildRecordView(
   record: StoredRecord,
   script: Script,
-  extras: { raw: RawSnapshot | null; duplicates: AlsoOn[]; latestVersion: number },
+  extras: { raw: RawSnapshot | null; duplicates: AlsoOn[]; latestVersion: number; repairsPage?: number },
 ): RecordView {
   const convert = (text: string) => convertScript(text, record.script, script);
   // Repairs describe the page in its own script, which the record does not name: read it as
-  // Traditional (a no-op on Simplified text) and show it in the chosen script.
-  const toShown = (text: string) => fromHans(toHans(text, 'hant'), script);
+  // Traditional (a no-op on Simplified text) and show it in the chosen script. Many repairs
+  // repeat the same strings (`,` → `，`): each is converted once.
+  const shownForms = new Map<string, string>();
+  const toShown = (text: string) => {
+    let form = shownForms.get(text);
+    if (form === undefined) {
+      form = fromHans(toHans(text, 'hant'), script);
+      shownForms.set(text, form);
+    }
+    return form;
+  };
+  // A record may carry 100,000 repairs: the page shows (highlights, lists) one page of them.
+  const count = record.repairs.length;
+  const pages = Math.max(1, Math.ceil(count / REPAIRS_PAGE));
+  const page = Math.min(Math.max(1, extras.repairsPage ?? 1), pages);
+  const first = (page - 1) * REPAIRS_PAGE;
+  const last = Math.min(count, first + REPAIRS_PAGE);
+  const shown = (index: number) => index >= first && index < last;
   const byParagraph = repairsByParagraph(record.repairs);
   // Runs left as they came stay unconverted, and their offsets follow the conversion.
-  const shown = convertKeepingUnresolved(record, (lines) => convertLines(lines, convert));
+  const converted = convertKeepingUnresolved(record, (lines) => convertLines(lines, convert));
   const place = (text: string, paragraph: number) =>
     placeRepairs(
       text,
       record.repairs,
       byParagraph.get(paragraph) ?? [],
       toShown,
-      shown.unresolved.filter((u) => u.paragraph === paragraph),
+      shown,
+      converted.unresolved.filter((u) => u.paragraph === paragraph),
     );
+  const repairs = record.repairs
+    .slice(first, last)
+    .map((repair, k) => ({ index: first + k, ...repair, summary: repairSummary(repair) }));
   return {
     id: record.id,
     url: record.url,
@@ -88,9 +117,12 @@ export function buildRecordView(
     flags: record.flags,
     script,
     scripts: SCRIPTS.map((s) => ({ script: s, label: SCRIPT_LABELS[s], current: s === script })),
-    title: shown.title === null ? null : place(shown.title, -1),
-    paragraphs: shown.paragraphs.map((text, i) => place(text, i)),
-    repairs: record.repairs.map((repair, index) => ({ index, ...repair, summary: repairSummary(repair) })),
+    title: converted.title === null ? null : place(converted.title, -1),
+    paragraphs: converted.paragraphs.map((text, i) => place(text, i)),
+    repairs,
+    repairById: Object.fromEntries(repairs.map((r) => [r.index, r])),
+    repairCount: count,
+    repairsPage: { page, pages, first, last, size: REPAIRS_PAGE },
     raw: extras.raw,
     duplicateOf: record.duplicate_of ? { id: record.duplicate_of, similarity: record.similarity } : null,
     duplicates: extras.duplicates,

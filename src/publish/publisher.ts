@@ -13,6 +13,7 @@ import { EventEmitter } from 'node:events';
 import type { CleanRecord } from '../normalize/record.js';
 import { DEDUPE_DEFAULTS, type DedupeOptions, fingerprint, indexFormat } from './dedupe/fingerprint.js';
 import type { Store } from './store/store.js';
+import { storableRaw, storableRecord } from './store/text.js';
 import type { PublishOutcome, PublishResult, RawSnapshot } from './types.js';
 
 export interface PublishCounts {
@@ -51,14 +52,17 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /**
    * Stores the record: a new record or a changed one gets a new version (with the next feed
    * position), an unchanged one changes nothing. Idempotent: publishing the same record twice
-   * writes once. `raw` is kept with a written version for the dashboard.
+   * writes once. `raw` is kept with a written version for the dashboard. Control characters and
+   * lone surrogates are taken out of the text first, as recorded repairs (store/text.ts).
    */
-  async publish(record: CleanRecord, raw?: RawSnapshot | null): Promise<PublishResult> {
+  async publish(given: CleanRecord, raw?: RawSnapshot | null): Promise<PublishResult> {
     const started = performance.now();
     try {
+      // Both stores keep the same text: no control characters, no lone surrogates (store/text.ts).
+      const record = storableRecord(given);
       const result = await this.store.publish({
         record,
-        raw,
+        raw: raw ? storableRaw(raw) : raw,
         fingerprint: this.fingerprintOf(record.paragraphs),
         fingerprintOf: this.fingerprintOf,
         dedupe: this.dedupe,

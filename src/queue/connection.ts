@@ -15,6 +15,8 @@ import { redactUrl } from '../config/redact.js';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Prefix of every key BullMQ and finfaq write (BullMQ's own default is `bull`). */
 export const DEFAULT_PREFIX = 'finfaq';
+/** Default time budget of a normalize job: a page takes milliseconds to a second or two. */
+export const DEFAULT_NORMALIZE_TIMEOUT_MS = 60_000;
 /** How long the start-up check waits for Redis to answer. */
 export const REDIS_CHECK_TIMEOUT_MS = 3_000;
 
@@ -26,6 +28,11 @@ export interface QueueSettings {
   lockDurationMs: number;
   /** How often workers look for jobs whose worker died (BullMQ `stalledInterval`). */
   stalledIntervalMs: number;
+  /**
+   * Time budget of a normalize job (`FINFAQ_NORMALIZE_TIMEOUT_MS`): past it the job fails and its
+   * thread is stopped; learn and restore jobs get ten times as long (normalize-worker.ts).
+   */
+  normalizeTimeoutMs: number;
 }
 
 function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -38,8 +45,9 @@ function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): nu
 }
 
 /**
- * The queue settings of this process: `REDIS_URL`, `FINFAQ_QUEUE_PREFIX`, `FINFAQ_LOCK_MS` and
- * `FINFAQ_STALLED_MS` (defaults: local Redis, `finfaq`, 30 s, 30 s).
+ * The queue settings of this process: `REDIS_URL`, `FINFAQ_QUEUE_PREFIX`, `FINFAQ_LOCK_MS`,
+ * `FINFAQ_STALLED_MS` and `FINFAQ_NORMALIZE_TIMEOUT_MS` (defaults: local Redis, `finfaq`, 30 s,
+ * 30 s, 60 s).
  */
 export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettings {
   const prefix = env.FINFAQ_QUEUE_PREFIX || DEFAULT_PREFIX;
@@ -50,6 +58,7 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettin
     prefix,
     lockDurationMs: positiveInt('FINFAQ_LOCK_MS', 30_000, env),
     stalledIntervalMs: positiveInt('FINFAQ_STALLED_MS', 30_000, env),
+    normalizeTimeoutMs: positiveInt('FINFAQ_NORMALIZE_TIMEOUT_MS', DEFAULT_NORMALIZE_TIMEOUT_MS, env),
   };
 }
 
@@ -151,4 +160,53 @@ export function workerOptions(connection: Redis, settings: QueueSettings, concur
     maxStalledCount: 2,
     name,
   };
+}
+
+/** What Redis says of its persistence (`CONFIG GET appendonly`, `CONFIG GET save`). */
+export interface RedisPersistence {
+  appendonly: boolean;
+  /** RDB snapshot rules; '' when none. */
+  save: string;
+}
+
+/** How long the persistence check waits for an answer. */
+const PERSISTENCE_CHECK_MS = 2_000;
+
+/**
+ * Redis's persistence settings, or null when it will not say: CONFIG renamed or disabled (as
+ * managed services do), refused by an ACL, or no answer within 2 s.
+ */
+export async function redisPersistence(redis: Redis): Promise<RedisPersistence | null> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ask = async () => {
+      const aof = (await redis.config('GET', 'appendonly')) as string[];
+      const save = (await redis.config('GET', 'save')) as string[];
+      if (aof.length < 2 || save.length < 2) return null;
+      return { appendonly: aof[1] === 'yes', save: save[1] ?? '' };
+    };
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), PERSISTENCE_CHECK_MS);
+    });
+    return await Promise.race([ask(), timeout]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The warning to print at start, or null when Redis keeps an append-only file. Without one a
+ * restart loses every job queued since the last snapshot (all of them without snapshots): pages
+ * crawled but not yet published are never published.
+ */
+export function persistenceWarning(url: string, persistence: RedisPersistence | null): string | null {
+  const where = `Redis at ${redactUrl(url)}`;
+  if (persistence === null)
+    return `cannot tell whether ${where} keeps its data (CONFIG GET refused); without --appendonly yes a Redis restart loses queued pages`;
+  if (persistence.appendonly) return null;
+  if (persistence.save.trim() === '')
+    return `${where} has no persistence (appendonly no, no snapshots): a restart loses every queued page; start it with --appendonly yes`;
+  return `${where} keeps only snapshots (save "${persistence.save}", appendonly no): a restart loses the pages queued since the last one; start it with --appendonly yes`;
 }

@@ -22,7 +22,7 @@ import { crawlLockKey, type LastCrawl, recordLastCrawl } from './admin.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { type CrawlJob, JOB_NAMES, normalizeJobId } from './jobs.js';
 import type { Queues } from './queues.js';
-import { type CrawlSummary, crawlSummary, recordCrawl } from './runs.js';
+import { type CrawlSummary, crawlSummary, recordCrawl, recordHandedOn } from './runs.js';
 import { RedisValidatorStore } from './validators.js';
 
 /** Sources crawled at once by one worker process (each has its own pace). */
@@ -125,7 +125,10 @@ function crawlOnce(redis: Redis, queues: Queues, prefix: string) {
         onRecord: async (raw) => {
           const done = validators.takePending();
           const data = run ? { raw, to: script, run } : { raw, to: script };
-          await queues.normalize.add(JOB_NAMES.normalize, data, { jobId: normalizeJobId(raw, script) });
+          const jobId = normalizeJobId(raw, script);
+          await queues.normalize.add(JOB_NAMES.normalize, data, { jobId });
+          // So that `finfaq run` can tell a page that never got published from one that did.
+          if (run) await recordHandedOn(redis, prefix, run, { url: raw.url, job: jobId });
           await validators.save(done);
         },
         onProblem: (problem, skipped) => {

@@ -1,7 +1,8 @@
 /**
- * The normalize queue's processor. BullMQ runs it in worker threads (a sandboxed processor, loaded
- * from `dist/queue/normalize-processor.js`), so repairing a page, which is CPU work, never keeps
- * the worker's event loop from renewing its job locks.
+ * The normalize queue's processor. It runs in worker threads (`normalize-threads.ts`, loaded from
+ * `dist/queue/normalize-thread.js`), each job within a time budget, so repairing a page, which is
+ * CPU work, never keeps the worker's event loop from renewing its job locks, and a page that takes
+ * too long fails instead of holding the worker.
  *
  * `normalize` job: raw record → draft (every repair) → deleted words restored with the source's
  * profile → clean record in the configured script → publish queue. The draft is kept as a sample
@@ -10,14 +11,13 @@
  * words changed, ask for a `restore` job.
  * `restore` job: re-finalize the source's sampled pages with the new profile; publish the changed.
  *
- * Each thread opens its own Redis connection, queues and store once, on its first job, from the
- * settings the worker passes as `workerData`.
+ * Each thread opens its own Redis connection, queues and store once (`warmUp`, before its first
+ * job), from the settings the worker passes as `workerData`.
  */
 import { workerData } from 'node:worker_threads';
-import type { SandboxedJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { restoreDeletedWords } from '../normalize/deleted-words/restore.js';
-import { finalizeRecord, readDocument } from '../normalize/pipeline.js';
+import { finalizeRecord, normalizeDocument, readDocument } from '../normalize/pipeline.js';
 import { rawRecordSchema, toRawDocument } from '../normalize/raw-record.js';
 import type { Store } from '../publish/store/index.js';
 import type { RawSnapshot } from '../publish/types.js';
@@ -27,7 +27,6 @@ import {
   type LearnJob,
   learnJobId,
   type NormalizeJob,
-  type NormalizeQueueJob,
   type PublishJob,
   publishJobId,
   type RestoreJob,
@@ -171,7 +170,27 @@ async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string
   return { source: data.source, restored };
 }
 
-export default async function normalizeProcessor(job: SandboxedJob<NormalizeQueueJob>) {
+/**
+ * Opens the thread's connections and builds the language model and dictionaries (a few seconds):
+ * done before the thread's first job, so that no job's time budget pays for it.
+ */
+export async function warmUp(): Promise<void> {
+  context ??= openContext(workerData as ProcessorSettings);
+  try {
+    await context;
+  } catch {
+    context = undefined; // the first job tries again and fails with the reason
+  }
+  normalizeDocument({ url: 'warm-up:', text: '银行贷款逾期了怎么办？\n逾期以后，征信会受到影响。' });
+}
+
+/** A job as the thread receives it. */
+export interface ThreadJob {
+  name: string;
+  data: unknown;
+}
+
+export default async function normalizeProcessor(job: ThreadJob) {
   context ??= openContext(workerData as ProcessorSettings);
   let ctx: Context;
   try {

@@ -1,32 +1,46 @@
 /**
- * The normalize worker: a BullMQ worker whose processor (`normalize-processor.ts`) runs in worker
- * threads, one per job in flight. Threads die with the process (a `kill -9` leaves no orphan
- * finishing a job behind the queue's back) and get no signals of their own (Ctrl-C does not cut a
- * job short: the worker finishes it on `close()`).
+ * The normalize worker: a BullMQ worker whose jobs run in worker threads (`normalize-threads.ts`,
+ * the processor is `normalize-processor.ts`), one per job in flight, each job within its time
+ * budget (`FINFAQ_NORMALIZE_TIMEOUT_MS`, default 60 s for a page; learn and restore jobs get ten
+ * times as long): a job past it fails with a reason that says so, its thread is stopped and the
+ * worker goes on. Threads die with the process (a `kill -9` leaves no orphan finishing a job behind
+ * the queue's back) and get no signals of their own (Ctrl-C does not cut a job short: the worker
+ * finishes it on `close()`, then stops its threads).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
-import type { NormalizeQueueJob } from './jobs.js';
+import { JOB_NAMES, type NormalizeQueueJob } from './jobs.js';
 import type { ProcessorSettings } from './normalize-processor.js';
+import { NormalizeThreads } from './normalize-threads.js';
 import type { StoreSettings } from './store.js';
 
+/** Learn and restore jobs read a source's 150 sampled pages: their budget is this many times a page's. */
+export const BATCH_BUDGET_FACTOR = 10;
+
 /**
- * The compiled processor: beside this file in `dist/`; when this module runs from `src/` (tests,
- * tsx), the build's copy (`npm run build` makes it; `npm test` builds first).
+ * The compiled thread entry: beside this file in `dist/`; when this module runs from `src/`
+ * (tests, tsx), the build's copy (`npm run build` makes it; `npm test` builds first).
  */
-export function processorFile(): URL {
-  const sibling = new URL('./normalize-processor.js', import.meta.url);
+export function threadFile(): URL {
+  const sibling = new URL('./normalize-thread.js', import.meta.url);
   if (existsSync(sibling)) return sibling;
-  const built = new URL('../../dist/queue/normalize-processor.js', import.meta.url);
+  const built = new URL('../../dist/queue/normalize-thread.js', import.meta.url);
   if (existsSync(built)) return built;
   throw new Error(`${built.pathname} is missing: run \`npm run build\` first`);
 }
 
 export function defaultNormalizeConcurrency(): number {
   return Math.max(1, availableParallelism());
+}
+
+/** The time budget of a job on the normalize queue (ms). */
+export function jobBudgetMs(settings: QueueSettings, name: string): number {
+  return name === JOB_NAMES.normalize
+    ? settings.normalizeTimeoutMs
+    : settings.normalizeTimeoutMs * BATCH_BUDGET_FACTOR;
 }
 
 export function startNormalizeWorker(
@@ -36,11 +50,18 @@ export function startNormalizeWorker(
   options: { concurrency?: number; name: string },
 ): Worker<NormalizeQueueJob> {
   const workerData: ProcessorSettings = { queue: settings, store };
-  const worker = new Worker<NormalizeQueueJob>('normalize', processorFile(), {
-    ...workerOptions(redis, settings, options.concurrency ?? defaultNormalizeConcurrency(), options.name),
-    useWorkerThreads: true,
-    workerThreadsOptions: { workerData },
+  const threads = new NormalizeThreads(threadFile(), workerData, {
+    budgetMs: (name) => jobBudgetMs(settings, name),
   });
+  const worker = new Worker<NormalizeQueueJob>(
+    'normalize',
+    (job) => threads.run({ name: job.name, data: job.data }),
+    workerOptions(redis, settings, options.concurrency ?? defaultNormalizeConcurrency(), options.name),
+  );
   worker.on('error', logRedisError);
+  // After `close()` has let the jobs in hand finish.
+  worker.on('closed', () => {
+    void threads.close();
+  });
   return worker;
 }

@@ -112,7 +112,7 @@ describe('runs left as they came', () => {
     const repairs: Repair[] = [
       { kind: 'mojibake', paragraph: 0, before: '玫', after: '理財', confidence: 0.9 },
     ];
-    const placed = placeRepairs(text, repairs, [0], asShown('tw'), [
+    const placed = placeRepairs(text, repairs, [0], asShown('tw'), undefined, [
       { kind: 'unrepaired-mojibake', paragraph: 0, start: 3, end: 3 + [...run].length },
     ]);
     const marked = placed.segments.filter((s) => s.unresolved);

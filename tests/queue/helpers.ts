@@ -205,9 +205,10 @@ export async function freePort(): Promise<number> {
 /**
  * A redis-server of the test's own on a free port, so that it can be stopped and started without
  * touching the machine's. Append-only file in a temporary folder (no RDB snapshots): a restart
- * keeps the queues, as a production Redis with `--appendonly yes` does.
+ * keeps the queues, as a production Redis with `--appendonly yes` does. `appendonly: false` makes
+ * one without any persistence (a restart comes back empty); `args` are added to its command line.
  */
-export async function startPrivateRedis(): Promise<{
+export async function startPrivateRedis(options: { appendonly?: boolean; args?: string[] } = {}): Promise<{
   url: string;
   restart(downMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -226,11 +227,12 @@ export async function startPrivateRedis(): Promise<{
         '--save',
         '',
         '--appendonly',
-        'yes',
+        options.appendonly === false ? 'no' : 'yes',
         '--appendfsync',
         'always',
         '--dir',
         dir,
+        ...(options.args ?? []),
       ],
       { stdio: 'ignore' },
     );

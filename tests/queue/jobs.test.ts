@@ -62,6 +62,7 @@ describe('settings', () => {
       prefix: 'finfaq',
       lockDurationMs: 30_000,
       stalledIntervalMs: 30_000,
+      normalizeTimeoutMs: 60_000,
     });
     expect(
       queueSettings({ REDIS_URL: 'redis://r:6380/2', FINFAQ_QUEUE_PREFIX: 't1', FINFAQ_LOCK_MS: '2000' }),

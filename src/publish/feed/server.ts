@@ -15,10 +15,18 @@
  * more with `duplicate_of` set, so consumers can drop it. List, item and feed responses carry an
  * ETag and answer `If-None-Match` with 304. Bad query parameters get a 400 naming the parameter.
  *
+ * Hostile records (one of ~10 MB) and many or slow clients: reads go through the store's
+ * `FeedReads` (reads.ts: a few at a time, shared, pages cut at a size, items serialized once and
+ * shared); responses are streamed in slices with backpressure, and a connection that takes
+ * nothing for `connectionTimeoutMs` (SSE: `stream.stallMs`) is dropped, not buffered. Every
+ * response carries `X-Content-Type-Options: nosniff` and a Content-Security-Policy (the
+ * dashboard's own where it sets one). With `metricsToken`, `/metrics` needs
+ * `Authorization: Bearer TOKEN`.
+ *
  *   const app = buildFeedServer(store, { publisher });
  *   await app.listen({ port: 8080, host: '0.0.0.0' });
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import Fastify, {
   type FastifyInstance,
@@ -27,6 +35,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { z } from 'zod';
+import type { Script } from '../../normalize/types.js';
 import { createMetrics, type MetricsOptions } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
 import type { Store } from '../store/store.js';
@@ -42,6 +51,7 @@ import {
   parseQuery,
   streamQuery,
 } from './params.js';
+import { etagOf, feedReadsOf, type ReadLimits } from './reads.js';
 import { EventStream, type StreamOptions } from './sse.js';
 
 export interface FeedServerOptions {
@@ -53,15 +63,43 @@ export interface FeedServerOptions {
   title?: string;
   /** Registry, queue-depth hook and extra metrics for /metrics. */
   metrics?: Omit<MetricsOptions, 'publisher'>;
-  /** SSE timing (defaults: poll 1 s, heartbeat 15 s, retry 2 s). */
+  /**
+   * SSE timing and limits (defaults: poll 1 s, heartbeat 15 s, retry 2 s; a client that takes
+   * nothing for 30 s, or lets 1 MB pile up, is dropped).
+   */
   stream?: Partial<StreamOptions>;
+  /** Feed reads: how many at once, and the bytes a page stops at (reads.ts). */
+  reads?: Partial<ReadLimits>;
+  /** A connection with no traffic for this long is closed (default 60 s). */
+  connectionTimeoutMs?: number;
+  /** `FINFAQ_ADMIN_TOKEN`: when set, `/metrics` answers only `Authorization: Bearer TOKEN`. */
+  metricsToken?: string;
   /** Fastify's logger option (default off). */
   logger?: FastifyServerOptions['logger'];
 }
 
-const STREAM_DEFAULTS: StreamOptions = { pollMs: 1000, heartbeatMs: 15_000, retryMs: 2000 };
-/** Pages the `.ndjson` stream reads at a time. */
+const STREAM_DEFAULTS: StreamOptions = {
+  pollMs: 1000,
+  heartbeatMs: 15_000,
+  retryMs: 2000,
+  stallMs: 30_000,
+  maxBufferedBytes: 1024 * 1024,
+};
+export const CONNECTION_TIMEOUT_MS = 60_000;
+/** Items the `.ndjson` stream asks for at a time (pages also stop at their size). */
 const NDJSON_PAGE = 500;
+/** Bytes of a response body sent at a time. */
+const SLICE_BYTES = 64 * 1024;
+
+/**
+ * Headers of every response. The dashboard's pages set their own, wider policy (helmet); this one
+ * is for data: nothing in it may load or run anything.
+ */
+export const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy':
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+} as const;
 
 function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
@@ -69,23 +107,72 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-/** Sends `body` with an ETag (its SHA-1), or 304 when the client already has it. */
-function sendTagged(request: FastifyRequest, reply: FastifyReply, body: string, type: string): FastifyReply {
-  const bytes = Buffer.from(body);
-  const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
+/** `parts` as a stream of slices: a shared huge item is sent without being copied. */
+function slices(parts: readonly (string | Buffer)[]): Readable {
+  return Readable.from(
+    (function* () {
+      // Small parts (ordinary items, commas) go out together; a large one in slices of itself.
+      let small: Buffer[] = [];
+      let smallBytes = 0;
+      for (const part of parts) {
+        const bytes = typeof part === 'string' ? Buffer.from(part) : part;
+        if (bytes.length < SLICE_BYTES) {
+          small.push(bytes);
+          smallBytes += bytes.length;
+          if (smallBytes < SLICE_BYTES) continue;
+        }
+        if (small.length > 0) yield Buffer.concat(small);
+        small = [];
+        smallBytes = 0;
+        if (bytes.length >= SLICE_BYTES)
+          for (let at = 0; at < bytes.length; at += SLICE_BYTES) yield bytes.subarray(at, at + SLICE_BYTES);
+      }
+      if (small.length > 0) yield Buffer.concat(small);
+    })(),
+    { objectMode: false },
+  );
+}
+
+/**
+ * Sends `parts` (joined) with `etag`, or 304 when the client already has it. The tag is computed
+ * from what the body depends on (reads.ts `etagOf`), so the body is never assembled in one piece.
+ */
+function sendTagged(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  parts: readonly (string | Buffer)[],
+  etag: string,
+  type: string,
+): FastifyReply {
   reply.header('etag', etag).header('cache-control', 'no-cache');
   if (matchesEtag(request.headers['if-none-match'], etag)) return reply.code(304).send();
-  return reply.type(type).send(bytes);
+  return reply.type(type).send(slices(parts));
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+function sameSecret(a: string, b: string): boolean {
+  const left = createHash('sha256').update(a).digest();
+  const right = createHash('sha256').update(b).digest();
+  return timingSafeEqual(left, right);
+}
+
 export function buildFeedServer(store: Store, options: FeedServerOptions = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+  });
   const streamOptions: StreamOptions = { ...STREAM_DEFAULTS, ...options.stream };
   const registry = createMetrics(store, { ...options.metrics, publisher: options.publisher });
   const title = options.title ?? 'finfaq';
   const streams = new Set<EventStream>();
+  const reads = feedReadsOf(store, options.reads);
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS))
+      if (!reply.hasHeader(name)) reply.header(name, value);
+    return payload;
+  });
 
   const baseUrl = (request: FastifyRequest) =>
     (options.baseUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
@@ -102,27 +189,35 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
 
   app.get('/v1/records', async (request, reply) => {
     const q = parseQuery(listQuery, request.query);
-    const page = await store.listFeed(q.after, q.limit);
-    const body = JSON.stringify({
-      items: page.items.map((r) => toFeedItem(r, q.script)),
-      next: formatCursor(page.next),
-    });
-    return sendTagged(request, reply, body, JSON_TYPE);
+    // A page may stop before `limit` at its size (reads.ts): `next` says where to go on.
+    const page = await reads.page(q.after, q.limit, q.script);
+    const next = formatCursor(page.next);
+    const parts: (string | Buffer)[] = ['{"items":['];
+    // Commas apart: an item's (shared) text is never copied into a longer string.
+    for (const [i, item] of page.items.entries()) {
+      if (i > 0) parts.push(',');
+      parts.push(item.data);
+    }
+    parts.push(`],"next":${JSON.stringify(next)}}`);
+    const etag = etagOf(['list', next, ...page.items.map((item) => item.key)]);
+    return sendTagged(request, reply, parts, etag, JSON_TYPE);
   });
 
   app.get('/v1/records.ndjson', async (request, reply) => {
     const q = parseQuery(ndjsonQuery, request.query);
     // Up to the head as it is now: the response ends, and the last line's cursor says where to go on.
     const head = await store.head();
-    async function* lines(): AsyncGenerator<string> {
+    async function* lines(): AsyncGenerator<string | Buffer> {
       let after = q.after;
       let left = q.limit;
       while (left > 0 && after < head) {
-        const page = await store.listFeed(after, Math.min(NDJSON_PAGE, left));
+        const page = await reads.page(after, Math.min(NDJSON_PAGE, left), q.script);
         if (page.items.length === 0) return;
-        for (const record of page.items) {
-          if (record.seq > head) return;
-          yield `${JSON.stringify(toFeedItem(record, q.script))}\n`;
+        for (const item of page.items) {
+          if (item.seq > head) return;
+          for (let at = 0; at < item.data.length; at += SLICE_BYTES)
+            yield item.data.subarray(at, at + SLICE_BYTES);
+          yield '\n';
         }
         left -= page.items.length;
         after = page.next;
@@ -134,28 +229,35 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
 
   app.get<{ Params: { id: string } }>('/v1/records/:id', async (request, reply) => {
     const q = parseQuery(itemQuery, request.query);
-    const record = await store.getRecord(request.params.id, q.version);
-    if (!record) {
+    const item = await reads.record(request.params.id, q.version, q.script);
+    if (!item) {
       const what = q.version ? `version ${q.version} of record` : 'record';
       return reply
         .code(404)
         .send({ statusCode: 404, error: 'Not Found', message: `no ${what} ${request.params.id}` });
     }
-    return sendTagged(request, reply, JSON.stringify(toFeedItem(record, q.script)), JSON_TYPE);
+    return sendTagged(request, reply, [item.data], etagOf(['record', item.key]), JSON_TYPE);
   });
+
+  /** JSON Feed and Atom: the newest records, built once for everyone asking at the same time. */
+  const feedBody = (kind: 'json' | 'atom', limit: number, script: Script | undefined, base: string) =>
+    reads.shared(`${kind}|${limit}|${script ?? ''}|${base}`, async () => {
+      const items = (await store.latest(limit)).map((r) => toFeedItem(r, script));
+      const meta = { baseUrl: base, title, script };
+      const body = kind === 'json' ? JSON.stringify(jsonFeed(items, meta)) : atomFeed(items, meta);
+      return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    });
 
   app.get('/feed.json', async (request, reply) => {
     const q = parseQuery(feedQuery, request.query);
-    const items = (await store.latest(q.limit)).map((r) => toFeedItem(r, q.script));
-    const body = JSON.stringify(jsonFeed(items, { baseUrl: baseUrl(request), title, script: q.script }));
-    return sendTagged(request, reply, body, 'application/feed+json; charset=utf-8');
+    const { body, etag } = await feedBody('json', q.limit, q.script, baseUrl(request));
+    return sendTagged(request, reply, [body], etag, 'application/feed+json; charset=utf-8');
   });
 
   app.get('/feed.atom', async (request, reply) => {
     const q = parseQuery(feedQuery, request.query);
-    const items = (await store.latest(q.limit)).map((r) => toFeedItem(r, q.script));
-    const body = atomFeed(items, { baseUrl: baseUrl(request), title, script: q.script });
-    return sendTagged(request, reply, body, 'application/atom+xml; charset=utf-8');
+    const { body, etag } = await feedBody('atom', q.limit, q.script, baseUrl(request));
+    return sendTagged(request, reply, [body], etag, 'application/atom+xml; charset=utf-8');
   });
 
   app.get('/v1/stream', { exposeHeadRoute: false }, async (request, reply) => {
@@ -169,7 +271,8 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
         : undefined;
     const start = resume ?? q.after ?? (await store.head());
     reply.hijack();
-    const stream = new EventStream(store, reply.raw, streamOptions);
+    // Hijacked: Fastify's hooks do not run, so the headers every response carries go here.
+    const stream = new EventStream(reads, reply.raw, streamOptions, SECURITY_HEADERS);
     streams.add(stream);
     try {
       await stream.run(start, q.script);
@@ -190,12 +293,24 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
     }
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', async (request, reply) => {
+    const token = options.metricsToken;
+    if (token) {
+      const header = request.headers.authorization ?? '';
+      const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
+      if (!sameSecret(given, token))
+        return reply.code(401).header('www-authenticate', 'Bearer realm="finfaq metrics"').send({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'metrics need Authorization: Bearer TOKEN',
+        });
+    }
     const text = await registry.metrics();
     return reply.header('cache-control', 'no-cache').type(registry.contentType).send(text);
   });
 
   const wakeStreams = () => {
+    reads.invalidate();
     for (const stream of streams) stream.wake();
   };
   options.publisher?.on('published', wakeStreams);

@@ -52,6 +52,7 @@ import {
   type VersionDbRow,
 } from './rows.js';
 import { type PublishInput, type Store, StoreError } from './store.js';
+import { storableText } from './text.js';
 
 export interface PostgresOptions {
   /** Schema to create (if missing) and use through `search_path`; default: the URL's own. */
@@ -350,6 +351,15 @@ export class PostgresStore implements Store {
         );
         return num(rows[0].last_seq);
       },
+      repoint: async (from, to) => {
+        const { rows } = await client.query(
+          `WITH r AS (UPDATE records SET duplicate_of = $2 WHERE duplicate_of = $1 RETURNING id, version),
+           v AS (UPDATE record_versions v SET duplicate_of = $2 FROM r WHERE v.id = r.id AND v.version = r.version)
+           SELECT count(*) AS n FROM r`,
+          [from, to],
+        );
+        return num(rows[0]?.n ?? 0);
+      },
     };
   }
 
@@ -383,6 +393,7 @@ export class PostgresStore implements Store {
   }
 
   async getRecord(id: string, version?: number): Promise<StoredRecord | null> {
+    id = storableText(id); // as stored: see text.ts
     const { rows } = await this.pool.query<VersionDbRow>(
       `SELECT ${VERSION_COLUMNS} FROM records r
        JOIN record_versions v ON v.id = r.id AND v.version = coalesce($2::int, r.version) WHERE r.id = $1`,
@@ -412,6 +423,7 @@ export class PostgresStore implements Store {
   }
 
   async getRaw(id: string, version: number): Promise<RawSnapshot | null> {
+    id = storableText(id); // as stored: see text.ts
     const { rows } = await this.pool.query<RawSnapshot>(
       'SELECT text, content_type, fetched_at FROM record_raw WHERE id = $1 AND version = $2',
       [id, version],
@@ -420,6 +432,7 @@ export class PostgresStore implements Store {
   }
 
   async getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null> {
+    source = storableText(source); // as stored: see text.ts
     const { rows } = await this.pool.query<ProfileDbRow>(
       'SELECT source, profile, revision, updated_at FROM source_profiles WHERE source = $1 AND revision > 0',
       [source],
@@ -429,6 +442,7 @@ export class PostgresStore implements Store {
   }
 
   updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>> {
+    source = storableText(source); // as stored: see text.ts
     return this.transaction(async (client) => {
       // Make sure the row exists, then lock it: concurrent updates queue on the row lock.
       await client.query(
@@ -522,6 +536,7 @@ export class PostgresStore implements Store {
   }
 
   async duplicatesOf(id: string): Promise<AlsoOn[]> {
+    id = storableText(id); // as stored: see text.ts
     const { rows } = await this.pool.query<AlsoOn>(
       'SELECT id, url, source FROM records WHERE duplicate_of = $1 ORDER BY first_seq',
       [id],

@@ -20,7 +20,15 @@
  *  5. move the record's index entries to the new version (when it is canonical).
  *  6. take the next publish sequence number from the one-row `feed_counter` table
  *     (`UPDATE … SET last_seq = last_seq + 1`): the last lock taken, held until commit.
- *  7. write the version, its raw page, the head row and the totals; commit.
+ *  7. write the version, its raw page, the head row and the totals.
+ *  8. when the record is now a duplicate, re-point the records that duplicated it to the record
+ *     it duplicates; commit. So `duplicate_of` always names a canonical record and no page drops
+ *     out of the feed: a record that pointed at a page which later became a copy (of anything,
+ *     its own former copy included) would otherwise be in no item's `also_on`. Step 3 locks the
+ *     record's old index keys too, so a publish that found the record as canonical commits
+ *     before this one re-points (and is re-pointed), or runs after it and finds the new target.
+ *     This runs after the counter's lock: a concurrent publish of a re-pointed record takes the
+ *     counter before its head row, so the two cannot wait for each other.
  *
  * The cursor. A PostgreSQL sequence hands out numbers at `nextval`, not at commit: a transaction
  * that took 41 can commit after the one that took 42, and a consumer that read up to 42 in
@@ -123,6 +131,11 @@ export interface PublishTx {
    * and writes the version, its raw page, the head row and the totals. Returns the number.
    */
   writeVersion(write: VersionWrite): Promise<number>;
+  /**
+   * After `writeVersion`: every record whose `duplicate_of` is `from` gets `to` instead, in its
+   * head row and its current version's row (step 8 above). Returns how many were re-pointed.
+   */
+  repoint(from: string, to: string): Promise<number>;
 }
 
 /** 32-bit hash of a string (FNV-1a, then murmur3's finalizer `fmix32`), as a signed int4. */
@@ -144,6 +157,21 @@ export function dedupeLockKeys(exactHash: string | null, bandKeys: readonly numb
   for (const key of bandKeys) keys.push([LOCK_BAND + Math.floor(key / BAND_SPAN), (key % BAND_SPAN) | 0]);
   keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return keys;
+}
+
+/** `dedupeLockKeys` of several hashes and key lists, each lock once. */
+function lockKeysOf(hashes: readonly (string | null)[], bandKeys: readonly number[]): LockKey[] {
+  const keys = [...new Set(hashes)].flatMap((hash) => (hash ? dedupeLockKeys(hash, []) : []));
+  keys.push(...dedupeLockKeys(null, [...new Set(bandKeys)]));
+  const seen = new Set<string>();
+  return keys
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    .filter((key) => {
+      const name = `${key[0]}:${key[1]}`;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return true;
+    });
 }
 
 function sameContent(head: Head, record: CleanRecord): boolean {
@@ -226,14 +254,18 @@ export async function publishInTransaction(tx: PublishTx, input: PublishInput): 
     };
   }
 
-  await tx.lockKeys(dedupeLockKeys(fingerprint.exactHash, fingerprint.bandKeys));
-  const match = await findDuplicate(tx, input, head);
-  const duplicateOf = match?.id ?? null;
-
-  // Only canonical records are indexed: move the record's entries from its old text to the new.
+  // Only canonical records are indexed: the record's entries move from its old text to the new.
   const none: IndexEntries = { exactHash: null, keys: [] };
   const old = head && head.duplicate_of === null ? input.fingerprintOf(head.paragraphs) : null;
   const before: IndexEntries = old ? { exactHash: old.exactHash, keys: old.bandKeys } : none;
+
+  // The old entries' keys as well: whoever found this record by them is decided before or after.
+  await tx.lockKeys(
+    lockKeysOf([fingerprint.exactHash, before.exactHash], [...fingerprint.bandKeys, ...before.keys]),
+  );
+  const match = await findDuplicate(tx, input, head);
+  const duplicateOf = match?.id ?? null;
+
   const after: IndexEntries =
     duplicateOf === null ? { exactHash: fingerprint.exactHash, keys: fingerprint.bandKeys } : none;
   const doc = await tx.reindex(head?.doc ?? null, record.id, minus(before, after), minus(after, before));
@@ -258,6 +290,8 @@ export async function publishInTransaction(tx: PublishTx, input: PublishInput): 
     exactHash: fingerprint.exactHash,
     stats: statDeltas(record, head, duplicateOf),
   });
+  // No chains: the records that duplicated this one now duplicate what it duplicates.
+  if (duplicateOf !== null) await tx.repoint(record.id, duplicateOf);
   return {
     id: record.id,
     version,

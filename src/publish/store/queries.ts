@@ -7,6 +7,7 @@
 import { convertScript } from '../../normalize/script/convert.js';
 import type { Script } from '../../normalize/types.js';
 import type { PublishedBucket, RecordSearch, RecordSummary, SourceTotals } from '../types.js';
+import { storableText } from './text.js';
 
 /** Characters of body in `RecordSummary.excerpt`. */
 export const EXCERPT_CHARS = 80;
@@ -57,10 +58,12 @@ export function searchWhere(
     params.push(value);
     clauses.push(sql(dialect.placeholder(params.length)));
   };
-  if (query.text) add(dialect.text, dialect.patterns(searchPatterns(query.text)));
-  if (query.source) add((p) => `r.source = ${p}`, query.source);
-  if (query.flag) add(dialect.flag, query.flag);
-  if (query.repairKind) add(dialect.repairKind, query.repairKind);
+  // Stored text has no control characters (store/text.ts): neither has what is looked for.
+  const text = query.text && storableText(query.text);
+  if (text) add(dialect.text, dialect.patterns(searchPatterns(text)));
+  if (query.source) add((p) => `r.source = ${p}`, storableText(query.source));
+  if (query.flag) add(dialect.flag, storableText(query.flag));
+  if (query.repairKind) add(dialect.repairKind, storableText(query.repairKind));
   if (query.duplicates === 'exclude') clauses.push('r.duplicate_of IS NULL');
   if (query.duplicates === 'only') clauses.push('r.duplicate_of IS NOT NULL');
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };

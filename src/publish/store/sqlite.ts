@@ -49,6 +49,7 @@ import {
   type VersionDbRow,
 } from './rows.js';
 import { type PublishInput, type Store, StoreError } from './store.js';
+import { storableText } from './text.js';
 
 type Db = Database.Database;
 
@@ -305,6 +306,13 @@ export class SqliteStore implements Store {
         for (const [name, delta] of stats) upsert.run(name, delta);
         return seq;
       },
+      repoint: async (from, to) => {
+        w(
+          `UPDATE record_versions SET duplicate_of = ?
+           WHERE (id, version) IN (SELECT id, version FROM records WHERE duplicate_of = ?)`,
+        ).run(to, from);
+        return w('UPDATE records SET duplicate_of = ? WHERE duplicate_of = ?').run(to, from).changes;
+      },
     };
   }
 
@@ -348,6 +356,7 @@ export class SqliteStore implements Store {
   }
 
   getRecord(id: string, version?: number): Promise<StoredRecord | null> {
+    id = storableText(id); // as stored: see text.ts
     return this.read(() => {
       const row = this.stmt(
         this.reader,
@@ -382,6 +391,7 @@ export class SqliteStore implements Store {
   }
 
   getRaw(id: string, version: number): Promise<RawSnapshot | null> {
+    id = storableText(id); // as stored: see text.ts
     return this.read(() => {
       const row = this.stmt(
         this.reader,
@@ -392,6 +402,7 @@ export class SqliteStore implements Store {
   }
 
   getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null> {
+    source = storableText(source); // as stored: see text.ts
     return this.read(() => {
       const row = this.stmt(
         this.reader,
@@ -402,6 +413,7 @@ export class SqliteStore implements Store {
   }
 
   updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>> {
+    source = storableText(source); // as stored: see text.ts
     return this.write(() => {
       const row = this.stmt(
         this.writer,
@@ -496,6 +508,7 @@ export class SqliteStore implements Store {
   }
 
   duplicatesOf(id: string): Promise<AlsoOn[]> {
+    id = storableText(id); // as stored: see text.ts
     return this.read(
       () =>
         this.stmt(
