@@ -376,6 +376,12 @@ export interface ShiftedRunOptions {
   /** The annotator gives the character the decoder resynchronised on its reading (`缅X(qián)`)
    * when its reading is this (the site's annotated characters), else nothing. */
   readingAfterResync?: (char: string) => string | undefined;
+  /**
+   * A pair from GBK's user-defined rows (lead AA–AF or F8–FE: the trail byte of 原 D4 AD, 生 C9 FA)
+   * is a private-use character: a browser prints it and many stores drop it (`dropped`, what the
+   * real pages of FAULTS.md §9 show: `日常生活中` read as `日常深中`), others print `?`.
+   */
+  privateUse?: 'question' | 'dropped';
 }
 
 export interface ShiftedRun {
@@ -488,7 +494,8 @@ export function shiftedRun(
       b += 1;
       continue;
     } else if (!ch) {
-      out += '?';
+      const userDefined = (x >= 0xaa && x <= 0xaf) || x >= 0xf8;
+      out += userDefined && options.privateUse === 'dropped' ? '' : '?';
       undecodable = true;
     } else {
       const folded = foldWidth(ch);
@@ -702,6 +709,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
         const placed = placeRun(line, runRng, faults.has('ascii-punctuation'), {
           lostReading,
           lineEnd: runRng.pick(['tag', 'question', 'drop'] as const),
+          privateUse: runRng.chance(0.5) ? 'dropped' : 'question',
           readingAfterResync: (ch) => (annotates && runRng.chance(0.6) ? readingOfLost(ch) : undefined),
         });
         if (!placed) break;

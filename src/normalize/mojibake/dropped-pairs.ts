@@ -26,8 +26,9 @@ const DROPPED_PAIR_GAIN = 6;
  * -0.9), so this is low; on generated runs it lists 0.8 % more readable runs and no clean text.
  */
 const SUSPECT_GAIN = -1;
-const CONTEXT_CHARS = 6;
+const CONTEXT_CHARS = 4;
 const FIRST_CANDIDATES = 3;
+const SECOND_CANDIDATES = 4;
 
 let allSeconds: Map<number, string[]> | undefined;
 
@@ -44,6 +45,12 @@ function charactersEndingIn(trail: number): string[] {
     allSeconds.set(trail, list);
   }
   return list;
+}
+
+/** A candidate character by the dictionary: alone, or in `word` with its neighbour. */
+function wordScore(lm: LanguageModel, candidate: string, word: string): number {
+  const logP = word.length > 1 ? lm.wordLogP(word) : undefined;
+  return Math.max(lm.charLogP(candidate), logP === undefined ? Number.NEGATIVE_INFINITY : logP / 2);
 }
 
 export interface RestoredPairs {
@@ -80,11 +87,16 @@ export function restoreDroppedPairs(
       return ch ? [ch] : [];
     });
     if (firsts.length === 0) continue;
+    // Each character by dictionary look-ups with its neighbour first, then the few best together.
     const topFirsts = firsts
-      .map((a) => ({ a, s: lm.score(left + a) }))
+      .map((a) => ({ a, s: wordScore(lm, a, left.slice(-1) + a) }))
       .sort((x, y) => y.s - x.s)
       .slice(0, FIRST_CANDIDATES);
-    const seconds = charactersEndingIn((pairs[k + 1] as BytePair)[0]);
+    const seconds = charactersEndingIn((pairs[k + 1] as BytePair)[0])
+      .map((b) => ({ b, s: wordScore(lm, b, b + right.slice(0, 1)) }))
+      .sort((x, y) => y.s - x.s)
+      .slice(0, SECOND_CANDIDATES)
+      .map(({ b }) => b);
     const options: { text: string; score: number }[] = [];
     for (const { a } of topFirsts)
       for (const b of seconds) options.push({ text: a + b, score: lm.score(left + a + b + right) });

@@ -34,10 +34,19 @@ const HAN = /\p{Script=Han}/u;
 export interface PriorContext {
   /** Text before the place, for an opening bracket a closer would close. */
   before: string;
-  /** Text around the place, for its script. */
+  /** Text around the place, for its script… */
   context: string;
+  /** …or its script already known (the context holds Traditional-only characters): a paragraph
+   * asked about a hundred candidates is read once. */
+  traditional?: boolean;
   /** The place ends the paragraph. */
   atEnd: boolean;
+}
+
+/** Whether `text` holds characters only Traditional writes. */
+export function isTraditionalContext(text: string): boolean {
+  for (const ch of text) if (isTraditionalOnly(ch)) return true;
+  return false;
 }
 
 /** `char` closes a bracket or quote that `before` left open. */
@@ -52,7 +61,7 @@ export function charPrior(char: string, place: PriorContext): number {
   const punctuation = (place.atEnd ? END_PUNCTUATION : MID_PUNCTUATION)[char];
   if (punctuation !== undefined) return punctuation;
   if (!HAN.test(char)) return PROSE_SYMBOLS.has(char) || /^[0-9A-Za-z]$/.test(char) ? 0 : -NOT_PROSE;
-  const traditional = [...place.context].some(isTraditionalOnly);
+  const traditional = place.traditional ?? isTraditionalContext(place.context);
   if (isTraditionalOnly(char)) return traditional ? SCRIPT_MATCH : -SCRIPT_MISMATCH;
   if (isSimplifiedOnly(char) && traditional) return -SCRIPT_MISMATCH;
   return 0;

@@ -196,6 +196,21 @@ export function runShape(chars: readonly string[], start: RunStart): RunShape {
 }
 
 /** Every first character the run can have, with the lost straddling pair it implies. */
+/** Leads whose pair with a straddle byte reads as a reading: the same few hundred questions. */
+const leadsByReading = new Map<string, number[]>();
+
+function leadsReading(straddle: number, reading: string): number[] {
+  const key = `${straddle}:${reading}`;
+  let leads = leadsByReading.get(key);
+  if (!leads) {
+    leads = trailsAfter(straddle).filter((lead) =>
+      readingsOf(decodeGbkPair(straddle, lead) as string).has(reading),
+    );
+    leadsByReading.set(key, leads);
+  }
+  return leads;
+}
+
 export function firstCharacters(shape: RunShape, end: RunEnd): string[] {
   const previous = encodeGbkChar(shape.previous) as BytePair;
   const straddle = previous[1];
@@ -205,9 +220,8 @@ export function firstCharacters(shape: RunShape, end: RunEnd): string[] {
   const heads: string[] = [];
   // With no run character between them, a reading after the resync letter names the first.
   const ownReading = n === 0 ? end.lastReading : undefined;
-  for (const lead of trailsAfter(straddle)) {
-    // The reading, when it shows, names the lost character: it pins the byte.
-    if (shape.reading && !readingsOf(decodeGbkPair(straddle, lead) as string).has(shape.reading)) continue;
+  // The reading, when it shows, names the lost character: it pins the byte.
+  for (const lead of shape.reading ? leadsReading(straddle, shape.reading) : trailsAfter(straddle)) {
     const head = decodeGbkPair(lead, firstTrail);
     if (head && (!ownReading || readingsOf(head).has(ownReading))) heads.push(head);
   }

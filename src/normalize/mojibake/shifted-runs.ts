@@ -17,7 +17,7 @@ import { roundConfidence, softmax } from '../probability.js';
 import type { TextRepair, UnresolvedSpan } from '../types.js';
 import { restoreDroppedPairs } from './dropped-pairs.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
-import { charPrior, closesOpener } from './priors.js';
+import { charPrior, closesOpener, isTraditionalContext } from './priors.js';
 import {
   firstCharacters,
   lastCharacters,
@@ -37,6 +37,9 @@ export const MIN_RUN_CONFIDENCE = 0.9;
  * word model is overconfident, and calibration on generated runs (bench/mojibake.ts) sets it.
  */
 const TEMPERATURE = 1;
+/** Characters of context either side when a lost character is picked (the window comparison
+ * that follows reads the chosen few in full). */
+const PICK_CONTEXT_CHARS = 4;
 /** Characters of context either side of the window. */
 const CONTEXT_CHARS = 8;
 /** A run whose characters score below this many nats each on average reads as garbage. */
@@ -112,6 +115,97 @@ function rank(options: string[], scores: number[]): Choice[] {
     .sort((a, b) => b.probability - a.probability);
 }
 
+/** Candidates scored in full context; the rest are ranked out by their closest neighbours. */
+const SHORTLIST = 16;
+/** Candidates kept by frequency alone before any context is read. */
+const PREFILTER = 40;
+
+/** Characters' own log-probabilities, looked up once per process (GBK has 22,000). */
+const charLogPs = new WeakMap<LanguageModel, Map<string, number>>();
+
+function charLogPOf(lm: LanguageModel, char: string): number {
+  let table = charLogPs.get(lm);
+  if (!table) {
+    table = new Map();
+    charLogPs.set(lm, table);
+  }
+  let logP = table.get(char);
+  if (logP === undefined) {
+    logP = lm.charLogP(char);
+    table.set(char, logP);
+  }
+  return logP;
+}
+
+/** The candidate lists are the characters of one lead or trail byte: a few hundred lists, sorted
+ * once each. Keyed by the list's length and ends, which tell them apart. */
+const frequencyOrders = new Map<string, string[]>();
+
+/** `options` commonest first (the character's own frequency). */
+function byFrequency(options: string[], lm: LanguageModel): string[] {
+  const key = `${options.length}:${options[0]}:${options.at(-1)}:${options[options.length >> 1]}`;
+  let sorted = frequencyOrders.get(key);
+  if (!sorted) {
+    sorted = [...options].sort((a, b) => charLogPOf(lm, b) - charLogPOf(lm, a));
+    frequencyOrders.set(key, sorted);
+  }
+  return sorted;
+}
+
+/** The last character's lead byte is known and its words with the run's end are few: fewer do. */
+const LAST_SHORTLIST = 6;
+
+/**
+ * How well `char` fits between `left` and `right` by dictionary look-ups alone: the best of the
+ * character on its own and the words of two or three characters it would form with its neighbours.
+ * A stand-in for the model on a short window, at a hundredth of the cost, for shortlisting.
+ */
+function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
+  let best = charLogPOf(lm, char);
+  const l1 = left.slice(-1);
+  const l2 = left.slice(-2);
+  const r1 = right.slice(0, 1);
+  const r2 = right.slice(0, 2);
+  for (const word of [l1 + char, char + r1, l2 + char, char + r2, l1 + char + r1]) {
+    if (word.length < 2) continue;
+    const logP = lm.wordLogP(word);
+    // A word spans its neighbours too: spread its probability over its characters.
+    if (logP !== undefined) best = Math.max(best, logP / 2);
+  }
+  return best;
+}
+
+/**
+ * `options` ranked by `full` (the model over a window), after a first ranking by `near` (the model
+ * over the closest characters) keeps the likeliest `SHORTLIST`: a hundred candidate characters cost
+ * a hundred short scores and sixteen long ones. The probabilities are the full scores' share within
+ * the shortlist times the shortlist's share under the near scores, so that pruning never makes a
+ * choice look surer than it is.
+ */
+function rankShortlisted(
+  lm: LanguageModel,
+  options: string[],
+  near: (option: string) => number,
+  full: (option: string) => number,
+  size = SHORTLIST,
+): Choice[] {
+  if (options.length <= size) return rank(options, options.map(full));
+  // A hundred and ninety characters share a lead byte: the commonest forty are looked at.
+  if (options.length > PREFILTER) options = byFrequency(options, lm).slice(0, PREFILTER);
+  const nearScores = options.map(near);
+  const order = options
+    .map((_, k) => k)
+    .sort((a, b) => (nearScores[b] as number) - (nearScores[a] as number));
+  const kept = order.slice(0, size);
+  const nearShares = softmax(nearScores.map((x) => x / TEMPERATURE));
+  const keptShare = kept.reduce((sum, k) => sum + (nearShares[k] as number), 0);
+  const keptOptions = kept.map((k) => options[k] as string);
+  return rank(keptOptions, keptOptions.map(full)).map((c) => ({
+    ...c,
+    probability: c.probability * keptShare,
+  }));
+}
+
 /** First characters carried into the window comparison, best by their close context first. */
 const HEADS_COMPARED = 3;
 
@@ -141,8 +235,11 @@ function candidatesOf(
 ): Candidate[] {
   const before = chars.slice(Math.max(0, shape.start - 1 - CONTEXT_CHARS), shape.start).join('');
   const paragraph = chars.join('');
+  const traditional = isTraditionalContext(paragraph);
   const headCache = new Map<number | undefined, { heads: Choice[]; share: number }>();
   const headBonus = new Map<string, number>();
+  // The last character's choice depends on the head only through the characters before it.
+  const lastCache = new Map<string, Choice>();
   const out: Candidate[] = [];
   for (const end of shape.ends) {
     const n = end.runEnd - shape.runStart;
@@ -157,14 +254,14 @@ function candidatesOf(
       // One real character, both its bytes in doubt: only where a reading narrows it.
       const lone = loneCharacters(shape, end);
       if (lone.length === 0) continue;
-      const ranked = rank(
+      const loneExtra = (c: string) =>
+        charPrior(c, { before, context: paragraph, traditional, atEnd: end.atParagraphEnd }) +
+        page.bonus(shape.previous, c, after.slice(0, 1));
+      const ranked = rankShortlisted(
+        lm,
         lone,
-        lone.map(
-          (c) =>
-            lm.score(before + c + after) +
-            charPrior(c, { before, context: paragraph, atEnd: end.atParagraphEnd }) +
-            page.bonus(shape.previous, c, after.slice(0, 1)),
-        ),
+        (c) => nearScore(lm, before, c, after) + loneExtra(c),
+        (c) => lm.score(before + c + after) + loneExtra(c),
       );
       const best = ranked[0] as Choice;
       out.push({ end, decoded: best.text, pickConfidence: best.probability, prior });
@@ -176,14 +273,15 @@ function candidatesOf(
     if (!headCache.has(headKey)) {
       const heads = firstCharacters(shape, end);
       const next = middle.slice(0, CONTEXT_CHARS);
-      const ranked = rank(
+      const headExtra = (h: string) =>
+        charPrior(h, { before, context: paragraph, traditional, atEnd: false }) +
+        page.bonus(shape.previous, h, next.slice(0, 1));
+      const ranked = rankShortlisted(
+        lm,
         heads,
-        heads.map(
-          (h) =>
-            lm.score(before + h + next) +
-            charPrior(h, { before, context: paragraph, atEnd: false }) +
-            page.bonus(shape.previous, h, next.slice(0, 1)),
-        ),
+        (h) => nearScore(lm, before, h, next) + headExtra(h),
+        (h) =>
+          lm.score(before.slice(-PICK_CONTEXT_CHARS) + h + next.slice(0, PICK_CONTEXT_CHARS)) + headExtra(h),
       ).slice(0, HEADS_COMPARED);
       headCache.set(headKey, { heads: ranked, share: ranked.reduce((sum, h) => sum + h.probability, 0) });
       // The page's pairs count in the window comparison too, or the model's word there undoes them.
@@ -199,16 +297,31 @@ function candidatesOf(
       else {
         const table = QUESTION_PARTICLES.test(middle) ? AFTER_QUESTION_PRIOR : END_OF_PARAGRAPH_PRIOR;
         const tail = (head.text + middle).slice(-CONTEXT_CHARS);
-        const scores = lasts.map(
-          (z) =>
-            lm.score(tail + z + after) +
+        const key = `${tail}|${end.end}`;
+        let cached = lastCache.get(key);
+        if (!cached) {
+          const lastExtra = (z: string) =>
             (end.atParagraphEnd
               ? Math.log(table[z] ?? OTHER_END_PRIOR) +
                 (closesOpener(z, before + head.text + middle) ? OPEN_CLOSER_BONUS : 0)
-              : charPrior(z, { before: before + head.text + middle, context: paragraph, atEnd: false })) +
-            page.bonus(tail.slice(-1), z, after.slice(0, 1)),
-        );
-        last = rank(lasts, scores)[0] as Choice;
+              : charPrior(z, {
+                  before: before + head.text + middle,
+                  context: paragraph,
+                  traditional,
+                  atEnd: false,
+                })) + page.bonus(tail.slice(-1), z, after.slice(0, 1));
+          cached = rankShortlisted(
+            lm,
+            lasts,
+            (z) => nearScore(lm, tail, z, after) + lastExtra(z),
+            (z) =>
+              lm.score(tail.slice(-PICK_CONTEXT_CHARS) + z + after.slice(0, PICK_CONTEXT_CHARS)) +
+              lastExtra(z),
+            LAST_SHORTLIST,
+          )[0] as Choice;
+          lastCache.set(key, cached);
+        }
+        last = cached;
       }
       // A reading after a resync letter names the last character; after a lost `?` it already
       // narrowed the candidates.
@@ -266,20 +379,26 @@ function lostMidSentence(chars: readonly string[], shape: RunShape): boolean {
 }
 
 /**
- * `申請?J款`: a `?` and one resync letter between Han characters. Prose does not write a question
- * mark and a lone Latin letter inside a word; the model may find no sure reading (the lost
- * character's lead byte is anyone's), but the run is garbage all the same.
+ * `申請?J款`, `自己?或_,`: a `?`, at most one character and a resync letter after a Han character.
+ * Prose does not write a question mark and a lone Latin letter inside a sentence; the model may
+ * find no sure reading (the lost character's lead byte is anyone's), but the run is garbage.
  */
 function letterBetweenHan(chars: readonly string[], shape: RunShape, end: RunEnd): boolean {
+  const after = chars[end.end];
   return (
     end.kind === 'resync' &&
-    end.runEnd === shape.runStart &&
+    end.runEnd - shape.runStart <= 1 &&
     /\p{Script=Han}/u.test(shape.previous) &&
-    /\p{Script=Han}/u.test(chars[end.end] ?? '')
+    // …before Chinese, punctuation (`自己?或_,`) or the paragraph's end.
+    (after === undefined || /[\p{Script=Han}\p{P}]/u.test(after))
   );
 }
 
 const LOST_CHARS = new Set(['?', '\uFFFD']);
+const CLOSING = /^[\p{Pe}\p{Pf}"']$/u;
+/** What prose does not hold but GBK pairs read off by one often are: pinyin letters (`ā` A8 A1),
+ * kana, symbols. A run holding one that some decoding reads better is garbage (`综合?蓝ā`). */
+const NOT_PROSE_CHAR = /[^\p{Script=Han}\p{P}\p{Zs}A-Za-z0-9]/u;
 const HAN = /\p{Script=Han}/u;
 
 /**
@@ -368,24 +487,34 @@ function readRun(
   const garbled =
     shape.reading !== undefined ||
     gain >= GARBLED_GAIN ||
-    (runText.length > 0 && lm.scorePerChar(runText) < GARBLED_MEAN_LOGP) ||
+    // A `?` before a closing bracket (`嘛?】花呗逾期`) reads as a question mark: only a decoding
+    // that reads better says it is not, and then the text as it stands is not the judge.
+    (runText.length > 0 &&
+      !(shape.reading === undefined && CLOSING.test(chars[shape.runStart] ?? '')) &&
+      lm.scorePerChar(runText) < GARBLED_MEAN_LOGP) ||
     lostMidSentence(chars, shape) ||
+    (gain > 0 && NOT_PROSE_CHAR.test(runText)) ||
     (chosen !== undefined && letterBetweenHan(chars, shape, chosen.end));
   const reading: RunReading = { start: shape.start, end, garbled };
   if (chosen && (scores[best] as number) > identity && (rareSingles[best] as number) < MAX_RARE_SINGLES) {
     // Pairs the page lost inside the run (`dropped-pairs.ts`): put back where the model is sure.
+    // Only a decoding that would be published is worth the search.
     const n = chosen.end.runEnd - shape.runStart;
-    const restored = restoreDroppedPairs(
-      chosen.decoded,
-      shape.pairs.slice(0, n),
-      prefix,
-      chars.slice(chosen.end.end, chosen.end.end + CONTEXT_CHARS).join(''),
-      lm,
-    );
+    const confidence = (probabilities[best + 1] as number) * chosen.pickConfidence;
+    const restored =
+      confidence < MIN_RUN_CONFIDENCE
+        ? { text: chosen.decoded, confidence: 1, restored: 0 }
+        : restoreDroppedPairs(
+            chosen.decoded,
+            shape.pairs.slice(0, n),
+            prefix,
+            chars.slice(chosen.end.end, chosen.end.end + CONTEXT_CHARS).join(''),
+            lm,
+          );
     reading.best = {
       end: chosen.end.end,
       text: restored.text,
-      confidence: (probabilities[best + 1] as number) * chosen.pickConfidence * restored.confidence,
+      confidence: confidence * restored.confidence,
       ...(chosen.end.kind === 'lost' && !chosen.end.atParagraphEnd ? { lostAt: chosen.end.runEnd } : {}),
     };
   }
@@ -403,6 +532,8 @@ function readChain(
   lm: LanguageModel,
   page: PageVocabulary,
 ): RunReading {
+  // Only a run that would be repaired or listed needs its continuation read.
+  if (!first.garbled && (first.best?.confidence ?? 0) < MIN_RUN_CONFIDENCE) return first;
   let lostAt = first.best?.lostAt;
   let decoded = first.best?.text;
   let chain: RunReading | undefined;
