@@ -127,6 +127,24 @@ describe('shifted GBK runs', () => {
     expect(Math.max(...result.unresolved.map((u) => u.end))).toBeGreaterThan(firstInner + 1);
   });
 
+  it('does not publish a decoding one character short where the page dropped a private-use pair', () => {
+    // 生 = C9 FA: read one byte off, FA BB is a user-defined pair, which the store dropped; read as
+    // it stands the run decodes to 日常深中 (深 = C9 EE), which reads as Chinese.
+    const sentence = '貸款已成為人們日常生活中不可或缺的一部分。';
+    const chars = [...sentence];
+    const after = chars.indexOf('們');
+    const run = shiftedRun('們', chars.slice(after + 1), {
+      lostReading: 'seed',
+      lineEnd: 'question',
+      privateUse: 'dropped',
+    });
+    expect(run?.undecodable).toBe(true);
+    const garbled = `${chars.slice(0, after + 1).join('')}${run?.garbled}`;
+    const result = repairShiftedRuns(garbled, lm);
+    expect(result.text).not.toContain('日常深中');
+    if (result.text !== sentence) expect(result.unresolved.length).toBeGreaterThan(0);
+  });
+
   it('costs a bounded number of tries on a paragraph of question marks', () => {
     const hostile = '贷?'.repeat(20_000);
     const started = performance.now();

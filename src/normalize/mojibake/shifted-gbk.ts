@@ -1,7 +1,7 @@
 /**
  * The byte arithmetic of a GBK decoder that slipped by one byte (FAULTS.md §2, §8, §9): where such
  * a run can start and end in a paragraph, and what each reading of it decodes to. No language
- * model here: this module says what is possible, `engine.ts` chooses.
+ * model here: this module says what is possible, `shifted-runs.ts` chooses.
  *
  * Right after a character P the decoder restarted on P's trail byte, so each pair it read
  * straddles two real characters: (trail of one, lead of the next). The first straddling character
