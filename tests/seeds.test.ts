@@ -15,6 +15,7 @@ import {
   SEED_NAMES,
   seedBytes,
   seedPath,
+  unrestorablePlaces,
 } from './support/seeds.js';
 
 const SCRIPTS_WITH_EXPECTATIONS: Script[] = ['hans', 'hant', 'tw'];
@@ -112,6 +113,26 @@ describe('seed pages restored in a batch', () => {
       expect(record.paragraphs).toEqual(expectedAfterRestoration(name, 'hans'));
     });
     expect(records.reduce((n, r) => n + missingWords(r), 0)).toBe(21);
+  });
+
+  it('lists the two 同時 places in unresolved at their offsets, in every script (together and each alone)', () => {
+    const drafts = seedDrafts();
+    const batches = [drafts, ...drafts.map((d) => [d])];
+    for (const batch of batches) {
+      const learner = new DeletionLearner();
+      for (const d of batch) learner.add(d);
+      for (const draft of batch) {
+        const name = SEED_NAMES[drafts.indexOf(draft)] as (typeof SEED_NAMES)[number];
+        const restored = learner.restore(draft);
+        for (const script of SCRIPTS_WITH_EXPECTATIONS) {
+          const record = finalizeRecord(restored, script);
+          expect(record.paragraphs).toEqual(expectedAfterRestoration(name, script));
+          expect(record.unresolved).toEqual(unrestorablePlaces(name, script));
+          expect(record.flags).toContain('possible-gap');
+        }
+        expect(missingWords(restored)).toBe(name.startsWith('000') ? 21 : 0);
+      }
+    }
   });
 
   it('among intact sites that write in their own words: 電話 and 題 back, 同時 flagged, others untouched', () => {
