@@ -250,15 +250,20 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
   return structure;
 }
 
+/**
+ * The source a page's deleted words are learned with: the configured source, the URL's host, or
+ * the takedown contact a text dump names. A page with none of these is a source of its own
+ * (`page:` and its URL): pages of unknown origin are never pooled with strangers.
+ */
 function sourceOf(raw: RawDocument, contact: string | undefined): string {
   if (raw.source) return raw.source;
   try {
     const url = new URL(raw.url);
     if (url.hostname) return url.hostname;
   } catch {
-    // not a URL: fall through to the contact or a local name
+    // not a URL: fall through to the contact or the page itself
   }
-  return contact ? `contact:${contact}` : 'local';
+  return contact ? `contact:${contact}` : `page:${raw.url}`;
 }
 
 /** A line's repairs placed at `paragraph`, with any held-out run they quote put back. */
