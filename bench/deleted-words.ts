@@ -20,7 +20,7 @@ const sites = makeSites(
   process.env.COPIES === undefined ? undefined : Number(process.env.COPIES),
 );
 const started = performance.now();
-const result = evaluateRestoration(sites);
+const result = await evaluateRestoration(sites);
 process.stdout.write(formatEval(result));
 process.stdout.write(
   `(${sites.length} sites, ${sites.reduce((n, s) => n + s.pages, 0)} pages, ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
@@ -29,7 +29,7 @@ process.stdout.write(
 const intactSites = Number(process.env.INTACT_SITES ?? 8);
 const intactPages = Number(process.env.INTACT_PAGES ?? 20);
 process.stdout.write(
-  `\n${formatSeedsAmongSites(evaluateSeedsAmongSites(intactSites, intactPages, Number(process.env.SEED ?? 7) * 1000), intactSites, intactPages)}`,
+  `\n${formatSeedsAmongSites(await evaluateSeedsAmongSites(intactSites, intactPages, Number(process.env.SEED ?? 7) * 1000), intactSites, intactPages)}`,
 );
 
-process.stdout.write(`\n${formatEachSiteAlone(evaluateEachSiteAlone(sites))}`);
+process.stdout.write(`\n${formatEachSiteAlone(await evaluateEachSiteAlone(sites))}`);

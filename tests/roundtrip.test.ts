@@ -98,7 +98,9 @@ function runsAccountedFor(
   const got = record.paragraphs[k];
   const want = doc.truth.paragraphsWithoutDeleted[k];
   if (runs.length === 0 || got === undefined || want === undefined) return false;
-  const listed = record.unresolved.filter((u) => u.paragraph === k).sort((a, b) => a.start - b.start);
+  const listed = record.unresolved
+    .filter((u) => u.paragraph === k && u.kind === 'unrepaired-mojibake')
+    .sort((a, b) => a.start - b.start);
   if (listed.length > 0) {
     const chars = [...got];
     const head = chars.slice(0, (listed[0] as Unresolved).start).join('');

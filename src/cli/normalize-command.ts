@@ -2,8 +2,9 @@
  * `finfaq normalize [PATH...] [--to SCRIPT] [-o FILE] [--report]`: clean raw dumps, no Redis, no
  * store. Two passes, so that each source's deleted words are learned from the whole batch: pass
  * one repairs every document into a draft (spooled to a temporary file, so memory stays flat) and
- * feeds the learner; pass two restores deleted words in each draft and writes the records in
- * input order. `-o FILE` is written to a temporary file beside FILE and renamed over it at the end;
+ * keeps it as a sample of its source (`deleted-words/cycle.ts`, the same cycle as the queue's);
+ * each source's profile is learned; pass two restores deleted words in each draft and writes the
+ * records in input order. `-o FILE` is written to a temporary file beside FILE and renamed over it at the end;
  * SIGTERM/SIGINT remove the temporary file and the spool folder before exiting.
  */
 
@@ -15,7 +16,8 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
-import { DeletionLearner, formatProfiles } from '../normalize/deleted-words/batch.js';
+import { formatProfiles } from '../normalize/deleted-words/batch.js';
+import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
 import { type DraftDocument, draftDocument, finalizeRecord } from '../normalize/pipeline.js';
 import type { CleanRecord } from '../normalize/record.js';
 import type { Script } from '../normalize/types.js';
@@ -116,8 +118,8 @@ async function normalizeFiles(
   leftovers.add(spoolDir);
   const spoolPath = join(spoolDir, 'drafts.jsonl');
   try {
-    // Pass one: repair, learn, spool.
-    const learner = new DeletionLearner();
+    // Pass one: repair, sample, spool.
+    const cycle = DeletionCycle.inMemory();
     const spool = createWriteStream(spoolPath);
     const bar = progressBar(files.reduce((sum, f) => sum + f.size, 0));
     let bytesDone = 0;
@@ -129,7 +131,7 @@ async function normalizeFiles(
     for await (const raw of inputs) {
       try {
         const draft = draftDocument(raw);
-        learner.add(draft);
+        await cycle.observe(draft);
         await write(spool, `${JSON.stringify(draft)}\n`);
       } catch (error) {
         // A bug on one document must not lose the others; say which one.
@@ -141,7 +143,9 @@ async function normalizeFiles(
     }
     bar?.stop();
     await close(spool);
-    if (options.report) process.stderr.write(formatProfiles(learner.profiles().values()));
+    // Each source's profile, learned from its samples and the pages related to them.
+    const profiles = await cycle.learnAll();
+    if (options.report) process.stderr.write(formatProfiles(profiles));
 
     // Pass two: restore deleted words and write the records.
     const drafts = createInterface({
@@ -152,7 +156,7 @@ async function normalizeFiles(
       const draft = JSON.parse(line) as DraftDocument;
       let record: CleanRecord;
       try {
-        record = finalizeRecord(learner.restore(draft), options.to);
+        record = finalizeRecord(await cycle.restore(draft), options.to);
       } catch (error) {
         failed = true;
         process.stderr.write(

@@ -13,7 +13,9 @@
  * long as the highlight, and the occurrences scanned over a paragraph are capped (past the cap,
  * repairs go unplaced): a record of 130,000 repairs is placed in well under a second. Only the
  * repairs `shown` (the record page's current page of repairs) become highlights.
- * Runs the normalizer left as they came (`unresolved`) carry their own offsets and are marked too.
+ * Runs the normalizer left as they came (`unresolved`) carry their own offsets and are marked too;
+ * a possible gap (a place where a deleted word may be missing, start = end) becomes an empty
+ * segment, which the page shows as an insertion mark.
  */
 import type { Repair, Unresolved } from '../normalize/types.js';
 
@@ -189,10 +191,19 @@ export function placeRepairs(
     if (shown(index)) spans.push({ start: at + part.from, end: at + part.to, repair: index });
     cursor.set(repair.kind, at + needle.length);
   }
-  spans.sort((a, b) => a.start - b.start);
+  // A possible gap is a place, not a run (start = end): it comes before a span starting there, and
+  // one inside a repair's highlight (the space a gap left, closed by a punctuation repair) is shown
+  // right after it.
+  spans.sort((a, b) => a.start - b.start || a.end - b.end);
   const segments: Segment[] = [];
   let position = 0;
   for (const span of spans) {
+    if (span.start === span.end && span.unresolved) {
+      if (span.start > position) segments.push({ text: text.slice(position, span.start) });
+      segments.push({ text: '', unresolved: span.unresolved });
+      position = Math.max(position, span.start);
+      continue;
+    }
     if (span.start > position) segments.push({ text: text.slice(position, span.start) });
     const segment: Segment = { text: text.slice(span.start, span.end) };
     if (span.repair !== undefined) segment.repair = span.repair;

@@ -23,7 +23,15 @@ import { type PageContext, repairMisdecodedDocument, repairMojibake } from './mo
 import type { Misdecoding } from './mojibake/misdecodings.js';
 import { PageVocabulary } from './mojibake/page-vocabulary.js';
 import { stripPinyinLeaks } from './pinyin.js';
-import { holdOut, PLACEHOLDER, type ProtectedRun, putBack } from './protected-runs.js';
+import {
+  codePoints,
+  convertKeepingPlaces,
+  holdOut,
+  PLACEHOLDER,
+  type ProtectedRun,
+  placesAfterPutBack,
+  putBack,
+} from './protected-runs.js';
 import { fixAsciiPunctuation } from './punctuation.js';
 import { type CleanRecord, contentHash, recordId } from './record.js';
 import { convertLines, fromHans, toHans } from './script/convert.js';
@@ -242,15 +250,20 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
   return structure;
 }
 
+/**
+ * The source a page's deleted words are learned with: the configured source, the URL's host, or
+ * the takedown contact a text dump names. A page with none of these is a source of its own
+ * (`page:` and its URL): pages of unknown origin are never pooled with strangers.
+ */
 function sourceOf(raw: RawDocument, contact: string | undefined): string {
   if (raw.source) return raw.source;
   try {
     const url = new URL(raw.url);
     if (url.hostname) return url.hostname;
   } catch {
-    // not a URL: fall through to the contact or a local name
+    // not a URL: fall through to the contact or the page itself
   }
-  return contact ? `contact:${contact}` : 'local';
+  return contact ? `contact:${contact}` : `page:${raw.url}`;
 }
 
 /** A line's repairs placed at `paragraph`, with any held-out run they quote put back. */
@@ -416,7 +429,23 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
     return restored.text;
   };
   const title = draft.title === null ? null : finish(convert(draft.title), TITLE);
-  const paragraphs = convertLines(draft.paragraphs, convert).map(finish);
+  const converted = convertLines(draft.paragraphs, convert);
+  // Gaps no word filled keep their place: listed as zero-width `possible-gap` entries.
+  const gapPlaces = new Map<number, number[]>();
+  for (const gap of draft.gaps)
+    gapPlaces.set(gap.paragraph, [...(gapPlaces.get(gap.paragraph) ?? []), gap.offset]);
+  const paragraphs = converted.map((text, paragraph) => {
+    const offsets = gapPlaces.get(paragraph);
+    if (!offsets) return finish(text, paragraph);
+    const hans = draft.paragraphs[paragraph] as string;
+    const inHans = [...new Set(offsets)].sort((a, b) => a - b).map((o) => codePoints(hans.slice(0, o)));
+    const moved = convertKeepingPlaces(hans, inHans, convert, text);
+    const runs = runsOf(draft, paragraph);
+    for (const start of placesAfterPutBack(moved.text, runs, moved.places))
+      unresolved.push({ kind: 'possible-gap', paragraph, start, end: start });
+    return finish(moved.text, paragraph);
+  });
+  unresolved.sort((a, b) => a.paragraph - b.paragraph || a.start - b.start || a.end - b.end);
   return {
     id: draft.id,
     url: draft.url,

@@ -81,7 +81,36 @@ export function putBack(
   return { text: out, places };
 }
 
-function codePoints(text: string): number {
+/**
+ * Places (code points of `text`, which still holds a `PLACEHOLDER` per run) moved to where they
+ * land once `putBack` has put the runs in: each run before a place moves it by its length less one.
+ */
+export function placesAfterPutBack(
+  text: string,
+  runs: readonly ProtectedRun[],
+  places: readonly number[],
+): number[] {
+  if (runs.length === 0 || !text.includes(PLACEHOLDER)) return [...places];
+  const shifts: [number, number][] = [];
+  let k = 0;
+  let cp = 0;
+  let shift = 0;
+  for (const ch of text) {
+    if (ch === PLACEHOLDER) {
+      shift += codePoints(runs[k]?.text ?? '') - 1;
+      k++;
+      shifts.push([cp + 1, shift]);
+    }
+    cp++;
+  }
+  return places.map((place) => {
+    let moved = 0;
+    for (const [from, by] of shifts) if (place >= from) moved = by;
+    return place + moved;
+  });
+}
+
+export function codePoints(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -91,9 +120,37 @@ function codePoints(text: string): number {
 }
 
 /**
+ * `convert` applied to `text`, with zero-width places in it (code points, ascending) carried to
+ * where they land. The text is converted whole, so that a place never changes how its
+ * neighbours convert; only when the conversion changed the text's length is it converted piece by
+ * piece between the places, to know where each lands.
+ */
+export function convertKeepingPlaces(
+  text: string,
+  places: readonly number[],
+  convert: (piece: string) => string,
+  /** `convert(text)`, when the caller has it already. */
+  whole = convert(text),
+): { text: string; places: number[] } {
+  if (places.length === 0 || codePoints(whole) === codePoints(text))
+    return { text: whole, places: [...places] };
+  const chars = [...text];
+  let out = '';
+  let at = 0;
+  const moved: number[] = [];
+  for (const place of places) {
+    out += convert(chars.slice(at, place).join(''));
+    moved.push(codePoints(out));
+    at = Math.max(at, place);
+  }
+  return { text: out + convert(chars.slice(at).join('')), places: moved };
+}
+
+/**
  * A record's text in another script, its unresolved runs kept as they are: each paragraph (and the
  * title, paragraph -1) is converted between its unresolved spans only, and the spans' offsets are
- * moved to where they land (conversion may change a paragraph's length).
+ * moved to where they land (conversion may change a paragraph's length). A zero-width entry (a
+ * possible gap: a place, not a run) does not cut the text; it moves with it.
  */
 export function convertKeepingUnresolved(
   record: { title: string | null; paragraphs: readonly string[]; unresolved?: readonly Unresolved[] },
@@ -109,15 +166,36 @@ export function convertKeepingUnresolved(
   }
   const unresolved: Unresolved[] = [];
   const convertOne = (text: string, paragraph: number): string => {
-    const own = spans.filter((s) => s.paragraph === paragraph).sort((a, b) => a.start - b.start);
+    const own = spans
+      .filter((s) => s.paragraph === paragraph)
+      .sort((a, b) => a.start - b.start || a.end - b.end);
     if (own.length === 0) return convertLines([text])[0] as string;
     const chars = [...text];
+    // Converts chars[at, end) with the places (zero-width entries) inside it.
+    const convertStretch = (at: number, end: number, places: Unresolved[], length: number): string => {
+      const converted = convertKeepingPlaces(
+        chars.slice(at, end).join(''),
+        places.map((p) => p.start - at),
+        (piece) => convertLines([piece])[0] as string,
+      );
+      places.forEach((p, k) => {
+        const start = length + (converted.places[k] as number);
+        unresolved.push({ ...p, start, end: start });
+      });
+      return converted.text;
+    };
     let out = '';
     let length = 0;
     let at = 0;
+    let places: Unresolved[] = [];
     for (const span of own) {
       if (span.start < at || span.end > chars.length) continue;
-      const converted = convertLines([chars.slice(at, span.start).join('')])[0] as string;
+      if (span.end === span.start) {
+        places.push(span);
+        continue;
+      }
+      const converted = convertStretch(at, span.start, places, length);
+      places = [];
       out += converted;
       length += codePoints(converted);
       const run = chars.slice(span.start, span.end).join('');
@@ -126,7 +204,7 @@ export function convertKeepingUnresolved(
       length += span.end - span.start;
       at = span.end;
     }
-    return out + (convertLines([chars.slice(at).join('')])[0] as string);
+    return out + convertStretch(at, chars.length, places, length);
   };
   return {
     title: record.title === null ? null : convertOne(record.title, -1),

@@ -16,8 +16,13 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
-import { restoreDeletedWords } from '../normalize/deleted-words/restore.js';
-import { finalizeRecord, normalizeDocument, readDocument } from '../normalize/pipeline.js';
+import type { DeletionCycle } from '../normalize/deleted-words/cycle.js';
+import {
+  type DraftDocument,
+  finalizeRecord,
+  normalizeDocument,
+  readDocument,
+} from '../normalize/pipeline.js';
 import { rawRecordSchema, toRawDocument } from '../normalize/raw-record.js';
 import type { Store } from '../publish/store/index.js';
 import type { RawSnapshot } from '../publish/types.js';
@@ -32,18 +37,7 @@ import {
   type RestoreJob,
   restoreJobId,
 } from './jobs.js';
-import {
-  keepSample,
-  learnSourceProfile,
-  PROFILE_CACHE_MS,
-  ProfileCache,
-  relearnDue,
-  type Sample,
-  type StoredProfile,
-  samplesOf,
-  saveProfile,
-  wordsOf,
-} from './profiles.js';
+import { PROFILE_CACHE_MS, queueCycle, type Sample, wordsOf } from './profiles.js';
 import { openQueues, type Queues } from './queues.js';
 import { openAppStore, type StoreSettings } from './store.js';
 
@@ -58,7 +52,8 @@ interface Context {
   redis: Redis;
   queues: Queues;
   store: Store;
-  profiles: ProfileCache;
+  /** The deleted-word learning cycle over Redis samples and the store's profiles. */
+  cycle: DeletionCycle;
 }
 
 let context: Promise<Context> | undefined;
@@ -67,7 +62,7 @@ async function openContext(settings: ProcessorSettings): Promise<Context> {
   const { prefix, redisUrl } = settings.queue;
   const redis = createRedis(redisUrl);
   const store = await openAppStore(settings.store, 2);
-  return { prefix, redis, queues: openQueues(redis, prefix), store, profiles: new ProfileCache(store) };
+  return { prefix, redis, queues: openQueues(redis, prefix), store, cycle: queueCycle(redis, prefix, store) };
 }
 
 export interface NormalizeResult {
@@ -84,8 +79,8 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   if (!parsed.success) throw new Error(`not a raw record: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const raw = toRawDocument(parsed.data);
   const { draft, page } = readDocument(raw);
-  const profile = await ctx.profiles.get(draft.source);
-  const record = finalizeRecord(profile ? restoreDeletedWords(draft, profile) : draft, data.to);
+  const profile = await ctx.cycle.profileOf(draft.source);
+  const record = finalizeRecord(await ctx.cycle.restore(draft), data.to);
 
   // The page as the normalizer read it, kept with the version for the dashboard.
   const snapshot: RawSnapshot = {
@@ -100,8 +95,8 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
 
   // Sampled only once its publish job is queued: a `restore` job that sees the sample can count
   // on the page reaching the store.
-  const pages = await keepSample(ctx.redis, ctx.prefix, draft, data.to);
-  if (relearnDue(pages))
+  const { pages, learnDue } = await ctx.cycle.observe(draft, data.to);
+  if (learnDue)
     await ctx.queues.normalize.add(
       JOB_NAMES.learn,
       { source: draft.source, pages },
@@ -117,9 +112,7 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
 }
 
 async function learn(ctx: Context, data: LearnJob): Promise<{ source: string; words: string[] }> {
-  const profile = await learnSourceProfile(ctx.redis, ctx.prefix, data.source);
-  const { saved, changed } = await saveProfile(ctx.store, data.source, { profile, pages: data.pages });
-  ctx.profiles.set(data.source, saved.profile);
+  const { saved, changed } = await ctx.cycle.learn(data.source, data.pages);
   const words = wordsOf(saved.profile);
   // After the other threads' cached profiles expire, so the pages they normalize meanwhile are
   // sampled by the time the restore job reads the samples.
@@ -140,20 +133,16 @@ const RESTORE_WAIT_MS = 60_000;
  * text changed (the store writes a new version; an unchanged record writes nothing).
  */
 async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string; restored: number }> {
-  const stored = await ctx.store.getProfile<StoredProfile>(data.source);
-  const profile = stored?.profile.profile;
-  if (!profile || profile.words.length === 0) return { source: data.source, restored: 0 };
   let restored = 0;
   const deadline = Date.now() + RESTORE_WAIT_MS;
-  let pending = await samplesOf(ctx.redis, ctx.prefix, data.source);
+  let pending: { sample: Sample; restored: DraftDocument }[] = [];
+  for await (const found of ctx.cycle.restoredSamples(data.source)) pending.push(found);
   while (pending.length > 0) {
-    const later: Sample[] = [];
-    for (const sample of pending) {
-      const draft = restoreDeletedWords(sample, profile);
-      if (draft === sample) continue; // nothing inserted
+    const later: typeof pending = [];
+    for (const { sample, restored: draft } of pending) {
       const current = await ctx.store.getRecord(sample.id);
       if (!current) {
-        later.push(sample);
+        later.push({ sample, restored: draft });
         continue;
       }
       const record = finalizeRecord(draft, sample.to);

@@ -1,36 +1,37 @@
 /**
- * Deleted-word profiles in a pipeline that sees one page at a time (FAULTS.md §3; the batch
- * version is `../normalize/deleted-words/batch.ts`).
+ * The deleted-word learning cycle (`../normalize/deleted-words/cycle.ts`) in a pipeline that sees
+ * one page at a time: its samples in Redis, its profiles in the app store, where every normalize
+ * worker on every machine reads them. The policy (which pages are sampled, when a profile is
+ * learned, from what, how a page is restored) is the cycle's; this file only stores.
  *
- * - Each normalized page leaves a sample of its draft in Redis (the latest `SAMPLE_SIZE` pages of
- *   each source, one entry per page) and counts towards its source's pages.
- * - At 20, 40, 80, 160 and 320 pages of a source, then every 500, a `learn` job re-learns the
- *   source's profile from its samples, with the other sources' samples as the intact text the
- *   learner compares against, and saves it in the store (`Store.updateProfile`), where every
- *   normalize worker on every machine reads it.
- * - A page is restored with the profile its source has when the page is normalized. When a learned
- *   profile's words differ from the ones before, a `restore` job re-finalizes the source's sampled
- *   pages with it (the first pages of a new source went out with their gaps flagged), and
- *   publishes those that changed as new versions.
+ * - Each normalized page is kept as a sample of its source (the `SAMPLE_SIZE` pages whose ids rank
+ *   lowest by hash, one entry per page) and counts towards its source's pages.
+ * - When the cycle says a profile is due (20, 40, 80, 160, 320 pages, then every 500), a `learn`
+ *   job learns it and saves it in the store (`Store.updateProfile`).
+ * - When a learned profile's words differ from the ones before, a `restore` job re-finalizes the
+ *   source's sampled pages with it and publishes those that changed as new versions.
  */
 import type { Redis } from 'ioredis';
-import { DeletionLearner } from '../normalize/deleted-words/batch.js';
-import type { DeletionProfile } from '../normalize/deleted-words/profile.js';
-import type { DraftDocument } from '../normalize/pipeline.js';
-import type { Script } from '../normalize/types.js';
+import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
+import {
+  byRank,
+  type ProfileStore,
+  passageAnchors,
+  replaceProfile,
+  SAMPLE_SIZE,
+  type Sample,
+  type SampleStore,
+  type StoredProfile,
+  sampleRank,
+} from '../normalize/deleted-words/samples.js';
 import type { Store } from '../publish/store/index.js';
 
-/** Drafts kept per source (the learner reads at most ~150,000 characters of a source anyway). */
-export const SAMPLE_SIZE = 150;
+export { relearnDue } from '../normalize/deleted-words/cycle.js';
+export type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
+export { profileWords as wordsOf, SAMPLE_SIZE } from '../normalize/deleted-words/samples.js';
+
 /** How long a worker uses a profile it read before reading it again. */
 export const PROFILE_CACHE_MS = 10_000;
-
-/** What the store keeps per source. */
-export interface StoredProfile {
-  profile: DeletionProfile;
-  /** Pages of the source normalized when it was learned. */
-  pages: number;
-}
 
 const keys = (prefix: string, source: string) => ({
   samples: `${prefix}:profile-samples:${source}`,
@@ -39,121 +40,95 @@ const keys = (prefix: string, source: string) => ({
   sources: `${prefix}:profile-sources`,
 });
 
-/** Pages after which a source's profile is first learned, then learned again, doubling… */
-const FIRST_LEARN = 20;
-const LAST_DOUBLING = 320;
-/** …then every this many pages. */
-const LEARN_EVERY = 500;
+/** Samples in Redis: per source a hash of drafts by id and a sorted set of ids by rank. */
+export class RedisSampleStore implements SampleStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly size = SAMPLE_SIZE,
+  ) {}
 
-/**
- * Whether the source's profile is due to be learned again after its `pages`-th page: at 20, 40,
- * 80, 160 and 320 pages, then every 500. Learning costs about as much as normalizing a few dozen
- * pages (and a thread's first one ~3 s more, for the dictionary index), so it is done rarely.
- */
-export function relearnDue(pages: number): boolean {
-  if (pages < FIRST_LEARN) return false;
-  if (pages <= LAST_DOUBLING) return Number.isInteger(Math.log2(pages / FIRST_LEARN));
-  return pages % LEARN_EVERY === 0;
-}
-
-/** A sampled page: its draft (repairs included, for `restore`) and the script it was published in. */
-export interface Sample extends DraftDocument {
-  to: Script;
-}
-
-/**
- * Keeps the draft as its source's latest sample; resolves to the number of pages of the source
- * seen so far.
- */
-export async function keepSample(
-  redis: Redis,
-  prefix: string,
-  draft: DraftDocument,
-  to: Script,
-): Promise<number> {
-  const k = keys(prefix, draft.source);
-  const sample: Sample = { ...draft, to };
-  const results = await redis
-    .multi()
-    .hset(k.samples, draft.id, JSON.stringify(sample))
-    .zadd(k.order, Date.now(), draft.id)
-    .sadd(k.sources, draft.source)
-    .incr(k.pages)
-    .zcard(k.order)
-    .exec();
-  const pages = Number(results?.[3]?.[1] ?? 0);
-  const excess = Number(results?.[4]?.[1] ?? 0) - SAMPLE_SIZE;
-  if (excess > 0) {
-    const oldest = await redis.zpopmin(k.order, excess);
-    const ids = oldest.filter((_, i) => i % 2 === 0);
-    if (ids.length > 0) await redis.hdel(k.samples, ...ids);
+  async keep(sample: Sample): Promise<number> {
+    const k = keys(this.prefix, sample.source);
+    const results = await this.redis
+      .multi()
+      .hset(k.samples, sample.id, JSON.stringify(sample))
+      .zadd(k.order, sampleRank(sample.id), sample.id)
+      .sadd(k.sources, sample.source)
+      .incr(k.pages)
+      .zcard(k.order)
+      .exec();
+    const pages = Number(results?.[3]?.[1] ?? 0);
+    const excess = Number(results?.[4]?.[1] ?? 0) - this.size;
+    if (excess > 0) {
+      // The pages that rank highest leave (equal scores: Redis orders them by id, as `byRank` does).
+      const highest = await this.redis.zpopmax(k.order, excess);
+      const ids = highest.filter((_, i) => i % 2 === 0);
+      if (ids.length > 0) await this.redis.hdel(k.samples, ...ids);
+    }
+    return pages;
   }
-  return pages;
+
+  async samples(source: string): Promise<Sample[]> {
+    const values = await this.redis.hvals(keys(this.prefix, source).samples);
+    return values.map((json) => JSON.parse(json) as Sample).sort(byRank);
+  }
+
+  async sources(): Promise<string[]> {
+    return (await this.redis.smembers(keys(this.prefix, '').sources)).sort();
+  }
+
+  /** Reads the other sources' samples (the queue's sources are the configured sites: few). */
+  async holding(source: string, anchors: ReadonlySet<number>): Promise<Sample[]> {
+    const found: Sample[] = [];
+    for (const other of await this.sources()) {
+      if (other === source) continue;
+      for (const sample of await this.samples(other)) {
+        for (const anchor of passageAnchors(sample.paragraphs))
+          if (anchors.has(anchor)) {
+            found.push(sample);
+            break;
+          }
+      }
+    }
+    return found;
+  }
 }
 
-/** The source's sampled pages (its latest `SAMPLE_SIZE`). */
-export async function samplesOf(redis: Redis, prefix: string, source: string): Promise<Sample[]> {
-  const values = await redis.hvals(keys(prefix, source).samples);
-  return values.map((json) => JSON.parse(json) as Sample);
-}
-
-/**
- * Learns `source`'s profile from the samples, with the other sources' samples as the batch around
- * it: the same learner, with the same statistics, as `finfaq normalize` uses for a whole batch.
- */
-export async function learnSourceProfile(
-  redis: Redis,
-  prefix: string,
-  source: string,
-): Promise<DeletionProfile> {
-  const sources = (await redis.smembers(keys(prefix, source).sources)).sort();
-  const learner = new DeletionLearner();
-  for (const draft of await samplesOf(redis, prefix, source)) learner.add(draft);
-  for (const other of sources)
-    if (other !== source)
-      for (const draft of await samplesOf(redis, prefix, other)) learner.addBackground(draft);
-  return learner.profileOf(source) ?? { source, documents: 0, words: [] };
-}
-
-/**
- * Saves a learned profile unless the store already has one learned from more pages. `changed`:
- * the saved profile is this one and its words differ from the profile it replaced.
- */
-export async function saveProfile(
-  store: Store,
-  source: string,
-  learned: StoredProfile,
-): Promise<{ saved: StoredProfile; changed: boolean }> {
-  let changed = false;
-  const saved = await store.updateProfile<StoredProfile>(source, (current) => {
-    if (current && current.pages > learned.pages) return current;
-    changed = wordsOf(current?.profile).join('\u0000') !== wordsOf(learned.profile).join('\u0000');
-    return learned;
-  });
-  return { saved: saved.profile, changed };
-}
-
-export function wordsOf(profile: DeletionProfile | undefined): string[] {
-  return (profile?.words ?? []).map((w) => w.word).sort();
-}
-
-/** Profiles read from the store, each kept for a few seconds. */
-export class ProfileCache {
-  private readonly entries = new Map<string, { at: number; profile: DeletionProfile | undefined }>();
+/** Profiles in the app store, each read kept for `PROFILE_CACHE_MS`. */
+export class StoreProfiles implements ProfileStore {
+  private readonly cache = new Map<string, { at: number; stored: StoredProfile | undefined }>();
 
   constructor(private readonly store: Store) {}
 
-  async get(source: string): Promise<DeletionProfile | undefined> {
-    const cached = this.entries.get(source);
-    if (cached && Date.now() - cached.at < PROFILE_CACHE_MS) return cached.profile;
-    const stored = await this.store.getProfile<StoredProfile>(source);
-    const profile = stored?.profile?.profile;
-    this.entries.set(source, { at: Date.now(), profile });
-    return profile;
+  async get(source: string): Promise<StoredProfile | undefined> {
+    const cached = this.cache.get(source);
+    if (cached && Date.now() - cached.at < PROFILE_CACHE_MS) return cached.stored;
+    const stored = (await this.store.getProfile<StoredProfile>(source))?.profile;
+    this.cache.set(source, { at: Date.now(), stored });
+    return stored;
   }
 
-  /** After this worker learned a profile: use it at once. */
-  set(source: string, profile: DeletionProfile): void {
-    this.entries.set(source, { at: Date.now(), profile });
+  /** Read past the cache (the restore job wants the profile as saved). */
+  async fresh(source: string): Promise<StoredProfile | undefined> {
+    this.cache.delete(source);
+    return this.get(source);
   }
+
+  async save(source: string, learned: StoredProfile): Promise<{ saved: StoredProfile; changed: boolean }> {
+    let changed = false;
+    const saved = await this.store.updateProfile<StoredProfile>(source, (current) => {
+      const result = replaceProfile(current ?? undefined, learned);
+      changed = result.changed;
+      return result.next;
+    });
+    // This worker uses what it saved at once.
+    this.cache.set(source, { at: Date.now(), stored: saved.profile });
+    return { saved: saved.profile, changed };
+  }
+}
+
+/** The cycle over Redis samples and the store's profiles. */
+export function queueCycle(redis: Redis, prefix: string, store: Store): DeletionCycle {
+  return new DeletionCycle(new RedisSampleStore(redis, prefix), new StoreProfiles(store));
 }

@@ -146,3 +146,49 @@ describe('runs left as they came', () => {
     expect(segments.filter((s) => s.unresolved).map((s) => s.text)).toEqual([run]);
   });
 });
+
+describe('possible gaps', () => {
+  it('are empty segments at their place, before a highlight that starts there, after one around them', () => {
+    // 𠀀 is one code point, two UTF-16 units: the places are code points.
+    const text = '𠀀银行会先通过，短信等方式提醒';
+    const repairs: Repair[] = [
+      { kind: 'punctuation', paragraph: 0, before: '通过 ，', after: '通过，', confidence: 1 },
+    ];
+    const placed = placeRepairs(text, repairs, [0], asShown('hans'), undefined, [
+      { kind: 'possible-gap', paragraph: 0, start: 7, end: 7 },
+      { kind: 'possible-gap', paragraph: 0, start: 0, end: 0 },
+    ]);
+    expect(placed.segments.map((s) => s.text).join('')).toBe(text);
+    expect(placed.segments.map((s) => [s.text, s.repair ?? s.unresolved ?? null])).toEqual([
+      ['', 'possible-gap'],
+      ['𠀀银行会先', null],
+      ['通过，', 0],
+      ['', 'possible-gap'],
+      ['短信等方式提醒', null],
+    ]);
+  });
+
+  it('move with the conversion on the record page, which shows each as an insertion mark', () => {
+    const record = {
+      ...makeRecord({ seed: 1, script: 'tw' }),
+      title: null,
+      paragraphs: ['銀行會先通過、短信等方式提醒'],
+      repairs: [],
+      flags: ['possible-gap'],
+      unresolved: [{ kind: 'possible-gap' as const, paragraph: 0, start: 6, end: 6 }],
+      duplicate_of: null,
+      similarity: null,
+      version: 1,
+      seq: 1,
+      stored_at: '2026-12-07T00:00:00Z',
+      also_on: [],
+    };
+    const view = buildRecordView(record, 'hans', { raw: null, duplicates: [], latestVersion: 1 });
+    const segments = view.paragraphs[0]?.segments ?? [];
+    expect(segments.map((s) => [s.text, s.unresolved ?? null])).toEqual([
+      ['银行会先通过', null],
+      ['', 'possible-gap'],
+      ['、短信等方式提醒', null],
+    ]);
+  });
+});

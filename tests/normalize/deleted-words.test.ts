@@ -1,6 +1,5 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import {
   contextEvidence,
   copiedInsertions,
@@ -14,6 +13,7 @@ import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.j
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
 import { evaluateEachSiteAlone, evaluateRestoration, formatEval } from '../support/deleted-words-eval.js';
 import { makeSites } from '../support/filtered-sites.js';
+import { learnBatch } from '../support/learn-batch.js';
 import { profileWord } from '../support/profile-word.js';
 import { expectedAfterRestoration, SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
 
@@ -133,8 +133,8 @@ describe('profile learner', () => {
     expect(restored.paragraphs).toEqual(['有人问金条怎么申请。']);
   });
 
-  it('does not take a name that keeps a character alone (随借随还) for a deleted partner (随着)', () => {
-    const learner = new DeletionLearner();
+  it('does not take a name that keeps a character alone (随借随还) for a deleted partner (随着)', async () => {
+    const drafts = [];
     const product = [
       '在使用随借随还的过程中，要按时还款。',
       '很多人咨询关于随借随还的额度问题。',
@@ -143,15 +143,15 @@ describe('profile learner', () => {
     ];
     // Another site writes the product's name the same way, and uses 随着 where it belongs.
     for (let page = 0; page < 6; page++) {
-      learner.add(draft(`https://name.example/${page}`, product.join('\n')));
-      learner.add(
+      drafts.push(draft(`https://name.example/${page}`, product.join('\n')));
+      drafts.push(
         draft(
           `https://other.example/${page}`,
           `${product.join('\n')}\n随着互联网金融的发展，借款越来越方便。随着年龄增长，额度也会提高。`,
         ),
       );
     }
-    expect(learner.profiles().get('name.example')?.words).toEqual([]);
+    expect((await learnBatch(drafts)).profiles.get('name.example')?.words).toEqual([]);
   });
 });
 
@@ -181,46 +181,47 @@ describe('restoration', () => {
     expect(restoreDeletedWords(clean, profile)).toEqual(clean);
   });
 
-  it('restores the seeds from the two of them alone, nothing inserted elsewhere', () => {
-    const learner = new DeletionLearner();
+  it('restores the seeds from the two of them alone, nothing inserted elsewhere', async () => {
     const drafts = SEED_NAMES.map((name) =>
       draftDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) }),
     );
-    for (const d of drafts) learner.add(d);
-    drafts.forEach((d, i) => {
-      const record = finalizeRecord(learner.restore(d), 'hans');
-      expect(record.paragraphs).toEqual(
+    const batch = await learnBatch(drafts);
+    const restored = [];
+    for (const [i, d] of drafts.entries()) {
+      const filled = await batch.restore(d);
+      expect(finalizeRecord(filled, 'hans').paragraphs).toEqual(
         expectedAfterRestoration(SEED_NAMES[i] as (typeof SEED_NAMES)[number], 'hans'),
       );
-    });
-    const restored = drafts.flatMap((d) =>
-      learner.restore(d).repairs.filter((r) => r.kind === 'missing-word'),
-    );
+      restored.push(...filled.repairs.filter((r) => r.kind === 'missing-word'));
+    }
     // 19 电话 and 2 题; the two 同时 need intact text of other sites (see tests/support/seeds.ts).
     expect(restored.length).toBe(21);
   });
 });
 
+/** A paragraph sites copy from each other: what makes their pages related (evidence about each other). */
+const SHARED = '借款之前一定要看清楚合同条款，了解利率和还款方式，避免产生纠纷。';
+
 describe('unmarked places need more than character statistics', () => {
-  it('does not add a profile word where other sites merely write it often (客服_进行)', () => {
-    const learner = new DeletionLearner();
+  it('does not add a profile word where other sites merely write it often (客服_进行)', async () => {
+    const drafts = [];
     for (let page = 0; page < 8; page++) {
       // The filtered site: 电话 leaves a space, and it also writes 客服 on its own.
-      learner.add(
+      drafts.push(
         draft(
           `https://farm.example/${page}`,
-          '很多用户接到骚扰 后感到困惑。接到陌生 时应保持警惕。\n遇到问题时，建议联系平台客服进行核实。',
+          `很多用户接到骚扰 后感到困惑。接到陌生 时应保持警惕。\n遇到问题时，建议联系平台客服进行核实。\n${SHARED}`,
         ),
       );
       for (const site of ['a', 'b'])
-        learner.add(
+        drafts.push(
           draft(
             `https://${site}.example/${page}`,
-            '接到骚扰电话后，可以拨打客服电话进行投诉。客服电话进行回访时，会核实身份。\n接到陌生电话时应保持警惕。',
+            `接到骚扰电话后，可以拨打客服电话进行投诉。客服电话进行回访时，会核实身份。\n接到陌生电话时应保持警惕。\n${SHARED}`,
           ),
         );
     }
-    const restored = learner.restore(
+    const restored = await (await learnBatch(drafts)).restore(
       draft('https://farm.example/9', '接到骚扰 后，建议联系平台客服进行核实。'),
     );
     expect(restored.paragraphs).toEqual(['接到骚扰电话后，建议联系平台客服进行核实。']);
@@ -236,8 +237,8 @@ describe('a site alone in its batch', () => {
     expect(learnProfile(evidence).words).toEqual([]);
   });
 
-  it('leaves what it cannot tell flagged and inserts nothing wrong', () => {
-    const result = evaluateEachSiteAlone(makeSites(11, 6, 30));
+  it('leaves what it cannot tell flagged and inserts nothing wrong', async () => {
+    const result = await evaluateEachSiteAlone(makeSites(11, 6, 30));
     const message = formatEval(result);
     for (const site of result.sites) expect(site.changedCleanPages, message).toBe(0);
     expect(result.precision, message).toBeGreaterThanOrEqual(0.98);
@@ -245,8 +246,8 @@ describe('a site alone in its batch', () => {
 });
 
 describe('simulated filtered sites (npm run eval:deleted-words measures more)', () => {
-  it('restores with high precision, never touches a site that deletes nothing', () => {
-    const result = evaluateRestoration(makeSites(11, 6, 30));
+  it('restores with high precision, never touches a site that deletes nothing', async () => {
+    const result = await evaluateRestoration(makeSites(11, 6, 30));
     const message = formatEval(result);
     for (const site of result.sites) expect(site.changedCleanPages, message).toBe(0);
     // Measured 99.9 % precision and 98 % recall on such batches (npm run eval:deleted-words).

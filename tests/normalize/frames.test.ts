@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import { closesFrame, unclosedFrames } from '../../src/normalize/deleted-words/frames.js';
 import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
 import { languageModel } from '../../src/normalize/language-model.js';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
+import { learnBatch } from '../support/learn-batch.js';
 import { profileWord } from '../support/profile-word.js';
 
 const lm = languageModel();
@@ -75,34 +75,35 @@ const FILTERED = [
   '如果遇到问题，可以联系平台客服，说明情况并保留相关记录。',
 ];
 
-function batch(withOthers: boolean) {
-  const learner = new DeletionLearner();
+/** A sentence the sites share (copied from one to another): what makes them related. */
+const SHARED = '如果遇到问题，可以联系平台客服，说明情况并保留相关记录。';
+
+async function batch(withOthers: boolean) {
   const drafts = [];
-  for (let page = 0; page < 6; page++) {
-    const d = draftDocument({ url: `https://filtered.example/${page}`, text: FILTERED.join('\n') });
-    drafts.push(d);
-    learner.add(d);
-  }
+  for (let page = 0; page < 6; page++)
+    drafts.push(draftDocument({ url: `https://filtered.example/${page}`, text: FILTERED.join('\n') }));
+  const others = [];
   if (withOthers)
     for (const site of ['a', 'b', 'c'])
       for (let page = 0; page < 6; page++)
-        learner.add(draftDocument({ url: `https://${site}.example/${page}`, text: INTACT.join('\n') }));
-  return { learner, drafts };
+        others.push(
+          draftDocument({ url: `https://${site}.example/${page}`, text: [...INTACT, SHARED].join('\n') }),
+        );
+  return { learned: await learnBatch([...drafts, ...others]), drafts };
 }
 
 describe('filling open frames from a learned profile', () => {
-  it('learns 同时 for the site whose frames stay open while other sites close theirs with it', () => {
-    const { learner } = batch(true);
-    const profile = learner.profiles().get('filtered.example');
-    const word = profile?.words.find((w) => w.word === '同时');
+  it('learns 同时 for the site whose frames stay open while other sites close theirs with it', async () => {
+    const { learned } = await batch(true);
+    const word = learned.profiles.get('filtered.example')?.words.find((w) => w.word === '同时');
     expect(word?.frameGaps).toBeGreaterThanOrEqual(2);
     for (const site of ['a.example', 'b.example', 'c.example'])
-      expect(learner.profiles().get(site)?.words).toEqual([]);
+      expect(learned.profiles.get(site)?.words).toEqual([]);
   });
 
-  it('puts 同时 back in each open frame, with its confidence, and nowhere else', () => {
-    const { learner, drafts } = batch(true);
-    const restored = learner.restore(drafts[0] as (typeof drafts)[number]);
+  it('puts 同时 back in each open frame, with its confidence, and nowhere else', async () => {
+    const { learned, drafts } = await batch(true);
+    const restored = await learned.restore(drafts[0] as (typeof drafts)[number]);
     expect(restored.paragraphs[0]).toBe('平台在降低借款门槛的同时扩大了用户群体，也带来了新的风险。');
     expect(restored.paragraphs[1]).toBe('用户在享受便捷服务的同时注意保护个人信息，不要随意透露验证码。');
     expect(restored.paragraphs.slice(2)).toEqual(FILTERED.slice(2));
@@ -116,17 +117,24 @@ describe('filling open frames from a learned profile', () => {
     expect(restored.flags).not.toContain('possible-gap');
   });
 
-  it('without other sites to learn from, leaves the frames open and flagged', () => {
-    const { learner, drafts } = batch(false);
-    expect(
-      learner
-        .profiles()
-        .get('filtered.example')
-        ?.words.map((w) => w.word),
-    ).not.toContain('同时');
-    const restored = learner.restore(drafts[0] as (typeof drafts)[number]);
+  it('without other sites to learn from, leaves the frames open and flagged', async () => {
+    const { learned, drafts } = await batch(false);
+    expect(learned.profiles.get('filtered.example')?.words.map((w) => w.word)).not.toContain('同时');
+    const restored = await learned.restore(drafts[0] as (typeof drafts)[number]);
     expect(restored.paragraphs).toEqual(FILTERED);
     expect(restored.flags).toContain('possible-gap');
+  });
+
+  it('nor with sites that share no text with it: they are not evidence about it', async () => {
+    const drafts = [];
+    for (let page = 0; page < 6; page++)
+      drafts.push(draftDocument({ url: `https://filtered.example/${page}`, text: FILTERED.join('\n') }));
+    for (const site of ['a', 'b', 'c'])
+      for (let page = 0; page < 6; page++)
+        drafts.push(draftDocument({ url: `https://${site}.example/${page}`, text: INTACT.join('\n') }));
+    const learned = await learnBatch(drafts);
+    expect(learned.profiles.get('filtered.example')?.words).toEqual([]);
+    expect((await learned.restore(drafts[0] as (typeof drafts)[number])).paragraphs).toEqual(FILTERED);
   });
 });
 

@@ -4,10 +4,10 @@
  * normalize` runs it (one batch: drafts, learned profiles, restoration).
  */
 import { pathToFileURL } from 'node:url';
-import { DeletionLearner } from '../../src/normalize/deleted-words/batch.js';
 import { type DraftDocument, draftDocument } from '../../src/normalize/pipeline.js';
 import { generateArticle } from './article-generator.js';
 import { insertionsBetween, type SiteSpec, sitePages } from './filtered-sites.js';
+import { learnBatch } from './learn-batch.js';
 import { expectedParagraphs, expectedSeed, SEED_NAMES, seedBytes, seedPath } from './seeds.js';
 
 export interface SiteScore {
@@ -67,15 +67,12 @@ function scorePage(draft: DraftDocument, restored: DraftDocument, truth: readonl
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
-  const learner = new DeletionLearner();
+export async function evaluateRestoration(sites: SiteSpec[]): Promise<EvalResult> {
   const pages: { site: SiteSpec; draft: DraftDocument; truth: string[] }[] = [];
-  for (const page of sitePages(sites)) {
-    const draft = draftDocument(page.raw);
-    learner.add(draft);
-    pages.push({ site: page.site, draft, truth: page.truth });
-  }
-  const profiles = learner.profiles();
+  for (const page of sitePages(sites))
+    pages.push({ site: page.site, draft: draftDocument(page.raw), truth: page.truth });
+  const batch = await learnBatch(pages.map((p) => p.draft));
+  const profiles = batch.profiles;
   const scores = new Map<string, SiteScore>(
     sites.map((s) => [
       s.name,
@@ -96,7 +93,7 @@ export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
   );
   for (const { site, draft, truth } of pages) {
     const score = scores.get(site.name) as SiteScore;
-    const page = scorePage(draft, learner.restore(draft), truth);
+    const page = scorePage(draft, await batch.restore(draft), truth);
     score.inserted += page.inserted;
     score.deleted += page.deleted;
     score.correct += page.correct;
@@ -110,8 +107,9 @@ export function evaluateRestoration(sites: SiteSpec[]): EvalResult {
  * Each site in a batch of its own, as `finfaq normalize` runs on a dump of one site: only the
  * site's own pages are evidence, so much stays flagged; what is inserted must still be right.
  */
-export function evaluateEachSiteAlone(sites: SiteSpec[]): EvalResult {
-  const all = sites.flatMap((site) => evaluateRestoration([site]).sites);
+export async function evaluateEachSiteAlone(sites: SiteSpec[]): Promise<EvalResult> {
+  const all: SiteScore[] = [];
+  for (const site of sites) all.push(...(await evaluateRestoration([site])).sites);
   return { sites: all, ...precisionRecall(all) };
 }
 
@@ -149,23 +147,21 @@ const SHARED_PHRASE = 8;
  * `SHARED_PHRASE` characters with a seed is dropped, so that no other site is a copy of a seed
  * here whatever the generator's templates come to say.
  */
-export function evaluateSeedsAmongSites(
+export async function evaluateSeedsAmongSites(
   sites: number,
   pages: number,
   firstArticle = 1000,
-): SeedsAmongSitesResult {
+): Promise<SeedsAmongSitesResult> {
   const seedText = SEED_NAMES.flatMap((name) => expectedSeed(name).paragraphs_hans).join('\n');
   const sharesPhrase = (sentence: string) => {
     for (let i = 0; i + SHARED_PHRASE <= sentence.length; i++)
       if (seedText.includes(sentence.slice(i, i + SHARED_PHRASE))) return true;
     return false;
   };
-  const learner = new DeletionLearner();
   const seeds = SEED_NAMES.map((name) => ({
     name,
     draft: draftDocument({ url: pathToFileURL(seedPath(name)).href, body: seedBytes(name) }),
   }));
-  for (const { draft } of seeds) learner.add(draft);
   const others: DraftDocument[] = [];
   for (let site = 0; site < sites; site++)
     for (let page = 0; page < pages; page++) {
@@ -178,17 +174,19 @@ export function evaluateSeedsAmongSites(
         text: [article.title, `${article.category} ${article.time}`, '', ...paragraphs].join('\n'),
       });
       others.push(draft);
-      learner.add(draft);
     }
-  const scored = seeds.map(({ name, draft }) => {
-    const restored = learner.restore(draft);
-    return {
+  const batch = await learnBatch([...seeds.map((s) => s.draft), ...others]);
+  const scored = [];
+  for (const { name, draft } of seeds) {
+    const restored = await batch.restore(draft);
+    scored.push({
       name,
       ...scorePage(draft, restored, expectedParagraphs(name, 'hans')),
       flagged: restored.flags.includes('possible-gap'),
-    };
-  });
-  const changedOtherPages = others.filter((d) => learner.restore(d) !== d).length;
+    });
+  }
+  let changedOtherPages = 0;
+  for (const d of others) if ((await batch.restore(d)) !== d) changedOtherPages++;
   return { seeds: scored, changedOtherPages, otherPages: others.length, ...precisionRecall(scored) };
 }
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromHans } from '../../src/normalize/script/convert.js';
-import type { Script } from '../../src/normalize/types.js';
+import type { Script, Unresolved } from '../../src/normalize/types.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const SEED_NAMES = ['000_825b8516aba863a0', '002_2a05bec762618cc7'] as const;
@@ -101,4 +101,26 @@ export function expectedTitle(name: SeedName, script: Script): string | null {
   if (script === 'hant') return expected.title_hant ?? expected.title;
   if (script === 'tw') return expected.title_tw ?? expected.title;
   return expected.title;
+}
+
+/**
+ * Where the words no evidence in the seeds can restore belong, as the record lists them: a
+ * zero-width `possible-gap` at the code-point offset of the word in the expected paragraph (the
+ * published paragraph lacks only that word there).
+ */
+export function unrestorablePlaces(name: SeedName, script: Script): Unresolved[] {
+  const places: Unresolved[] = [];
+  expectedParagraphs(name, script).forEach((text, paragraph) => {
+    for (const [withWord, without] of UNRESTORABLE_FROM_SEEDS_ALONE[name]) {
+      const phrase = fromHans(withWord, script);
+      const at = text.indexOf(phrase);
+      if (at < 0) continue;
+      const prefix = fromHans(without, script);
+      let common = 0;
+      while (common < prefix.length && prefix[common] === phrase[common]) common++;
+      const start = [...text.slice(0, at + common)].length;
+      places.push({ kind: 'possible-gap', paragraph, start, end: start });
+    }
+  });
+  return places;
 }

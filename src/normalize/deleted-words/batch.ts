@@ -1,11 +1,13 @@
 /**
- * Learning deleted words across a batch: pass one feeds every draft in; `profiles()` learns each
- * source's list; pass two restores each draft with its source's profile and the character
- * statistics of the whole batch. Memory is bounded: per source a capped sample of text and gap
- * contexts, and one capped character model.
+ * One source's learning batch: its sampled pages, and the pages of other sources related to them
+ * (sharing a passage, see `samples.ts`) as the text the learner compares against. The profile is
+ * learned from it, and the source's pages are restored with it: nothing else in a batch of pages,
+ * or in the queue's samples, reaches a source's record. Memory is bounded: the source's evidence
+ * is capped (`profile.ts`), the related text by `RELATED_CHARS`, the character models and the
+ * text index by `BATCH_CHARS`.
  */
 import type { DraftDocument } from '../pipeline.js';
-import { CharNgramModel } from './char-ngram.js';
+import { CharNgramModel, type NgramView } from './char-ngram.js';
 import { type IntactText, TextCorpus, WordSpreads } from './corpus.js';
 import {
   type BatchStatistics,
@@ -16,55 +18,38 @@ import {
 } from './profile.js';
 import { restoreDeletedWords } from './restore.js';
 
-/** Characters counted for the batch's character model (bounds memory), and per source. */
-const BACKGROUND_CHARS = 500_000;
-const SOURCE_CHARS = 100_000;
+/** Characters counted for the batch's character models and text index (bounds memory). */
+const BATCH_CHARS = 600_000;
 
-export class DeletionLearner {
-  private readonly evidence = new Map<string, SourceEvidence>();
-  private learned: Map<string, DeletionProfile> | undefined;
-  /** Character statistics: of the whole batch, and of each source (their sum is `all`). */
-  private readonly all = new CharNgramModel(BACKGROUND_CHARS);
-  private readonly own = new Map<string, CharNgramModel>();
+export class SourceBatch {
+  /** Character statistics: of the whole batch, and of the source's own pages. */
+  private readonly all = new CharNgramModel(BATCH_CHARS);
+  private readonly own = new CharNgramModel(BATCH_CHARS);
   /** The batch's text for long contexts. */
-  private readonly corpus = new TextCorpus(BACKGROUND_CHARS);
-
-  add(draft: DraftDocument): void {
-    let source = this.evidence.get(draft.source);
-    if (!source) {
-      source = new SourceEvidence(draft.source);
-      this.evidence.set(draft.source, source);
-    }
-    source.add(draft);
-    this.addText(draft);
-  }
+  private readonly corpus = new TextCorpus(BATCH_CHARS);
 
   /**
-   * Adds a page whose source is not to be learned: its text counts in the statistics, but its own
-   * evidence (segmenting every paragraph) is not gathered. The queue learns one source at a time.
+   * `own`: the source's pages, `related`: other sources' pages related to them, each in a fixed
+   * order (rank order), so that the same pages give the same batch.
    */
-  addBackground(draft: DraftDocument): void {
-    this.addText(draft);
+  constructor(
+    readonly source: string,
+    private readonly ownPages: readonly DraftDocument[],
+    related: readonly DraftDocument[],
+  ) {
+    for (const page of ownPages) this.addText(page, true);
+    for (const page of related) this.addText(page, false);
   }
 
-  private addText(draft: DraftDocument): void {
-    let own = this.own.get(draft.source);
-    if (!own) {
-      own = new CharNgramModel(SOURCE_CHARS);
-      this.own.set(draft.source, own);
-    }
+  private addText(draft: DraftDocument, own: boolean): void {
     // Both or neither: `all` less `own` must be exactly the other sources' text.
     for (const paragraph of draft.paragraphs) {
-      if (own.full || this.all.full) break;
-      own.add(paragraph);
+      if (this.all.full) break;
       this.all.add(paragraph);
+      if (own) this.own.add(paragraph);
     }
+    // Every page of the batch under its own source: the corpus tells sources apart.
     for (const paragraph of draft.paragraphs) if (!this.corpus.add(draft.source, paragraph)) break;
-    this.learned = undefined;
-    this.frequent = undefined;
-    this.views.clear();
-    this.intactViews.clear();
-    this.spreadsMemo = undefined;
   }
 
   private spreadsMemo: WordSpreads | undefined;
@@ -74,88 +59,69 @@ export class DeletionLearner {
     return this.spreadsMemo;
   }
 
-  private readonly intactViews = new Map<string, IntactText>();
+  private intactMemo: IntactText | undefined;
 
   /**
-   * For `source`'s pages, the batch's text that can show each word where it belongs: every source's
-   * but this one's, and but those that delete the word (their profiles) or lack it (they have
-   * far fewer of it than the rest of the batch does per character).
+   * The batch's text that can show each word where it belongs in this source's pages: every
+   * source's but this one's, and but those that lack the word (they have far fewer of it than
+   * the rest of the batch does per character: their filters delete it too, or they never write it).
    */
-  private intact(source: string): IntactText {
-    let view = this.intactViews.get(source);
-    if (!view) {
-      const profiles = this.profiles();
+  private intact(): IntactText {
+    if (!this.intactMemo) {
       const corpus = this.corpus;
-      const own = corpus.sourceId(source);
-      const bySource = new Map<string, number>();
-      for (const name of profiles.keys()) bySource.set(name, corpus.sourceId(name));
+      const own = corpus.sourceId(this.source);
       const cache = new Map<string, Set<number>>();
       const spreads = this.spreads();
-      view = {
+      this.intactMemo = {
         corpus,
         source: own,
         excluded: (word) => {
           let set = cache.get(word);
           if (!set) {
             set = new Set([own, ...spreads.of(word).lacking]);
-            for (const [name, profile] of profiles)
-              if (profile.words.some((w) => w.word === word)) set.add(bySource.get(name) as number);
             cache.set(word, set);
           }
           return set;
         },
       };
-      this.intactViews.set(source, view);
     }
-    return view;
+    return this.intactMemo;
   }
 
-  private frequent: [string, number][] | undefined;
+  private statisticsMemo: BatchStatistics | undefined;
 
-  private readonly views = new Map<string, BatchStatistics>();
-
-  private statistics(source: string): BatchStatistics {
-    let stats = this.views.get(source);
-    if (!stats) {
-      const own = this.own.get(source) ?? new CharNgramModel(0);
-      this.frequent ??= frequentGrams(this.all);
-      stats = {
-        all: this.all,
-        own,
-        others: this.all.without(own),
-        frequent: this.frequent,
-        corpus: { spreads: this.spreads(), source: this.corpus.sourceId(source) },
-      };
-      this.views.set(source, stats);
-    }
-    return stats;
+  private statistics(): BatchStatistics {
+    this.statisticsMemo ??= {
+      all: this.all,
+      own: this.own,
+      others: this.others(),
+      frequent: frequentGrams(this.all),
+      corpus: { spreads: this.spreads(), source: this.corpus.sourceId(this.source) },
+    };
+    return this.statisticsMemo;
   }
 
-  /** Every source's profile, learned from what was added so far. */
-  profiles(): Map<string, DeletionProfile> {
+  /** The character counts of the related pages (every source's in the batch but this one's). */
+  others(): NgramView {
+    return this.all.without(this.own);
+  }
+
+  private learned: DeletionProfile | undefined;
+
+  /** The source's profile, learned from its pages, with the related pages as intact text. */
+  profile(): DeletionProfile {
     if (!this.learned) {
-      this.learned = new Map();
-      for (const [source, evidence] of this.evidence)
-        this.learned.set(source, learnProfile(evidence, undefined, this.statistics(source)));
+      const evidence = new SourceEvidence(this.source);
+      for (const page of this.ownPages) evidence.add(page);
+      this.learned = learnProfile(evidence, undefined, this.statistics());
     }
     return this.learned;
   }
 
-  /** One source's profile, learned from what was added so far (the queue learns one at a time). */
-  profileOf(source: string): DeletionProfile | undefined {
-    const learned = this.learned?.get(source);
-    if (learned) return learned;
-    const evidence = this.evidence.get(source);
-    return evidence ? learnProfile(evidence, undefined, this.statistics(source)) : undefined;
-  }
-
-  restore(draft: DraftDocument): DraftDocument {
-    const profile = this.profiles().get(draft.source);
-    if (!profile || profile.words.length === 0) return draft;
-    return restoreDeletedWords(draft, profile, {
-      background: this.statistics(draft.source).others,
-      intact: this.intact(draft.source),
-    });
+  /** One page of the source restored with `profile` (by default the one learned here). */
+  restore(draft: DraftDocument, profile: DeletionProfile = this.profile()): DraftDocument {
+    if (profile.words.length === 0) return draft;
+    return restoreDeletedWords(draft, profile, { background: this.others(), intact: this.intact() });
   }
 }
 

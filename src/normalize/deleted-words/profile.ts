@@ -4,7 +4,8 @@
  *
  * - marked gaps (a space where a word stood) that a word completes into a dictionary compound,
  *   where it is the likelier explanation, in different phrases;
- * - places where a character is missing its usual partner (`問` without `題`) again and again;
+ * - places where a character is missing its usual partner (`問` without `題`) again and again, in
+ *   a source whose marked gaps show a filter at work;
  * - the word being (nearly) absent from the source although the other sources use it, and their
  *   text showing it missing at places in this one;
  * - 在 frames left open (`在…的_保護`) and the one closer the source lacks.
@@ -350,6 +351,7 @@ export function learnProfile(
   stats?: BatchStatistics,
 ): DeletionProfile {
   const fromGaps = gapEvidence(evidence, lm);
+  const filtered = markedPhrases(evidence) >= MIN_SUPPORT;
   const words: (ProfileWord & { belief: number })[] = [];
   for (const predicted of stats ? missingWords(evidence, stats, stats.corpus, lm) : [])
     words.push({ ...predicted, belief: predicted.predicted });
@@ -366,7 +368,10 @@ export function learnProfile(
     if (stats && stats.others.size >= MIN_BACKGROUND_CHARS && stats.others.count(word) < MIN_SUPPORT + 1)
       continue;
     const gap = fromGaps.get(word) ?? { share: 0, gaps: 0 };
-    const orphans = orphanCount(evidence, word, stats);
+    // A character without its usual partner is evidence only where a filter is seen at work: a
+    // source whose pages show no marked gap has deleted nothing that we know of (`看完至少能` is
+    // complete, not `看完成至少能`).
+    const orphans = filtered ? orphanCount(evidence, word, stats) : 0;
     const support = gap.gaps + orphans;
     const belief = gap.share + orphans;
     if (support < MIN_SUPPORT || belief < MIN_EVIDENCE) continue;
@@ -436,6 +441,13 @@ function poissonAtMost(k: number, mean: number): number {
     sum += term;
   }
   return sum;
+}
+
+/** Distinct phrases in which the source's pages show a marked gap (the same sentence on every page is one). */
+function markedPhrases(evidence: SourceEvidence): number {
+  const phrases = new Set<string>();
+  for (const site of evidence.markedGaps) phrases.add(`${site.left.slice(-2)}|${site.right.slice(0, 2)}`);
+  return phrases.size;
 }
 
 /**

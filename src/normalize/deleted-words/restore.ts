@@ -536,12 +536,16 @@ export function restoreDeletedWords(
         confidence: roundConfidence(confidence),
       };
     });
-  const filled = new Set(marked.map((i) => `${i.paragraph}:${i.offset}`));
-  const gaps = draft.gaps.filter(
-    (g) =>
-      !filled.has(`${g.paragraph}:${g.offset}`) &&
-      !unmarked.some((i) => i.paragraph === g.paragraph && i.offset === g.offset),
-  );
+  // Gaps left open keep their place: moved past the words inserted before them.
+  const filled = new Set(insertions.map((i) => `${i.paragraph}:${i.offset}`));
+  const gaps = draft.gaps
+    .filter((g) => !filled.has(`${g.paragraph}:${g.offset}`))
+    .map((g) => {
+      let shift = 0;
+      for (const i of insertions)
+        if (i.paragraph === g.paragraph && i.offset < g.offset) shift += i.word.length;
+      return shift === 0 ? g : { ...g, offset: g.offset + shift };
+    });
   const flags = draft.flags.filter((f) => f !== 'possible-gap');
   if (gaps.length > 0) flags.push('possible-gap');
   return { ...draft, paragraphs, repairs: [...draft.repairs, ...repairs], gaps, flags: flags.sort() };
