@@ -7,9 +7,18 @@
  * `itemprop=articleBody`, `.art_content`, ...), and otherwise by a readability-style score of
  * Chinese text per container. Text is never rewritten here beyond whitespace: the text stages
  * downstream need the page's characters exactly as served.
+ *
+ * Cost: linear in the page whatever its shape. Elements nested past `LIMITS.htmlDepth` are lifted
+ * before parsing (`html-tokens.ts`; the tree builder and the selector engine do work in
+ * proportion to the depth for each element), and the walks below are iterative. A page of more
+ * than `LIMITS.htmlElements` elements (counted before parsing and again while the tree is built)
+ * is read as text without a tree (flag `html-text-only`), as is one the extractor fails on.
  */
 import { type CheerioAPI, load } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { adapter as domAdapter } from 'parse5-htmlparser2-tree-adapter';
+import { flattenDeepHtml, readHtmlText } from './html-tokens.js';
+import { LIMIT_FLAGS, LIMITS } from './limits.js';
 
 export interface ExtractSelectors {
   title?: string;
@@ -43,6 +52,8 @@ export interface ExtractedArticle {
   removed: RemovedHtml[];
   /** Absolute hrefs of every `<a>` in the page, without fragments, deduplicated. */
   links: string[];
+  /** Limits the page met (`LIMIT_FLAGS`): elements lifted, or read as text only. */
+  flags: string[];
 }
 
 /** Elements whose content is never text of the page. */
@@ -129,27 +140,81 @@ const SPACE = /\s/g;
 const WIDE = /[\p{Script=Han}\u3000-\u303f\uff01-\uff60\u2018-\u201d\u2026\u2014]/u;
 
 export function extractArticle(html: string, options: ExtractOptions = {}): ExtractedArticle {
+  const page = typeof html === 'string' ? html : '';
+  let flattened: ReturnType<typeof flattenDeepHtml> | undefined;
   try {
-    return extract(typeof html === 'string' ? html : '', options ?? {});
+    flattened = flattenDeepHtml(page);
+    if (flattened.elements <= LIMITS.htmlElements) {
+      const article = extract(flattened.html, options ?? {});
+      if (flattened.lifted > 0) article.flags.push(LIMIT_FLAGS.htmlFlattened);
+      return article;
+    }
   } catch {
-    // Everything below is iterative and bounded; this is the last guard the contract asks for.
-    return { title: null, category: null, publishedAt: null, paragraphs: [], removed: [], links: [] };
+    // Too many elements once built (`TooManyElements`), or a failure of the extractor: the page's
+    // text is read without a tree rather than lost.
   }
+  return readAsText(page);
+}
+
+/** Thrown by the tree builder's adapter when a page builds more elements than the limit. */
+class TooManyElements extends Error {}
+
+/**
+ * The tree builder's adapter, counting the elements it creates: a page can build many more than
+ * its tags (a tree builder reopens unclosed formatting elements in every new block).
+ */
+function countingAdapter(max: number): typeof domAdapter {
+  let created = 0;
+  return {
+    ...domAdapter,
+    createElement(...args: Parameters<typeof domAdapter.createElement>) {
+      if (++created > max) throw new TooManyElements(`more than ${max} elements`);
+      return domAdapter.createElement(...args);
+    },
+  };
+}
+
+/**
+ * A page read without a tree (`readHtmlText`): every text, paragraphs at block boundaries, the
+ * `<title>` (or first `<h1>`) as title; no chrome told apart, no links collected.
+ */
+function readAsText(html: string): ExtractedArticle {
+  const read = readHtmlText(html);
+  const paragraphs = read.blocks.map(cleanText).filter((p) => p.length > 0);
+  const title = cutSiteSuffix(cleanText(read.title));
+  return {
+    title: title || null,
+    category: null,
+    publishedAt: null,
+    paragraphs: title && paragraphs[0] === title ? paragraphs.slice(1) : paragraphs,
+    removed: read.skipped.map(({ what, text }) => ({ kind: 'html' as const, what, text: cleanText(text) })),
+    links: [],
+    flags: [LIMIT_FLAGS.htmlTextOnly],
+  };
 }
 
 function extract(html: string, options: ExtractOptions): ExtractedArticle {
-  const $ = load(html);
+  const $ = load(html, { treeAdapter: countingAdapter(LIMITS.htmlElements) });
   const root = $.root()[0] as AnyNode;
   const removed: RemovedHtml[] = [];
   const record = (what: string, text: string) => {
     const sample = [...cleanText(text)].slice(0, 80).join('');
     if (sample) removed.push({ kind: 'html', what, text: sample });
   };
-  /** Removes a node, records it, and returns true (the `prune` callbacks' "removed"). */
+  /**
+   * Records a node and marks it for removal; returns true (the `prune` callbacks' "removed").
+   * Nodes go in one sweep per pass (`removeAll`): one by one, each removal searches its parent's
+   * children, and a page of 30,000 comments side by side took 30,000² steps.
+   */
+  const gone = new Set<AnyNode>();
   const drop = (node: AnyNode, what: string): true => {
     record(what, textOf(node, 400));
-    $(node).remove();
+    gone.add(node);
     return true;
+  };
+  const sweep = () => {
+    removeAll(gone);
+    gone.clear();
   };
   const links = collectLinks($, options.url);
 
@@ -163,11 +228,12 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
       // One record per ruby with its base and reading (`導(dǎo)`); the walk then keeps the base.
       const notes = node.children.filter((c): c is Element => isElement(c) && RUBY_ANNOTATIONS.has(c.name));
       const reading = cleanText(notes.map((c) => (c.name === 'rt' ? textOf(c) : '')).join(' '));
-      $(notes).remove();
+      removeAll(notes);
       if (reading) record('ruby-annotation', `${textOf(node, 40)}(${reading})`);
     }
     return false;
   });
+  sweep();
 
   // Explicit selectors are read before any chrome is removed: they may point into a header.
   const sel = options.selectors ?? {};
@@ -195,10 +261,12 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
     if (!what || (before.get(node)?.han ?? 0) > totalHan / 2) return false;
     return drop(node, what);
   });
+  sweep();
 
   const stats = measure(root);
   const body = explicit.body ?? findBody($, stats);
-  dropLabelledSections($, body, stats, drop);
+  dropLabelledSections($, body, stats, drop, gone);
+  sweep();
 
   const pageTitle = cutSiteSuffix(
     cleanText(
@@ -227,7 +295,15 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
     if (what) record(what, p);
     return what === undefined;
   });
-  return { title: title || null, category: category || null, publishedAt, paragraphs, removed, links };
+  return {
+    title: title || null,
+    category: category || null,
+    publishedAt,
+    paragraphs,
+    removed,
+    links,
+    flags: [],
+  };
 }
 
 /** Explicit, machine-readable (meta, `<time>`), a byline element, then the first date-time on the page. */
@@ -420,9 +496,11 @@ function dropLabelledSections(
   body: AnyNode,
   stats: Stats,
   drop: (node: AnyNode, what: string) => true,
+  gone: ReadonlySet<AnyNode>,
 ) {
   const count = (node: AnyNode) => stats.get(node) ?? { han: 0, chars: 0, linkChars: 0 };
   const bodyHan = count(body).han;
+  const aroundBody = withAncestors([body]);
   // Innermost short elements only: a wrapper whose child holds all its text is not the label.
   const labels = elementsUnder($('body').get(0) ?? ($.root()[0] as AnyNode)).filter((el) => {
     const { chars } = count(el);
@@ -431,11 +509,11 @@ function dropLabelledSections(
     return SECTION_LABEL.test(cleanText(textOf(el)));
   });
   for (const label of labels) {
-    if (!attached(label) || label === body || contains(label, body)) continue;
+    if (!attached(label, gone) || label === body || contains(label, body)) continue;
     const what = /评论|評論|留言/.test(textOf(label)) ? 'comments' : 'related';
     let section = label;
     for (let up = parentElement(section); up; up = parentElement(up)) {
-      if (up === body || contains(up, body) || STRUCTURE_TAGS.has(up.name)) break;
+      if (aroundBody.has(up) || STRUCTURE_TAGS.has(up.name)) break;
       if (contains(body, up) && count(up).han > bodyHan / 2) break;
       section = up;
     }
@@ -443,15 +521,22 @@ function dropLabelledSections(
       drop(section, what);
       continue;
     }
-    const following = $(label).nextAll().get();
+    // Read sibling by sibling up to where the section ends (not `nextAll()`: a page of 30,000
+    // labels side by side would list every later sibling for each).
+    let next = nextElement(label);
     drop(label, what);
-    for (const next of following) {
-      if (next === body || contains(next, body) || /^h[1-6]$/.test(next.name)) break;
+    // A related-links section ends at the first block that is not a list of links; comments run
+    // to the next heading. (This asked `contains(body, label)` too, but only once the label was
+    // out of the tree, where it never held.)
+    const onlyLinks = what === 'related';
+    while (next) {
+      if (aroundBody.has(next) || /^h[1-6]$/.test(next.name)) break;
       const { chars, linkChars } = count(next);
       // Only lists of links go, except comments outside the body, which run to the next heading.
-      const onlyLinks = what === 'related' || contains(body, label);
       if (onlyLinks && linkChars < chars / 2 && !['ul', 'ol', 'dl'].includes(next.name)) break;
+      const after = nextElement(next);
       drop(next, what);
+      next = after;
     }
   }
 }
@@ -538,6 +623,11 @@ function isElement(node: AnyNode): node is Element {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
 
+function nextElement(node: AnyNode): Element | undefined {
+  for (let at = node.next; at; at = at.next) if (isElement(at)) return at;
+  return undefined;
+}
+
 function parentElement(node: AnyNode): Element | undefined {
   const parent = node.parent;
   return parent && isElement(parent) ? parent : undefined;
@@ -622,9 +712,32 @@ function contains(outer: AnyNode, inner: AnyNode): boolean {
   return false;
 }
 
-/** Still in the document (an ancestor may have been removed already). */
-function attached(node: AnyNode): boolean {
+/** Still in the document: neither it nor an ancestor removed, or marked for removal (`gone`). */
+function attached(node: AnyNode, gone: ReadonlySet<AnyNode>): boolean {
   let at: AnyNode = node;
-  while (at.parent) at = at.parent;
+  while (at.parent) {
+    if (gone.has(at)) return false;
+    at = at.parent;
+  }
   return at.type === 'root';
+}
+
+/** Takes nodes out of the tree, rebuilding each parent's children once. */
+function removeAll(nodes: Iterable<AnyNode>): void {
+  const set = new Set(nodes);
+  const parents = new Set<ParentNode>();
+  for (const node of set) if (node.parent) parents.add(node.parent);
+  for (const parent of parents) {
+    const kept = parent.children.filter((child) => !set.has(child));
+    kept.forEach((child, i) => {
+      child.prev = kept[i - 1] ?? null;
+      child.next = kept[i + 1] ?? null;
+    });
+    parent.children = kept;
+  }
+  for (const node of set) {
+    node.parent = null;
+    node.prev = null;
+    node.next = null;
+  }
 }

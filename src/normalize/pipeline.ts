@@ -189,6 +189,7 @@ function decode(raw: RawDocument, options: NormalizeOptions): Decoded {
   const article = extractArticle(text, { url: raw.url, selectors: raw.selectors ?? options.selectors });
   for (const removed of article.removed)
     documentRepairs.push({ kind: 'html', before: removed.text, after: '', confidence: 1 });
+  for (const flag of article.flags) flags.push(flag);
   return { page, lines: article.paragraphs.map(newLine), article, documentRepairs, flags, lineMisdecoding };
 }
 

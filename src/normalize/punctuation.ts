@@ -17,20 +17,35 @@ function isChinese(ch: string | undefined): boolean {
   return ch !== undefined && CHINESE.test(ch);
 }
 
-/** The nearest character on one side, skipping spaces and other marks of a run (`??`, `?!`). */
-function neighbour(text: string, index: number, step: 1 | -1): string | undefined {
-  for (let i = index + step; i >= 0 && i < text.length; i += step) {
-    const ch = text[i] as string;
-    if (ch !== ' ' && !(ch in FULL_WIDTH)) return ch;
-  }
-  return undefined;
+/** A space or an ASCII mark: what `neighbours` looks past (`??`, `?!`, `, `). */
+function isSkipped(ch: string): boolean {
+  return ch === ' ' || ch in FULL_WIDTH;
+}
+
+/**
+ * The nearest character on either side of each mark, skipping spaces and other marks of a run.
+ * Asked in increasing order of `index`, each answer reuses the last: a run of a hundred thousand
+ * `?` is read once, not once per mark.
+ */
+function neighbours(text: string) {
+  let scanned = 0;
+  let left: string | undefined;
+  let rightAt = -1;
+  return (index: number): { before: string | undefined; after: string | undefined } => {
+    for (; scanned < index; scanned++) if (!isSkipped(text[scanned] as string)) left = text[scanned];
+    if (rightAt <= index) {
+      rightAt = index + 1;
+      while (rightAt < text.length && isSkipped(text[rightAt] as string)) rightAt++;
+    }
+    return { before: left, after: text[rightAt] };
+  };
 }
 
 export function fixAsciiPunctuation(text: string): StageOutput {
   const repairs: TextRepair[] = [];
+  const around = neighbours(text);
   const out = text.replace(ASCII_PUNCTUATION, (mark: string, index: number) => {
-    const before = neighbour(text, index, -1);
-    const after = neighbour(text, index, 1);
+    const { before, after } = around(index);
     if (!isChinese(before) && !isChinese(after)) return mark;
     if (before && after && DIGIT.test(before) && DIGIT.test(after)) return mark;
     const wide = FULL_WIDTH[mark] as string;

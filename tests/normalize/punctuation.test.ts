@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fixAsciiPunctuation } from '../../src/normalize/punctuation.js';
 
@@ -23,5 +24,43 @@ describe('fixAsciiPunctuation', () => {
     '1.1 產品概述',
   ])('leaves %s alone', (text) => {
     expect(fixAsciiPunctuation(text)).toEqual({ text, repairs: [], flags: [] });
+  });
+});
+
+describe('fixAsciiPunctuation on runs of marks', () => {
+  /** What a mark decides on: the nearest character either side that is not a space or a mark. */
+  function reference(text: string): string {
+    const skipped = (ch: string) => ch === ' ' || ',:;?!'.includes(ch);
+    const wide: Record<string, string> = { ',': '，', ':': '：', ';': '；', '?': '？', '!': '！' };
+    const chinese = (ch: string | undefined) => ch !== undefined && /[\p{Script=Han}，。]/u.test(ch);
+    return text.replace(/[,:;?!]/g, (mark, index: number) => {
+      let before: string | undefined;
+      for (let i = index - 1; i >= 0 && before === undefined; i--)
+        if (!skipped(text[i] as string)) before = text[i];
+      let after: string | undefined;
+      for (let i = index + 1; i < text.length && after === undefined; i++)
+        if (!skipped(text[i] as string)) after = text[i];
+      if (!chinese(before) && !chinese(after)) return mark;
+      if (before && after && /[0-9]/.test(before) && /[0-9]/.test(after)) return mark;
+      return wide[mark] as string;
+    });
+  }
+
+  it('decides each mark of a run by the characters around the run', () => {
+    const pieces = fc.constantFrom(...'贷 款 ， 。 a 1 , : ; ? ! ?? ?!?'.split(' '), ' ');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        expect(fixAsciiPunctuation(text).text).toBe(reference(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('repairs a run of 200,000 question marks between Chinese, one repair each', () => {
+    const text = `贷款${'?'.repeat(200_000)}逾期`;
+    const result = fixAsciiPunctuation(text);
+    expect(result.text).toBe(`贷款${'？'.repeat(200_000)}逾期`);
+    expect(result.repairs.length).toBe(200_000);
   });
 });
