@@ -326,12 +326,20 @@ export function flattenDeepHtml(
   if (cuts.length === 0) return { html, lifted: 0, elements };
   const parts: string[] = [];
   let at = 0;
+  /** A `<br>` ends what was written so far: tags cut one after the other need only one. */
+  let broken = false;
   for (let i = 0; i < cuts.length; i += 3) {
     const start = cuts[i] as number;
     const end = cuts[i + 1] as number;
     if (start < at) continue;
-    parts.push(html.slice(at, start));
-    if (cuts[i + 2] === 1) parts.push('<br>');
+    if (start > at) {
+      parts.push(html.slice(at, start));
+      broken = false;
+    }
+    if (cuts[i + 2] === 1 && !broken) {
+      parts.push('<br>');
+      broken = true;
+    }
     at = end;
   }
   parts.push(html.slice(at));

@@ -12,7 +12,8 @@
  * before parsing (`html-tokens.ts`; the tree builder and the selector engine do work in
  * proportion to the depth for each element), and the walks below are iterative. A page of more
  * than `LIMITS.htmlElements` elements (counted before parsing and again while the tree is built)
- * is read as text without a tree (flag `html-text-only`), as is one the extractor fails on.
+ * or `LIMITS.htmlChars` characters is read as text without a tree (flag `html-text-only`), as is
+ * one the extractor fails on.
  */
 import { type CheerioAPI, load } from 'cheerio';
 import type { AnyNode, Element, ParentNode } from 'domhandler';
@@ -144,7 +145,7 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   let flattened: ReturnType<typeof flattenDeepHtml> | undefined;
   try {
     flattened = flattenDeepHtml(page);
-    if (flattened.elements <= LIMITS.htmlElements) {
+    if (flattened.elements <= LIMITS.htmlElements && page.length <= LIMITS.htmlChars) {
       const article = extract(flattened.html, options ?? {});
       if (flattened.lifted > 0) article.flags.push(LIMIT_FLAGS.htmlFlattened);
       return article;
@@ -615,8 +616,19 @@ function cleanText(text: string): string {
     .trim();
 }
 
+/** Han characters in `text`, counted a slice at a time (one match array of a 50 MB text node is gigabytes). */
 function hanCount(text: string): number {
-  return text.match(HAN)?.length ?? 0;
+  const SLICE = 65_536;
+  if (text.length <= SLICE) return text.match(HAN)?.length ?? 0;
+  let n = 0;
+  for (let at = 0; at < text.length; ) {
+    let end = Math.min(at + SLICE, text.length);
+    const code = text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff) end++; // keep a surrogate pair together
+    n += text.slice(at, end).match(HAN)?.length ?? 0;
+    at = end;
+  }
+  return n;
 }
 
 function isElement(node: AnyNode): node is Element {

@@ -17,12 +17,19 @@ export const LIMITS = {
   htmlFormatting: 32,
   /** Elements read with layout analysis (chrome, title, byline); a larger page is read as text. */
   htmlElements: 100_000,
+  /** Characters of a page read with layout analysis (the crawl's default body limit); likewise. */
+  htmlChars: 5_000_000,
   /** Characters of one paragraph; a longer one is split at sentence ends into pieces of at most this. */
-  paragraphChars: 10_000,
+  paragraphChars: 5_000,
   /** Paragraphs repaired per page; the ones after are kept as they came. */
   repairedParagraphs: 5_000,
   /** Characters repaired per page; the paragraphs after are kept as they came. */
-  repairedChars: 200_000,
+  repairedChars: 100_000,
+  /**
+   * Characters of a page read again as a whole when it was decoded with the wrong charset; a longer
+   * page is only read line by line (within the repair budget).
+   */
+  wholePageChars: 4_000_000,
   /** Repairs listed per record; past it, those of one kind in one paragraph are summarised. */
   repairs: 1_000,
 } as const;
@@ -31,11 +38,14 @@ export const LIMITS = {
 export const LIMIT_FLAGS = {
   /** Elements nested deeper than `htmlDepth` were lifted; their text is kept. */
   htmlFlattened: 'html-flattened',
-  /** Over `htmlElements` elements (or markup the extractor could not read): read as text only. */
+  /** Over `htmlElements` elements or `htmlChars` characters (or markup the extractor could not read): read as text only. */
   htmlTextOnly: 'html-text-only',
   /** A paragraph over `paragraphChars` was split. */
   paragraphSplit: 'paragraph-split',
-  /** Past `repairedParagraphs` or `repairedChars`, paragraphs were kept as they came, unrepaired. */
+  /**
+   * Past `repairedParagraphs` or `repairedChars`, paragraphs were kept as they came, unrepaired (or
+   * past `wholePageChars`, the page was not read again as a whole).
+   */
   notRepaired: 'not-repaired',
   /** Past `repairs`, repairs of one kind in one paragraph were summarised. */
   repairsSummarised: 'repairs-summarised',
@@ -115,18 +125,27 @@ export class RepairBudget {
 }
 
 /**
- * A summary entry stands for `n` repairs of one kind in one paragraph: its `before` and `after`
- * are the first of them (cut to `SUMMARY_SAMPLE` characters), each after the prefix `[n repairs] `.
- * `[130000 repairs] ,` → `[130000 repairs] ，`: 130,000 commas made full width.
+ * A summary entry stands for `n` repairs of one kind: its `before` and `after` are the first of
+ * them (cut to `SUMMARY_SAMPLE` characters), each after the prefix `[n repairs] `, or
+ * `[n repairs in paragraphs a–b] ` when it stands for several paragraphs (then `paragraph` is `a`).
+ * `[130000 repairs] ,` → `[130000 repairs] ，`: 130,000 commas made full width in one paragraph.
  */
-const SUMMARY = /^\[(\d+) repairs\] /;
+const SUMMARY = /^\[(\d+) repairs(?: in paragraphs -?\d+–-?\d+)?\] /;
 const SUMMARY_SAMPLE = 40;
 
 /** How many repairs an entry stands for: `n` for a summary, else 1. */
 export function repairCount(repair: Pick<Repair, 'before' | 'after'>): number {
   const before = SUMMARY.exec(repair.before);
   const after = SUMMARY.exec(repair.after);
-  return before && after && before[1] === after[1] ? Number(before[1]) : 1;
+  return before && after && before[0] === after[0] ? Number(before[1]) : 1;
+}
+
+/** The paragraphs a summary entry stands for (its own paragraph for any other repair). */
+function paragraphSpan(repair: Repair): [number, number] {
+  const range = /^\[\d+ repairs in paragraphs (-?\d+)–(-?\d+)\] /.exec(repair.before);
+  return range && repairCount(repair) > 1
+    ? [Number(range[1]), Number(range[2])]
+    : [repair.paragraph, repair.paragraph];
 }
 
 function sample(text: string): string {
@@ -138,24 +157,36 @@ function sample(text: string): string {
   return `${body.slice(0, end)}…`;
 }
 
+/** One entry for a group of repairs of one kind (one paragraph, or several). */
 function summarise(group: readonly Repair[]): Repair {
   const first = group[0] as Repair;
-  const n = group.reduce((sum, r) => sum + repairCount(r), 0);
+  let n = 0;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
   let confidence = first.confidence;
-  for (const r of group) if (r.confidence < confidence) confidence = r.confidence;
+  for (const r of group) {
+    n += repairCount(r);
+    const [a, b] = paragraphSpan(r);
+    from = Math.min(from, a);
+    to = Math.max(to, b);
+    if (r.confidence < confidence) confidence = r.confidence;
+  }
+  const prefix = from === to ? `[${n} repairs] ` : `[${n} repairs in paragraphs ${from}–${to}] `;
   return {
     kind: first.kind,
-    paragraph: first.paragraph,
-    before: `[${n} repairs] ${sample(first.before)}`,
-    after: `[${n} repairs] ${sample(first.after)}`,
+    paragraph: from,
+    before: `${prefix}${sample(first.before)}`,
+    after: `${prefix}${sample(first.after)}`,
     confidence,
   };
 }
 
 /**
- * At most `max` repairs, if it can be done by summarising: the largest groups of one kind in one
- * paragraph first become one summary entry each (in the place of the group's first repair), until
- * the list fits or every group is one entry. Lists that fit are returned as they are.
+ * At most `max` repairs (`max` ≥ the number of repair kinds). Past it, the largest groups of one
+ * kind in one paragraph first become one summary entry each (in the place of the group's first
+ * repair), until the list fits. If one entry per paragraph and kind is still too many, the entries
+ * past the first `max - kinds` become one summary per kind, over the paragraphs they come from.
+ * Lists that fit are returned as they are.
  */
 export function limitRepairs(
   repairs: readonly Repair[],
@@ -187,5 +218,17 @@ export function limitRepairs(
       out.push(summarise(groups.get(key) as Repair[]));
     }
   }
-  return { repairs: out, summarised: collapse.size > 0 };
+  if (out.length <= max) return { repairs: out, summarised: out.length < repairs.length };
+  // Still too many: one entry per kind for everything past the first entries.
+  const keep = Math.max(0, max - new Set(out.map((r) => r.kind)).size);
+  const rest = new Map<string, Repair[]>();
+  for (const repair of out.slice(keep)) {
+    const group = rest.get(repair.kind);
+    if (group) group.push(repair);
+    else rest.set(repair.kind, [repair]);
+  }
+  const merged = out.slice(0, keep);
+  for (const group of rest.values())
+    merged.push(group.length === 1 ? (group[0] as Repair) : summarise(group));
+  return { repairs: merged, summarised: true };
 }

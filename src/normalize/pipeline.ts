@@ -19,6 +19,7 @@ import { decodeBytes } from './encoding/decode-bytes.js';
 import { closeMarkedGaps } from './gaps.js';
 import { type ExtractedArticle, extractArticle } from './html.js';
 import { languageModel } from './language-model.js';
+import { LIMIT_FLAGS, LIMITS, limitRepairs, RepairBudget, splitLongParagraphs } from './limits.js';
 import { type PageContext, repairMisdecodedDocument, repairMojibake } from './mojibake/index.js';
 import type { Misdecoding } from './mojibake/misdecodings.js';
 import { PageVocabulary } from './mojibake/page-vocabulary.js';
@@ -102,6 +103,8 @@ interface Line {
   gaps: Gap[];
   /** The garbled runs held out of `text`, in order. */
   runs: ProtectedRun[];
+  /** Past the page's repair budget (`limits.ts`): kept as it came, no stage runs on it. */
+  unrepaired?: true;
 }
 
 function runStages(line: Line, stages: TextStage[], script: Script): void {
@@ -179,18 +182,28 @@ function decode(raw: RawDocument, options: NormalizeOptions): Decoded {
     isHtml = looksLikeHtml(raw, page);
   }
   // A page read wholly with the wrong charset before it reached us (`ÊµÆÚ¼ä`) is read again as a
-  // whole: its short lines alone would be too short to be sure of.
-  const redecoded = repairMisdecodedDocument(page);
+  // whole: its short lines alone would be too short to be sure of. Not past `wholePageChars`: that
+  // reading copies the page several times over (its lines are still read one by one).
+  const whole = page.length <= LIMITS.wholePageChars;
+  if (!whole) flags.push(LIMIT_FLAGS.notRepaired);
+  const redecoded = whole ? repairMisdecodedDocument(page) : { text: page, repairs: [] };
   const text = redecoded.text;
   for (const repair of redecoded.repairs) documentRepairs.push(repair);
   const lineMisdecoding = redecoded.lineMisdecoding;
+  // Paragraphs longer than the limit are cut into pieces (`limits.ts`): every stage is then
+  // bounded per paragraph.
+  const split = (paragraphs: string[]) => {
+    const pieces = splitLongParagraphs(paragraphs);
+    if (pieces.split) flags.push(LIMIT_FLAGS.paragraphSplit);
+    return pieces.paragraphs.map(newLine);
+  };
   if (!isHtml)
-    return { page, lines: text.split(/\r\n|\r|\n/).map(newLine), documentRepairs, flags, lineMisdecoding };
+    return { page, lines: split(text.split(/\r\n|\r|\n/)), documentRepairs, flags, lineMisdecoding };
   const article = extractArticle(text, { url: raw.url, selectors: raw.selectors ?? options.selectors });
   for (const removed of article.removed)
     documentRepairs.push({ kind: 'html', before: removed.text, after: '', confidence: 1 });
   for (const flag of article.flags) flags.push(flag);
-  return { page, lines: article.paragraphs.map(newLine), article, documentRepairs, flags, lineMisdecoding };
+  return { page, lines: split(article.paragraphs), article, documentRepairs, flags, lineMisdecoding };
 }
 
 interface Structure {
@@ -236,6 +249,10 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
     }
   }
   for (const line of content.slice(bodyStart)) {
+    if (line.unrepaired) {
+      structure.paragraphs.push(line);
+      continue;
+    }
     const byline = structure.time === null ? parseByline(line.text) : undefined;
     const role = classifyLine(line.text);
     let drop = role !== 'content';
@@ -331,22 +348,33 @@ export function readDocument(
   options: Pick<NormalizeOptions, 'selectors'> = {},
 ): { draft: DraftDocument; page: string } {
   const decoded = decode(raw, options);
+  // The page is repaired up to its budget; the lines after are kept as they came (`limits.ts`).
+  // Empty lines need no stage (and never become paragraphs).
+  const budget = new RepairBudget();
+  const repaired = decoded.lines.filter((line) => {
+    if (line.text.length === 0) return false;
+    if (budget.take(line.text.length)) return true;
+    line.unrepaired = true;
+    return false;
+  });
   const stages = lineStages({
-    vocabulary: new PageVocabulary(decoded.lines.map((l) => l.text)),
+    vocabulary: new PageVocabulary(repaired.map((l) => l.text)),
     misdecoding: decoded.lineMisdecoding,
   });
-  for (const line of decoded.lines) runStages(line, stages, 'hans');
-  const script = detectScript(decoded.lines.map((l) => l.text).join('\n'));
+  for (const line of repaired) runStages(line, stages, 'hans');
+  const script = detectScript(repaired.map((l) => l.text).join('\n'));
 
   const structure = findStructure(decoded.lines, decoded.article);
   const meta = [structure.title, structure.category].filter((l): l is Line => l !== null);
-  for (const line of [...meta, ...structure.paragraphs]) runStages(line, PARAGRAPH_STAGES, script);
+  for (const line of [...meta, ...structure.paragraphs])
+    if (!line.unrepaired) runStages(line, PARAGRAPH_STAGES, script);
 
   const repairs: Repair[] = place(decoded.documentRepairs, DOCUMENT_LEVEL);
   for (const line of meta) for (const repair of placeLine(line, DOCUMENT_LEVEL)) repairs.push(repair);
   const runs: DraftDocument['runs'] = [];
   if (structure.title) for (const run of structure.title.runs) runs.push({ paragraph: TITLE, ...run });
   const flags = new Set(decoded.flags);
+  if (budget.exhausted) flags.add(LIMIT_FLAGS.notRepaired);
   const paragraphs: string[] = [];
   const gaps: DraftDocument['gaps'] = [];
   let dropIndex = 0;
@@ -375,13 +403,23 @@ export function readDocument(
     paragraphs.push(hans);
     // Conversion is character for character, so offsets carry over; if it ever is not, the gap
     // stays flagged but is not offered for filling.
+    const marked = new Map<number, DraftDocument['gaps'][number]>();
     if (hans.length === line.text.length)
-      for (const gap of line.gaps) gaps.push({ paragraph: index, ...gap });
+      for (const gap of line.gaps) {
+        const placed = { paragraph: index, ...gap };
+        gaps.push(placed);
+        if (!marked.has(gap.offset)) marked.set(gap.offset, placed);
+      }
+    if (line.unrepaired) return;
     // Gaps only grammar shows (`在…的_保护用户`) are found on the Simplified text.
     for (const offset of unclosedFrames(hans, languageModel())) {
-      const marked = gaps.find((g) => g.paragraph === index && g.offset === offset);
-      if (marked) marked.inFrame = true;
-      else gaps.push({ paragraph: index, offset, evidence: 'frame' });
+      const gap = marked.get(offset);
+      if (gap) gap.inFrame = true;
+      else {
+        const frame = { paragraph: index, offset, evidence: 'frame' as const };
+        gaps.push(frame);
+        marked.set(offset, frame);
+      }
       flags.add('possible-gap');
     }
   });
@@ -394,6 +432,8 @@ export function readDocument(
       confidence: 1,
     });
   if (paragraphs.length === 0) flags.add('empty');
+  const limited = limitRepairs(repairs);
+  if (limited.summarised) flags.add(LIMIT_FLAGS.repairsSummarised);
 
   const draft: DraftDocument = {
     id: recordId(raw.url),
@@ -404,7 +444,7 @@ export function readDocument(
     category: structure.category ? toHans(plainText(structure.category), script) : null,
     published_at: parsePublishedAt(structure.time),
     paragraphs,
-    repairs,
+    repairs: limited.repairs,
     flags: [...flags].sort(),
     gaps,
     runs,
@@ -412,9 +452,15 @@ export function readDocument(
   return { draft, page: decoded.page };
 }
 
-/** The held-out runs of one paragraph of a draft (`TITLE` for the title), in order. */
-function runsOf(draft: DraftDocument, paragraph: number): ProtectedRun[] {
-  return (draft.runs ?? []).filter((r) => r.paragraph === paragraph);
+/** The held-out runs of each paragraph of a draft (`TITLE` for the title), in order. */
+function runsByParagraph(draft: DraftDocument): (paragraph: number) => ProtectedRun[] {
+  const byParagraph = new Map<number, ProtectedRun[]>();
+  for (const run of draft.runs ?? []) {
+    const runs = byParagraph.get(run.paragraph);
+    if (runs) runs.push(run);
+    else byParagraph.set(run.paragraph, [run]);
+  }
+  return (paragraph) => byParagraph.get(paragraph) ?? [];
 }
 
 /**
@@ -423,9 +469,10 @@ function runsOf(draft: DraftDocument, paragraph: number): ProtectedRun[] {
  */
 export function finalizeRecord(draft: DraftDocument, to: Script = draft.script): CleanRecord {
   const convert = (text: string) => fromHans(text, to);
+  const runsOf = runsByParagraph(draft);
   const unresolved: Unresolved[] = [];
   const finish = (text: string, paragraph: number) => {
-    const restored = putBack(text, runsOf(draft, paragraph));
+    const restored = putBack(text, runsOf(paragraph));
     for (const place of restored.places) unresolved.push({ paragraph, ...place });
     return restored.text;
   };
@@ -433,20 +480,27 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
   const converted = convertLines(draft.paragraphs, convert);
   // Gaps no word filled keep their place: listed as zero-width `possible-gap` entries.
   const gapPlaces = new Map<number, number[]>();
-  for (const gap of draft.gaps)
-    gapPlaces.set(gap.paragraph, [...(gapPlaces.get(gap.paragraph) ?? []), gap.offset]);
+  for (const gap of draft.gaps) {
+    const list = gapPlaces.get(gap.paragraph);
+    if (list) list.push(gap.offset);
+    else gapPlaces.set(gap.paragraph, [gap.offset]);
+  }
   const paragraphs = converted.map((text, paragraph) => {
     const offsets = gapPlaces.get(paragraph);
     if (!offsets) return finish(text, paragraph);
     const hans = draft.paragraphs[paragraph] as string;
     const inHans = [...new Set(offsets)].sort((a, b) => a - b).map((o) => codePoints(hans.slice(0, o)));
     const moved = convertKeepingPlaces(hans, inHans, convert, text);
-    const runs = runsOf(draft, paragraph);
-    for (const start of placesAfterPutBack(moved.text, runs, moved.places))
+    for (const start of placesAfterPutBack(moved.text, runsOf(paragraph), moved.places))
       unresolved.push({ kind: 'possible-gap', paragraph, start, end: start });
     return finish(moved.text, paragraph);
   });
   unresolved.sort((a, b) => a.paragraph - b.paragraph || a.start - b.start || a.end - b.end);
+  // Restoring deleted words adds repairs to a draft already within the limit.
+  const limited = limitRepairs(draft.repairs);
+  const flags = limited.summarised
+    ? [...new Set([...draft.flags, LIMIT_FLAGS.repairsSummarised])].sort()
+    : draft.flags;
   return {
     id: draft.id,
     url: draft.url,
@@ -456,10 +510,10 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
     published_at: draft.published_at,
     script: to,
     paragraphs,
-    repairs: draft.repairs,
-    flags: draft.flags,
+    repairs: limited.repairs,
+    flags,
     unresolved,
-    content_hash: contentHash(draft.paragraphs.map((p, index) => putBack(p, runsOf(draft, index)).text)),
+    content_hash: contentHash(draft.paragraphs.map((p, index) => putBack(p, runsOf(index)).text)),
   };
 }
 

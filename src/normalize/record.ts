@@ -29,11 +29,19 @@ export function recordId(url: string): string {
   return hash64(url.replace(/#.*$/, ''));
 }
 
-/** Letters and digits of the Simplified fold: a Traditional copy of a page hashes like the original. */
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]/gu;
+
+/**
+ * Letters and digits of the Simplified fold: a Traditional copy of a page hashes like the original.
+ * Folded a paragraph at a time (the fold of one 50 MB string took gigabytes on the way).
+ */
 export function canonicalText(paragraphs: readonly string[]): string {
-  return toSimplifiedChars(paragraphs.join('\n')).replace(/[^\p{L}\p{N}]/gu, '');
+  return paragraphs.map((p) => toSimplifiedChars(p).replace(NOT_LETTER_OR_DIGIT, '')).join('');
 }
 
+/** `hash64(canonicalText(paragraphs))`, hashed a paragraph at a time. */
 export function contentHash(paragraphs: readonly string[]): string {
-  return hash64(canonicalText(paragraphs));
+  const hash = createHash('sha256');
+  for (const p of paragraphs) hash.update(toSimplifiedChars(p).replace(NOT_LETTER_OR_DIGIT, ''));
+  return hash.digest('hex').slice(0, 16);
 }

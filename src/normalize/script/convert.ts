@@ -42,15 +42,30 @@ export function fromHans(text: string, to: Script): string {
   return to === 'hans' ? text : toTraditional(text, to);
 }
 
+/** Characters converted in one call at most (but a longer line goes whole). */
+const BATCH_CHARS = 64 * 1024;
+
 /**
- * Converts many lines (a record's paragraphs) in one call: opencc-js's per-call cost dominates on
- * short lines, and no dictionary phrase spans a line break. Falls back to one call a line if the
- * count ever changes.
+ * Converts many lines (a record's paragraphs) a batch at a time: opencc-js's per-call cost
+ * dominates on short lines, and no dictionary phrase spans a line break. Batches are bounded
+ * (`BATCH_CHARS`): the converter's working memory is many times the text it is given, and a page
+ * of 50 MB in one call ran out of a 1 GB heap. Falls back to one call a line if a batch's count
+ * of lines ever changes.
  */
 export function convertLines(lines: readonly string[], convert: Converter): string[] {
-  if (lines.length === 0) return [];
-  const converted = convert(lines.join('\n')).split('\n');
-  return converted.length === lines.length ? converted : lines.map(convert);
+  const out: string[] = [];
+  let from = 0;
+  while (from < lines.length) {
+    let to = from;
+    let chars = 0;
+    while (to < lines.length && (to === from || chars + (lines[to] as string).length <= BATCH_CHARS))
+      chars += (lines[to++] as string).length + 1;
+    const batch = lines.slice(from, to);
+    const converted = convert(batch.join('\n')).split('\n');
+    for (const line of converted.length === batch.length ? converted : batch.map(convert)) out.push(line);
+    from = to;
+  }
+  return out;
 }
 
 /**
