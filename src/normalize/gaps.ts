@@ -2,8 +2,9 @@
  * Fault 3, detection only: words deleted by a site filter often leave a space where they stood
  * (`接到了“郵你貸”的 ，這背後`, `三、 背後的原因`). A space between two Han characters, or between Han
  * and Chinese punctuation, never belongs in Chinese prose; `1.1 產品概述` (numbering, space,
- * heading) and `APP 申请` are legitimate. The space is removed and the paragraph flagged
- * `possible-gap`; restoring the word is the job of `restore-words` with the source's profile.
+ * heading) and `APP 申请` are legitimate. The space is removed, its place kept as a marked gap and
+ * the paragraph flagged `possible-gap`; restoring the word is the job of `deleted-words/` with the
+ * source's profile, and a gap no word fills is listed with its place in the record's `unresolved`.
  */
 import type { Gap, StageOutput, TextRepair } from './types.js';
 

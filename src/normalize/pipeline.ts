@@ -519,7 +519,7 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
 
 /**
  * Normalizes one raw document into a clean record. Never throws on bad content. Deleted words are
- * restored only with a profile; a batch learns profiles with `DeletionLearner`.
+ * restored only with a profile; a batch learns profiles with `DeletionCycle` (`deleted-words/cycle.ts`).
  */
 export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = {}): CleanRecord {
   const draft = draftDocument(raw, options);

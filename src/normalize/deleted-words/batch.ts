@@ -3,11 +3,11 @@
  * (sharing a passage, see `samples.ts`) as the text the learner compares against. The profile is
  * learned from it, and the source's pages are restored with it: nothing else in a batch of pages,
  * or in the queue's samples, reaches a source's record. Memory is bounded: the source's evidence
- * is capped (`profile.ts`), the related text by `RELATED_CHARS`, the character models and the
- * text index by `BATCH_CHARS`.
+ * is capped (`profile.ts`), the related text by `RELATED_CHARS`, the text index (which also
+ * serves as the batch's character model) by `BATCH_CHARS`.
  */
 import type { DraftDocument } from '../pipeline.js';
-import { CharNgramModel, type NgramView } from './char-ngram.js';
+import type { NgramView } from './char-ngram.js';
 import { type IntactText, TextCorpus, WordSpreads } from './corpus.js';
 import {
   type BatchStatistics,
@@ -18,14 +18,11 @@ import {
 } from './profile.js';
 import { restoreDeletedWords } from './restore.js';
 
-/** Characters counted for the batch's character models and text index (bounds memory). */
+/** Characters of the batch's text index (bounds memory: about 10 bytes a character). */
 const BATCH_CHARS = 600_000;
 
 export class SourceBatch {
-  /** Character statistics: of the whole batch, and of the source's own pages. */
-  private readonly all = new CharNgramModel(BATCH_CHARS);
-  private readonly own = new CharNgramModel(BATCH_CHARS);
-  /** The batch's text for long contexts. */
+  /** The batch's text: long contexts, and counts of any string (the batch's character model). */
   private readonly corpus = new TextCorpus(BATCH_CHARS);
 
   /**
@@ -37,19 +34,9 @@ export class SourceBatch {
     private readonly ownPages: readonly DraftDocument[],
     related: readonly DraftDocument[],
   ) {
-    for (const page of ownPages) this.addText(page, true);
-    for (const page of related) this.addText(page, false);
-  }
-
-  private addText(draft: DraftDocument, own: boolean): void {
-    // Both or neither: `all` less `own` must be exactly the other sources' text.
-    for (const paragraph of draft.paragraphs) {
-      if (this.all.full) break;
-      this.all.add(paragraph);
-      if (own) this.own.add(paragraph);
-    }
-    // Every page of the batch under its own source: the corpus tells sources apart.
-    for (const paragraph of draft.paragraphs) if (!this.corpus.add(draft.source, paragraph)) break;
+    // Every page under its own source: the corpus tells sources apart.
+    for (const page of [...ownPages, ...related])
+      for (const paragraph of page.paragraphs) if (!this.corpus.add(page.source, paragraph)) return;
   }
 
   private spreadsMemo: WordSpreads | undefined;
@@ -92,18 +79,20 @@ export class SourceBatch {
 
   private statistics(): BatchStatistics {
     this.statisticsMemo ??= {
-      all: this.all,
-      own: this.own,
+      all: this.corpus.view(),
       others: this.others(),
-      frequent: frequentGrams(this.all),
+      frequent: frequentGrams(this.corpus),
       corpus: { spreads: this.spreads(), source: this.corpus.sourceId(this.source) },
     };
     return this.statisticsMemo;
   }
 
-  /** The character counts of the related pages (every source's in the batch but this one's). */
+  private othersMemo: NgramView | undefined;
+
+  /** Counts in the related pages' text (every source's in the batch but this one's). */
   others(): NgramView {
-    return this.all.without(this.own);
+    this.othersMemo ??= this.corpus.view(new Set([this.corpus.sourceId(this.source)]));
+    return this.othersMemo;
   }
 
   private learned: DeletionProfile | undefined;

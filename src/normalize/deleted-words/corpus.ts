@@ -8,6 +8,8 @@
  * character). The index is built on first use after the last `add`.
  */
 
+import type { NgramView } from './char-ngram.js';
+
 /** Longest string `count` can be asked about (the suffix array is sorted to this depth). */
 export const MAX_PATTERN = 64;
 /** Stands between paragraphs: no match crosses it, and a pattern may start or end with it. */
@@ -117,6 +119,57 @@ export class TextCorpus {
       counts.set(s, (counts.get(s) ?? 0) + 1);
     }
     return counts;
+  }
+
+  /**
+   * The corpus as a character model (`NgramView`): counts of any string in the text of every
+   * source, or of every source but `excluded`.
+   */
+  view(excluded?: ReadonlySet<number>): NgramView {
+    let size: number | undefined;
+    const corpus = this;
+    return {
+      get size() {
+        if (size === undefined) {
+          size = 0;
+          for (const [s, n] of corpus.sizes()) if (!excluded?.has(s)) size += n;
+        }
+        return size;
+      },
+      count: (gram) => corpus.count(gram, excluded, Number.POSITIVE_INFINITY),
+    };
+  }
+
+  /**
+   * Strings of 1 to `maxLength` Han characters that occur at least `minCount` times, with their
+   * counts, in the order of the suffix array: runs of suffixes that share a prefix.
+   */
+  frequentGrams(minCount: number, maxLength = 4): [string, number][] {
+    const { text, sa } = this.built();
+    const out: [string, number][] = [];
+    const runStart = new Int32Array(maxLength + 1);
+    const close = (length: number, start: number, end: number) => {
+      if (end - start < minCount) return;
+      const at = sa[start] as number;
+      if (at + length > text.length) return;
+      const gram = text.slice(at, at + length);
+      if (HAN_ONLY.test(gram)) out.push([gram, end - start]);
+    };
+    for (let j = 1; j <= sa.length; j++) {
+      // Characters the suffixes at j - 1 and j have in common, up to maxLength.
+      let common = 0;
+      if (j < sa.length) {
+        const a = sa[j - 1] as number;
+        const b = sa[j] as number;
+        while (common < maxLength && a + common < text.length && text[a + common] === text[b + common])
+          common++;
+      }
+      for (let length = common + 1; length <= maxLength; length++) {
+        close(length, runStart[length] as number, j);
+        runStart[length] = j;
+      }
+    }
+    return out;
   }
 
   /** Characters of text per source id. */

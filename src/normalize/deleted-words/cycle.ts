@@ -24,6 +24,7 @@ import {
   MemoryProfileStore,
   MemorySampleStore,
   type ProfileStore,
+  pageChars,
   passageAnchors,
   relatedPages,
   type Sample,
@@ -89,7 +90,8 @@ export class DeletionCycle {
     const own = await this.samples.samples(source);
     const anchors = new Set<number>();
     for (const page of own) for (const anchor of passageAnchors(page.paragraphs)) anchors.add(anchor);
-    const related = relatedPages(source, anchors, await this.samples.holding(source, anchors));
+    const ownChars = own.reduce((n, page) => n + pageChars(page), 0);
+    const related = relatedPages(source, anchors, await this.samples.holding(source, anchors), ownChars);
     const batch = new SourceBatch(source, own, related);
     this.batches.set(source, { batch, pages });
     while (this.batches.size > BATCHES_KEPT) this.batches.delete(this.batches.keys().next().value as string);
@@ -118,7 +120,11 @@ export class DeletionCycle {
   /** Learns every source with samples (a batch, once all of it has been observed). */
   async learnAll(): Promise<DeletionProfile[]> {
     const learned: DeletionProfile[] = [];
-    for (const source of await this.samples.sources()) learned.push((await this.learn(source)).profile);
+    for (const source of await this.samples.sources()) {
+      learned.push((await this.learn(source)).profile);
+      // Between sources, the event loop runs (a signal's handler, a progress bar).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     return learned;
   }
 

@@ -15,7 +15,7 @@
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
 import type { DraftDocument } from '../pipeline.js';
-import type { CharNgramModel, NgramView } from './char-ngram.js';
+import type { NgramView } from './char-ngram.js';
 import { bothSidesHold, contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';
 import {
@@ -68,11 +68,7 @@ export class SourceEvidence {
   readonly markedGaps: Site[] = [];
   /** 在 frames left open in the source's pages (see `frames.ts`). */
   readonly frameGaps: Site[] = [];
-  /**
-   * Partner character → the distinct left neighbours of the orphans it would complete, each with
-   * the orphan and what follows it (`问日益`), to look for in other sources' text.
-   */
-  readonly orphans = new Map<string, Map<string, string>>();
+  private orphansMemo: Map<string, Map<string, string>> | undefined;
   private readonly text: string[] = [];
   private chars = 0;
 
@@ -97,12 +93,25 @@ export class SourceEvidence {
       this.positions = undefined;
       this.text.push(paragraph);
       this.chars += paragraph.length;
-      this.countOrphans(paragraph);
+      this.orphansMemo = undefined;
     }
   }
 
+  /**
+   * Partner character → the distinct left neighbours of the orphans it would complete, each with
+   * the orphan and what follows it (`问日益`), to look for in other sources' text. Found on first
+   * use (segmenting every paragraph is the expensive part; a source with no marked gap never asks).
+   */
+  get orphans(): Map<string, Map<string, string>> {
+    if (!this.orphansMemo) {
+      this.orphansMemo = new Map();
+      for (const paragraph of this.text) this.countOrphans(paragraph, this.orphansMemo);
+    }
+    return this.orphansMemo;
+  }
+
   /** A character standing alone where it nearly always has a partner, and the partner fits. */
-  private countOrphans(paragraph: string): void {
+  private countOrphans(paragraph: string, orphans: Map<string, Map<string, string>>): void {
     let offset = 0;
     const tokens = this.lm.segment(paragraph);
     tokens.forEach((token, i) => {
@@ -114,9 +123,9 @@ export class SourceEvidence {
       const { left, right } = hanContext(paragraph, offset);
       if (insertionGain(left, partner.char, right, this.lm) <= 0) return;
       // A fixed phrase repeated on every page (小编) is one observation, not many.
-      const neighbours = this.orphans.get(partner.char) ?? new Map<string, string>();
+      const neighbours = orphans.get(partner.char) ?? new Map<string, string>();
       if (!neighbours.has(left.slice(-2))) neighbours.set(left.slice(-2), token + right.slice(0, 2));
-      this.orphans.set(partner.char, neighbours);
+      orphans.set(partner.char, neighbours);
     });
   }
 
@@ -265,10 +274,9 @@ function markedGapShares(evidence: SourceEvidence, words: string[], lm: Language
  */
 const MIN_EVIDENCE = 2;
 
-/** Character statistics for learning: the whole batch's model, this source's own, and the rest. */
+/** Character statistics for learning: the whole batch's counts, and the other sources'. */
 export interface BatchStatistics {
-  all: CharNgramModel;
-  own: CharNgramModel;
+  all: NgramView;
   others: NgramView;
   /** Strings of Han characters frequent enough in the batch to be a missing word's candidates. */
   frequent: [string, number][];
@@ -279,18 +287,14 @@ export interface BatchStatistics {
 /** Intact text of other sources must be at least this large before its statistics are trusted. */
 const MIN_BACKGROUND_CHARS = 50_000;
 
-const HAN_ONLY = /^\p{Script=Han}+$/u;
 /** Absent strings checked for predictions per source (a filter deletes a handful of words). */
 const MAX_ABSENT_CANDIDATES = 30;
 /** A string must occur this often in the batch to be considered as a deleted word. */
 const MIN_FREQUENT_COUNT = 8;
 
 /** The candidates for `missingWords`, computed once per batch. */
-export function frequentGrams(all: CharNgramModel): [string, number][] {
-  const frequent: [string, number][] = [];
-  for (const [gram, count] of all.grams())
-    if (count >= MIN_FREQUENT_COUNT && HAN_ONLY.test(gram)) frequent.push([gram, count]);
-  return frequent;
+export function frequentGrams(corpus: TextCorpus): [string, number][] {
+  return corpus.frequentGrams(MIN_FREQUENT_COUNT);
 }
 
 /**
@@ -360,7 +364,7 @@ export function learnProfile(
     if (known) known.frameGaps = closer.frameGaps;
     else words.push({ ...closer, belief: closer.frameGaps });
   }
-  for (const word of new Set([...fromGaps.keys(), ...evidence.orphans.keys()])) {
+  for (const word of new Set([...fromGaps.keys(), ...(filtered ? evidence.orphans.keys() : [])])) {
     if (words.some((w) => w.word === word)) continue;
     const logP = lm.wordLogP(word);
     if (logP === undefined || logP < MIN_WORD_LOGP) continue;

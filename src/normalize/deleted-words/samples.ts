@@ -80,7 +80,6 @@ export const PASSAGE = 12;
 const WINDOW = 8;
 /** Shared text this long makes two pages related, whatever it is. */
 export const SHARED_TEXT = PASSAGE + WINDOW - 1;
-const HAN = /\p{Script=Han}/u;
 
 /**
  * A page's anchors, by winnowing (Schleimer, Wilkerson and Aiken 2003, as MOSS does): of every
@@ -89,17 +88,39 @@ const HAN = /\p{Script=Han}/u;
  * one passage in four is an anchor. Passages less than two thirds Han (numbers, Latin) are none.
  */
 export function passageAnchors(paragraphs: readonly string[]): Set<number> {
+  let anchors = anchorsMemo.get(paragraphs);
+  if (!anchors) {
+    anchors = computeAnchors(paragraphs);
+    anchorsMemo.set(paragraphs, anchors);
+  }
+  return anchors;
+}
+
+/** A page's anchors, by its paragraphs (a batch asks for them once per source it is related to). */
+const anchorsMemo = new WeakMap<readonly string[], Set<number>>();
+
+/** CJK Unified Ideographs and Extension A, or a surrogate (the other extensions): Han enough here. */
+function isHan(code: number): boolean {
+  return (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0xd840 && code <= 0xdbff) ||
+    (code >= 0xdc00 && code <= 0xdfff)
+  );
+}
+
+function computeAnchors(paragraphs: readonly string[]): Set<number> {
   const anchors = new Set<number>();
   const NONE = Number.POSITIVE_INFINITY;
   for (const text of paragraphs) {
     if (text.length < PASSAGE) continue;
     const hashes: number[] = [];
     let han = 0;
-    for (let i = 0; i < PASSAGE; i++) if (HAN.test(text[i] as string)) han++;
+    for (let i = 0; i < PASSAGE; i++) if (isHan(text.charCodeAt(i))) han++;
     for (let start = 0; start + PASSAGE <= text.length; start++) {
       if (start > 0) {
-        if (HAN.test(text[start - 1] as string)) han--;
-        if (HAN.test(text[start + PASSAGE - 1] as string)) han++;
+        if (isHan(text.charCodeAt(start - 1))) han--;
+        if (isHan(text.charCodeAt(start + PASSAGE - 1))) han++;
       }
       hashes.push(3 * han < 2 * PASSAGE ? NONE : fnv1a(text, start, start + PASSAGE));
     }
@@ -121,31 +142,45 @@ export function pageChars(page: { paragraphs: readonly string[] }): number {
 }
 
 /**
- * The pages of other sources related to a source (sharing one of its `anchors`), from `candidates`: in rank
- * order, up to `RELATED_CHARS` characters. Depends on the candidates only through those related.
+ * The pages of other sources related to a source (sharing one of its `anchors`), from
+ * `candidates`: the most related first (the most anchors shared: a copy of one of its pages before
+ * a site that shares a template sentence), then in rank order, up to `relatedChars(ownChars)`
+ * characters. Depends on the candidates only through those related.
  */
 export function relatedPages<T extends DraftDocument>(
   source: string,
   anchors: ReadonlySet<number>,
   candidates: readonly T[],
+  ownChars: number,
 ): T[] {
-  const related = candidates.filter((page) => {
-    if (page.source === source) return false;
-    for (const anchor of passageAnchors(page.paragraphs)) if (anchors.has(anchor)) return true;
-    return false;
-  });
-  // The same page may be sampled twice (two sources' samples never hold one id, but be safe).
+  const shared = new Map<T, number>();
+  for (const page of candidates) {
+    if (page.source === source || shared.has(page)) continue;
+    let n = 0;
+    for (const anchor of passageAnchors(page.paragraphs)) if (anchors.has(anchor)) n++;
+    if (n > 0) shared.set(page, n);
+  }
+  const ordered = [...shared.keys()].sort(
+    (a, b) => (shared.get(b) as number) - (shared.get(a) as number) || byRank(a, b),
+  );
   const seen = new Set<string>();
   const out: T[] = [];
   let chars = 0;
-  for (const page of related.sort(byRank)) {
+  const limit = relatedChars(ownChars);
+  for (const page of ordered) {
+    // One page sampled under two sources is read once.
     if (seen.has(page.id)) continue;
     seen.add(page.id);
     chars += pageChars(page);
-    if (chars > RELATED_CHARS) break;
+    if (chars > limit) break;
     out.push(page);
   }
   return out;
+}
+
+/** Related text a source reads, for `ownChars` of its own: 20 times as much, at least 60,000, at most `RELATED_CHARS`. */
+export function relatedChars(ownChars: number): number {
+  return Math.min(RELATED_CHARS, Math.max(60_000, 20 * ownChars));
 }
 
 /** What a batch keeps of a draft for learning: its text and gaps, not its repairs. */
@@ -153,20 +188,44 @@ function learningSample(sample: Sample): Sample {
   return { ...sample, repairs: [], runs: [] };
 }
 
+/** Anchors index: grows by doubling. */
+class PairList {
+  private data = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
+}
+
+/** Sample numbers fit in 21 bits beside a 32-bit anchor in a double's 53. */
+const SAMPLE_BITS = 2 ** 21;
+
 /**
- * Samples in memory, for a batch. `keepSync` and the other `…Sync` methods are the same as the
- * interface's, for callers that need no promise. Each sample's anchors are indexed, so a source's
- * related pages are found without reading every other page.
+ * Samples in memory, for a batch. Each sample's anchors go into one list of (anchor, sample)
+ * pairs, sorted when a source's related pages are asked for after a change: eight bytes an
+ * anchor, so that a batch of many sources is indexed without a map entry per passage.
  */
 export class MemorySampleStore implements SampleStore {
   private readonly bySource = new Map<string, { pages: number; samples: Sample[] }>();
-  /** Anchor → the samples holding it. */
-  private readonly index = new Map<number, Set<Sample>>();
-  private readonly anchorsOf = new WeakMap<Sample, Set<number>>();
+  /** Every sample kept, by number (undefined once it left its source's sample). */
+  private readonly numbered: (Sample | undefined)[] = [];
+  private readonly numbers = new WeakMap<Sample, number>();
+  private readonly pairs = new PairList();
+  private index: Float64Array | undefined;
 
   constructor(private readonly size = SAMPLE_SIZE) {}
 
-  keepSync(draft: Sample): number {
+  private keepSync(draft: Sample): number {
     const sample = learningSample(draft);
     let entry = this.bySource.get(sample.source);
     if (!entry) {
@@ -176,48 +235,29 @@ export class MemorySampleStore implements SampleStore {
     entry.pages++;
     // A page seen again replaces its earlier sample.
     const previous = entry.samples.findIndex((s) => s.id === sample.id);
-    if (previous >= 0) this.unindex(entry.samples.splice(previous, 1)[0] as Sample);
+    if (previous >= 0) this.forget(entry.samples.splice(previous, 1)[0] as Sample);
     const at = entry.samples.findIndex((s) => byRank(sample, s) < 0);
     if (at < 0) {
       if (entry.samples.length >= this.size) return entry.pages;
       entry.samples.push(sample);
     } else entry.samples.splice(at, 0, sample);
     this.indexSample(sample);
-    while (entry.samples.length > this.size) this.unindex(entry.samples.pop() as Sample);
+    while (entry.samples.length > this.size) this.forget(entry.samples.pop() as Sample);
     return entry.pages;
   }
 
   private indexSample(sample: Sample): void {
-    const anchors = passageAnchors(sample.paragraphs);
-    this.anchorsOf.set(sample, anchors);
-    for (const anchor of anchors) {
-      const set = this.index.get(anchor) ?? new Set<Sample>();
-      set.add(sample);
-      this.index.set(anchor, set);
-    }
+    const number = this.numbered.length;
+    if (number >= SAMPLE_BITS) return; // two million samples: past them, a page is not indexed
+    this.numbered.push(sample);
+    this.numbers.set(sample, number);
+    for (const anchor of passageAnchors(sample.paragraphs)) this.pairs.push(anchor * SAMPLE_BITS + number);
+    this.index = undefined;
   }
 
-  private unindex(sample: Sample): void {
-    for (const anchor of this.anchorsOf.get(sample) ?? []) {
-      const set = this.index.get(anchor);
-      set?.delete(sample);
-      if (set?.size === 0) this.index.delete(anchor);
-    }
-  }
-
-  samplesSync(source: string): Sample[] {
-    return [...(this.bySource.get(source)?.samples ?? [])];
-  }
-
-  sourcesSync(): string[] {
-    return [...this.bySource.keys()].sort();
-  }
-
-  holdingSync(source: string, anchors: ReadonlySet<number>): Sample[] {
-    const found = new Set<Sample>();
-    for (const anchor of anchors)
-      for (const sample of this.index.get(anchor) ?? []) if (sample.source !== source) found.add(sample);
-    return [...found];
+  private forget(sample: Sample): void {
+    const number = this.numbers.get(sample);
+    if (number !== undefined) this.numbered[number] = undefined;
   }
 
   async keep(sample: Sample): Promise<number> {
@@ -225,15 +265,33 @@ export class MemorySampleStore implements SampleStore {
   }
 
   async samples(source: string): Promise<Sample[]> {
-    return this.samplesSync(source);
+    return [...(this.bySource.get(source)?.samples ?? [])];
   }
 
   async sources(): Promise<string[]> {
-    return this.sourcesSync();
+    return [...this.bySource.keys()].sort();
   }
 
   async holding(source: string, anchors: ReadonlySet<number>): Promise<Sample[]> {
-    return this.holdingSync(source, anchors);
+    this.index ??= this.pairs.sorted();
+    const index = this.index;
+    const found = new Set<Sample>();
+    for (const anchor of anchors) {
+      // The first pair of this anchor, then every one after it.
+      let lo = 0;
+      let hi = index.length;
+      const first = anchor * SAMPLE_BITS;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((index[mid] as number) < first) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < index.length && (index[i] as number) < first + SAMPLE_BITS; i++) {
+        const sample = this.numbered[(index[i] as number) - first];
+        if (sample && sample.source !== source) found.add(sample);
+      }
+    }
+    return [...found];
   }
 }
 
