@@ -18,8 +18,13 @@ import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { formatProfiles } from '../normalize/deleted-words/batch.js';
 import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
-import { type DraftDocument, draftDocument, finalizeRecord } from '../normalize/pipeline.js';
-import type { CleanRecord } from '../normalize/record.js';
+import {
+  type DraftDocument,
+  draftDocument,
+  finalizeRecord,
+  flagRepairFailed,
+  REPAIR_FAILED,
+} from '../normalize/pipeline.js';
 import type { Script } from '../normalize/types.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';
 
@@ -154,16 +159,17 @@ async function normalizeFiles(
     });
     for await (const line of drafts) {
       const draft = JSON.parse(line) as DraftDocument;
-      let record: CleanRecord;
+      let restored: DraftDocument;
       try {
-        record = finalizeRecord(await cycle.restore(draft), options.to);
+        restored = await cycle.restore(draft);
       } catch (error) {
         failed = true;
         process.stderr.write(
-          `finfaq: ${draft.url}: restoring deleted words failed: ${(error as Error).stack ?? error}\n`,
+          `finfaq: ${draft.url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${(error as Error).stack ?? error}\n`,
         );
-        record = finalizeRecord(draft, options.to);
+        restored = flagRepairFailed(draft);
       }
+      const record = finalizeRecord(restored, options.to);
       await write(out, `${JSON.stringify(record)}\n`);
     }
   } finally {

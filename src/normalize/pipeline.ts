@@ -107,9 +107,32 @@ interface Line {
   unrepaired?: true;
 }
 
+/**
+ * Flag of a record one of whose repair steps failed (a bug, not bad input): the step's text was
+ * kept as it came to that step, and the rest of the record repaired as usual.
+ */
+export const REPAIR_FAILED = 'repair-failed';
+
+/**
+ * `step()`, or `keep()` flagged when the step throws: one failing repair must not lose a record
+ * (the error is returned for the caller to report where it has a log).
+ */
+export function keepOnFailure<T>(step: () => T, keep: () => T): { value: T; error?: unknown } {
+  try {
+    return { value: step() };
+  } catch (error) {
+    return { value: keep(), error };
+  }
+}
+
 function runStages(line: Line, stages: TextStage[], script: Script): void {
   for (const stage of stages) {
-    const result = stage(line.text, script);
+    const text = line.text;
+    const attempt = keepOnFailure(
+      () => stage(text, script),
+      (): StageOutput => ({ text, repairs: [], flags: [REPAIR_FAILED] }),
+    );
+    const result = attempt.value;
     line.text = result.text;
     // One at a time: spreading a hostile page's hundred thousand repairs overflows the stack.
     for (const repair of result.repairs) line.repairs.push(repair);
@@ -347,6 +370,48 @@ export function readDocument(
   raw: RawDocument,
   options: Pick<NormalizeOptions, 'selectors'> = {},
 ): { draft: DraftDocument; page: string } {
+  return keepOnFailure(
+    () => repairDocument(raw, options),
+    () => unrepairedDocument(raw),
+  ).value;
+}
+
+/**
+ * The draft of a page whose repair failed: its text as it came (markup dropped, bytes read as
+ * UTF-8), each line a paragraph, flagged. A record the feed can show beats a page lost.
+ */
+function unrepairedDocument(raw: RawDocument): { draft: DraftDocument; page: string } {
+  const page = raw.text ?? raw.html ?? (raw.body ? new TextDecoder().decode(raw.body) : '');
+  const text = raw.text === undefined ? page.replace(/<[^>]*>/g, '\n') : page;
+  const paragraphs = text
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+  const script = keepOnFailure(
+    () => detectScript(paragraphs.join('\n')),
+    (): Script => 'hans',
+  ).value;
+  const draft: DraftDocument = {
+    id: recordId(raw.url),
+    url: raw.url,
+    source: raw.source ?? sourceOf(raw, undefined),
+    script,
+    title: null,
+    category: null,
+    published_at: null,
+    paragraphs,
+    repairs: [],
+    flags: paragraphs.length ? [REPAIR_FAILED] : ['empty', REPAIR_FAILED],
+    gaps: [],
+    runs: [],
+  };
+  return { draft, page };
+}
+
+function repairDocument(
+  raw: RawDocument,
+  options: Pick<NormalizeOptions, 'selectors'>,
+): { draft: DraftDocument; page: string } {
   const decoded = decode(raw, options);
   // The page is repaired up to its budget; the lines after are kept as they came (`limits.ts`).
   // Empty lines need no stage (and never become paragraphs).
@@ -468,6 +533,38 @@ function runsByParagraph(draft: DraftDocument): (paragraph: number) => Protected
  * back in as they came, never converted, and their places become `unresolved`.
  */
 export function finalizeRecord(draft: DraftDocument, to: Script = draft.script): CleanRecord {
+  return keepOnFailure(
+    () => convertRecord(draft, to),
+    () => unconvertedRecord(draft),
+  ).value;
+}
+
+/** The record of a draft whose conversion failed: its Simplified text, runs put back, flagged. */
+function unconvertedRecord(draft: DraftDocument): CleanRecord {
+  const runsOf = runsByParagraph(draft);
+  const restore = (text: string, paragraph: number) =>
+    keepOnFailure(
+      () => putBack(text, runsOf(paragraph)).text,
+      () => text.split(PLACEHOLDER).join(''),
+    ).value;
+  const paragraphs = (draft.paragraphs ?? []).map((text, index) => restore(String(text), index));
+  return {
+    id: draft.id,
+    url: draft.url,
+    source: draft.source,
+    title: draft.title === null ? null : restore(draft.title, TITLE),
+    category: draft.category,
+    published_at: draft.published_at,
+    script: 'hans',
+    paragraphs,
+    repairs: Array.isArray(draft.repairs) ? draft.repairs : [],
+    flags: [...new Set([...(draft.flags ?? []), REPAIR_FAILED])].sort(),
+    unresolved: [],
+    content_hash: contentHash(paragraphs),
+  };
+}
+
+function convertRecord(draft: DraftDocument, to: Script): CleanRecord {
   const convert = (text: string) => fromHans(text, to);
   const runsOf = runsByParagraph(draft);
   const unresolved: Unresolved[] = [];
@@ -523,5 +620,24 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
  */
 export function normalizeDocument(raw: RawDocument, options: NormalizeOptions = {}): CleanRecord {
   const draft = draftDocument(raw, options);
-  return finalizeRecord(options.profile ? restoreDeletedWords(draft, options.profile) : draft, options.to);
+  const { profile } = options;
+  const restored = profile ? keepRestoring(draft, () => restoreDeletedWords(draft, profile)).draft : draft;
+  return finalizeRecord(restored, options.to);
+}
+
+/**
+ * The draft with its deleted words restored by `restore`, or as it was, flagged, when restoring
+ * throws (the error returned for the caller's log).
+ */
+export function keepRestoring(
+  draft: DraftDocument,
+  restore: () => DraftDocument,
+): { draft: DraftDocument; error?: unknown } {
+  const attempt = keepOnFailure(restore, () => flagRepairFailed(draft));
+  return { draft: attempt.value, error: attempt.error };
+}
+
+/** The draft as it is, flagged `repair-failed` (a later step on it threw). */
+export function flagRepairFailed(draft: DraftDocument): DraftDocument {
+  return { ...draft, flags: [...new Set([...draft.flags, REPAIR_FAILED])].sort() };
 }

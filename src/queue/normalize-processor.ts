@@ -20,6 +20,7 @@ import type { DeletionCycle } from '../normalize/deleted-words/cycle.js';
 import {
   type DraftDocument,
   finalizeRecord,
+  flagRepairFailed,
   normalizeDocument,
   readDocument,
 } from '../normalize/pipeline.js';
@@ -80,7 +81,9 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const raw = toRawDocument(parsed.data);
   const { draft, page } = readDocument(raw);
   const profile = await ctx.cycle.profileOf(draft.source);
-  const record = finalizeRecord(await ctx.cycle.restore(draft), data.to);
+  // A restoration that throws keeps the page without it, flagged: the record is not lost.
+  const restored = await ctx.cycle.restore(draft).catch(() => flagRepairFailed(draft));
+  const record = finalizeRecord(restored, data.to);
 
   // The page as the normalizer read it, kept with the version for the dashboard.
   const snapshot: RawSnapshot = {
