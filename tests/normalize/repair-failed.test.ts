@@ -26,11 +26,20 @@ describe('a failing repair step', () => {
     );
     expect(failing.value).toBe('kept');
     expect(failing.error).toBeInstanceOf(RangeError);
-    expect(keepOnFailure(() => 'done', () => 'kept')).toEqual({ value: 'done' });
+    expect(
+      keepOnFailure(
+        () => 'done',
+        () => 'kept',
+      ),
+    ).toEqual({ value: 'done' });
   });
 
   it('keeps the page when its profile is damaged (restoring throws), flagged', () => {
-    const damaged = { source: 'bank.example', documents: 3, words: [{ word: null }] } as unknown as DeletionProfile;
+    const damaged = {
+      source: 'bank.example',
+      documents: 3,
+      words: [{ word: null }],
+    } as unknown as DeletionProfile;
     const clean = normalizeDocument(page);
     const record = normalizeDocument(page, { profile: damaged });
     expect(record.flags).toContain(REPAIR_FAILED);
@@ -42,7 +51,10 @@ describe('a failing repair step', () => {
   });
 
   it('finalizes a damaged draft unconverted instead of throwing', () => {
-    const draft = draftDocument({ url: 'https://bank.example/faq/2', text: '信用卡還款日是哪天？\n每個月的還款日在賬單上。' });
+    const draft = draftDocument({
+      url: 'https://bank.example/faq/2',
+      text: '信用卡還款日是哪天？\n每個月的還款日在賬單上。',
+    });
     expect(draft.script).toBe('hant');
     // A draft read back from a spool or queue with its repairs lost.
     const damaged = { ...draft, repairs: null } as unknown as typeof draft;

@@ -440,6 +440,39 @@ describe('feed server: Server-Sent Events on a real socket', () => {
     client.close();
   });
 
+  it('reads JSON Feed and Atom slice by slice, up to `limit` and to the page size in bytes', async () => {
+    // Different sites and seeds: canonical records, none a duplicate of another.
+    const published = Array.from({ length: 25 }, (_, i) =>
+      makeRecord({ seed: 100 + i, site: `s${i}.example` }),
+    );
+    const newestFirst = published.map((r) => r.id).reverse();
+    const bytesOf = (r: CleanRecord) =>
+      3 * ((r.title?.length ?? 0) + r.url.length + r.paragraphs.reduce((sum, p) => sum + p.length + 2, 0));
+    const threeRecords = published.slice(-3).reduce((sum, r) => sum + bytesOf(r), 0);
+    // The read limits belong to the store's reader (one per store): one store per budget.
+    const serve = async (dialect: 'sqlite' | 'postgres', records: CleanRecord[], pageBytes?: number) => {
+      const local = await factory.fresh(dialect);
+      const localPublisher = await createPublisher(local);
+      for (const record of records) await localPublisher.publish(record);
+      return buildFeedServer(local, pageBytes ? { reads: { pageBytes } } : {});
+    };
+    const ids = async (app: FastifyInstance, url: string) =>
+      ((await app.inject({ url })).json().items as { id: string }[]).map((i) => i.id);
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const roomy = await serve(dialect, published);
+      expect(await ids(roomy, '/feed.json?limit=500'), dialect).toEqual(newestFirst);
+      expect(await ids(roomy, '/feed.json?limit=13'), dialect).toEqual(newestFirst.slice(0, 13));
+      const tight = await serve(dialect, published, threeRecords);
+      expect(await ids(tight, '/feed.json?limit=2'), dialect).toEqual(newestFirst.slice(0, 2));
+      expect(await ids(tight, '/feed.json?limit=50'), dialect).toEqual(newestFirst.slice(0, 3));
+      // Smaller than any record: still the newest one.
+      const tiny = await serve(dialect, published.slice(0, 2), 1);
+      const atom = (await tiny.inject({ url: '/feed.atom' })).body;
+      expect(atom.match(/<entry /g), dialect).toHaveLength(1);
+      await Promise.all([roomy.close(), tight.close(), tiny.close()]);
+    }
+  });
+
   it('ends open streams when the server closes', async () => {
     const store = await factory.fresh('sqlite');
     const local = buildFeedServer(store, { stream: { pollMs: 50, heartbeatMs: 5000 } });

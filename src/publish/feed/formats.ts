@@ -34,6 +34,16 @@ function contentOf(item: FeedItem): string {
   return item.paragraphs.join('\n\n');
 }
 
+/**
+ * About what an item adds to a JSON Feed or Atom body, in UTF-8 bytes (its text, at most three
+ * bytes a character, and its title): what the feed's size limit counts.
+ */
+export function feedItemBytes(item: FeedItem): number {
+  let chars = (item.title?.length ?? 0) + item.url.length;
+  for (const paragraph of item.paragraphs) chars += paragraph.length + 2;
+  return chars * 3;
+}
+
 /** The latest `stored_at` (ISO 8601 UTC strings sort as times). */
 function updatedOf(items: readonly FeedItem[]): string {
   let latest = '1970-01-01T00:00:00.000Z';

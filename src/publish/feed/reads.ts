@@ -234,9 +234,33 @@ export class FeedReads {
     return this.shared(`stored|${id}|${version ?? ''}`, () => this.store.getRecord(id, version));
   }
 
-  /** The newest canonical records, read through the gate. */
-  latest(limit: number): Promise<StoredRecord[]> {
-    return this.shared(`latest|${limit}`, () => this.store.latest(limit));
+  /**
+   * The newest canonical records as items (JSON Feed, Atom), up to `limit` and to `pageBytes` of
+   * their `bytesOf` (at least one): read slice by slice, so that a store of huge records is never
+   * held whole. Call it inside `shared` (it does not take the gate itself).
+   */
+  async latestWithin<T>(
+    limit: number,
+    toItem: (record: StoredRecord) => T,
+    bytesOf: (item: T) => number,
+  ): Promise<T[]> {
+    const items: T[] = [];
+    let bytes = 0;
+    let before: number | undefined;
+    while (items.length < limit) {
+      const slice = await this.store.latest(Math.min(FIRST_SLICE, limit - items.length), before);
+      for (const record of slice) {
+        const item = toItem(record);
+        const size = bytesOf(item);
+        if (items.length > 0 && bytes + size > this.limits.pageBytes) return items;
+        items.push(item);
+        bytes += size;
+      }
+      const last = slice.at(-1);
+      if (!last || slice.length < Math.min(FIRST_SLICE, limit)) break;
+      before = last.seq;
+    }
+    return items;
   }
 }
 

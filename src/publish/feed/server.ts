@@ -39,7 +39,7 @@ import type { Script } from '../../normalize/types.js';
 import { createMetrics, type MetricsOptions } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
 import type { Store } from '../store/store.js';
-import { atomFeed, jsonFeed } from './formats.js';
+import { atomFeed, feedItemBytes, jsonFeed } from './formats.js';
 import { formatCursor, toFeedItem } from './items.js';
 import {
   BadRequest,
@@ -242,7 +242,8 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
   /** JSON Feed and Atom: the newest records, built once for everyone asking at the same time. */
   const feedBody = (kind: 'json' | 'atom', limit: number, script: Script | undefined, base: string) =>
     reads.shared(`${kind}|${limit}|${script ?? ''}|${base}`, async () => {
-      const items = (await store.latest(limit)).map((r) => toFeedItem(r, script));
+      // Up to the read limits' page size of text: a feed of huge records stays within memory.
+      const items = await reads.latestWithin(limit, (record) => toFeedItem(record, script), feedItemBytes);
       const meta = { baseUrl: base, title, script };
       const body = kind === 'json' ? JSON.stringify(jsonFeed(items, meta)) : atomFeed(items, meta);
       return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };

@@ -413,11 +413,12 @@ export class PostgresStore implements Store {
     return { items, next: items.at(-1)?.seq ?? after };
   }
 
-  async latest(limit: number): Promise<StoredRecord[]> {
+  async latest(limit: number, before = Number.MAX_SAFE_INTEGER): Promise<StoredRecord[]> {
     const { rows } = await this.pool.query<VersionDbRow>(
       `SELECT ${VERSION_COLUMNS} FROM records r JOIN record_versions v ON v.seq = r.feed_seq
-       WHERE r.feed_seq IS NOT NULL AND v.duplicate_of IS NULL ORDER BY r.feed_seq DESC LIMIT $1`,
-      [limit],
+       WHERE r.feed_seq IS NOT NULL AND r.feed_seq < $2 AND v.duplicate_of IS NULL
+       ORDER BY r.feed_seq DESC LIMIT $1`,
+      [limit, before],
     );
     return this.alsoOn(rows.map(toStoredRecord));
   }

@@ -379,13 +379,14 @@ export class SqliteStore implements Store {
     });
   }
 
-  latest(limit: number): Promise<StoredRecord[]> {
+  latest(limit: number, before = Number.MAX_SAFE_INTEGER): Promise<StoredRecord[]> {
     return this.read(() => {
       const rows = this.stmt(
         this.reader,
         `SELECT ${VERSION_COLUMNS} FROM records r JOIN record_versions v ON v.seq = r.feed_seq
-         WHERE r.feed_seq IS NOT NULL AND v.duplicate_of IS NULL ORDER BY r.feed_seq DESC LIMIT ?`,
-      ).all(limit) as VersionDbRow[];
+         WHERE r.feed_seq IS NOT NULL AND r.feed_seq < ? AND v.duplicate_of IS NULL
+         ORDER BY r.feed_seq DESC LIMIT ?`,
+      ).all(before, limit) as VersionDbRow[];
       return this.alsoOn(rows.map(toStoredRecord));
     });
   }

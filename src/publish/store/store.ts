@@ -51,8 +51,11 @@ export interface Store {
   getRecord(id: string, version?: number): Promise<StoredRecord | null>;
   /** Feed items with `seq > after`, oldest first, with `also_on` filled. */
   listFeed(after: number, limit: number): Promise<FeedPage>;
-  /** The newest canonical feed items, newest first, with `also_on` filled (JSON Feed, Atom). */
-  latest(limit: number): Promise<StoredRecord[]>;
+  /**
+   * The newest canonical feed items, newest first, with `also_on` filled (JSON Feed, Atom); with
+   * `before`, those older than that feed sequence number (the next slice).
+   */
+  latest(limit: number, before?: number): Promise<StoredRecord[]>;
   /** The raw page a version was made from, when the publisher was given it. */
   getRaw(id: string, version: number): Promise<RawSnapshot | null>;
 
