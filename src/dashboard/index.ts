@@ -55,6 +55,9 @@ const PAGE_SIZE = 50;
 /** Sign-in attempts allowed per client address and minute (`POST /login`); then 429. */
 export const LOGIN_ATTEMPTS = 10;
 const LOGIN_RATE_LIMIT = { max: LOGIN_ATTEMPTS, timeWindow: 60_000 };
+/** Record searches allowed per client address and minute (`GET /records`): each may scan the store. */
+export const SEARCHES_PER_MINUTE = 120;
+const SEARCH_RATE_LIMIT = { max: SEARCHES_PER_MINUTE, timeWindow: 60_000 };
 
 /** Formatting the templates share. */
 const FORMAT = {
@@ -122,6 +125,12 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
   const { store, queues } = options;
   const auth = new AdminAuth(options.adminToken);
   const reads = feedReadsOf(store);
+  // Queries that scan the whole store go through the feed's read gate (a few at once, identical
+  // ones shared) and are reused while nothing new is published.
+  const sizeOf = (value: unknown) => JSON.stringify(value).length;
+  const sourceTotals = () => reads.cached('dashboard:source-totals', () => store.sourceTotals(), sizeOf);
+  const publishedBuckets = (bucket: 'hour' | 'day') =>
+    reads.cached(`dashboard:published:${bucket}`, () => store.publishedOverTime({ bucket }), sizeOf);
   const views = new Eta({ views: `${WEB}views`, autoEscape: true, cache: true });
 
   await app.register(async (scope) => {
@@ -197,16 +206,16 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
 
     scope.get('/', async (request, reply) => {
       const [totals, profiles, activity] = await Promise.all([
-        store.sourceTotals(),
+        sourceTotals(),
         store.listProfiles<StoredProfile>(),
         fromQueues((q) => q.sources()),
       ]);
       // Days, unless everything so far fits in a couple of them.
       let size: 'hour' | 'day' = 'day';
-      let buckets = await store.publishedOverTime({ bucket: size });
+      let buckets = await publishedBuckets(size);
       if (new Set(buckets.map((b) => b.bucket)).size < 3) {
         size = 'hour';
-        buckets = await store.publishedOverTime({ bucket: size });
+        buckets = await publishedBuckets(size);
       }
       const names = [
         ...new Set([
@@ -262,22 +271,23 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
       });
     });
 
-    scope.get('/records', async (request, reply) => {
+    scope.get('/records', { config: { rateLimit: SEARCH_RATE_LIMIT } }, async (request, reply) => {
       const parsed = recordsQuery.safeParse(request.query);
       if (!parsed.success) return badRequest(request, reply, 'Bad search parameters.');
       const query = parsed.data;
       const pageNumber = query.page ?? 1;
+      const search = {
+        text: emptyToUndefined(query.q),
+        source: emptyToUndefined(query.source),
+        flag: emptyToUndefined(query.flag),
+        repairKind: emptyToUndefined(query.kind),
+        duplicates: query.duplicates ?? 'include',
+        limit: PAGE_SIZE,
+        offset: (pageNumber - 1) * PAGE_SIZE,
+      } as const;
       const [result, totals] = await Promise.all([
-        store.searchRecords({
-          text: emptyToUndefined(query.q),
-          source: emptyToUndefined(query.source),
-          flag: emptyToUndefined(query.flag),
-          repairKind: emptyToUndefined(query.kind),
-          duplicates: query.duplicates ?? 'include',
-          limit: PAGE_SIZE,
-          offset: (pageNumber - 1) * PAGE_SIZE,
-        }),
-        store.sourceTotals(),
+        reads.cached(`dashboard:search:${JSON.stringify(search)}`, () => store.searchRecords(search), sizeOf),
+        sourceTotals(),
       ]);
       const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
       return page(request, reply, 'records', {

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_ATTEMPTS, registerDashboard } from '../../src/dashboard/index.js';
+import { LOGIN_ATTEMPTS, registerDashboard, SEARCHES_PER_MINUTE } from '../../src/dashboard/index.js';
 import type { CleanRecord } from '../../src/normalize/record.js';
 import { contentHash, recordId } from '../../src/normalize/record.js';
 import type { Repair } from '../../src/normalize/types.js';
@@ -256,6 +256,17 @@ describe('sign-in, sign-out and headers', () => {
     expect(codes.slice(LOGIN_ATTEMPTS)).toEqual([429, 429]);
     // Even the right token waits: the throttle is on attempts, not failures.
     expect((await post(app, '/login', `token=${TOKEN}`)).statusCode).toBe(429);
+  });
+
+  it('throttles record searches, which may scan the whole store', async () => {
+    const app = await server();
+    const codes: number[] = [];
+    for (let i = 0; i < SEARCHES_PER_MINUTE + 2; i++)
+      codes.push((await app.inject({ url: `/records?q=${encodeURIComponent(`贷${i}`)}` })).statusCode);
+    expect(codes.slice(0, SEARCHES_PER_MINUTE)).toEqual(Array(SEARCHES_PER_MINUTE).fill(200));
+    expect(codes.slice(SEARCHES_PER_MINUTE)).toEqual([429, 429]);
+    // Other pages are not throttled with them.
+    expect((await app.inject({ url: '/' })).statusCode).toBe(200);
   });
 
   it('refuses a sign-out posted from another site', async () => {
