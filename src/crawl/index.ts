@@ -3,7 +3,8 @@
  * and what the crawl guarantees are in `README.md`.
  */
 import type { SourcesConfig } from '../config/sources.js';
-import { type CrawlProblem, type CrawlReport, crawlSource } from './crawl-source.js';
+import type { CrawlProblem, CrawlReport } from './crawl-report.js';
+import { crawlSource } from './crawl-source.js';
 import type { RawRecord } from './raw-output.js';
 import type { ValidatorStore } from './validators.js';
 
