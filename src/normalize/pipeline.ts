@@ -15,6 +15,7 @@ import { removeControlResidue } from './control-chars.js';
 import { unclosedFrames } from './deleted-words/frames.js';
 import type { DeletionProfile } from './deleted-words/profile.js';
 import { restoreDeletedWords } from './deleted-words/restore.js';
+import type { DraftDocument } from './draft.js';
 import { decodeBytes } from './encoding/decode-bytes.js';
 import { closeMarkedGaps } from './gaps.js';
 import { type ExtractedArticle, extractArticle } from './html.js';
@@ -40,6 +41,8 @@ import { detectScript } from './script/detect.js';
 import { fixHalfConverted } from './script/half-converted.js';
 import { parsePublishedAt } from './time.js';
 import type { Gap, Repair, Script, StageOutput, TextRepair, Unresolved } from './types.js';
+
+export type { DraftDocument } from './draft.js';
 
 /** A raw record (CONTRACT.md): exactly one of `body`, `html`, `text` carries the page. */
 export interface RawDocument {
@@ -326,32 +329,6 @@ function place(repairs: TextRepair[], paragraph: number): Repair[] {
     after: r.after,
     confidence: r.confidence,
   }));
-}
-
-/**
- * A document after every repair but the restoration of deleted words, in Simplified: what the
- * second pass (which needs the whole batch or the source's profile) starts from.
- */
-export interface DraftDocument {
-  id: string;
-  url: string;
-  source: string;
-  /** The script the page is written in. */
-  script: Script;
-  title: string | null;
-  category: string | null;
-  published_at: string | null;
-  /** Simplified text of each paragraph. */
-  paragraphs: string[];
-  repairs: Repair[];
-  flags: string[];
-  /** Possible gaps left by deleted words, with offsets into `paragraphs`. */
-  gaps: (Gap & { paragraph: number })[];
-  /**
-   * Garbled runs held out of `paragraphs` and `title` (`TITLE`), in order: each stands there as a
-   * `PLACEHOLDER` until the record is finalized. Absent in drafts written before they existed.
-   */
-  runs?: (ProtectedRun & { paragraph: number })[];
 }
 
 /** Pass one: decode, extract and repair a raw document; never throws on bad content. */

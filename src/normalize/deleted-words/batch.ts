@@ -6,7 +6,7 @@
  * is capped (`profile.ts`), the related text by `RELATED_CHARS`, the text index (which also
  * serves as the batch's character model) by `BATCH_CHARS`.
  */
-import type { DraftDocument } from '../pipeline.js';
+import type { DraftDocument } from '../draft.js';
 import type { NgramView } from './char-ngram.js';
 import { type IntactText, TextCorpus, WordSpreads } from './corpus.js';
 import {

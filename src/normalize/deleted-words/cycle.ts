@@ -16,7 +16,7 @@
  * A page's record depends on its source's pages and on the pages related to them, never on
  * unrelated pages of a batch, nor on their order.
  */
-import type { DraftDocument } from '../pipeline.js';
+import type { DraftDocument } from '../draft.js';
 import type { Script } from '../types.js';
 import { SourceBatch } from './batch.js';
 import type { DeletionProfile } from './profile.js';

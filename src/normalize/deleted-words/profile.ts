@@ -13,8 +13,9 @@
  * A word enters the profile only with support from at least two places and near-absence; a
  * source that deletes nothing comes out with an empty profile.
  */
+
+import type { DraftDocument } from '../draft.js';
 import { type LanguageModel, languageModel } from '../language-model.js';
-import type { DraftDocument } from '../pipeline.js';
 import type { NgramView } from './char-ngram.js';
 import { bothSidesHold, contextEvidence, type TextCorpus, type WordSpreads } from './corpus.js';
 import { type DictionaryIndex, dictionaryIndex } from './dictionary-index.js';

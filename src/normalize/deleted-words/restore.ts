@@ -15,8 +15,9 @@
  * Every insertion is a `missing-word` repair with its confidence; a gap left unfilled keeps the
  * `possible-gap` flag. Works on the Simplified draft, so one model serves both scripts.
  */
+
+import type { DraftDocument } from '../draft.js';
 import { type LanguageModel, languageModel } from '../language-model.js';
-import type { DraftDocument } from '../pipeline.js';
 import { roundConfidence, softmax } from '../probability.js';
 import { fromHans } from '../script/convert.js';
 import type { Repair } from '../types.js';

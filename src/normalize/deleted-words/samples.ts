@@ -13,7 +13,7 @@
  * same template); every other page is not, and nothing learned or restored for the source depends
  * on it.
  */
-import type { DraftDocument } from '../pipeline.js';
+import type { DraftDocument } from '../draft.js';
 import type { Script } from '../types.js';
 import type { DeletionProfile } from './profile.js';
 

@@ -18,7 +18,6 @@
  * Hong Kong text, as OpenCC's own conversions have it.
  */
 import * as OpenCC from 'opencc-js';
-import type { LanguageModel } from '../language-model.js';
 import { toSimplifiedChars } from './char-fold.js';
 import { dictEntries } from './opencc-dicts.js';
 import { PARTICLE_ZHE_WORDS } from './overrides.js';
@@ -27,8 +26,14 @@ export const ZHU = '著';
 export const ZHE = '着';
 type Zhu = typeof ZHU | typeof ZHE;
 
-/** What deciding needs from the language model: words of Simplified text as it stands. */
-export type SimplifiedWords = Pick<LanguageModel, 'segmentSimplified' | 'simplifiedWordFrequency'>;
+/**
+ * What deciding needs from the language model: words of Simplified text as it stands (declared
+ * here, not imported: the model itself uses `foldZhu`).
+ */
+export interface SimplifiedWords {
+  segmentSimplified(simplified: string): { words: string[]; logP: number };
+  simplifiedWordFrequency(simplified: string): number;
+}
 
 /** Characters read on each side of a 著: the model's longest words are eight characters. */
 const REACH = 7;
