@@ -5,6 +5,12 @@
  * heading) and `APP 申请` are legitimate. The space is removed, its place kept as a marked gap and
  * the paragraph flagged `possible-gap`; restoring the word is the job of `deleted-words/` with the
  * source's profile, and a gap no word fills is listed with its place in the record's `unresolved`.
+ *
+ * Pages also put spaces where nothing was deleted (real pages showed as many of these as gaps):
+ * after a label's colon or a sentence's end (`特别提示： 逾期后`, `蚂蚁？ 工资`), beside brackets
+ * (`年利率 【第1页】`), after an article's number (`第一条 为适应`), and, on some sites, around
+ * every punctuation mark (`资信状况 ，综合审核`). Those are closed like the others (recorded as a
+ * repair) but are not gaps.
  */
 import type { Gap, StageOutput, TextRepair } from './types.js';
 
@@ -13,19 +19,60 @@ const SPACE_IN_CHINESE = new RegExp(`([${CJK}])[ \\t\\u3000]+(?=[${CJK}])`, 'gu'
 /** A heading that ends on 的 lost the noun after it (`二、莫名其妙的`). */
 const HEADING_ENDING_IN_DE = /^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)*\s)?\S{0,20}的$/u;
 
+/** Marks after which a space is the page's layout: a label's colon, a sentence's end. */
+const LAYOUT_AFTER = new Set(['：', '。', '！', '？', '；']);
+/** Brackets a space beside is layout: `年利率 【第1页】`, `（注） 以上`. */
+const OPENING = new Set(['【', '（', '「', '《', '『', '〔']);
+const CLOSING = new Set(['】', '）', '」', '》', '』', '〕']);
+/** An article's or chapter's number just before the space: `第一条 为适应`, `第十二章 附则`. */
+const NUMBERED_HEADING = /第[0-9０-９一二三四五六七八九十百千零〇两]+[章节条款篇部项]$/u;
+/** Chinese punctuation whose neighbouring spaces tell a page's habit. */
+const MARKS = /[，。、；：！？]/gu;
+const MARK = /^[，。、；：！？]$/u;
+const SPACE = /^[ \t\u3000]$/u;
+/** The next field of a row of them after the space: `来源：南宁晚报 所属分类：快讯`. */
+const FIELD_LABEL = /^\p{Script=Han}{1,6}[：:]/u;
+
 /** `text` with the spaces inside Chinese closed, as `closeMarkedGaps` closes them (no bookkeeping). */
 export function withoutSpacesInChinese(text: string): string {
   return text.replace(SPACE_IN_CHINESE, '$1');
 }
 
+/**
+ * Whether the paragraph spaces its punctuation as a habit: at least two marks with a space
+ * beside them, and most of its marks so. A filter's gap is one space among unspaced marks.
+ */
+function spacesPunctuation(text: string): boolean {
+  let marks = 0;
+  let spaced = 0;
+  for (const match of text.matchAll(MARKS)) {
+    marks++;
+    const at = match.index;
+    if (SPACE.test(text[at - 1] ?? '') || SPACE.test(text[at + 1] ?? '')) spaced++;
+  }
+  return spaced >= 2 && spaced * 2 >= marks;
+}
+
+/** Whether a space between `left` and what follows it (`after`) is the page's layout, not a gap. */
+function isLayoutSpace(before: string, left: string, after: string, punctuationSpaced: boolean): boolean {
+  const right = after[0] ?? '';
+  if (LAYOUT_AFTER.has(left) || CLOSING.has(left) || OPENING.has(right)) return true;
+  if (NUMBERED_HEADING.test(before) || FIELD_LABEL.test(after)) return true;
+  return punctuationSpaced && (MARK.test(left) || MARK.test(right));
+}
+
 export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
   const repairs: TextRepair[] = [];
   const gaps: Gap[] = [];
+  const punctuationSpaced = spacesPunctuation(text);
   let removed = 0;
   const out = text.replace(SPACE_IN_CHINESE, (match: string, left: string, index: number) => {
     const next = text[index + match.length] ?? '';
     repairs.push({ kind: 'punctuation', before: `${match}${next}`, after: `${left}${next}`, confidence: 1 });
-    gaps.push({ offset: index - removed + left.length, evidence: 'marked' });
+    const before = text.slice(Math.max(0, index - 11), index + left.length);
+    const after = text.slice(index + match.length, index + match.length + 8);
+    if (!isLayoutSpace(before, left, after, punctuationSpaced))
+      gaps.push({ offset: index - removed + left.length, evidence: 'marked' });
     removed += match.length - left.length;
     return left;
   });

@@ -80,6 +80,38 @@ describe('closeMarkedGaps', () => {
       expect(closeMarkedGaps(text)).toEqual({ text, repairs: [], flags: [], gaps: [] });
   });
 
+  it('closes spaces of layout without taking them for gaps', () => {
+    const layout: [string, string][] = [
+      ['特别提示： 逾期后要尽快还款', '特别提示：逾期后要尽快还款'],
+      ['像热锅上的蚂蚁？ 工资还没发。', '像热锅上的蚂蚁？工资还没发。'],
+      ['分期利率怎么计算 【第1页】', '分期利率怎么计算【第1页】'],
+      ['第一条 为适应信用卡业务的发展', '第一条为适应信用卡业务的发展'],
+      ['第十二章 附则', '第十二章附则'],
+      ['来源：南宁晚报 所属分类：快讯', '来源：南宁晚报所属分类：快讯'],
+      // A site that spaces every punctuation mark.
+      [
+        '银行根据资信状况 ，综合审核后给出额度 。除此之外 ，持卡人也可以申请 。',
+        '银行根据资信状况，综合审核后给出额度。除此之外，持卡人也可以申请。',
+      ],
+    ];
+    for (const [text, closed] of layout) {
+      const result = closeMarkedGaps(text);
+      expect(result.text, text).toBe(closed);
+      expect(result.gaps, text).toEqual([]);
+      expect(result.flags, text).toEqual([]);
+      expect(result.repairs.length, text).toBeGreaterThan(0);
+    }
+    // The same spaces where a word is missing stay gaps: one spaced mark among unspaced ones, a
+    // space after 、 or inside a sentence.
+    for (const text of [
+      '银行会先通过 、短信等方式提醒，请注意。',
+      '借款人可以通过法律途径 。',
+      '三、 背后的原因',
+      '包括 催收、短信催收',
+    ])
+      expect(closeMarkedGaps(text).gaps, text).toHaveLength(1);
+  });
+
   it('flags a heading that ends on 的 without changing it', () => {
     const result = closeMarkedGaps('二、莫名其妙的');
     expect(result.text).toBe('二、莫名其妙的');
