@@ -1,7 +1,10 @@
 /**
  * `npm run bench:pipeline`: documents per second through crawl → normalize → publish on the fixture
- * web, with 1, 2 and 4 `finfaq worker` processes (each with one normalize thread), printed with
- * their ratio to the 1-worker run.
+ * web, with 1 and 2 `finfaq worker` processes (each with one normalize thread), printed with their
+ * ratio to the 1-worker run and to the crawl alone (`crawlSources` in this process, no Redis, on
+ * the same web, before and after the pipeline runs: the faster counts), and what the jobs carried
+ * through Redis per page (the JSON of each normalize and publish job, and the drafts held as
+ * deleted-word samples).
  *
  * Each run gets a fresh queue prefix and a fresh store (an SQLite file, or a fresh schema when
  * DATABASE_URL is a postgres:// URL), so each one crawls and publishes everything. The workers are
@@ -16,9 +19,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { parseSourcesConfig } from '../src/config/sources.js';
+import { crawlSources } from '../src/crawl/index.js';
 import { openStore } from '../src/publish/index.js';
 import { queueSettings } from '../src/queue/connection.js';
+import { redisKeys } from '../src/queue/keys.js';
 import { connectQueues } from '../src/queue/queues.js';
 import { waitUntilDrained } from '../src/queue/runs.js';
 import { enqueueCrawls, newRunId } from '../src/queue/schedule.js';
@@ -31,17 +37,47 @@ function argument(name: string, fallback: string): string {
 }
 
 const ARTICLES_PER_SITE = Number(argument('articles', '100'));
-const WORKER_COUNTS = argument('workers', '1,2,4').split(',').map(Number);
+const WORKER_COUNTS = argument('workers', '1,2').split(',').map(Number);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = new URL('../bin/finfaq.js', import.meta.url).pathname;
 const CRAWL = { timeout_secs: 5, retries: 1, retry_backoff_secs: 0.05, max_body_bytes: 1024 * 1024 };
 
 interface Result {
   workers: number;
+  /** Pages published (records). */
   documents: number;
+  /** Versions written: a page's first, and the new ones of pages restored with a new profile. */
+  versions: number;
   seconds: number;
   /** Seconds of job time (processing start to finish, summed over jobs) per kind of job. */
   busy: Record<string, number>;
+  /** Bytes of job data per job name, and jobs. */
+  carried: Record<string, { bytes: number; jobs: number }>;
+  /** Bytes of the drafts held as samples in Redis, and how many. */
+  samples: { bytes: number; drafts: number };
+}
+
+/** The crawl alone on the same web: article pages per second (no Redis, records dropped). */
+async function crawlAlone(web: FixtureWeb): Promise<number> {
+  let pages = 0;
+  const started = performance.now();
+  await crawlSources(configOf(web), {
+    onRecord: () => {
+      pages++;
+    },
+  });
+  return pages / ((performance.now() - started) / 1000);
+}
+
+async function samplesHeld(redis: Redis, prefix: string): Promise<{ bytes: number; drafts: number }> {
+  let bytes = 0;
+  let drafts = 0;
+  for (const source of await redis.smembers(redisKeys.profileSources(prefix)))
+    for (const draft of await redis.hvals(redisKeys.profileSamples(prefix, source))) {
+      bytes += Buffer.byteLength(draft);
+      drafts++;
+    }
+  return { bytes, drafts };
 }
 
 function configOf(web: FixtureWeb) {
@@ -85,22 +121,39 @@ async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, d
       client.queues,
       await enqueueCrawls(client.queues.crawl, configOf(warmWeb), newRunId()),
     );
-    const warmed = (await store.stats()).versions;
+    const warmed = await store.stats();
 
     const started = performance.now();
     const startedAt = Date.now();
     const crawls = await enqueueCrawls(client.queues.crawl, configOf(web), newRunId());
     await waitUntilDrained(client.queues, crawls, { pollMs: 50 });
     const seconds = (performance.now() - started) / 1000;
-    const documents = (await store.stats()).versions - warmed;
+    // Pages published (records); restored pages add versions, counted apart.
+    const done = await store.stats();
+    const documents = done.records - warmed.records;
+    const versions = done.versions - warmed.versions;
     const failed = await client.queues.normalize.getFailedCount();
     if (failed > 0) process.stderr.write(`bench: ${failed} normalize jobs failed\n`);
     const busy: Record<string, number> = {};
+    const carried: Result['carried'] = {};
     for (const queue of [client.queues.crawl, client.queues.normalize, client.queues.publish] as Queue[])
       for (const job of await queue.getCompleted(0, -1))
-        if (job.timestamp >= startedAt && job.processedOn && job.finishedOn)
+        if (job.timestamp >= startedAt && job.processedOn && job.finishedOn) {
           busy[job.name] = (busy[job.name] ?? 0) + (job.finishedOn - job.processedOn) / 1000;
-    return { workers, documents, seconds, busy };
+          const sum = carried[job.name] ?? { bytes: 0, jobs: 0 };
+          sum.bytes += Buffer.byteLength(JSON.stringify(job.data));
+          sum.jobs++;
+          carried[job.name] = sum;
+        }
+    return {
+      workers,
+      documents,
+      versions,
+      seconds,
+      busy,
+      carried,
+      samples: await samplesHeld(client.redis, prefix),
+    };
   } finally {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(
@@ -123,7 +176,11 @@ async function main(): Promise<void> {
     `bench:pipeline: ${pages} article pages (${ARTICLES_PER_SITE} per site, 3 sites), ${availableParallelism()} CPUs, store ${/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'PostgreSQL' : 'SQLite'}`,
   );
   const results: Result[] = [];
+  const crawlRates: number[] = [];
   try {
+    await crawlAlone(warmWeb); // module loading and JIT
+    crawlRates.push(await crawlAlone(web));
+    console.log(`  crawl alone: ${(crawlRates[0] as number).toFixed(1)} pages/s`);
     for (const workers of WORKER_COUNTS) {
       const result = await benchOne(workers, web, warmWeb, dir);
       results.push(result);
@@ -131,21 +188,32 @@ async function main(): Promise<void> {
         .map(([name, s]) => `${name} ${s.toFixed(1)} s`)
         .join(', ');
       console.log(
-        `  ${workers} worker${workers === 1 ? ' ' : 's'}: ${result.documents} documents in ${result.seconds.toFixed(1)} s (job time: ${busy})`,
+        `  ${workers} worker${workers === 1 ? ' ' : 's'}: ${result.documents} documents (${result.versions} versions) in ${result.seconds.toFixed(1)} s (job time: ${busy})`,
+      );
+      const kb = (bytes: number, n: number) => (n > 0 ? `${(bytes / n / 1024).toFixed(1)} KB` : '-');
+      const carried = Object.entries(result.carried)
+        .map(([name, c]) => `${name} job ${kb(c.bytes, c.jobs)}`)
+        .join(', ');
+      console.log(
+        `    carried through Redis per job: ${carried}; samples held ${result.samples.drafts} drafts, ${kb(result.samples.bytes, result.samples.drafts)} each`,
       );
     }
+    crawlRates.push(await crawlAlone(web));
+    console.log(`  crawl alone again: ${(crawlRates[1] as number).toFixed(1)} pages/s`);
   } finally {
     await web.close();
     await warmWeb.close();
     await rm(dir, { recursive: true, force: true });
   }
   const base = results[0];
-  console.log('\nworkers  documents/s  ratio to 1 worker');
+  const crawl = Math.max(...crawlRates);
+  console.log(`\ncrawl alone: ${crawl.toFixed(1)} pages/s (the faster of its two runs)`);
+  console.log('workers  documents/s  ratio to 1 worker  ratio to the crawl alone');
   for (const r of results) {
     const rate = r.documents / r.seconds;
     const ratio = base ? rate / (base.documents / base.seconds) : 1;
     console.log(
-      `${String(r.workers).padStart(7)}  ${rate.toFixed(1).padStart(11)}  ${ratio.toFixed(2).padStart(17)}`,
+      `${String(r.workers).padStart(7)}  ${rate.toFixed(1).padStart(11)}  ${ratio.toFixed(2).padStart(17)}  ${(rate / crawl).toFixed(3).padStart(24)}`,
     );
   }
 }

@@ -69,9 +69,17 @@ program
   .addOption(new Option('--to <script>', 'script of the output: hans, hant, tw or hk').argParser(parseScript))
   .option('-o, --output <file>', 'write to FILE instead of standard output')
   .option('--report', "print each source's learned deleted words, with their evidence, on standard error")
-  .action(async (paths: string[], options: { to?: Script; output?: string; report?: boolean }) => {
-    process.exitCode = await runNormalize(paths, options);
-  });
+  .addOption(
+    new Option('--threads <n>', 'worker threads that normalize (default: one per CPU)').argParser(parseCount),
+  )
+  .action(
+    async (
+      paths: string[],
+      options: { to?: Script; output?: string; report?: boolean; threads?: number },
+    ) => {
+      process.exitCode = await runNormalize(paths, options);
+    },
+  );
 
 program
   .command('crawl')

@@ -1,38 +1,63 @@
 /**
- * `finfaq normalize [PATH...] [--to SCRIPT] [-o FILE] [--report]`: clean raw dumps, no Redis, no
- * store. Two passes, so that each source's deleted words are learned from the whole batch: pass
- * one repairs every document into a draft (spooled to a temporary file, so memory stays flat) and
- * keeps it as a sample of its source (`deleted-words/cycle.ts`, the same cycle as the queue's);
- * each source's profile is learned; pass two restores deleted words in each draft and writes the
- * records in input order. `-o FILE` is written to a temporary file beside FILE and renamed over it at the end;
+ * `finfaq normalize [PATH...] [--to SCRIPT] [-o FILE] [--report] [--threads N]`: clean raw dumps,
+ * no Redis, no store. Two passes, so that each source's deleted words are learned from the whole
+ * batch: pass one repairs every document into a draft (spooled to a temporary file, so memory
+ * stays flat) and keeps it as a sample of its source (`deleted-words/cycle.ts`, the same cycle as
+ * the queue's); each source's profile is learned; pass two restores deleted words in each draft
+ * and writes the records in input order.
+ *
+ * The work runs in a pool of worker threads (`normalize-tasks.ts`; one per CPU by default), each
+ * document within the time budget of a queued page (`FINFAQ_NORMALIZE_TIMEOUT_MS`; a source's
+ * learning gets ten times as long). This thread reads, samples and writes in input order, so the
+ * output is the same with any number of threads. A document that fails or runs out of time in
+ * pass one is reported and has no record; in pass two it gets its record without restored words,
+ * and is reported. Either way the exit code is 1. `-o FILE` is written to a temporary file beside FILE and renamed over it at the end;
  * SIGTERM/SIGINT remove the temporary file and the spool folder before exiting.
  */
 
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
-import { constants, tmpdir } from 'node:os';
+import { availableParallelism, constants, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { formatProfiles } from '../normalize/deleted-words/batch.js';
 import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
+import { pageChars, type Sample, type StoredProfile } from '../normalize/deleted-words/samples.js';
 import {
   type DraftDocument,
-  draftDocument,
   finalizeRecord,
   flagRepairFailed,
   REPAIR_FAILED,
 } from '../normalize/pipeline.js';
+import type { CleanRecord } from '../normalize/record.js';
 import type { Script } from '../normalize/types.js';
+import { normalizeTimeoutMs } from '../queue/connection.js';
+import { BATCH_BUDGET_FACTOR } from '../queue/normalize-worker.js';
+import { inOrder } from '../threads/ordered.js';
+import { builtModule, TaskTimeoutError, ThreadPool } from '../threads/pool.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';
+import type { BatchSetup, BatchTaskName, Finished } from './normalize-tasks.js';
 
 export interface NormalizeCommandOptions {
   to?: Script;
   output?: string;
   /** Print each source's learned deleted words with their evidence on standard error. */
   report?: boolean;
+  /** Worker threads that normalize (default: one per CPU). */
+  threads?: number;
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** A task's failure as reported: the thread's stack for a bug, the reason for a timeout. */
+function describeFailure(error: unknown): string {
+  if (error instanceof TaskTimeoutError) return error.message;
+  return (error as Error)?.stack ?? String(error);
 }
 
 /** Inputs below this size finish before a progress bar would be worth drawing. */
@@ -95,6 +120,13 @@ async function normalizeFiles(
   options: NormalizeCommandOptions,
   leftovers: Set<string>,
 ): Promise<number> {
+  let budgetMs: number;
+  try {
+    budgetMs = normalizeTimeoutMs();
+  } catch (error) {
+    process.stderr.write(`finfaq: ${(error as Error).message}\n`);
+    return 2;
+  }
   let failed = false;
   const report = (problem: InputProblem) => {
     if (problem.fatal) failed = true;
@@ -122,8 +154,16 @@ async function normalizeFiles(
   const spoolDir = await mkdtemp(join(tmpdir(), 'finfaq-normalize-'));
   leftovers.add(spoolDir);
   const spoolPath = join(spoolDir, 'drafts.jsonl');
+  const threads = options.threads ?? defaultThreads();
+  const pool = new ThreadPool(builtModule('cli/normalize-thread.js'), undefined, {
+    size: threads,
+    budgetMs: (name) => (name === 'learn' ? budgetMs * BATCH_BUDGET_FACTOR : budgetMs),
+  });
+  const run = <R>(name: BatchTaskName, data: unknown) => pool.run({ name, data }) as Promise<R>;
+  // Enough tasks in flight to keep every thread busy while the answers are taken in order.
+  const window = threads * 2 + 2;
   try {
-    // Pass one: repair, sample, spool.
+    // Pass one, in the threads: repair; here, in input order: sample, spool.
     const cycle = DeletionCycle.inMemory();
     const spool = createWriteStream(spoolPath);
     const bar = progressBar(files.reduce((sum, f) => sum + f.size, 0));
@@ -133,46 +173,86 @@ async function normalizeFiles(
       paths.length > 0
         ? readDocuments(files, report, (n) => (bytesDone += n))
         : readStdin(process.stdin, report);
-    for await (const raw of inputs) {
-      try {
-        const draft = draftDocument(raw);
-        await cycle.observe(draft);
-        await write(spool, `${JSON.stringify(draft)}\n`);
-      } catch (error) {
-        // A bug on one document must not lose the others; say which one.
+    for await (const { item: raw, result } of inOrder(inputs, window, (raw) =>
+      run<DraftDocument>('draft', raw),
+    )) {
+      if (result.ok) {
+        await cycle.observe(result.value);
+        await write(spool, `${JSON.stringify(result.value)}\n`);
+      } else {
+        // A bug on one document, or one past its time budget, must not lose the others; say which.
         failed = true;
-        process.stderr.write(`finfaq: ${raw.url}: normalize failed: ${(error as Error).stack ?? error}\n`);
+        process.stderr.write(`finfaq: ${raw.url}: normalize failed: ${describeFailure(result.error)}\n`);
       }
       documents++;
       bar?.update(Math.floor(bytesDone / 1e6), { docs: documents });
     }
     bar?.stop();
     await close(spool);
-    // Each source's profile, learned from its samples and the pages related to them.
-    const profiles = await cycle.learnAll();
-    if (options.report) process.stderr.write(formatProfiles(profiles));
 
-    // Pass two: restore deleted words and write the records.
+    // Each source's profile, learned once (sources shared among the threads) from the batch's
+    // samples and the pages related to them, then given to every thread.
+    const sources = await cycle.samples.sources();
+    const samples: Sample[] = [];
+    const chars = new Map<string, number>();
+    for (const source of sources)
+      for (const sample of await cycle.samples.samples(source)) {
+        samples.push(sample);
+        chars.set(source, (chars.get(source) ?? 0) + pageChars(sample));
+      }
+    pool.broadcast({ samples } satisfies BatchSetup);
+    // The largest sources first, so that no thread is left with a large one at the end.
+    const learning = new Map(
+      [...sources]
+        .sort((a, b) => (chars.get(b) ?? 0) - (chars.get(a) ?? 0))
+        .map((source) => [source, run<StoredProfile>('learn', source)]),
+    );
+    const learned = await Promise.allSettled(
+      sources.map((source) => learning.get(source) as Promise<StoredProfile>),
+    );
+    const profiles: [string, StoredProfile][] = [];
+    learned.forEach((outcome, i) => {
+      const source = sources[i] as string;
+      if (outcome.status === 'fulfilled') profiles.push([source, outcome.value]);
+      else {
+        failed = true;
+        process.stderr.write(
+          `finfaq: ${source}: learning deleted words failed: ${describeFailure(outcome.reason)}\n`,
+        );
+      }
+    });
+    pool.broadcast({ profiles } satisfies BatchSetup);
+    if (options.report) process.stderr.write(formatProfiles(profiles.map(([, stored]) => stored.profile)));
+
+    // Pass two, in the threads: restore deleted words, finish the records; here: write them in order.
     const drafts = createInterface({
       input: createReadStream(spoolPath),
       crlfDelay: Number.POSITIVE_INFINITY,
     });
-    for await (const line of drafts) {
-      const draft = JSON.parse(line) as DraftDocument;
-      let restored: DraftDocument;
-      try {
-        restored = await cycle.restore(draft);
-      } catch (error) {
+    const finishTasks = (async function* () {
+      for await (const line of drafts) yield { draft: JSON.parse(line) as DraftDocument, to: options.to };
+    })();
+    for await (const { item, result } of inOrder(finishTasks, window, (task) =>
+      run<Finished>('finish', task),
+    )) {
+      let record: CleanRecord;
+      let restoreError: string | undefined;
+      if (result.ok) ({ record, restoreError } = result.value);
+      else {
+        // The thread died or ran out of time: the record without its deleted words, made here.
+        record = finalizeRecord(flagRepairFailed(item.draft), item.to);
+        restoreError = describeFailure(result.error);
+      }
+      if (restoreError !== undefined) {
         failed = true;
         process.stderr.write(
-          `finfaq: ${draft.url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${(error as Error).stack ?? error}\n`,
+          `finfaq: ${item.draft.url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${restoreError}\n`,
         );
-        restored = flagRepairFailed(draft);
       }
-      const record = finalizeRecord(restored, options.to);
       await write(out, `${JSON.stringify(record)}\n`);
     }
   } finally {
+    await pool.close();
     await rm(spoolDir, { recursive: true, force: true });
     leftovers.delete(spoolDir);
   }

@@ -24,6 +24,7 @@ import {
   QUEUE_NAMES,
   type QueueName,
 } from './jobs.js';
+import { redisKeys } from './keys.js';
 import type { Queues } from './queues.js';
 import type { CrawlSummary } from './runs.js';
 
@@ -59,14 +60,10 @@ export class JobNotFailedError extends Error {
 // Keys and the record of each source's last crawl
 
 /** The hash of each source's last crawl (field: source name, value: `LastCrawl` JSON). */
-export function sourceCrawlsKey(prefix: string): string {
-  return `${prefix}:source-crawls`;
-}
+export const sourceCrawlsKey = redisKeys.sourceCrawls;
 
 /** The per-source crawl lock (held by the crawl job crawling the source, value: its job id). */
-export function crawlLockKey(prefix: string, source: string): string {
-  return `${prefix}:crawl-lock:${source}`;
-}
+export const crawlLockKey = redisKeys.crawlLock;
 
 export interface LastCrawl {
   /** ISO 8601: when the crawl job finished or failed. */

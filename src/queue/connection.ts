@@ -58,8 +58,13 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettin
     prefix,
     lockDurationMs: positiveInt('FINFAQ_LOCK_MS', 30_000, env),
     stalledIntervalMs: positiveInt('FINFAQ_STALLED_MS', 30_000, env),
-    normalizeTimeoutMs: positiveInt('FINFAQ_NORMALIZE_TIMEOUT_MS', DEFAULT_NORMALIZE_TIMEOUT_MS, env),
+    normalizeTimeoutMs: normalizeTimeoutMs(env),
   };
+}
+
+/** A page's time budget (`FINFAQ_NORMALIZE_TIMEOUT_MS`), for the queue and `finfaq normalize` alike. */
+export function normalizeTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveInt('FINFAQ_NORMALIZE_TIMEOUT_MS', DEFAULT_NORMALIZE_TIMEOUT_MS, env);
 }
 
 /** Redis did not answer at start-up; the message is the one line the CLI prints. */

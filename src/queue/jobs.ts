@@ -59,7 +59,13 @@ export type NormalizeQueueJob = NormalizeJob | LearnJob | RestoreJob;
 /** One clean record to store, dedupe and put on the feed. */
 export interface PublishJob {
   record: CleanRecord;
+  /** The page the record was made from, kept with the version (a page normalized now). */
   raw?: RawSnapshot;
+  /**
+   * Or the version of the store whose page it was made from (a page restored from the store's
+   * own): read there by the publish worker rather than carried out of the store and back.
+   */
+  rawOf?: { id: string; version: number };
   run?: string;
 }
 

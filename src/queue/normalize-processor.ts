@@ -150,8 +150,7 @@ async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string
       }
       const record = finalizeRecord(draft, sample.to);
       if (record.content_hash === current.content_hash) continue;
-      const raw = await ctx.store.getRaw(current.id, current.version);
-      const job: PublishJob = raw ? { record, raw } : { record };
+      const job: PublishJob = { record, rawOf: { id: current.id, version: current.version } };
       await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJobId(record) });
       restored++;
     }

@@ -1,5 +1,5 @@
 /**
- * The normalize worker: a BullMQ worker whose jobs run in worker threads (`normalize-threads.ts`,
+ * The normalize worker: a BullMQ worker whose jobs run in worker threads (`../threads/pool.ts`,
  * the processor is `normalize-processor.ts`), one per job in flight, each job within its time
  * budget (`FINFAQ_NORMALIZE_TIMEOUT_MS`, default 60 s for a page; learn and restore jobs get ten
  * times as long): a job past it fails with a reason that says so, its thread is stopped and the
@@ -7,29 +7,26 @@
  * the queue's back) and get no signals of their own (Ctrl-C does not cut a job short: the worker
  * finishes it on `close()`, then stops its threads).
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { builtModule, ThreadPool } from '../threads/pool.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { JOB_NAMES, type NormalizeQueueJob } from './jobs.js';
 import type { ProcessorSettings } from './normalize-processor.js';
-import { NormalizeThreads } from './normalize-threads.js';
 import type { StoreSettings } from './store.js';
 
 /** Learn and restore jobs read a source's 150 sampled pages: their budget is this many times a page's. */
 export const BATCH_BUDGET_FACTOR = 10;
 
-/**
- * The compiled thread entry: beside this file in `dist/`; when this module runs from `src/`
- * (tests, tsx), the build's copy (`npm run build` makes it; `npm test` builds first).
- */
-export function threadFile(): URL {
-  const sibling = new URL('./normalize-thread.js', import.meta.url);
-  if (existsSync(sibling)) return sibling;
-  const built = new URL('../../dist/queue/normalize-thread.js', import.meta.url);
-  if (existsSync(built)) return built;
-  throw new Error(`${built.pathname} is missing: run \`npm run build\` first`);
+/** A job that ran past its budget; its thread was stopped. Not retried: it would take as long again. */
+export class NormalizeTimeoutError extends UnrecoverableError {
+  override readonly name = 'NormalizeTimeoutError';
+  constructor(job: string, budgetMs: number) {
+    super(
+      `${job} job exceeded its time budget of ${budgetMs / 1000} s and was stopped (FINFAQ_NORMALIZE_TIMEOUT_MS)`,
+    );
+  }
 }
 
 export function defaultNormalizeConcurrency(): number {
@@ -50,8 +47,9 @@ export function startNormalizeWorker(
   options: { concurrency?: number; name: string },
 ): Worker<NormalizeQueueJob> {
   const workerData: ProcessorSettings = { queue: settings, store };
-  const threads = new NormalizeThreads(threadFile(), workerData, {
+  const threads = new ThreadPool(builtModule('queue/normalize-thread.js'), workerData, {
     budgetMs: (name) => jobBudgetMs(settings, name),
+    timeoutError: (name, budgetMs) => new NormalizeTimeoutError(name, budgetMs),
   });
   const worker = new Worker<NormalizeQueueJob>(
     'normalize',

@@ -25,6 +25,7 @@ import {
   sampleRank,
 } from '../normalize/deleted-words/samples.js';
 import type { Store } from '../publish/store/index.js';
+import { redisKeys } from './keys.js';
 
 export { relearnDue } from '../normalize/deleted-words/cycle.js';
 export type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
@@ -34,11 +35,27 @@ export { profileWords as wordsOf, SAMPLE_SIZE } from '../normalize/deleted-words
 export const PROFILE_CACHE_MS = 10_000;
 
 const keys = (prefix: string, source: string) => ({
-  samples: `${prefix}:profile-samples:${source}`,
-  order: `${prefix}:profile-order:${source}`,
-  pages: `${prefix}:profile-pages:${source}`,
-  sources: `${prefix}:profile-sources`,
+  samples: redisKeys.profileSamples(prefix, source),
+  order: redisKeys.profileOrder(prefix, source),
+  pages: redisKeys.profilePages(prefix, source),
+  sources: redisKeys.profileSources(prefix),
 });
+
+/**
+ * Adds a sample and trims the source's samples to the `size` lowest-ranked in one step, so that
+ * workers keeping pages at once never trim more than they add (equal scores: Redis orders them by
+ * id, as `byRank` does). KEYS: samples hash, order set; ARGV: id, rank, draft JSON, size.
+ */
+const KEEP_SAMPLE = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+local size = tonumber(ARGV[4])
+local extra = redis.call('ZRANGE', KEYS[2], size, -1)
+if #extra > 0 then
+  redis.call('ZREMRANGEBYRANK', KEYS[2], size, -1)
+  redis.call('HDEL', KEYS[1], unpack(extra))
+end
+return #extra`;
 
 /** Samples in Redis: per source a hash of drafts by id and a sorted set of ids by rank. */
 export class RedisSampleStore implements SampleStore {
@@ -50,22 +67,37 @@ export class RedisSampleStore implements SampleStore {
 
   async keep(sample: Sample): Promise<number> {
     const k = keys(this.prefix, sample.source);
-    const results = await this.redis
+    const rank = sampleRank(sample.id);
+    // Counted first; the draft itself crosses to Redis only when it ranks among the kept samples.
+    // Once a source has its samples, the highest rank kept only goes down, so a page that ranks
+    // after it now never would have been kept (whichever worker is adding what meanwhile).
+    const counted = await this.redis
       .multi()
-      .hset(k.samples, sample.id, JSON.stringify(sample))
-      .zadd(k.order, sampleRank(sample.id), sample.id)
-      .sadd(k.sources, sample.source)
       .incr(k.pages)
+      .sadd(k.sources, sample.source)
       .zcard(k.order)
+      .zrange(k.order, '-1', '-1', 'WITHSCORES')
+      .zscore(k.order, sample.id)
       .exec();
-    const pages = Number(results?.[3]?.[1] ?? 0);
-    const excess = Number(results?.[4]?.[1] ?? 0) - this.size;
-    if (excess > 0) {
-      // The pages that rank highest leave (equal scores: Redis orders them by id, as `byRank` does).
-      const highest = await this.redis.zpopmax(k.order, excess);
-      const ids = highest.filter((_, i) => i % 2 === 0);
-      if (ids.length > 0) await this.redis.hdel(k.samples, ...ids);
+    const pages = Number(counted?.[0]?.[1] ?? 0);
+    const held = Number(counted?.[2]?.[1] ?? 0);
+    const [highestId, highestRank] = (counted?.[3]?.[1] ?? []) as string[];
+    const known = counted?.[4]?.[1] != null;
+    if (!known && held >= this.size && highestId !== undefined) {
+      const ranksAfter =
+        rank > Number(highestRank) || (rank === Number(highestRank) && sample.id > highestId);
+      if (ranksAfter) return pages;
     }
+    await this.redis.eval(
+      KEEP_SAMPLE,
+      2,
+      k.samples,
+      k.order,
+      sample.id,
+      rank,
+      JSON.stringify(sample),
+      this.size,
+    );
     return pages;
   }
 

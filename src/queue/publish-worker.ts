@@ -6,6 +6,7 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Publisher } from '../publish/publisher.js';
+import type { Store } from '../publish/store/index.js';
 import type { PublishResult } from '../publish/types.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import type { PublishJob } from './jobs.js';
@@ -14,9 +15,10 @@ import { recordPublish } from './runs.js';
 /** Publishes in flight per worker process (store transactions, mostly waiting on the database). */
 export const PUBLISH_CONCURRENCY = 4;
 
-export function publishProcessor(redis: Redis, publisher: Publisher, prefix: string) {
+export function publishProcessor(redis: Redis, publisher: Publisher, store: Store, prefix: string) {
   return async (job: Job<PublishJob>): Promise<PublishResult> => {
-    const { record, raw, run } = job.data;
+    const { record, rawOf, run } = job.data;
+    const raw = job.data.raw ?? (rawOf ? await store.getRaw(rawOf.id, rawOf.version) : null);
     const result = await publisher.publish(record, raw ?? null);
     if (run) await recordPublish(redis, prefix, run, record, result);
     return result;
@@ -26,12 +28,13 @@ export function publishProcessor(redis: Redis, publisher: Publisher, prefix: str
 export function startPublishWorker(
   redis: Redis,
   publisher: Publisher,
+  store: Store,
   settings: QueueSettings,
   options: { concurrency?: number; name: string },
 ): Worker<PublishJob, PublishResult> {
   const worker = new Worker<PublishJob, PublishResult>(
     'publish',
-    publishProcessor(redis, publisher, settings.prefix),
+    publishProcessor(redis, publisher, store, settings.prefix),
     workerOptions(redis, settings, options.concurrency ?? PUBLISH_CONCURRENCY, options.name),
   );
   worker.on('error', logRedisError);

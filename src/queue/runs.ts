@@ -19,6 +19,7 @@ import type { CrawlReport } from '../crawl/index.js';
 import { type CleanRecord, recordId } from '../normalize/record.js';
 import type { PublishResult } from '../publish/types.js';
 import { jobSubject, QUEUE_NAMES, type QueueName } from './jobs.js';
+import { redisKeys } from './keys.js';
 import { pendingJobs, type Queues } from './queues.js';
 
 /** How long a run's tallies stay in Redis. */
@@ -61,8 +62,8 @@ interface PublishTally {
   repairs: Record<string, number>;
 }
 
-const key = (prefix: string, run: string, part: 'crawl' | 'publish' | 'handed' | 'marker') =>
-  `${prefix}:run:${run}:${part}`;
+/** A `finfaq run`'s keys (`keys.ts`). */
+const key = redisKeys.run;
 
 /** A page a crawl of the run handed on to the normalize queue. */
 interface HandedOn {

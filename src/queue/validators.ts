@@ -8,10 +8,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { PageValidators, ValidatorStore } from '../crawl/index.js';
+import { redisKeys } from './keys.js';
 
-export function crawlStateKey(prefix: string, source: string): string {
-  return `${prefix}:crawl-state:${source}`;
-}
+export const crawlStateKey = redisKeys.crawlState;
 
 export class RedisValidatorStore implements ValidatorStore {
   private readonly pages = new Map<string, PageValidators>();

@@ -49,7 +49,7 @@ export async function startWorkers(client: QueueClient, options: WorkerOptions):
       if (!options.store) ownStore = await openAppStore(options.storeSettings);
       const store = options.store ?? (ownStore as Store);
       publisher = await createPublisher(store);
-      workers.publish = startPublishWorker(redis, publisher, settings, {
+      workers.publish = startPublishWorker(redis, publisher, store, settings, {
         concurrency: options.concurrency?.publish,
         name,
       });

@@ -13,6 +13,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { recordId } from '../../src/normalize/record.js';
 import { openStore, type Store, type StoredRecord } from '../../src/publish/index.js';
+import { pipelinePattern } from '../../src/queue/keys.js';
 import {
   type FixtureWeb,
   type FixtureWebOptions,
@@ -35,7 +36,7 @@ export async function dropPrefix(redisUrl: string, prefix: string): Promise<void
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pipelinePattern(prefix), 'COUNT', 1000);
       cursor = next;
       if (keys.length > 0) await redis.unlink(...keys);
     } while (cursor !== '0');

@@ -84,6 +84,12 @@ describe('deleted-word profiles in the pipeline', () => {
     );
     expect(restoredEarly.length).toBeGreaterThan(0);
     expect(restoredEarly.every((r) => r.version >= 2)).toBe(true);
+    // The new version keeps the page it was made from (read by the publish worker from the store).
+    for (const r of restoredEarly) {
+      const raw = await store.getRaw(r.id, r.version);
+      expect(raw?.text).toContain('\n');
+      expect(raw).toEqual(await store.getRaw(r.id, 1));
+    }
 
     const filtered = (site: SiteSpec) => site.words.map((w) => w.word);
     const words0 = (await profileOf(farm0))?.words.map((w) => w.word) ?? [];

@@ -1,0 +1,83 @@
+/**
+ * The tasks `finfaq normalize` hands its worker threads (`normalize-batch.ts`), and what a thread
+ * keeps between them. Each is a pure step of the single-threaded batch, so the records come out
+ * the same whichever thread runs which task:
+ *
+ * - `draft`: pass one of a raw document (every repair but deleted words).
+ * - setup `samples`: the batch's samples, as the calling thread's cycle kept them; the thread
+ *   holds a copy of the cycle over them.
+ * - `learn`: one source's profile, learned from those samples (each source once, in one thread).
+ * - setup `profiles`: every source's learned profile, so that any thread restores any page.
+ * - `finish`: pass two of a draft (its deleted words restored, the record in the target script).
+ */
+import { Buffer } from 'node:buffer';
+import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
+import type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
+import {
+  type DraftDocument,
+  draftDocument,
+  finalizeRecord,
+  flagRepairFailed,
+  normalizeDocument,
+  type RawDocument,
+} from '../normalize/pipeline.js';
+import type { CleanRecord } from '../normalize/record.js';
+import type { Script } from '../normalize/types.js';
+
+export type BatchSetup = { samples: Sample[] } | { profiles: [string, StoredProfile][] };
+
+export interface FinishTask {
+  draft: DraftDocument;
+  to?: Script;
+}
+
+/** A finished record, and why its deleted words could not be restored, if they could not. */
+export interface Finished {
+  record: CleanRecord;
+  restoreError?: string;
+}
+
+/** What a thread keeps: the batch's learning cycle, once it has been sent the samples. */
+let cycle = DeletionCycle.inMemory();
+
+export async function setupBatch(setup: BatchSetup): Promise<void> {
+  if ('samples' in setup) {
+    cycle = DeletionCycle.inMemory();
+    for (const sample of setup.samples) await cycle.samples.keep(sample);
+  } else for (const [source, stored] of setup.profiles) await cycle.profiles.save(source, stored);
+}
+
+/** Pass one. A body sent to a thread arrives as a plain `Uint8Array`: made a `Buffer` again. */
+export function draftTask(raw: RawDocument): DraftDocument {
+  const body = raw.body && !Buffer.isBuffer(raw.body) ? Buffer.from(raw.body) : raw.body;
+  return draftDocument(body === raw.body ? raw : { ...raw, body });
+}
+
+export async function learnTask(source: string): Promise<StoredProfile> {
+  return (await cycle.learn(source)).saved;
+}
+
+/** Pass two; a failure to restore is reported with the record, finished without its deleted words. */
+export async function finishTask({ draft, to }: FinishTask): Promise<Finished> {
+  try {
+    return { record: finalizeRecord(await cycle.restore(draft), to) };
+  } catch (error) {
+    return {
+      record: finalizeRecord(flagRepairFailed(draft), to),
+      restoreError: (error as Error).stack ?? String(error),
+    };
+  }
+}
+
+export const BATCH_TASKS = {
+  draft: (data: unknown) => draftTask(data as RawDocument),
+  learn: (data: unknown) => learnTask(data as string),
+  finish: (data: unknown) => finishTask(data as FinishTask),
+} as const;
+
+export type BatchTaskName = keyof typeof BATCH_TASKS;
+
+/** Builds the language model and tables before the first task. */
+export function warmUpNormalizer(): void {
+  normalizeDocument({ url: 'warm-up:', text: '银行贷款逾期了怎么办？\n逾期以后，征信会受到影响。' });
+}
