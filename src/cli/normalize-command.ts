@@ -18,6 +18,7 @@ import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
 import { formatProfiles } from '../normalize/deleted-words/batch.js';
 import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
+import { SourceTemplates } from '../normalize/layout/templates.js';
 import { type DraftDocument, draftDocument, finalizeRecord } from '../normalize/pipeline.js';
 import type { CleanRecord } from '../normalize/record.js';
 import type { Script } from '../normalize/types.js';
@@ -120,6 +121,8 @@ async function normalizeFiles(
   try {
     // Pass one: repair, sample, spool.
     const cycle = DeletionCycle.inMemory();
+    // Lines a source repeats on most of its pages are its template (`layout/templates.ts`).
+    const templates = new SourceTemplates();
     const spool = createWriteStream(spoolPath);
     const bar = progressBar(files.reduce((sum, f) => sum + f.size, 0));
     let bytesDone = 0;
@@ -132,6 +135,7 @@ async function normalizeFiles(
       try {
         const draft = draftDocument(raw);
         await cycle.observe(draft);
+        templates.observe(draft);
         await write(spool, `${JSON.stringify(draft)}\n`);
       } catch (error) {
         // A bug on one document must not lose the others; say which one.
@@ -153,7 +157,7 @@ async function normalizeFiles(
       crlfDelay: Number.POSITIVE_INFINITY,
     });
     for await (const line of drafts) {
-      const draft = JSON.parse(line) as DraftDocument;
+      const draft = templates.strip(JSON.parse(line) as DraftDocument);
       let record: CleanRecord;
       try {
         record = finalizeRecord(await cycle.restore(draft), options.to);

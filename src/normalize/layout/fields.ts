@@ -85,6 +85,7 @@ const MONTH_DAY = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?$/;
 const BARE_BYLINE = new RegExp(
   `^(?:([^\\s!！?？。，,、；;：:）)】」』][^\\s:：]{0,19}?)\\s+)?(${TIME_IN_TEXT.source})\\s*$`,
 );
+const POSTED = /(发布|发表|更新|上传)于$/;
 /** The longest a metadata line is: a row of fields, never a paragraph. */
 const MAX_LINE = 160;
 
@@ -96,7 +97,14 @@ export function readMetaLine(line: string): MetaLine | undefined {
   if (trimmed.length === 0 || trimmed.length > MAX_LINE) return undefined;
   const folded = toSimplifiedChars(trimmed);
   const bare = BARE_BYLINE.exec(trimmed);
-  if (bare) return { time: bare[2] as string, category: bare[1] ?? null, fields: 0, dated: true };
+  // `某某 发布于 2024-…`: the name before `发布于` is the author's.
+  if (bare)
+    return {
+      time: bare[2] as string,
+      category: bare[1] && !POSTED.test(bare[1]) ? bare[1] : null,
+      fields: 0,
+      dated: true,
+    };
 
   const labels = [...folded.matchAll(LABEL)];
   const first = labels[0];
@@ -139,6 +147,6 @@ export function readMetaLine(line: string): MetaLine | undefined {
     !/^(来源|稿源|出处|作者|责任编辑|编辑|博主)$/.test(first[1] ?? '')
   )
     return undefined;
-  if (prefixRest && category === null && time !== null) category = prefixRest;
+  if (prefixRest && category === null && time !== null && !first[2]) category = prefixRest;
   return { time, category, fields: labels.length, dated: time !== null || timeFields > 0 };
 }

@@ -33,7 +33,7 @@ const NAVIGATION_LINES = new Set(
     '返回首页 返回列表 返回顶部 分享到 打印本页 关闭窗口 点击排行 阅读全文 展开全文 收起全文 收藏本文 首页 上一篇 下一篇 ' +
     '正文 问题 回答 提问 最佳答案 满意答案 其他回答 网友回答 全部回答 我来回答 查看更多 加载更多 更多 广告 ' +
     '找回密码 立即注册 登录 注册 扫一扫 切换城市 网站导航 网站地图 站点地图 联系我们 关于我们 设为首页 加入收藏 ' +
-    '会员登录 免费注册 帮助中心 意见反馈'
+    '会员登录 免费注册 帮助中心 意见反馈 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签'
   ).split(' '),
 );
 /** Words of a navigation bar (`| 會員登錄 | 站點地圖 | 聯系我們 |`). */
@@ -54,14 +54,19 @@ const BREADCRUMB_SEPARATOR = /\s*(?:>>|>|＞|»|›|→)\s*/;
 /** A share, comment or reading widget: every token of the line is one of these, with a count. */
 const WIDGET_TOKEN =
   /^(分享|分享到|收藏|点赞|赞|踩|评论|写评论|查看评论|发表评论|发表意见|举报|复制链接|展开|展开全文|阅读全文|收起|打开APP|打开APP阅读|APP内打开|打开APP查看|扫一扫|扫码|关注|加关注|已关注|打印|打印本页|关闭|关闭窗口|返回顶部|字号|大|中|小|转发|微信|微博|QQ空间|QQ好友|朋友圈|纠错|我要纠错|分享至)[(（]?\d*[)）]?$/i;
-const COPYRIGHT = /copyright|版权所有|©|\(c\)\s*\d{4}|icp[备证]|备案号|公网安备|all rights reserved/i;
+/** `©` alone is a symbol of the text (`[x] ©`); with a year or an owner it is a copyright line. */
+const COPYRIGHT =
+  /copyright|版权所有|all rights reserved|icp[备证]|备案号|公网安备|©\s*\d{4}|\d{4}\s*©|\(c\)\s*\d{4}|©.*(版权|网|公司|银行|站)/i;
 /** Opens a disclaimer: `声明：`, `免责声明：`, `风险提示：`. */
 const DISCLAIMER_OPENING =
   /^(免责|特别|郑重|版权|法律)?声明\s*[:：]|^风险提示\s*[:：]|^温馨提示\s*[:：].*(本站|本网|本平台|仅供参考)/;
 /** The site speaking of itself, and of rights and responsibility: terms, not article. */
 const SITE_SELF = /本站|本网|本网站|本平台|本号|本公众号|该网站/;
 const RIGHTS_WORDS = /观点|立场|版权|侵权|转载|留言|来源于网络|来自网络|不承担|不代表|删除|权利/;
-const TAKEDOWN = /(侵权|删帖|删除).*(联系方式|邮箱|QQ|qq|@|\d{7,})|如(有|涉及|涉)?侵权.{0,12}(删除|联系)/;
+const TAKEDOWN = /(侵权|删帖|删除).*(联系方式|邮箱|QQ|qq|@|\d{7,})/;
+/** `如有侵权请联系删除`: alone on a line, or said by the site of itself; in a sentence it is quoted. */
+const TAKEDOWN_ASK = /如(有|涉及|涉)?侵权.{0,12}(删除|联系)/;
+const MAX_BARE_TAKEDOWN = 24;
 /**
  * Injected ads: a way to reach the advertiser and an ad's promise, in a short line. Either alone
  * is prose (a URL in a sentence, `黑户` in an article about them).
@@ -129,15 +134,15 @@ export function breadcrumbTrail(line: string): string[] | undefined {
   return labelled || parts.length >= 2 ? parts : undefined;
 }
 
-function isNavigationBar(folded: string): boolean {
-  const parts = segments(folded, /\s*[|｜丨·•]\s*|\s{2,}/);
+function isNavigationBar(spaced: string): boolean {
+  const parts = segments(spaced, /\s*[|｜丨·•]\s*|\s{2,}/);
   if (parts.length < 3) return false;
   const nav = parts.filter((p) => NAV_WORDS.has(p.replace(NOT_WORDS, '')));
   return nav.length * 3 >= parts.length * 2;
 }
 
-function isWidgetRow(folded: string): boolean {
-  const tokens = segments(folded, /[\s|｜·•【】[\]]+/);
+function isWidgetRow(spaced: string): boolean {
+  const tokens = segments(spaced, /[\s|｜·•【】[\]]+/);
   return tokens.length > 0 && tokens.every((t) => WIDGET_TOKEN.test(t));
 }
 
@@ -165,12 +170,16 @@ export function lineShape(line: string): Shape | undefined {
   if (REPEATED_SYMBOL.test(symbols)) return 'control';
   const stripped = folded.replace(NOT_WORDS, '');
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
-  if (isNavigationBar(folded)) return 'navigation';
-  if (isWidgetRow(folded)) return 'widget';
+  // Bars and widget rows are told apart by their spaces, which the fold closes between Chinese.
+  const spaced = toSimplifiedChars(line.trim());
+  if (isNavigationBar(spaced)) return 'navigation';
+  if (isWidgetRow(spaced)) return 'widget';
   if (HASHTAG_TOPIC.test(folded)) return 'navigation';
   if (breadcrumbTrail(line)) return 'breadcrumb';
   if (readMetaLine(line)) return 'byline';
   if (TAKEDOWN.test(folded)) return 'takedown';
+  if (TAKEDOWN_ASK.test(folded) && (folded.length <= MAX_BARE_TAKEDOWN || SITE_SELF.test(folded)))
+    return 'takedown';
   if (isDisclaimer(folded)) return 'disclaimer';
   if (COPYRIGHT.test(folded) && folded.length <= 120) return 'copyright';
   if (SPAM_CONTACT.test(folded) && SPAM_WORDS.test(folded) && folded.length <= MAX_SPAM_LENGTH) return 'spam';
@@ -180,7 +189,6 @@ export function lineShape(line: string): Shape | undefined {
   if (CONTACT.test(folded) && folded.length <= 60 && !SENTENCE.test(folded)) return 'contact';
   if (KEYWORDS.test(folded)) return 'keywords';
   // Names are told apart by the spaces between them, which the fold closes.
-  const spaced = toSimplifiedChars(line.trim());
   if (NAMES.test(spaced) && !spaced.split(/\s+/).some((p) => NUMBERED_PART.test(p))) return 'names';
   return undefined;
 }
@@ -191,9 +199,13 @@ export function isStrong(shape: Shape | undefined): shape is StrongShape {
   return shape !== undefined && !WEAK.has(shape);
 }
 
-/** Prose: a sentence, not a name, a label or a headline. */
+/**
+ * Prose: a sentence, not a name, a label or a headline. A headline may ask a question or even end
+ * in a full stop (`…征信?2025必看避坑指南。`); a sentence has clauses, or is long.
+ */
 export function isProse(line: string): boolean {
   const text = line.trim();
-  if (text.length >= 24 && /[。；;]/.test(text.slice(0, -1))) return true;
-  return text.length >= 40 && /[，,。！？!?]/.test(text);
+  if (text.length >= 40 && /[，,。！？!?；;]/.test(text)) return true;
+  const sentence = /[。；;…]$/.test(text) || /[。；;]/.test(text.slice(0, -1));
+  return sentence && text.length >= 16 && (/[，,]/.test(text) || text.length >= 30);
 }

@@ -11,7 +11,7 @@
 import { readMetaLine } from './fields.js';
 import { bareWords, breadcrumbTrail, isProse, isStrong, lineShape, type Shape } from './line-shapes.js';
 
-export type DropReason = Shape | 'header' | 'title-repeat';
+export type DropReason = Shape | 'header' | 'title-repeat' | 'related';
 
 export interface PageLayout {
   /** Index of the title line among the lines, or null (a title from HTML is not among them). */
@@ -39,6 +39,8 @@ const GENERIC_HEADING = /^(小编)?(导语|导读|摘要|前言|引言|目录|�
 const QUESTION_LABEL = /^(问题|提问|问|网友提问|用户提问)\s*[:：]?$/;
 /** Widget words a captured title keeps before it (`展开 标题`). */
 const TITLE_WIDGET_PREFIX = /^(展开|收起)\s+/;
+const RELATED_LABEL = /^(相关|推荐|热门|热点|最新|猜你|延伸|更多|其他|随机)/;
+const HAN = /\p{Script=Han}/gu;
 const HOME_OR_GENERIC = /^(首页|主页|网站首页|home|正文|文章详情|详情|内容|正在查看|当前页|列表)$/i;
 
 export function isGenericHeading(line: string): boolean {
@@ -124,6 +126,13 @@ export function readPageLayout(
     if (firstProse < 0 || i < firstProse || i > lastProse) drops[i] = shape;
   }
 
+  // Below the article, a related-links label (`相关阅读`, `相关问题`) heads a list of other titles.
+  let inRelated = false;
+  for (let i = lastProse + 1; i < n && firstProse >= 0; i++) {
+    if (shapes[i] === 'navigation' && RELATED_LABEL.test(bareWords(texts[i] as string))) inRelated = true;
+    else if (inRelated && open(i) && !prose[i] && drops[i] === undefined) drops[i] = 'related';
+  }
+
   let time: string | null = null;
   let category: string | null = null;
   let crumbCategory: string | null = null;
@@ -190,11 +199,17 @@ function findTitle(
     const found = candidates.find(pass);
     if (found !== undefined) return found;
   }
-  // A headline standing first, before a sentence or a numbered heading, or alone on the page.
+  // A headline standing first, before a sentence or a numbered heading; alone, only where the page
+  // shows chrome around it (a tag page: `展开 标题`, `相关内容`). A lone sentence is text.
   const first = nextOpen(-1);
-  if (first < 0 || first >= headEnd || !headlineShaped(texts[first] as string)) return null;
+  if (first < 0 || first >= headEnd) return null;
+  const text = texts[first] as string;
+  if (!headlineShaped(text) || (text.match(HAN) ?? []).length < 4) return null;
   const next = nextOpen(first);
-  if (next < 0) return first;
+  if (next < 0) {
+    const chromeAround = shapes.some((s) => s !== undefined && s !== 'control');
+    return (chromeAround || TITLE_WIDGET_PREFIX.test(text.trim())) && !/[，,]/.test(text) ? first : null;
+  }
   const nextText = texts[next] as string;
   return prose[next] || isSentence(nextText) || NUMBERED.test(nextText) ? first : null;
 }
