@@ -30,6 +30,8 @@ describe('line shapes', () => {
     ['Copyright © 2024 某某网 版权所有 京ICP备12345678号', 'copyright'],
     ['某官方网站,某某,某APP下载', 'spam'],
     ['上图为网友分享', 'caption'],
+    ['贷款大数据老是过不了？可能是这些原因在作怪！  第1张', 'caption'],
+    ['征信记录多久清空一次相关经验', 'navigation'],
   ])('%s is %s', (line, shape) => {
     expect(lineShape(line)).toBe(shape);
   });
@@ -120,6 +122,17 @@ describe('the page model', () => {
     ]);
     expect(page.drops.slice(3, 5)).toEqual([undefined, undefined]);
     expect(page.drops.slice(6)).toEqual(['navigation', 'related', 'related']);
+  });
+
+  it('reads a debug line or a query below the article as chrome, not as prose', () => {
+    const page = layout([
+      '征信记录多久清空一次',
+      '更新时间: 2020-11-01 00:00:00',
+      '征信查询记录会保留2年，2年以后会自动清除，正常借贷记录保留5年。',
+      '征信记录多久清空一次相关经验',
+      'select * from tbl_Articles WHERE ArticleID=1 LIMIT 0,1',
+    ]);
+    expect(page.drops).toEqual([undefined, 'byline', undefined, 'navigation', 'related']);
   });
 });
 

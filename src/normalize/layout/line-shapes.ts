@@ -33,7 +33,7 @@ const NAVIGATION_LINES = new Set(
     '返回首页 返回列表 返回顶部 分享到 打印本页 关闭窗口 点击排行 阅读全文 展开全文 收起全文 收藏本文 首页 上一篇 下一篇 ' +
     '正文 问题 回答 提问 最佳答案 满意答案 其他回答 网友回答 全部回答 我来回答 查看更多 加载更多 更多 广告 ' +
     '找回密码 立即注册 登录 注册 扫一扫 切换城市 网站导航 网站地图 站点地图 联系我们 关于我们 设为首页 加入收藏 ' +
-    '会员登录 免费注册 帮助中心 意见反馈 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签'
+    '会员登录 免费注册 帮助中心 意见反馈 最新推荐 热门推荐 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签'
   ).split(' '),
 );
 /** Words of a navigation bar (`| 會員登錄 | 站點地圖 | 聯系我們 |`). */
@@ -47,6 +47,8 @@ const NAV_WORDS = new Set([
   '手机版',
   '首页',
 ]);
+/** `某某相关经验`, `某某相关文章`: the heading of a list of links about the article's subject. */
+const RELATED_HEADING = /相关(经验|文章|阅读|推荐|问题|内容|资讯|知识|问答|帖子|下载)$/;
 const NAVIGATION_PREFIX =
   /^(上一篇|下一篇|上一页|下一页|标签|本文标签|tags?|分享到|本文链接|原文链接)\s*[:：]/i;
 const BREADCRUMB_LABEL = /^(当前位置|您的位置|您现在的位置|你的位置|现在位置|所在位置|位置)\s*[:：]/;
@@ -78,6 +80,9 @@ const MAX_SPAM_LENGTH = 60;
 /** A page title stuffed with keywords: `某官方网站,某,某APP下载`, `某网--某社区- 某论坛`. */
 const SEO_WORDS = /官方网站|官网|app下载|下载|论坛|社区|网站|网$/i;
 const HASHTAG_TOPIC = /^#[^#]{2,40}#$/;
+/** An image's alt text, numbered (`标题  第1张`). */
+const NUMBERED_PICTURE = /^.{2,60}\s第\s*\d{1,3}\s*张$/;
+/** An image's caption: `上图为…`, `（图片来源：…）`. */
 const CAPTION =
   /^(上图|下图|如图|图片|图源|图)(为|来源|来自|源于|[:：])|^[(（](图片来源|图源|来源|图)[:：].{0,30}[)）]$/;
 const CONTACT =
@@ -101,6 +106,7 @@ const BROKEN_SENTENCE_MARK = /[《》「」『』“”‘’（）()【】〈�
 /** Chrome lines are short; anything longer is prose whatever words it contains. */
 const MAX_CHROME_LENGTH = 200;
 const SENTENCE = /[。！？!?；;]/;
+const HAN = /\p{Script=Han}/gu;
 
 export function foldLine(line: string): string {
   return toSimplifiedChars(withoutSpacesInChinese(line.trim()));
@@ -170,6 +176,7 @@ export function lineShape(line: string): Shape | undefined {
   if (REPEATED_SYMBOL.test(symbols)) return 'control';
   const stripped = folded.replace(NOT_WORDS, '');
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
+  if (RELATED_HEADING.test(stripped) && stripped.length <= 30) return 'navigation';
   // Bars and widget rows are told apart by their spaces, which the fold closes between Chinese.
   const spaced = toSimplifiedChars(line.trim());
   if (isNavigationBar(spaced)) return 'navigation';
@@ -184,7 +191,7 @@ export function lineShape(line: string): Shape | undefined {
   if (COPYRIGHT.test(folded) && folded.length <= 120) return 'copyright';
   if (SPAM_CONTACT.test(folded) && SPAM_WORDS.test(folded) && folded.length <= MAX_SPAM_LENGTH) return 'spam';
   if (isStuffedTitle(folded)) return 'spam';
-  if (CAPTION.test(folded) && folded.length <= 40) return 'caption';
+  if ((CAPTION.test(folded) && folded.length <= 40) || NUMBERED_PICTURE.test(spaced)) return 'caption';
   if (COUNTER.test(folded)) return 'counter';
   if (CONTACT.test(folded) && folded.length <= 60 && !SENTENCE.test(folded)) return 'contact';
   if (KEYWORDS.test(folded)) return 'keywords';
@@ -205,6 +212,8 @@ export function isStrong(shape: Shape | undefined): shape is StrongShape {
  */
 export function isProse(line: string): boolean {
   const text = line.trim();
+  // Chinese prose: a debug line or an SQL query with commas is not.
+  if ((text.match(HAN) ?? []).length < 8) return false;
   if (text.length >= 40 && /[，,。！？!?；;]/.test(text)) return true;
   const sentence = /[。；;…]$/.test(text) || /[。；;]/.test(text.slice(0, -1));
   return sentence && text.length >= 16 && (/[，,]/.test(text) || text.length >= 30);

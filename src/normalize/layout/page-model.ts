@@ -39,7 +39,7 @@ const GENERIC_HEADING = /^(小编)?(导语|导读|摘要|前言|引言|目录|�
 const QUESTION_LABEL = /^(问题|提问|问|网友提问|用户提问)\s*[:：]?$/;
 /** Widget words a captured title keeps before it (`展开 标题`). */
 const TITLE_WIDGET_PREFIX = /^(展开|收起)\s+/;
-const RELATED_LABEL = /^(相关|推荐|热门|热点|最新|猜你|延伸|更多|其他|随机)/;
+const RELATED_LABEL = /^(相关|推荐|热门|热点|最新|猜你|延伸|更多|其他|随机)|相关\p{Script=Han}{2}$/u;
 const HAN = /\p{Script=Han}/gu;
 const HOME_OR_GENERIC = /^(首页|主页|网站首页|home|正文|文章详情|详情|内容|正在查看|当前页|列表)$/i;
 
