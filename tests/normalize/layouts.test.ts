@@ -4,7 +4,9 @@ import { lineShape } from '../../src/normalize/layout/line-shapes.js';
 import { readPageLayout } from '../../src/normalize/layout/page-model.js';
 import { SourceTemplates } from '../../src/normalize/layout/templates.js';
 import { draftDocument, finalizeRecord, normalizeDocument } from '../../src/normalize/pipeline.js';
-import { emptyScore, scorePage } from '../support/layout-eval.js';
+import { generateArticle } from '../support/article-generator.js';
+import { injectFaults } from '../support/fault-injector.js';
+import { emptyScore, foldText, scorePage } from '../support/layout-eval.js';
 import { LAYOUT_FAMILIES, type LayoutPage, layoutPage, layoutPages } from '../support/layouts.js';
 
 const layout = (lines: string[]) => readPageLayout(lines, lines);
@@ -203,6 +205,29 @@ describe('a source template', () => {
     for (const draft of withHeadings) {
       expect(draft.paragraphs.slice(0, 2)).toEqual(['小编导语', '一、什么是网贷']);
       expect(headed.strip(draft).paragraphs.slice(0, 2)).toEqual(['小编导语', '一、什么是网贷']);
+    }
+  });
+});
+
+describe('fault-injected dumps with a site chrome around them', () => {
+  it.each([
+    ['hans', ['boilerplate']],
+    ['tw', ['boilerplate', 'pinyin', 'ascii-punctuation', 'half-converted']],
+    ['hans', ['boilerplate', 'pinyin', 'ascii-punctuation', 'gbk-tail', 'deleted-words']],
+  ] as const)('%s %j: chrome dropped, every body line kept, metadata right', (script, faults) => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const page = injectFaults(generateArticle(seed), { seed, faults, script, layoutChrome: true });
+      const record = normalizeDocument(page.raw);
+      expect(record.paragraphs).toHaveLength(page.truth.paragraphs.length);
+      expect(foldText(record.title ?? '')).toBe(foldText(page.truth.titleWithoutDeleted ?? ''));
+      expect(record.category).toBe(page.truth.category);
+      expect(record.published_at).toBe(page.truth.published_at);
+      const chrome = new Set(
+        page.injected
+          .filter((f) => f.kind === 'boilerplate' && f.paragraph === -1)
+          .map((f) => foldText(f.after)),
+      );
+      for (const p of record.paragraphs) expect(chrome.has(foldText(p))).toBe(false);
     }
   });
 });
