@@ -106,7 +106,6 @@ const BROKEN_SENTENCE_MARK = /[《》「」『』“”‘’（）()【】〈�
 /** Chrome lines are short; anything longer is prose whatever words it contains. */
 const MAX_CHROME_LENGTH = 200;
 const SENTENCE = /[。！？!?；;]/;
-const HAN = /\p{Script=Han}/gu;
 
 export function foldLine(line: string): string {
   return toSimplifiedChars(withoutSpacesInChinese(line.trim()));
@@ -125,8 +124,7 @@ function segments(line: string, separator: RegExp): string[] {
 }
 
 /** `当前位置：首页 > 理财 > 正文`, `桂视网>新闻>正在查看`: the trail's sections, or undefined. */
-export function breadcrumbTrail(line: string): string[] | undefined {
-  const folded = foldLine(line);
+export function breadcrumbTrail(line: string, folded = foldLine(line)): string[] | undefined {
   if (folded.length > 120) return undefined;
   const labelled = BREADCRUMB_LABEL.exec(folded);
   const rest = labelled ? folded.slice(labelled[0].length) : folded;
@@ -166,30 +164,54 @@ function isDisclaimer(folded: string): boolean {
   return SITE_SELF.test(folded) && RIGHTS_WORDS.test(folded) && folded.length <= 160;
 }
 
-/** The line's shape, or undefined for text. */
-export function lineShape(line: string): Shape | undefined {
-  if (line.length >= MAX_CHROME_LENGTH) return undefined;
-  const folded = foldLine(line);
-  // Symbols alone are text (`∆°`, `5×£35`): only punctuation, spaces or a separator are not.
-  const symbols = folded.replace(NOT_TEXT, '');
-  if (symbols.length === 0) return BROKEN_SENTENCE_MARK.test(folded) ? undefined : 'control';
-  if (REPEATED_SYMBOL.test(symbols)) return 'control';
-  const stripped = folded.replace(NOT_WORDS, '');
-  if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
-  if (RELATED_HEADING.test(stripped) && stripped.length <= 30) return 'navigation';
-  // Bars and widget rows are told apart by their spaces, which the fold closes between Chinese.
-  const spaced = toSimplifiedChars(line.trim());
-  if (isNavigationBar(spaced)) return 'navigation';
-  if (isWidgetRow(spaced)) return 'widget';
-  if (HASHTAG_TOPIC.test(folded)) return 'navigation';
-  if (breadcrumbTrail(line)) return 'breadcrumb';
-  if (readMetaLine(line)) return 'byline';
+/** A trail's last section may be a title with clauses in it: such a line is read as a whole. */
+const MAY_BE_TRAIL = /[>＞»›→]|位置/;
+
+/** Clauses in a longer line: a sentence (`。`/`；` inside it, or two clauses or more). */
+function isSentenceLike(folded: string): boolean {
+  if (folded.length < 30) return false;
+  const inner = folded.slice(0, -1);
+  return /[。；]/.test(inner) || (inner.match(/[，！？]/g)?.length ?? 0) >= 2;
+}
+
+/** Takedown, disclaimer, copyright and ad lines: the shapes a sentence can have. */
+function noticeShape(folded: string): Shape | undefined {
   if (TAKEDOWN.test(folded)) return 'takedown';
   if (TAKEDOWN_ASK.test(folded) && (folded.length <= MAX_BARE_TAKEDOWN || SITE_SELF.test(folded)))
     return 'takedown';
   if (isDisclaimer(folded)) return 'disclaimer';
   if (COPYRIGHT.test(folded) && folded.length <= 120) return 'copyright';
   if (SPAM_CONTACT.test(folded) && SPAM_WORDS.test(folded) && folded.length <= MAX_SPAM_LENGTH) return 'spam';
+  return undefined;
+}
+
+/** The line's shape, or undefined for text. */
+export function lineShape(line: string): Shape | undefined {
+  if (line.length >= MAX_CHROME_LENGTH) return undefined;
+  // Folded once: bars and widget rows are told apart by their spaces (`spaced`), the rest is read
+  // as the line will read once the spaces inside Chinese are closed (`folded`).
+  const spaced = toSimplifiedChars(line.trim());
+  const folded = withoutSpacesInChinese(spaced);
+  // Symbols alone are text (`∆°`, `5×£35`): only punctuation, spaces or a separator are not.
+  if (!hasHan(folded, 1)) {
+    const symbols = folded.replace(NOT_TEXT, '');
+    if (symbols.length === 0) return BROKEN_SENTENCE_MARK.test(folded) ? undefined : 'control';
+    if (REPEATED_SYMBOL.test(symbols)) return 'control';
+  }
+  // A sentence can only be a notice (takedown, disclaimer, copyright) or an ad: the row shapes
+  // (bars, widgets, breadcrumbs, field rows) never hold clauses. Most lines of a page end here.
+  if (isSentenceLike(folded) && !MAY_BE_TRAIL.test(folded)) return noticeShape(folded);
+  const stripped = folded.replace(NOT_WORDS, '');
+  if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
+  if (RELATED_HEADING.test(stripped) && stripped.length <= 30) return 'navigation';
+  if (isNavigationBar(spaced)) return 'navigation';
+  if (isWidgetRow(spaced)) return 'widget';
+  if (HASHTAG_TOPIC.test(folded)) return 'navigation';
+  if (breadcrumbTrail(line, folded)) return 'breadcrumb';
+  // Every field row has a label's colon or a time's digits.
+  if (/[\d:：]/.test(folded) && readMetaLine(line)) return 'byline';
+  const notice = noticeShape(folded);
+  if (notice) return notice;
   if (isStuffedTitle(folded)) return 'spam';
   if ((CAPTION.test(folded) && folded.length <= 40) || NUMBERED_PICTURE.test(spaced)) return 'caption';
   if (COUNTER.test(folded)) return 'counter';
@@ -212,9 +234,17 @@ export function isStrong(shape: Shape | undefined): shape is StrongShape {
  */
 export function isProse(line: string): boolean {
   const text = line.trim();
-  // Chinese prose: a debug line or an SQL query with commas is not.
-  if ((text.match(HAN) ?? []).length < 8) return false;
-  if (text.length >= 40 && /[，,。！？!?；;]/.test(text)) return true;
+  if (text.length >= 40 && /[，,。！？!?；;]/.test(text)) return hasHan(text, 8);
   const sentence = /[。；;…]$/.test(text) || /[。；;]/.test(text.slice(0, -1));
-  return sentence && text.length >= 16 && (/[，,]/.test(text) || text.length >= 30);
+  return sentence && text.length >= 16 && (/[，,]/.test(text) || text.length >= 30) && hasHan(text, 8);
+}
+
+/** At least `count` Han characters (Chinese prose: a debug line or an SQL query with commas is not). */
+function hasHan(text: string, count: number): boolean {
+  let seen = 0;
+  for (let i = 0; i < text.length && seen < count; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf)) seen++;
+  }
+  return seen >= count;
 }

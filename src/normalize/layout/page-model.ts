@@ -83,6 +83,7 @@ export function readPageLayout(
 ): PageLayout {
   const n = texts.length;
   const shapes = texts.map((t) => lineShape(t));
+  const bares = plains.map((p) => bareWords(p));
   const drops: (DropReason | undefined)[] = shapes.map((s) => (isStrong(s) ? s : undefined));
   const prose = texts.map((t, i) => shapes[i] === undefined && isProse(t));
   const firstProse = prose.indexOf(true);
@@ -99,7 +100,7 @@ export function readPageLayout(
   let titleText: string | null = null;
   const knownTitle = options.knownTitle ?? null;
   if (knownTitle === null || knownTitle === undefined) {
-    title = findTitle(texts, plains, shapes, headEnd, open, nextOpen, prose);
+    title = findTitle(texts, bares, shapes, headEnd, open, nextOpen, prose);
     if (title !== null) {
       const stripped = (texts[title] as string).trim().replace(TITLE_WIDGET_PREFIX, '');
       if (stripped !== (texts[title] as string).trim()) titleText = stripped;
@@ -111,12 +112,13 @@ export function readPageLayout(
 
   // The title again in the body, and the header's lines again further down (the site's name).
   const header = new Set<string>();
-  for (let i = 0; i < n; i++) if (drops[i] === 'header') header.add(bareWords(plains[i] as string));
+  for (let i = 0; i < n; i++) if (drops[i] === 'header') header.add(bares[i] as string);
+  const titleBare = titleLine ? bareWords(titleLine) : '';
   for (let i = 0; i < n; i++) {
     if (i === title || drops[i] !== undefined) continue;
-    const plain = plains[i] as string;
-    if (titleLine && sameLine(plain, titleLine)) drops[i] = 'title-repeat';
-    else if (!prose[i] && header.has(bareWords(plain))) drops[i] = 'header';
+    const bare = bares[i] as string;
+    if (titleBare && bare === titleBare) drops[i] = 'title-repeat';
+    else if (!prose[i] && header.has(bare)) drops[i] = 'header';
   }
 
   // Weak shapes are chrome outside the prose only (before it, or after it).
@@ -129,7 +131,7 @@ export function readPageLayout(
   // Below the article, a related-links label (`相关阅读`, `相关问题`) heads a list of other titles.
   let inRelated = false;
   for (let i = lastProse + 1; i < n && firstProse >= 0; i++) {
-    if (shapes[i] === 'navigation' && RELATED_LABEL.test(bareWords(texts[i] as string))) inRelated = true;
+    if (shapes[i] === 'navigation' && RELATED_LABEL.test(bares[i] as string)) inRelated = true;
     else if (inRelated && open(i) && !prose[i] && drops[i] === undefined) drops[i] = 'related';
   }
 
@@ -158,7 +160,7 @@ export function readPageLayout(
 
 function findTitle(
   texts: readonly string[],
-  plains: readonly string[],
+  bares: readonly string[],
   shapes: readonly (Shape | undefined)[],
   headEnd: number,
   open: (i: number) => boolean,
@@ -186,10 +188,10 @@ function findTitle(
     (i) =>
       shapes[i - 1] === 'breadcrumb' || (i > 0 && trailEndsWith(texts[i - 1] as string, texts[i] as string)),
     (i) => {
-      const bare = bareWords(plains[i] as string);
+      const bare = bares[i] as string;
       if (bare.length < 4 || !headlineShaped(texts[i] as string)) return false;
       for (let j = i + 1; j < Math.min(n, i + REPEAT_WINDOW); j++) {
-        const other = bareWords(plains[j] as string);
+        const other = bares[j] as string;
         if (other === bare || (other.startsWith(bare) && other.length > bare.length + 8)) return true;
       }
       return false;
