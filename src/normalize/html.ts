@@ -19,6 +19,7 @@ import { type CheerioAPI, load } from 'cheerio';
 import type { AnyNode, Element, ParentNode } from 'domhandler';
 import { adapter as domAdapter } from 'parse5-htmlparser2-tree-adapter';
 import { flattenDeepHtml, readHtmlText } from './html-tokens.js';
+import { breadcrumbTrail } from './layout/line-shapes.js';
 import { LIMIT_FLAGS, LIMITS } from './limits.js';
 
 export interface ExtractSelectors {
@@ -219,6 +220,8 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
   };
   const links = collectLinks($, options.url);
 
+  // Structured data is read before scripts go: JSON-LD's `datePublished`, `headline`, `articleSection`.
+  const structured = readJsonLd($);
   // Never text: comments, scripts, styles, form controls, and ruby readings (fault 1).
   prune(root, (node) => {
     if (node.type === 'comment') return drop(node, 'html-comment');
@@ -245,6 +248,7 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
     time: sel.time ? first($, sel.time) : undefined,
   };
   const meta = readMeta($);
+  for (const [key, value] of structured) if (!meta.has(key)) meta.set(key, value);
   const crumbs = breadcrumbLinks($);
 
   // Page chrome. Nothing holding the article is removed, nor a wrapper that holds most of the
@@ -383,11 +387,45 @@ function readMeta($: CheerioAPI): Map<string, string> {
   return meta;
 }
 
+/** JSON-LD values by the `<meta>` keys they stand for; the first of each wins. Bounded: small blocks only. */
+const JSON_LD_KEYS: [string, string][] = [
+  ['datePublished', 'datepublished'],
+  ['headline', 'og:title'],
+  ['articleSection', 'article:section'],
+];
+const MAX_JSON_LD = 100_000;
+
+function readJsonLd($: CheerioAPI): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const script of $('script[type="application/ld+json"]').get()) {
+    const text = textOf(script, MAX_JSON_LD + 1);
+    if (text.length > MAX_JSON_LD) continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      continue; // a broken block says nothing
+    }
+    // The article is the object itself, an item of a list, or of its `@graph`.
+    const graph = (data as { '@graph'?: unknown })?.['@graph'];
+    const items = [data, ...(Array.isArray(data) ? data : []), ...(Array.isArray(graph) ? graph : [])];
+    for (const item of items) {
+      if (!item || typeof item !== 'object') continue;
+      for (const [property, key] of JSON_LD_KEYS) {
+        const value = (item as Record<string, unknown>)[property];
+        if (typeof value === 'string' && value.trim() && !found.has(key)) found.set(key, value.trim());
+      }
+    }
+  }
+  return found;
+}
+
 /** Link texts of the breadcrumb trail (`当前位置：首页 > 理财问答 > 正文`), read before it is dropped. */
 function breadcrumbLinks($: CheerioAPI): string[] {
   let trail: Element | undefined;
   for (const el of elementsUnder($.root()[0] as AnyNode)) {
-    const isTrail = chromeOf(el) === 'breadcrumb' || BREADCRUMB_LABEL.test(leadingText(el));
+    const isTrail =
+      chromeOf(el) === 'breadcrumb' || BREADCRUMB_LABEL.test(leadingText(el)) || isSymbolTrail(el);
     // The innermost element wins: `<div class="crumbs"><ol class="crumbs-list">`.
     if (isTrail && (!trail || contains(trail, el))) trail = el;
   }
@@ -397,6 +435,15 @@ function breadcrumbLinks($: CheerioAPI): string[] {
     .get()
     .map((a) => cleanText(textOf(a)))
     .filter((t) => t.length > 0);
+}
+
+/** Links side by side with `>`/`›`/`»` between them, whatever the element's class (`<div id="pt">`). */
+function isSymbolTrail(el: Element): boolean {
+  let links = 0;
+  for (const child of el.children) if (isElement(child) && child.name === 'a') links++;
+  if (links < 2) return false;
+  const text = textOf(el, 200);
+  return text.length < 200 && breadcrumbTrail(cleanText(text)) !== undefined;
 }
 
 /** The text an element starts with, from its own text nodes and its children's (`<b>当前位置：</b>`). */
@@ -550,8 +597,15 @@ function nearestHeading($: CheerioAPI, body: AnyNode, pageTitle: string): string
   const distance = new Map<AnyNode, number>();
   let d = 0;
   for (let at: AnyNode | null = body; at; at = at.parent) distance.set(at, d++);
-  const candidates = $('h1')
-    .get()
+  // No `<h1>`: the `<h2>`/`<h3>` the page title names (a bank's FAQ sets its question in `<h2>`).
+  const h1s = $('h1').get();
+  const headings =
+    h1s.length > 0
+      ? h1s
+      : $('h2, h3')
+          .get()
+          .filter((h) => agreesWith(h, pageTitle));
+  const candidates = headings
     .map((h1) => {
       let at: AnyNode | null = h1;
       while (at && !distance.has(at)) at = at.parent;
@@ -562,6 +616,11 @@ function nearestHeading($: CheerioAPI, body: AnyNode, pageTitle: string): string
     .filter((c) => c.text.length > 0)
     .sort((a, b) => a.rank - b.rank);
   return candidates[0]?.text ?? '';
+}
+
+function agreesWith(heading: Element, pageTitle: string): boolean {
+  const text = cleanText(textOf(heading, 200));
+  return text.length >= 4 && pageTitle.includes(text);
 }
 
 /** `标题_栏目_站名` → `标题`: segments after the last kind of separator go. */

@@ -10,7 +10,7 @@
  *   the target script
  */
 
-import { classifyLine, isGenericHeading, parseByline, sameLine, siteContact } from './boilerplate.js';
+import { siteContact } from './boilerplate.js';
 import { removeControlResidue } from './control-chars.js';
 import { unclosedFrames } from './deleted-words/frames.js';
 import type { DeletionProfile } from './deleted-words/profile.js';
@@ -20,6 +20,7 @@ import { decodeBytes } from './encoding/decode-bytes.js';
 import { closeMarkedGaps } from './gaps.js';
 import { type ExtractedArticle, extractArticle } from './html.js';
 import { languageModel } from './language-model.js';
+import { readPageLayout } from './layout/page-model.js';
 import { LIMIT_FLAGS, LIMITS, limitRepairs, RepairBudget, splitLongParagraphs } from './limits.js';
 import { type PageContext, repairMisdecodedDocument, repairMojibake } from './mojibake/index.js';
 import type { Misdecoding } from './mojibake/misdecodings.js';
@@ -242,9 +243,6 @@ interface Structure {
   contact: string | undefined;
 }
 
-/** How far into a text dump a title and its byline may stand. */
-const HEAD_LINES = 4;
-
 function findStructure(lines: Line[], article: ExtractedArticle | undefined): Structure {
   const structure: Structure = {
     title: null,
@@ -255,42 +253,30 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
     contact: undefined,
   };
   const content = lines.filter((l) => l.text.length > 0);
-  let bodyStart = 0;
   if (article) {
     // Cleaned before it is compared with the body (a leaked reading in the <h1> only).
     structure.title = article.title ? cleanLine(article.title) : null;
     structure.category = article.category ? cleanLine(article.category) : null;
     structure.time = article.publishedAt;
-  } else {
-    // A text dump: its first line is the title when a byline follows or the body repeats it.
-    const first = content[0];
-    const bylineIndex = content.slice(1, HEAD_LINES).findIndex((l) => parseByline(l.text));
-    // Compared as they came: lines held out whole (listed mojibake) are all one placeholder.
-    const repeated = content
-      .slice(1, HEAD_LINES + 4)
-      .some((l) => first && sameLine(plainText(l), plainText(first)));
-    if (first && !isGenericHeading(first.text) && first.text.length <= 60 && (bylineIndex >= 0 || repeated)) {
-      structure.title = first;
-      bodyStart = 1;
-    }
   }
-  for (const line of content.slice(bodyStart)) {
-    if (line.unrepaired) {
-      structure.paragraphs.push(line);
-      continue;
-    }
-    const byline = structure.time === null ? parseByline(line.text) : undefined;
-    const role = classifyLine(line.text);
-    let drop = role !== 'content';
-    if (byline && structure.paragraphs.length < HEAD_LINES) {
-      structure.time = byline.time;
-      if (byline.category && !structure.category) structure.category = newLine(byline.category);
-      drop = true;
-    } else if (structure.title && sameLine(plainText(line), plainText(structure.title))) drop = true;
-    if (role === 'takedown') structure.contact ??= siteContact(line.text);
+  // Lines are read with their held-out runs put back (a `?` the mojibake engine held is still a
+  // character of the line); lines kept as they came (past the repair budget) are never chrome.
+  const plains = content.map((l) => (l.unrepaired ? '' : plainText(l)));
+  const layout = readPageLayout(plains, plains, {
+    knownTitle: article ? (structure.title ? plainText(structure.title) : '') : undefined,
+  });
+  if (!article && layout.title !== null) structure.title = content[layout.title] as Line;
+  if (structure.title && layout.titleText !== null && structure.title.runs.length === 0)
+    structure.title.text = layout.titleText;
+  structure.time ??= layout.time;
+  if (!structure.category && layout.category) structure.category = newLine(layout.category);
+  content.forEach((line, index) => {
+    if (index === layout.title && !article) return;
+    const drop = line.unrepaired ? undefined : layout.drops[index];
+    if (drop === 'takedown') structure.contact ??= siteContact(line.text);
     if (drop) structure.dropped.push({ beforeParagraph: structure.paragraphs.length, line });
     else structure.paragraphs.push(line);
-  }
+  });
   return structure;
 }
 

@@ -42,6 +42,12 @@ export interface InjectOptions {
    * about half the time.
    */
   format?: 'text' | 'html';
+  /**
+   * With the boilerplate fault, a text dump also carries a site's chrome around the article, as
+   * real captures do (FAULTS.md §9): masthead, nav bar and breadcrumb above the title; share
+   * widget, related list and copyright below. Off by default (the seeds' layout only).
+   */
+  layoutChrome?: boolean;
 }
 
 export interface InjectedFault {
@@ -274,6 +280,19 @@ const DISCLAIMERS = [
 const NAV_WORDS = ['投诉', '相关推荐', '最新文章', '随机看看'];
 const SPAM = ['急用钱？加微信秒批，当天下款。', '网贷口子大全，黑户也能借，详情加微信。'];
 const RESIDUE = '_x0008_';
+
+/** A site's chrome around the article in a text dump: what `layoutChrome` adds (own words). */
+function siteChrome(article: Article, script: PageScript, rng: Rng): { head: string[]; tail: string[] } {
+  const site = rng.pick(SITE_NAMES);
+  const related = [1, 2, 3].map((k) => generateArticle(article.seed * 7 + k).title);
+  const head = [
+    site,
+    '首页 | 网贷 | 信用卡 | 征信 | 联系我们',
+    `当前位置：首页 > ${article.category} > 正文`,
+  ];
+  const tail = ['分享到：微信 微博 QQ空间', '相关阅读', ...related, `Copyright © 2024 ${site} 版权所有`];
+  return { head: head.map((l) => toScript(l, script)), tail: tail.map((l) => toScript(l, script)) };
+}
 
 function takedownLine(rng: Rng): string {
   const phone = `1${rng.int(3, 9)}${String(rng.int(0, 999_999_999)).padStart(9, '0')}`;
@@ -816,10 +835,14 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   if (titleRepeat) bodyWithRepeat.splice(repeatAt, 0, titleRepeat);
   if (format === 'text') {
     const out: string[] = [];
+    const chrome = boilerplate && options.layoutChrome ? siteChrome(article, script, bpRng) : undefined;
+    for (const line of [...(chrome?.head ?? []), ...(chrome?.tail ?? [])]) note('boilerplate', -1, '', line);
+    out.push(...(chrome?.head ?? []));
     if (boilerplate) out.push(renderLine(title, 'text'), timeText, ...spam.map((l) => renderLine(l, 'text')));
     for (const line of bodyWithRepeat) out.push(renderLine(line, 'text'));
     for (const line of [...extra, ...residueLines])
       out.push(line.role === 'residue' ? RESIDUE : renderLine(line, 'text'));
+    out.push(...(chrome?.tail ?? []));
     text = out.join(blankLines ? '\n\n' : '\n');
   } else {
     text = renderHtml({
