@@ -48,34 +48,90 @@ export interface LanguageModel {
   simplifiedWordFrequency(simplified: string): number;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over UTF-16 code units of `text[start, end)`, without slicing it out. */
 function hashRange(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash >>> 0;
 }
 
 /**
- * The dictionary as an open-addressing hash table over the file's own text: slot → offset and
- * length of the word in `text`, and its frequency. Loading allocates three typed arrays and no
- * string per word, so it takes tens of milliseconds instead of a second of Map building and GC.
+ * Strings of `text` as an open-addressing hash table: slot → offset and length of the string in
+ * `text`. No string is allocated per entry, and look-ups take a range of any text.
+ */
+class RangeTable {
+  readonly offsets: Int32Array;
+  readonly lengths: Uint8Array;
+  readonly mask: number;
+
+  constructor(
+    private readonly text: string,
+    entries: number,
+  ) {
+    let size = 1;
+    while (size < entries * 2) size <<= 1;
+    this.mask = size - 1;
+    this.offsets = new Int32Array(size).fill(-1);
+    this.lengths = new Uint8Array(size);
+  }
+
+  /** The slot holding `source[start, end)` (whose `hashRange` is `hash`), or the empty slot where it would go. */
+  slotOf(source: string, start: number, end: number, hash = hashRange(source, start, end)): number {
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const offset = this.offsets[slot] as number;
+      if (offset < 0) return slot;
+      if (this.lengths[slot] === length && this.sameRange(offset, source, start, length)) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private sameRange(offset: number, source: string, start: number, length: number): boolean {
+    for (let i = 0; i < length; i++)
+      if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  /** The slot of `text[start, end)` of the table's own text, taken if it was empty. */
+  insert(start: number, end: number, hash = hashRange(this.text, start, end)): number {
+    const slot = this.slotOf(this.text, start, end, hash);
+    if ((this.offsets[slot] as number) < 0) {
+      this.offsets[slot] = start;
+      this.lengths[slot] = end - start;
+    }
+    return slot;
+  }
+
+  has(source: string, start: number, end: number, hash: number): boolean {
+    return (this.offsets[this.slotOf(source, start, end, hash)] as number) >= 0;
+  }
+}
+
+/**
+ * The dictionary: its words with their frequency and log-probability, and every beginning of a
+ * word (`信用` of `信用卡`), so that the segmenter stops extending a word as soon as no dictionary
+ * word starts that way. Loading allocates typed arrays and no string per word, so it takes tens of
+ * milliseconds instead of a second of Map building and GC.
  */
 class WordTable {
-  private readonly offsets: Int32Array;
-  private readonly lengths: Uint8Array;
+  private readonly words: RangeTable;
+  private readonly prefixes: RangeTable;
   private readonly freqs: Float64Array;
-  private readonly mask: number;
+  /** `log(freq) - log(total)` of each word's slot, computed once (NaN in empty slots). */
+  readonly logPs: Float64Array;
   total = 0;
 
   constructor(private readonly text: string) {
     let lines = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-    let size = 1;
-    while (size < lines * 2) size <<= 1;
-    this.mask = size - 1;
-    this.offsets = new Int32Array(size).fill(-1);
-    this.lengths = new Uint8Array(size);
-    this.freqs = new Float64Array(size);
+    this.words = new RangeTable(text, lines);
+    this.prefixes = new RangeTable(text, lines);
+    this.freqs = new Float64Array(this.words.mask + 1);
+    this.logPs = new Float64Array(this.words.mask + 1).fill(Number.NaN);
     let lineStart = 0;
     while (lineStart < text.length) {
       let lineEnd = text.indexOf('\n', lineStart);
@@ -92,34 +148,32 @@ class WordTable {
       }
       lineStart = lineEnd + 1;
     }
-  }
-
-  /** The slot holding `source[start, end)`, or the empty slot where it would go. */
-  private slotOf(source: string, start: number, end: number): number {
-    const length = end - start;
-    let slot = hashRange(source, start, end) & this.mask;
-    for (;;) {
-      const offset = this.offsets[slot] as number;
-      if (offset < 0) return slot;
-      if (this.lengths[slot] === length && this.sameRange(offset, source, start, length)) return slot;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-
-  private sameRange(offset: number, source: string, start: number, length: number): boolean {
-    for (let i = 0; i < length; i++)
-      if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
-    return true;
+    const logTotal = Math.log(this.total);
+    for (let slot = 0; slot <= this.words.mask; slot++)
+      if ((this.words.offsets[slot] as number) >= 0)
+        this.logPs[slot] = Math.log(this.freqs[slot] as number) - logTotal;
   }
 
   private add(start: number, end: number, freq: number): void {
-    const slot = this.slotOf(this.text, start, end);
-    if ((this.offsets[slot] as number) < 0) {
-      this.offsets[slot] = start;
-      this.lengths[slot] = end - start;
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end - 1; i++) {
+      hash = Math.imul(hash ^ this.text.charCodeAt(i), FNV_PRIME);
+      this.prefixes.insert(start, i + 1, hash >>> 0);
     }
+    const slot = this.words.insert(start, end);
     this.freqs[slot] = (this.freqs[slot] as number) + freq;
     this.total += freq;
+  }
+
+  /**
+   * The log-probability of the word `text[start, end)`; NaN when it is no word but begins one;
+   * undefined when no word begins with it. `hash` is its `hashRange`, which the caller extends one
+   * character at a time.
+   */
+  lookup(text: string, start: number, end: number, hash: number): number | undefined {
+    const slot = this.words.slotOf(text, start, end, hash);
+    if ((this.words.offsets[slot] as number) >= 0) return this.logPs[slot] as number;
+    return this.prefixes.has(text, start, end, hash) ? Number.NaN : undefined;
   }
 
   /** Frequency of `word`, 0 when the dictionary lacks it. */
@@ -130,14 +184,14 @@ class WordTable {
   /** Frequency of `text[start, end)`, without slicing it out. */
   frequencyOfRange(text: string, start: number, end: number): number {
     if (end <= start || end - start > 255) return 0;
-    const slot = this.slotOf(text, start, end);
-    return (this.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
+    const slot = this.words.slotOf(text, start, end);
+    return (this.words.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
   }
 
   /** The tag after the frequency on the word's line (`保护 13874 v`), or undefined. */
   tagOf(word: string): string | undefined {
     if (word.length === 0 || word.length > 255) return undefined;
-    const offset = this.offsets[this.slotOf(word, 0, word.length)] as number;
+    const offset = this.words.offsets[this.words.slotOf(word, 0, word.length)] as number;
     if (offset < 0) return undefined;
     const lineEnd = this.text.indexOf('\n', offset);
     const line = this.text.slice(offset + word.length, lineEnd < 0 ? this.text.length : lineEnd);
@@ -145,25 +199,44 @@ class WordTable {
   }
 
   *entries(): Generator<[string, number]> {
-    for (let slot = 0; slot <= this.mask; slot++) {
-      const offset = this.offsets[slot] as number;
+    const { offsets, lengths, mask } = this.words;
+    for (let slot = 0; slot <= mask; slot++) {
+      const offset = offsets[slot] as number;
       if (offset >= 0)
-        yield [this.text.slice(offset, offset + (this.lengths[slot] as number)), this.freqs[slot] as number];
+        yield [this.text.slice(offset, offset + (lengths[slot] as number)), this.freqs[slot] as number];
     }
   }
 
   /** Frequency-weighted count of every UTF-16 code unit over all words. */
   charCounts(): Float64Array {
     const counts = new Float64Array(0x10000);
-    for (let slot = 0; slot <= this.mask; slot++) {
-      const offset = this.offsets[slot] as number;
+    const { offsets, lengths, mask } = this.words;
+    for (let slot = 0; slot <= mask; slot++) {
+      const offset = offsets[slot] as number;
       if (offset < 0) continue;
       const freq = this.freqs[slot] as number;
-      const end = offset + (this.lengths[slot] as number);
+      const end = offset + (lengths[slot] as number);
       for (let i = offset; i < end; i++)
         counts[this.text.charCodeAt(i)] = (counts[this.text.charCodeAt(i)] as number) + freq;
     }
     return counts;
+  }
+}
+
+/** Entries a memo holds before it starts afresh: a few MB of short strings. */
+const MEMO_ENTRIES = 100_000;
+
+/** A memo of a pure function of short strings that forgets everything when full. */
+class BoundedMemo<T> {
+  private readonly entries = new Map<string, T>();
+
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: T): void {
+    if (this.entries.size >= MEMO_ENTRIES) this.entries.clear();
+    this.entries.set(key, value);
   }
 }
 
@@ -172,6 +245,12 @@ class JiebaLanguageModel implements LanguageModel {
   private readonly logTotal: number;
   /** Log-probability by UTF-16 code unit (NaN: unseen); Han characters all sit in the BMP table. */
   private chars: Float64Array | undefined;
+
+  /**
+   * Scores already made: the mojibake engine scores the same few characters around a run many
+   * times over (half of its scores are repeats).
+   */
+  private readonly scores = new BoundedMemo<number>();
 
   constructor(dictText: string) {
     this.words_ = new WordTable(dictText);
@@ -223,7 +302,12 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   score(text: string): number {
-    return this.scoreSimplified(this.fold(text));
+    let score = this.scores.get(text);
+    if (score === undefined) {
+      score = this.scoreSimplified(this.fold(text));
+      this.scores.set(text, score);
+    }
+    return score;
   }
 
   private scoreSimplified(simplified: string): number {
@@ -316,21 +400,31 @@ class JiebaLanguageModel implements LanguageModel {
     const n = starts.length - 1;
     const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
     const back = new Int32Array(n + 1);
+    const table = this.words_;
     best[0] = 0;
     for (let start = 0; start < n; start++) {
       const base = best[start] as number;
       const from = starts[start] as number;
-      for (let end = start + 1; end <= Math.min(n, start + MAX_WORD_LENGTH); end++) {
-        const freq = this.words_.frequencyOfRange(text, from, starts[end] as number);
+      const last = Math.min(n, start + MAX_WORD_LENGTH);
+      // The word's hash grows with it, one character at a time.
+      let hash = FNV_OFFSET;
+      let at = from;
+      for (let end = start + 1; end <= last; end++) {
+        const to = starts[end] as number;
+        for (; at < to; at++) hash = Math.imul(hash ^ text.charCodeAt(at), FNV_PRIME);
+        const wordLogP = table.lookup(text, from, to, hash >>> 0);
         let logp: number;
-        if (freq > 0) logp = Math.log(freq) - this.logTotal;
+        if (wordLogP !== undefined && !Number.isNaN(wordLogP)) logp = wordLogP;
         else if (end === start + 1) logp = UNKNOWN_CHAR_LOGP;
+        else if (wordLogP === undefined) break;
         else continue;
         const candidate = base + logp;
         if (candidate > (best[end] as number)) {
           best[end] = candidate;
           back[end] = start;
         }
+        // No dictionary word begins with this: none is longer either.
+        if (wordLogP === undefined) break;
       }
     }
     return { best, back };
