@@ -176,6 +176,13 @@ class WordTable {
     return this.prefixes.has(text, start, end, hash) ? Number.NaN : undefined;
   }
 
+  /** Log-probability of `word`, undefined when the dictionary lacks it. */
+  logPOf(word: string): number | undefined {
+    if (word.length === 0 || word.length > 255) return undefined;
+    const slot = this.words.slotOf(word, 0, word.length);
+    return (this.words.offsets[slot] as number) < 0 ? undefined : (this.logPs[slot] as number);
+  }
+
   /** Frequency of `word`, 0 when the dictionary lacks it. */
   frequency(word: string): number {
     return this.frequencyOfRange(word, 0, word.length);
@@ -251,6 +258,8 @@ class JiebaLanguageModel implements LanguageModel {
    * times over (half of its scores are repeats).
    */
   private readonly scores = new BoundedMemo<number>();
+  /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
+  private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
   constructor(dictText: string) {
     this.words_ = new WordTable(dictText);
@@ -272,8 +281,7 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   private logP(word: string): number | undefined {
-    const freq = this.words_.frequency(word);
-    return freq === 0 ? undefined : Math.log(freq) - this.logTotal;
+    return this.words_.logPOf(word);
   }
 
   /** The text in Simplified: character by character, 著 by the word. */
@@ -286,7 +294,15 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   charLogP(char: string): number {
-    return this.simplifiedCharLogP(toSimplifiedChars(char));
+    if (char.length !== 1) return this.simplifiedCharLogP(toSimplifiedChars(char));
+    // The mojibake engine asks about the same few thousand characters all the time.
+    const code = char.charCodeAt(0);
+    let logP = this.charLogPs[code] as number;
+    if (Number.isNaN(logP)) {
+      logP = this.simplifiedCharLogP(toSimplifiedChars(char));
+      this.charLogPs[code] = logP;
+    }
+    return logP;
   }
 
   private simplifiedCharLogP(simplified: string): number {

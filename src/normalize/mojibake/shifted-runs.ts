@@ -120,21 +120,9 @@ const SHORTLIST = 16;
 /** Candidates kept by frequency alone before any context is read. */
 const PREFILTER = 40;
 
-/** Characters' own log-probabilities, looked up once per process (GBK has 22,000). */
-const charLogPs = new WeakMap<LanguageModel, Map<string, number>>();
-
+/** A character's own log-probability (the model keeps them once looked up). */
 function charLogPOf(lm: LanguageModel, char: string): number {
-  let table = charLogPs.get(lm);
-  if (!table) {
-    table = new Map();
-    charLogPs.set(lm, table);
-  }
-  let logP = table.get(char);
-  if (logP === undefined) {
-    logP = lm.charLogP(char);
-    table.set(char, logP);
-  }
-  return logP;
+  return lm.charLogP(char);
 }
 
 /** The candidate lists are the characters of one lead or trail byte: a few hundred lists, sorted
