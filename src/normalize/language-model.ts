@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { toSimplifiedChars } from './script/char-fold.js';
-import { foldZhu } from './script/zhu-zhe.js';
+import { foldZhu, ZHU } from './script/zhu-zhe.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,6 +22,7 @@ const PUNCTUATION_LOGP = -6;
 const ASCII_LOGP = -7;
 
 const PINYIN_LETTER = /^[āáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]$/u;
+const SURROGATE = /[\uD800-\uDFFF]/;
 const COMMON_PUNCTUATION = new Set('，。、；：？！“”‘’（）《》「」『』—…·');
 
 export interface LanguageModel {
@@ -33,6 +34,11 @@ export interface LanguageModel {
   charLogP(char: string): number;
   /** Log-probability of one word, or undefined when the dictionary lacks it. */
   wordLogP(word: string): number | undefined;
+  /**
+   * `wordLogP` of the words `text[ranges[0], ranges[1])`, `text[ranges[2], ranges[3])`…, for
+   * many words of one short text: it is folded once and each word looked up by its range.
+   */
+  wordLogPsIn(text: string, ranges: readonly number[]): (number | undefined)[];
   /** The best segmentation of `text` into dictionary words (other characters stand alone). */
   segment(text: string): string[];
   /** Every dictionary word with its log-probability. */
@@ -58,6 +64,9 @@ function hashRange(text: string, start: number, end: number): number {
   return hash >>> 0;
 }
 
+const FILTER_BITS = 23;
+const FILTER_MASK = 2 ** FILTER_BITS - 1;
+
 /**
  * Strings of `text` as an open-addressing hash table: slot → offset and length of the string in
  * `text`. No string is allocated per entry, and look-ups take a range of any text.
@@ -66,6 +75,11 @@ class RangeTable {
   readonly offsets: Int32Array;
   readonly lengths: Uint8Array;
   readonly mask: number;
+  /**
+   * One bit per value of a hash's low `FILTER_BITS` bits, set for the strings held: most strings
+   * looked up are not held, and this 1 MB answers for them without touching the table's 10 MB.
+   */
+  private readonly filter = new Int32Array(2 ** (FILTER_BITS - 5));
 
   constructor(
     private readonly text: string,
@@ -96,8 +110,18 @@ class RangeTable {
     return true;
   }
 
+  /** The slot holding `source[start, end)` (whose `hashRange` is `hash`), or -1. */
+  find(source: string, start: number, end: number, hash = hashRange(source, start, end)): number {
+    const bit = hash & FILTER_MASK;
+    if (((this.filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return -1;
+    const slot = this.slotOf(source, start, end, hash);
+    return (this.offsets[slot] as number) < 0 ? -1 : slot;
+  }
+
   /** The slot of `text[start, end)` of the table's own text, taken if it was empty. */
   insert(start: number, end: number, hash = hashRange(this.text, start, end)): number {
+    const bit = hash & FILTER_MASK;
+    this.filter[bit >>> 5] = (this.filter[bit >>> 5] as number) | (1 << (bit & 31));
     const slot = this.slotOf(this.text, start, end, hash);
     if ((this.offsets[slot] as number) < 0) {
       this.offsets[slot] = start;
@@ -107,7 +131,7 @@ class RangeTable {
   }
 
   has(source: string, start: number, end: number, hash: number): boolean {
-    return (this.offsets[this.slotOf(source, start, end, hash)] as number) >= 0;
+    return this.find(source, start, end, hash) >= 0;
   }
 }
 
@@ -171,16 +195,21 @@ class WordTable {
    * character at a time.
    */
   lookup(text: string, start: number, end: number, hash: number): number | undefined {
-    const slot = this.words.slotOf(text, start, end, hash);
-    if ((this.words.offsets[slot] as number) >= 0) return this.logPs[slot] as number;
+    const slot = this.words.find(text, start, end, hash);
+    if (slot >= 0) return this.logPs[slot] as number;
     return this.prefixes.has(text, start, end, hash) ? Number.NaN : undefined;
   }
 
   /** Log-probability of `word`, undefined when the dictionary lacks it. */
   logPOf(word: string): number | undefined {
-    if (word.length === 0 || word.length > 255) return undefined;
-    const slot = this.words.slotOf(word, 0, word.length);
-    return (this.words.offsets[slot] as number) < 0 ? undefined : (this.logPs[slot] as number);
+    return this.logPOfRange(word, 0, word.length);
+  }
+
+  /** Log-probability of `text[start, end)`, without slicing it out. */
+  logPOfRange(text: string, start: number, end: number): number | undefined {
+    if (end <= start || end - start > 255) return undefined;
+    const slot = this.words.find(text, start, end);
+    return slot < 0 ? undefined : (this.logPs[slot] as number);
   }
 
   /** Frequency of `word`, 0 when the dictionary lacks it. */
@@ -191,8 +220,8 @@ class WordTable {
   /** Frequency of `text[start, end)`, without slicing it out. */
   frequencyOfRange(text: string, start: number, end: number): number {
     if (end <= start || end - start > 255) return 0;
-    const slot = this.words.slotOf(text, start, end);
-    return (this.words.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
+    const slot = this.words.find(text, start, end);
+    return slot < 0 ? 0 : (this.freqs[slot] as number);
   }
 
   /** The tag after the frequency on the word's line (`保护 13874 v`), or undefined. */
@@ -291,6 +320,21 @@ class JiebaLanguageModel implements LanguageModel {
 
   wordLogP(word: string): number | undefined {
     return this.logP(this.fold(word));
+  }
+
+  wordLogPsIn(text: string, ranges: readonly number[]): (number | undefined)[] {
+    const out: (number | undefined)[] = [];
+    const folded = toSimplifiedChars(text);
+    // The fold of a range is the range of the fold unless 著 (folded by the word) or a character
+    // outside the BMP (a range may cut it) is in the text, or a character folds to two.
+    if (text.includes(ZHU) || folded.length !== text.length || SURROGATE.test(text)) {
+      for (let k = 0; k + 1 < ranges.length; k += 2)
+        out.push(this.wordLogP(text.slice(ranges[k], ranges[k + 1])));
+      return out;
+    }
+    for (let k = 0; k + 1 < ranges.length; k += 2)
+      out.push(this.words_.logPOfRange(folded, ranges[k] as number, ranges[k + 1] as number));
+    return out;
   }
 
   charLogP(char: string): number {

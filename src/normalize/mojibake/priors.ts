@@ -64,10 +64,13 @@ interface CharKind {
   simplifiedOnly: boolean;
 }
 
+/** Kinds of BMP characters by code unit, of the others by the character. */
+const bmpKinds: (CharKind | undefined)[] = new Array(0x10000);
 const kinds = new Map<string, CharKind>();
 
 function kindOf(char: string): CharKind {
-  let kind = kinds.get(char);
+  const bmp = char.length === 1;
+  let kind = bmp ? bmpKinds[char.charCodeAt(0)] : kinds.get(char);
   if (!kind) {
     const han = HAN.test(char);
     kind = {
@@ -76,7 +79,8 @@ function kindOf(char: string): CharKind {
       traditionalOnly: han && isTraditionalOnly(char),
       simplifiedOnly: han && isSimplifiedOnly(char),
     };
-    kinds.set(char, kind);
+    if (bmp) bmpKinds[char.charCodeAt(0)] = kind;
+    else kinds.set(char, kind);
   }
   return kind;
 }

@@ -150,13 +150,19 @@ const LAST_SHORTLIST = 6;
  */
 function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
   let best = charLogPOf(lm, char);
-  const l1 = left.slice(-1);
-  const l2 = left.slice(-2);
-  const r1 = right.slice(0, 1);
-  const r2 = right.slice(0, 2);
-  for (const word of [l1 + char, char + r1, l2 + char, char + r2, l1 + char + r1]) {
-    if (word.length < 2) continue;
-    const logP = lm.wordLogP(word);
+  // The words l1+char, char+r1, l2+char, char+r2 and l1+char+r1, as ranges of one text.
+  const l1 = Math.min(1, left.length);
+  const l2 = Math.min(2, left.length);
+  const r1 = Math.min(1, right.length);
+  const r2 = Math.min(2, right.length);
+  const text = left.slice(left.length - l2) + char + right.slice(0, r2);
+  const from = l2;
+  const to = l2 + char.length;
+  const ranges = [from - l1, to, from, to + r1, from - l2, to, from, to + r2, from - l1, to + r1];
+  const logPs = lm.wordLogPsIn(text, ranges);
+  for (let k = 0; k < logPs.length; k++) {
+    if ((ranges[2 * k + 1] as number) - (ranges[2 * k] as number) < 2) continue;
+    const logP = logPs[k];
     // A word spans its neighbours too: spread its probability over its characters.
     if (logP !== undefined) best = Math.max(best, logP / 2);
   }
