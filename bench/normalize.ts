@@ -1,10 +1,11 @@
 /**
  * Throughput of the normalizer on faulty text dumps, against a naive baseline.
  *
- *   npx tsx bench/normalize.ts [megabytes=30] [seed=20240] [--mixed] [--no-profile]
+ *   npx tsx bench/normalize.ts [megabytes=30] [seed=20240] [--mixed] [--no-profile] [--dumps FILE]
  *
  * Generates at least `megabytes` MB (UTF-8) of faulty text dumps with the test suite's article
- * generator and fault injector (not timed). By default the dumps are rich in faults (issue 14):
+ * generator and fault injector (not timed; `--dumps FILE` keeps them in FILE, and a later run
+ * with the same FILE reads them instead, so that two runs compare on the same dumps). By default the dumps are rich in faults (issue 14):
  * every page carries leaked pinyin, a site filter's deleted words and one to three garbled GBK
  * runs, besides the other fault classes at random (all but `charset`: byte-level, the baseline
  * cannot read bytes), spread over `SOURCES` content-farm sites so that the deleted-word cycle has
@@ -18,20 +19,31 @@
  *   (a) baseline: a regex pinyin strip and opencc-js `Converter({ from: 'tw', to: 'cn' })` over
  *       each dump: what a first attempt at cleaning these pages would do;
  *   (b) the full normalizer as `finfaq normalize` runs it on one thread, to Simplified: each dump
- *       drafted and sampled, each source's deleted words learned, each draft restored and
- *       finalized (`DeletionCycle`);
+ *       drafted, sampled and spooled to a file, each source's deleted words learned, each draft
+ *       read back, restored and finalized (`DeletionCycle`);
  * and prints MB/s, documents/s, the ratio between the two, each pass's share and the peak RSS.
  * Last, in another fresh process, (b) again on the first `PROFILE_MB` MB under the CPU profiler:
  * the ten functions with the most self time (share, function, file:line of the TypeScript source).
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Profiler } from 'node:inspector';
 import { Session } from 'node:inspector/promises';
 import { findSourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { DraftDocument } from '../src/normalize/pipeline.js';
 
 const MB = 1_000_000;
 /** Content-farm sites the rich dumps are spread over (each learns its own deleted words). */
@@ -52,7 +64,7 @@ const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
 /** Parent: generate the dumps, hand them to fresh processes to measure and to profile. */
 async function main(): Promise<void> {
-  const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const args = process.argv.slice(2).filter((a, k, all) => !a.startsWith('--') && all[k - 1] !== '--dumps');
   const targetMb = Number(args[0] ?? 30);
   const seed = Number(args[1] ?? 20240);
   const mixed = process.argv.includes('--mixed');
@@ -61,36 +73,43 @@ async function main(): Promise<void> {
   type Fault = (typeof FAULT_KINDS)[number];
   const ALWAYS: readonly Fault[] = ['pinyin', 'gbk-tail', 'deleted-words'];
 
-  const started = performance.now();
-  const rng = new Rng(seed);
-  const dumps: Dump[] = [];
-  let total = 0;
-  while (total < targetMb * MB) {
-    const index = dumps.length;
-    const faults = FAULT_KINDS.filter(
-      (k) => k !== 'charset' && ((!mixed && ALWAYS.includes(k)) || rng.chance(0.6)),
+  // `--dumps FILE`: the dumps of an earlier run (the same ones for runs compared), else made and kept there.
+  const kept = process.argv.indexOf('--dumps');
+  const keptFile = kept >= 0 ? process.argv[kept + 1] : undefined;
+  const dumps: Dump[] = keptFile && existsSync(keptFile) ? JSON.parse(readFileSync(keptFile, 'utf8')) : [];
+  let total = dumps.reduce((sum, d) => sum + Buffer.byteLength(d.text, 'utf8'), 0);
+  if (dumps.length > 0) console.log(`read ${dumps.length} faulty dumps, ${mb(total)} MB, from ${keptFile}`);
+  else {
+    const started = performance.now();
+    const rng = new Rng(seed);
+    while (total < targetMb * MB) {
+      const index = dumps.length;
+      const faults = FAULT_KINDS.filter(
+        (k) => k !== 'charset' && ((!mixed && ALWAYS.includes(k)) || rng.chance(0.6)),
+      );
+      const script = rng.chance(2 / 3) ? 'tw' : 'hans';
+      const doc = injectFaults(generateArticle(seed + index), {
+        seed: seed + index,
+        faults,
+        script,
+        format: 'text',
+      });
+      dumps.push(
+        mixed
+          ? { url: doc.raw.url, text: doc.text }
+          : {
+              url: `https://farm${index % SOURCES}.example/article/${index}.txt`,
+              text: doc.text,
+              contentType: 'text/plain',
+            },
+      );
+      total += Buffer.byteLength(doc.text, 'utf8');
+    }
+    console.log(
+      `generated ${dumps.length} ${mixed ? 'mixed' : `rich (every page with pinyin, deleted words and garbled runs; ${SOURCES} sources)`} faulty dumps, ${mb(total)} MB, in ${seconds(performance.now() - started)} s (seed ${seed}, not timed)`,
     );
-    const script = rng.chance(2 / 3) ? 'tw' : 'hans';
-    const doc = injectFaults(generateArticle(seed + index), {
-      seed: seed + index,
-      faults,
-      script,
-      format: 'text',
-    });
-    dumps.push(
-      mixed
-        ? { url: doc.raw.url, text: doc.text }
-        : {
-            url: `https://farm${index % SOURCES}.example/article/${index}.txt`,
-            text: doc.text,
-            contentType: 'text/plain',
-          },
-    );
-    total += Buffer.byteLength(doc.text, 'utf8');
+    if (keptFile) writeFileSync(keptFile, JSON.stringify(dumps));
   }
-  console.log(
-    `generated ${dumps.length} ${mixed ? 'mixed' : `rich (every page with pinyin, deleted words and garbled runs; ${SOURCES} sources)`} faulty dumps, ${mb(total)} MB, in ${seconds(performance.now() - started)} s (seed ${seed}, not timed)`,
-  );
 
   const dir = mkdtempSync(join(tmpdir(), 'finfaq-bench-'));
   const file = join(dir, 'dumps.json');
@@ -110,26 +129,35 @@ async function child(args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`the child process (${args[0]}) exited with ${code}`);
 }
 
-/** The full normalizer over `dumps`, as `finfaq normalize` runs it; times of its passes in ms. */
-async function normalizeAll(dumps: Dump[]) {
+/**
+ * The full normalizer over `dumps`, as `finfaq normalize` runs it: drafts spooled to a file (so
+ * memory stays flat), each source learned, each draft read back, restored and finalized. Times of
+ * its passes in ms.
+ */
+async function normalizeAll(dumps: Dump[], spool: string) {
   const { draftDocument, finalizeRecord } = await import('../src/normalize/pipeline.js');
   const { DeletionCycle } = await import('../src/normalize/deleted-words/cycle.js');
   const cycle = DeletionCycle.inMemory();
-  const drafts = [];
   let started = performance.now();
+  const out = createWriteStream(spool);
   for (const dump of dumps) {
     const draft = draftDocument(dump);
     await cycle.observe(draft);
-    drafts.push(draft);
+    if (!out.write(`${JSON.stringify(draft)}\n`)) await once(out, 'drain');
   }
+  out.end();
+  await once(out, 'finish');
   const draftMs = performance.now() - started;
   started = performance.now();
   const profiles = await cycle.learnAll();
   const learnMs = performance.now() - started;
   started = performance.now();
   let paragraphs = 0;
-  for (const draft of drafts)
+  const lines = createInterface({ input: createReadStream(spool), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    const draft = JSON.parse(line) as DraftDocument;
     paragraphs += finalizeRecord(await cycle.restore(draft), 'hans').paragraphs.length;
+  }
   const restoreMs = performance.now() - started;
   const words = profiles.reduce((n, p) => n + p.words.length, 0);
   return { draftMs, learnMs, restoreMs, paragraphs, sources: profiles.length, words };
@@ -169,7 +197,7 @@ async function measure(file: string): Promise<void> {
 
   // (b) The full normalizer.
   started = performance.now();
-  const run = await normalizeAll(dumps);
+  const run = await normalizeAll(dumps, join(dirname(file), 'drafts.jsonl'));
   const fullS = (performance.now() - started) / 1000;
 
   const baselineMbs = total / MB / baselineS;
@@ -208,7 +236,7 @@ async function profile(file: string): Promise<void> {
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.start');
-  await normalizeAll(dumps);
+  await normalizeAll(dumps, join(dirname(file), 'profiled-drafts.jsonl'));
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   console.log(

@@ -35,10 +35,11 @@ export interface LanguageModel {
   /** Log-probability of one word, or undefined when the dictionary lacks it. */
   wordLogP(word: string): number | undefined;
   /**
-   * `wordLogP` of the words `text[ranges[0], ranges[1])`, `text[ranges[2], ranges[3])`…, for
-   * many words of one short text: it is folded once and each word looked up by its range.
+   * `wordLogP` of the words `text[ranges[0], ranges[1])`, `text[ranges[2], ranges[3])`… into
+   * `out[0]`, `out[1]`… (NaN where the dictionary lacks the word), for many words of one short
+   * text: it is folded once and each word looked up by its range.
    */
-  wordLogPsIn(text: string, ranges: readonly number[]): (number | undefined)[];
+  wordLogPsIn(text: string, ranges: ArrayLike<number>, out: Float64Array): void;
   /** The best segmentation of `text` into dictionary words (other characters stand alone). */
   segment(text: string): string[];
   /** Every dictionary word with its log-probability. */
@@ -322,19 +323,18 @@ class JiebaLanguageModel implements LanguageModel {
     return this.logP(this.fold(word));
   }
 
-  wordLogPsIn(text: string, ranges: readonly number[]): (number | undefined)[] {
-    const out: (number | undefined)[] = [];
+  wordLogPsIn(text: string, ranges: ArrayLike<number>, out: Float64Array): void {
     const folded = toSimplifiedChars(text);
     // The fold of a range is the range of the fold unless 著 (folded by the word) or a character
     // outside the BMP (a range may cut it) is in the text, or a character folds to two.
-    if (text.includes(ZHU) || folded.length !== text.length || SURROGATE.test(text)) {
-      for (let k = 0; k + 1 < ranges.length; k += 2)
-        out.push(this.wordLogP(text.slice(ranges[k], ranges[k + 1])));
-      return out;
+    const byWord = text.includes(ZHU) || folded.length !== text.length || SURROGATE.test(text);
+    for (let k = 0; k + 1 < ranges.length; k += 2) {
+      const start = ranges[k] as number;
+      const end = ranges[k + 1] as number;
+      out[k >> 1] =
+        (byWord ? this.wordLogP(text.slice(start, end)) : this.words_.logPOfRange(folded, start, end)) ??
+        Number.NaN;
     }
-    for (let k = 0; k + 1 < ranges.length; k += 2)
-      out.push(this.words_.logPOfRange(folded, ranges[k] as number, ranges[k + 1] as number));
-    return out;
   }
 
   charLogP(char: string): number {

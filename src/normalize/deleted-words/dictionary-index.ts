@@ -222,26 +222,28 @@ function decodeIndex(file: Buffer): IndexData | string {
     at += bytes;
   }
   if (at !== file.length) return `${file.length} bytes, expected ${at}`;
-  // Copied out into aligned buffers: a file's bytes need not sit at a multiple of 8.
-  const copy = (name: string) => {
+  // Views of the file's bytes where they sit at a multiple of 8 (a file read at once does), else copies.
+  const bytesOf = (name: string): [ArrayBuffer, number, number] => {
     const { start, end } = section[name] as { start: number; end: number };
-    return file.buffer.slice(file.byteOffset + start, file.byteOffset + end);
+    const at = file.byteOffset + start;
+    if (at % 8 === 0) return [file.buffer as ArrayBuffer, at, end - start];
+    return [file.buffer.slice(at, at + end - start) as ArrayBuffer, 0, end - start];
+  };
+  const int32s = (name: string) => {
+    const [buffer, at, bytes] = bytesOf(name);
+    return new Int32Array(buffer, at, bytes / 4);
+  };
+  const float64s = (name: string) => {
+    const [buffer, at, bytes] = bytesOf(name);
+    return new Float64Array(buffer, at, bytes / 8);
   };
   const text = (name: string) => {
     const { start, end } = section[name] as { start: number; end: number };
     return file.toString('utf16le', start, end);
   };
   return {
-    forward: new SortedStrings(
-      text('forwardText'),
-      new Int32Array(copy('forwardStarts')),
-      new Float64Array(copy('forwardLogPs')),
-    ),
-    backward: new SortedStrings(
-      text('backwardText'),
-      new Int32Array(copy('backwardStarts')),
-      new Float64Array(copy('backwardLogPs')),
-    ),
+    forward: new SortedStrings(text('forwardText'), int32s('forwardStarts'), float64s('forwardLogPs')),
+    backward: new SortedStrings(text('backwardText'), int32s('backwardStarts'), float64s('backwardLogPs')),
     next: new Map(header.next.map(([first, char, logP]) => [first, { char, logP }])),
   };
 }

@@ -148,6 +148,10 @@ const LAST_SHORTLIST = 6;
  * character on its own and the words of two or three characters it would form with its neighbours.
  * A stand-in for the model on a short window, at a hundredth of the cost, for shortlisting.
  */
+/** `nearScore`'s word ranges and their log-probabilities, reused call after call. */
+const nearRanges = new Int32Array(10);
+const nearLogPs = new Float64Array(5);
+
 function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
   let best = charLogPOf(lm, char);
   // The words l1+char, char+r1, l2+char, char+r2 and l1+char+r1, as ranges of one text.
@@ -158,13 +162,13 @@ function nearScore(lm: LanguageModel, left: string, char: string, right: string)
   const text = left.slice(left.length - l2) + char + right.slice(0, r2);
   const from = l2;
   const to = l2 + char.length;
-  const ranges = [from - l1, to, from, to + r1, from - l2, to, from, to + r2, from - l1, to + r1];
-  const logPs = lm.wordLogPsIn(text, ranges);
-  for (let k = 0; k < logPs.length; k++) {
-    if ((ranges[2 * k + 1] as number) - (ranges[2 * k] as number) < 2) continue;
-    const logP = logPs[k];
+  nearRanges.set([from - l1, to, from, to + r1, from - l2, to, from, to + r2, from - l1, to + r1]);
+  lm.wordLogPsIn(text, nearRanges, nearLogPs);
+  for (let k = 0; k < 5; k++) {
+    if ((nearRanges[2 * k + 1] as number) - (nearRanges[2 * k] as number) < 2) continue;
+    const logP = nearLogPs[k] as number;
     // A word spans its neighbours too: spread its probability over its characters.
-    if (logP !== undefined) best = Math.max(best, logP / 2);
+    if (!Number.isNaN(logP)) best = Math.max(best, logP / 2);
   }
   return best;
 }
