@@ -5,9 +5,13 @@
  *
  * The model is Simplified: Traditional text is folded character by character before scoring,
  * except that 著 stays 著 where it is part of a word Simplified writes with it (著作, 杂著).
- * It is loaded once, lazily, on the first call that needs it (about 0.3 s).
+ * It is loaded once, lazily, on the first call that needs it: the dictionary's text, and its word
+ * table as the build wrote it (`dist/language-model.bin`, one read; built in memory, about 1 s,
+ * when missing).
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { readArraysFile, writeArraysFile } from './binary-file.js';
 import { toSimplifiedChars } from './script/char-fold.js';
 import { foldZhu, ZHU } from './script/zhu-zhe.js';
 
@@ -68,6 +72,12 @@ function hashRange(text: string, start: number, end: number): number {
 const FILTER_BITS = 23;
 const FILTER_MASK = 2 ** FILTER_BITS - 1;
 
+interface RangeTableArrays {
+  offsets: Int32Array;
+  lengths: Uint8Array;
+  filter: Int32Array;
+}
+
 /**
  * Strings of `text` as an open-addressing hash table: slot → offset and length of the string in
  * `text`. No string is allocated per entry, and look-ups take a range of any text.
@@ -80,17 +90,30 @@ class RangeTable {
    * One bit per value of a hash's low `FILTER_BITS` bits, set for the strings held: most strings
    * looked up are not held, and this 1 MB answers for them without touching the table's 10 MB.
    */
-  private readonly filter = new Int32Array(2 ** (FILTER_BITS - 5));
+  private readonly filter: Int32Array;
 
   constructor(
     private readonly text: string,
-    entries: number,
+    /** How many strings it is to hold, or the arrays of a table built before (`arrays`). */
+    entries: number | RangeTableArrays,
   ) {
+    if (typeof entries !== 'number') {
+      this.offsets = entries.offsets;
+      this.lengths = entries.lengths;
+      this.filter = entries.filter;
+      this.mask = entries.offsets.length - 1;
+      return;
+    }
     let size = 1;
     while (size < entries * 2) size <<= 1;
     this.mask = size - 1;
     this.offsets = new Int32Array(size).fill(-1);
     this.lengths = new Uint8Array(size);
+    this.filter = new Int32Array(2 ** (FILTER_BITS - 5));
+  }
+
+  arrays(): RangeTableArrays {
+    return { offsets: this.offsets, lengths: this.lengths, filter: this.filter };
   }
 
   /** The slot holding `source[start, end)` (whose `hashRange` is `hash`), or the empty slot where it would go. */
@@ -136,6 +159,13 @@ class RangeTable {
   }
 }
 
+interface WordTableArrays {
+  words: RangeTableArrays;
+  prefixes: RangeTableArrays;
+  freqs: Float64Array;
+  total: number;
+}
+
 /**
  * The dictionary: its words with their frequency and log-probability, and every beginning of a
  * word (`信用` of `信用卡`), so that the segmenter stops extending a word as soon as no dictionary
@@ -150,13 +180,24 @@ class WordTable {
   readonly logPs: Float64Array;
   total = 0;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    /** The arrays of the table built before from the same text (`arrays`). */
+    stored?: WordTableArrays,
+  ) {
+    if (stored) {
+      this.words = new RangeTable(text, stored.words);
+      this.prefixes = new RangeTable(text, stored.prefixes);
+      this.freqs = stored.freqs;
+      this.total = stored.total;
+      this.logPs = this.logProbabilities();
+      return;
+    }
     let lines = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
     this.words = new RangeTable(text, lines);
     this.prefixes = new RangeTable(text, lines);
     this.freqs = new Float64Array(this.words.mask + 1);
-    this.logPs = new Float64Array(this.words.mask + 1).fill(Number.NaN);
     let lineStart = 0;
     while (lineStart < text.length) {
       let lineEnd = text.indexOf('\n', lineStart);
@@ -173,10 +214,25 @@ class WordTable {
       }
       lineStart = lineEnd + 1;
     }
+    this.logPs = this.logProbabilities();
+  }
+
+  private logProbabilities(): Float64Array {
+    const logPs = new Float64Array(this.words.mask + 1).fill(Number.NaN);
     const logTotal = Math.log(this.total);
     for (let slot = 0; slot <= this.words.mask; slot++)
       if ((this.words.offsets[slot] as number) >= 0)
-        this.logPs[slot] = Math.log(this.freqs[slot] as number) - logTotal;
+        logPs[slot] = Math.log(this.freqs[slot] as number) - logTotal;
+    return logPs;
+  }
+
+  arrays(): WordTableArrays {
+    return {
+      words: this.words.arrays(),
+      prefixes: this.prefixes.arrays(),
+      freqs: this.freqs,
+      total: this.total,
+    };
   }
 
   private add(start: number, end: number, freq: number): void {
@@ -291,8 +347,8 @@ class JiebaLanguageModel implements LanguageModel {
   /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
   private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
-  constructor(dictText: string) {
-    this.words_ = new WordTable(dictText);
+  constructor(table: WordTable) {
+    this.words_ = table;
     this.logTotal = Math.log(this.words_.total);
   }
 
@@ -500,13 +556,103 @@ function isHan(code: number): boolean {
   );
 }
 
+// -- The table built at build time (`binary-file.ts`), so that no process or worker thread builds it.
+
+const MAGIC = 'FFLM';
+/** Changes whenever the table's layout or what goes into it does. */
+const FORMAT = 1;
+
+interface TableHeader {
+  format: number;
+  /** The dictionary the table was built from: `@node-rs/jieba`'s version and its text's length. */
+  dictionary: string;
+  dictionaryChars: number;
+  total: number;
+}
+
+/** Where the build writes the table and every process reads it: `dist/` at the package's root. */
+export const TABLE_FILE = fileURLToPath(new URL('../../dist/language-model.bin', import.meta.url));
+
+/** The version of the package whose dictionary the model reads. */
+export function dictionaryVersion(): string {
+  return (require('@node-rs/jieba/package.json') as { version: string }).version;
+}
+
+function dictionaryText(): string {
+  const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+  return new TextDecoder().decode(dict);
+}
+
+/** Builds the model's table from the dictionary and writes it to `file` (the build's step). */
+export function writeLanguageModelTable(file = TABLE_FILE): number {
+  const text = dictionaryText();
+  const arrays = new WordTable(text).arrays();
+  const header: TableHeader = {
+    format: FORMAT,
+    dictionary: dictionaryVersion(),
+    dictionaryChars: text.length,
+    total: arrays.total,
+  };
+  const { words, prefixes } = arrays;
+  return writeArraysFile(file, MAGIC, header, [
+    words.offsets,
+    words.lengths,
+    words.filter,
+    prefixes.offsets,
+    prefixes.lengths,
+    prefixes.filter,
+    arrays.freqs,
+  ]);
+}
+
+/** The table stored in `file` for `text`, or the reason it cannot be used. */
+function readTable(file: string, text: string): WordTable | string {
+  const stored = readArraysFile<TableHeader>(file, MAGIC);
+  if (typeof stored === 'string') return stored;
+  const { header } = stored;
+  if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
+  const version = dictionaryVersion();
+  if (header.dictionary !== version || header.dictionaryChars !== text.length)
+    return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  const int32s = (k: number) => {
+    const [buffer, at, bytes] = stored.bytes(k);
+    return new Int32Array(buffer, at, bytes / 4);
+  };
+  const uint8s = (k: number) => {
+    const [buffer, at, bytes] = stored.bytes(k);
+    return new Uint8Array(buffer, at, bytes);
+  };
+  const [freqsBuffer, freqsAt, freqsBytes] = stored.bytes(6);
+  return new WordTable(text, {
+    words: { offsets: int32s(0), lengths: uint8s(1), filter: int32s(2) },
+    prefixes: { offsets: int32s(3), lengths: uint8s(4), filter: int32s(5) },
+    freqs: new Float64Array(freqsBuffer, freqsAt, freqsBytes / 8),
+    total: header.total,
+  });
+}
+
+/** The model over jieba's dictionary, its table read from `file` or, missing or stale, built (said on stderr). */
+export function loadLanguageModel(file = TABLE_FILE): LanguageModel {
+  const text = dictionaryText();
+  let table = readTable(file, text);
+  if (typeof table === 'string') {
+    process.stderr.write(
+      `finfaq: language model table ${file}: ${table}; building it in memory (about 1 s; \`npm run build\` writes it)\n`,
+    );
+    table = new WordTable(text);
+  }
+  return new JiebaLanguageModel(table);
+}
+
+/** The model with its table built in memory, without the file (tests compare the two). */
+export function buildLanguageModel(): LanguageModel {
+  return new JiebaLanguageModel(new WordTable(dictionaryText()));
+}
+
 let shared: LanguageModel | undefined;
 
 /** The process-wide model, loaded on first use. */
 export function languageModel(): LanguageModel {
-  if (!shared) {
-    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
-    shared = new JiebaLanguageModel(new TextDecoder().decode(dict));
-  }
+  shared ??= loadLanguageModel();
   return shared;
 }

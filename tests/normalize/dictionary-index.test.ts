@@ -48,7 +48,7 @@ describe('the dictionary index file', () => {
       expect(rebuilt.startingWith('骚扰')).toEqual(built.startingWith('骚扰'));
       expect(rebuilt.usualNext('问')).toEqual(built.usualNext('问'));
       expect(said.mock.calls.map(([line]) => String(line))).toEqual([
-        expect.stringMatching(/garbage\.bin: not an index file; building it in memory/),
+        expect.stringMatching(/garbage\.bin: not a file of this kind; building it in memory/),
       ]);
     } finally {
       said.mockRestore();

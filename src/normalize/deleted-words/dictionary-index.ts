@@ -4,14 +4,13 @@
  * usual next character of a character (`問` is mostly `問題`).
  *
  * Built from the language model's dictionary once, at build time (`npm run build` runs
- * `scripts/build-dictionary-index.mjs`), into `dist/dictionary-index.bin`: sorted words as one
+ * `scripts/build-dictionary-files.mjs`), into `dist/dictionary-index.bin`: sorted words as one
  * text and typed arrays, loaded with one read in tens of milliseconds by every process and worker
  * thread. Without that file it is built in memory on first use (about two seconds), and says so.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { type LanguageModel, languageModel } from '../language-model.js';
+import { readArraysFile, writeArraysFile } from '../binary-file.js';
+import { dictionaryVersion, type LanguageModel, languageModel } from '../language-model.js';
 
 const HAN = /^\p{Script=Han}+$/u;
 /** Two-character words rarer than this do not count as a character's usual continuation. */
@@ -135,115 +134,61 @@ class JiebaDictionaryIndex implements DictionaryIndex {
   }
 }
 
-// -- The binary file: `MAGIC`, the header's length (uint32 LE), the header (JSON), then at
-// 8-byte-aligned offsets the forward and backward starts (Int32), log-probabilities (Float64) and
-// texts (UTF-16LE).
+// -- The file (`binary-file.ts`): the forward and backward starts, log-probabilities and texts.
 
 const MAGIC = 'FFDX';
 /** Changes whenever the file's layout or what goes into it does. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface Header {
   format: number;
   /** The dictionary the index was built from: `@node-rs/jieba`'s version. */
   dictionary: string;
-  words: number;
-  forwardChars: number;
-  backwardChars: number;
   next: [string, string, number][];
-}
-
-const require = createRequire(import.meta.url);
-
-/** The version of the package whose dictionary the model reads. */
-function dictionaryVersion(): string {
-  return (require('@node-rs/jieba/package.json') as { version: string }).version;
 }
 
 /** Where the build writes the index and every process reads it: `dist/` at the package's root. */
 export const INDEX_FILE = fileURLToPath(new URL('../../../dist/dictionary-index.bin', import.meta.url));
 
-const align8 = (n: number) => (n + 7) & ~7;
-
-function sections(header: Header): { name: string; bytes: number }[] {
-  return [
-    { name: 'forwardStarts', bytes: (header.words + 1) * 4 },
-    { name: 'backwardStarts', bytes: (header.words + 1) * 4 },
-    { name: 'forwardLogPs', bytes: header.words * 8 },
-    { name: 'backwardLogPs', bytes: header.words * 8 },
-    { name: 'forwardText', bytes: header.forwardChars * 2 },
-    { name: 'backwardText', bytes: header.backwardChars * 2 },
-  ];
-}
-
-function encodeIndex(data: IndexData): Buffer {
+function writeIndex(file: string, data: IndexData): number {
   const header: Header = {
     format: FORMAT,
     dictionary: dictionaryVersion(),
-    words: data.forward.size,
-    forwardChars: data.forward.text.length,
-    backwardChars: data.backward.text.length,
     next: [...data.next].map(([first, { char, logP }]) => [first, char, logP]),
   };
-  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const parts: Buffer[] = [Buffer.from(MAGIC, 'latin1'), Buffer.alloc(4), headerBytes];
-  parts[1]?.writeUInt32LE(headerBytes.length);
-  let length = 8 + headerBytes.length;
-  const content: Record<string, Buffer> = {
-    forwardStarts: Buffer.from(data.forward.starts.buffer),
-    backwardStarts: Buffer.from(data.backward.starts.buffer),
-    forwardLogPs: Buffer.from(data.forward.logPs.buffer),
-    backwardLogPs: Buffer.from(data.backward.logPs.buffer),
-    forwardText: Buffer.from(data.forward.text, 'utf16le'),
-    backwardText: Buffer.from(data.backward.text, 'utf16le'),
-  };
-  for (const section of sections(header)) {
-    parts.push(Buffer.alloc(align8(length) - length));
-    length = align8(length) + section.bytes;
-    parts.push(content[section.name] as Buffer);
-  }
-  return Buffer.concat(parts);
+  const { forward, backward } = data;
+  return writeArraysFile(file, MAGIC, header, [
+    forward.starts,
+    forward.logPs,
+    Buffer.from(forward.text, 'utf16le'),
+    backward.starts,
+    backward.logPs,
+    Buffer.from(backward.text, 'utf16le'),
+  ]);
 }
 
 /** The index stored in `file`, or the reason it cannot be used. */
-function decodeIndex(file: Buffer): IndexData | string {
-  if (file.length < 8 || file.toString('latin1', 0, 4) !== MAGIC) return 'not an index file';
-  const headerLength = file.readUInt32LE(4);
-  const header = JSON.parse(file.toString('utf8', 8, 8 + headerLength)) as Header;
+function readIndex(file: string): IndexData | string {
+  const stored = readArraysFile<Header>(file, MAGIC);
+  if (typeof stored === 'string') return stored;
+  const { header } = stored;
   if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
   const version = dictionaryVersion();
   if (header.dictionary !== version)
     return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
-  let at = 8 + headerLength;
-  const section: Record<string, { start: number; end: number }> = {};
-  for (const { name, bytes } of sections(header)) {
-    at = align8(at);
-    section[name] = { start: at, end: at + bytes };
-    at += bytes;
-  }
-  if (at !== file.length) return `${file.length} bytes, expected ${at}`;
-  // Views of the file's bytes where they sit at a multiple of 8 (a file read at once does), else copies.
-  const bytesOf = (name: string): [ArrayBuffer, number, number] => {
-    const { start, end } = section[name] as { start: number; end: number };
-    const at = file.byteOffset + start;
-    if (at % 8 === 0) return [file.buffer as ArrayBuffer, at, end - start];
-    return [file.buffer.slice(at, at + end - start) as ArrayBuffer, 0, end - start];
-  };
-  const int32s = (name: string) => {
-    const [buffer, at, bytes] = bytesOf(name);
-    return new Int32Array(buffer, at, bytes / 4);
-  };
-  const float64s = (name: string) => {
-    const [buffer, at, bytes] = bytesOf(name);
-    return new Float64Array(buffer, at, bytes / 8);
-  };
-  const text = (name: string) => {
-    const { start, end } = section[name] as { start: number; end: number };
-    return file.toString('utf16le', start, end);
+  const strings = (first: number) => {
+    const [startsBuffer, startsAt, startsBytes] = stored.bytes(first);
+    const [logPsBuffer, logPsAt, logPsBytes] = stored.bytes(first + 1);
+    const [textBuffer, textAt, textBytes] = stored.bytes(first + 2);
+    return new SortedStrings(
+      Buffer.from(textBuffer, textAt, textBytes).toString('utf16le'),
+      new Int32Array(startsBuffer, startsAt, startsBytes / 4),
+      new Float64Array(logPsBuffer, logPsAt, logPsBytes / 8),
+    );
   };
   return {
-    forward: new SortedStrings(text('forwardText'), int32s('forwardStarts'), float64s('forwardLogPs')),
-    backward: new SortedStrings(text('backwardText'), int32s('backwardStarts'), float64s('backwardLogPs')),
+    forward: strings(0),
+    backward: strings(3),
     next: new Map(header.next.map(([first, char, logP]) => [first, { char, logP }])),
   };
 }
@@ -251,23 +196,15 @@ function decodeIndex(file: Buffer): IndexData | string {
 /** Builds the index from the model's dictionary and writes it to `file` (the build's step). */
 export function writeDictionaryIndex(file = INDEX_FILE): { words: number; bytes: number } {
   const data = buildIndexData(languageModel());
-  const bytes = encodeIndex(data);
-  writeFileSync(file, bytes);
-  return { words: data.forward.size, bytes: bytes.length };
+  return { words: data.forward.size, bytes: writeIndex(file, data) };
 }
 
 /** The index in `file`, or built from the model when the file is missing or stale (said on stderr). */
 export function loadDictionaryIndex(file = INDEX_FILE, lm: LanguageModel = languageModel()): DictionaryIndex {
-  let problem: string;
-  try {
-    const data = decodeIndex(readFileSync(file));
-    if (typeof data !== 'string') return new JiebaDictionaryIndex(data);
-    problem = data;
-  } catch (error) {
-    problem = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as Error).message;
-  }
+  const data = readIndex(file);
+  if (typeof data !== 'string') return new JiebaDictionaryIndex(data);
   process.stderr.write(
-    `finfaq: dictionary index ${file}: ${problem}; building it in memory (about 2 s; \`npm run build\` writes it)\n`,
+    `finfaq: dictionary index ${file}: ${data}; building it in memory (about 2 s; \`npm run build\` writes it)\n`,
   );
   return new JiebaDictionaryIndex(buildIndexData(lm));
 }
