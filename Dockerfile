@@ -13,6 +13,8 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+# `prepare` writes the dictionary files into dist/ with scripts/build-dictionary-files.mjs.
+COPY scripts ./scripts
 COPY web ./web
 # `npm ci` runs `prepare`, which compiles src/ to dist/ (TypeScript is a dev dependency).
 RUN npm ci --no-audit --no-fund \

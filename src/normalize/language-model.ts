@@ -5,11 +5,15 @@
  *
  * The model is Simplified: Traditional text is folded character by character before scoring,
  * except that 著 stays 著 where it is part of a word Simplified writes with it (著作, 杂著).
- * It is loaded once, lazily, on the first call that needs it (about 0.3 s).
+ * It is loaded once, lazily, on the first call that needs it: the dictionary's text, and its word
+ * table as the build wrote it (`dist/language-model.bin`, one read; built in memory, about 1 s,
+ * when missing).
  */
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { readArraysFile, writeArraysFile } from './binary-file.js';
 import { toSimplifiedChars } from './script/char-fold.js';
-import { foldZhu } from './script/zhu-zhe.js';
+import { foldZhu, ZHU } from './script/zhu-zhe.js';
 
 const require = createRequire(import.meta.url);
 
@@ -22,6 +26,7 @@ const PUNCTUATION_LOGP = -6;
 const ASCII_LOGP = -7;
 
 const PINYIN_LETTER = /^[āáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]$/u;
+const SURROGATE = /[\uD800-\uDFFF]/;
 const COMMON_PUNCTUATION = new Set('，。、；：？！“”‘’（）《》「」『』—…·');
 
 export interface LanguageModel {
@@ -33,6 +38,12 @@ export interface LanguageModel {
   charLogP(char: string): number;
   /** Log-probability of one word, or undefined when the dictionary lacks it. */
   wordLogP(word: string): number | undefined;
+  /**
+   * `wordLogP` of the words `text[ranges[0], ranges[1])`, `text[ranges[2], ranges[3])`… into
+   * `out[0]`, `out[1]`… (NaN where the dictionary lacks the word), for many words of one short
+   * text: it is folded once and each word looked up by its range.
+   */
+  wordLogPsIn(text: string, ranges: ArrayLike<number>, out: Float64Array): void;
   /** The best segmentation of `text` into dictionary words (other characters stand alone). */
   segment(text: string): string[];
   /** Every dictionary word with its log-probability. */
@@ -48,34 +59,145 @@ export interface LanguageModel {
   simplifiedWordFrequency(simplified: string): number;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over UTF-16 code units of `text[start, end)`, without slicing it out. */
 function hashRange(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  let hash = FNV_OFFSET;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
   return hash >>> 0;
 }
 
-/**
- * The dictionary as an open-addressing hash table over the file's own text: slot → offset and
- * length of the word in `text`, and its frequency. Loading allocates three typed arrays and no
- * string per word, so it takes tens of milliseconds instead of a second of Map building and GC.
- */
-class WordTable {
-  private readonly offsets: Int32Array;
-  private readonly lengths: Uint8Array;
-  private readonly freqs: Float64Array;
-  private readonly mask: number;
-  total = 0;
+const FILTER_BITS = 23;
+const FILTER_MASK = 2 ** FILTER_BITS - 1;
 
-  constructor(private readonly text: string) {
-    let lines = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+interface RangeTableArrays {
+  offsets: Int32Array;
+  lengths: Uint8Array;
+  filter: Int32Array;
+}
+
+/**
+ * Strings of `text` as an open-addressing hash table: slot → offset and length of the string in
+ * `text`. No string is allocated per entry, and look-ups take a range of any text.
+ */
+class RangeTable {
+  readonly offsets: Int32Array;
+  readonly lengths: Uint8Array;
+  readonly mask: number;
+  /**
+   * One bit per value of a hash's low `FILTER_BITS` bits, set for the strings held: most strings
+   * looked up are not held, and this 1 MB answers for them without touching the table's 10 MB.
+   */
+  private readonly filter: Int32Array;
+
+  constructor(
+    private readonly text: string,
+    /** How many strings it is to hold, or the arrays of a table built before (`arrays`). */
+    entries: number | RangeTableArrays,
+  ) {
+    if (typeof entries !== 'number') {
+      this.offsets = entries.offsets;
+      this.lengths = entries.lengths;
+      this.filter = entries.filter;
+      this.mask = entries.offsets.length - 1;
+      return;
+    }
     let size = 1;
-    while (size < lines * 2) size <<= 1;
+    while (size < entries * 2) size <<= 1;
     this.mask = size - 1;
     this.offsets = new Int32Array(size).fill(-1);
     this.lengths = new Uint8Array(size);
-    this.freqs = new Float64Array(size);
+    this.filter = new Int32Array(2 ** (FILTER_BITS - 5));
+  }
+
+  arrays(): RangeTableArrays {
+    return { offsets: this.offsets, lengths: this.lengths, filter: this.filter };
+  }
+
+  /** The slot holding `source[start, end)` (whose `hashRange` is `hash`), or the empty slot where it would go. */
+  slotOf(source: string, start: number, end: number, hash = hashRange(source, start, end)): number {
+    const length = end - start;
+    let slot = hash & this.mask;
+    for (;;) {
+      const offset = this.offsets[slot] as number;
+      if (offset < 0) return slot;
+      if (this.lengths[slot] === length && this.sameRange(offset, source, start, length)) return slot;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  private sameRange(offset: number, source: string, start: number, length: number): boolean {
+    for (let i = 0; i < length; i++)
+      if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
+    return true;
+  }
+
+  /** The slot holding `source[start, end)` (whose `hashRange` is `hash`), or -1. */
+  find(source: string, start: number, end: number, hash = hashRange(source, start, end)): number {
+    const bit = hash & FILTER_MASK;
+    if (((this.filter[bit >>> 5] as number) & (1 << (bit & 31))) === 0) return -1;
+    const slot = this.slotOf(source, start, end, hash);
+    return (this.offsets[slot] as number) < 0 ? -1 : slot;
+  }
+
+  /** The slot of `text[start, end)` of the table's own text, taken if it was empty. */
+  insert(start: number, end: number, hash = hashRange(this.text, start, end)): number {
+    const bit = hash & FILTER_MASK;
+    this.filter[bit >>> 5] = (this.filter[bit >>> 5] as number) | (1 << (bit & 31));
+    const slot = this.slotOf(this.text, start, end, hash);
+    if ((this.offsets[slot] as number) < 0) {
+      this.offsets[slot] = start;
+      this.lengths[slot] = end - start;
+    }
+    return slot;
+  }
+
+  has(source: string, start: number, end: number, hash: number): boolean {
+    return this.find(source, start, end, hash) >= 0;
+  }
+}
+
+interface WordTableArrays {
+  words: RangeTableArrays;
+  prefixes: RangeTableArrays;
+  freqs: Float64Array;
+  total: number;
+}
+
+/**
+ * The dictionary: its words with their frequency and log-probability, and every beginning of a
+ * word (`信用` of `信用卡`), so that the segmenter stops extending a word as soon as no dictionary
+ * word starts that way. Loading allocates typed arrays and no string per word, so it takes tens of
+ * milliseconds instead of a second of Map building and GC.
+ */
+class WordTable {
+  private readonly words: RangeTable;
+  private readonly prefixes: RangeTable;
+  private readonly freqs: Float64Array;
+  /** `log(freq) - log(total)` of each word's slot, computed once (NaN in empty slots). */
+  readonly logPs: Float64Array;
+  total = 0;
+
+  constructor(
+    private readonly text: string,
+    /** The arrays of the table built before from the same text (`arrays`). */
+    stored?: WordTableArrays,
+  ) {
+    if (stored) {
+      this.words = new RangeTable(text, stored.words);
+      this.prefixes = new RangeTable(text, stored.prefixes);
+      this.freqs = stored.freqs;
+      this.total = stored.total;
+      this.logPs = this.logProbabilities();
+      return;
+    }
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    this.words = new RangeTable(text, lines);
+    this.prefixes = new RangeTable(text, lines);
+    this.freqs = new Float64Array(this.words.mask + 1);
     let lineStart = 0;
     while (lineStart < text.length) {
       let lineEnd = text.indexOf('\n', lineStart);
@@ -92,34 +214,59 @@ class WordTable {
       }
       lineStart = lineEnd + 1;
     }
+    this.logPs = this.logProbabilities();
   }
 
-  /** The slot holding `source[start, end)`, or the empty slot where it would go. */
-  private slotOf(source: string, start: number, end: number): number {
-    const length = end - start;
-    let slot = hashRange(source, start, end) & this.mask;
-    for (;;) {
-      const offset = this.offsets[slot] as number;
-      if (offset < 0) return slot;
-      if (this.lengths[slot] === length && this.sameRange(offset, source, start, length)) return slot;
-      slot = (slot + 1) & this.mask;
-    }
+  private logProbabilities(): Float64Array {
+    const logPs = new Float64Array(this.words.mask + 1).fill(Number.NaN);
+    const logTotal = Math.log(this.total);
+    for (let slot = 0; slot <= this.words.mask; slot++)
+      if ((this.words.offsets[slot] as number) >= 0)
+        logPs[slot] = Math.log(this.freqs[slot] as number) - logTotal;
+    return logPs;
   }
 
-  private sameRange(offset: number, source: string, start: number, length: number): boolean {
-    for (let i = 0; i < length; i++)
-      if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
-    return true;
+  arrays(): WordTableArrays {
+    return {
+      words: this.words.arrays(),
+      prefixes: this.prefixes.arrays(),
+      freqs: this.freqs,
+      total: this.total,
+    };
   }
 
   private add(start: number, end: number, freq: number): void {
-    const slot = this.slotOf(this.text, start, end);
-    if ((this.offsets[slot] as number) < 0) {
-      this.offsets[slot] = start;
-      this.lengths[slot] = end - start;
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end - 1; i++) {
+      hash = Math.imul(hash ^ this.text.charCodeAt(i), FNV_PRIME);
+      this.prefixes.insert(start, i + 1, hash >>> 0);
     }
+    const slot = this.words.insert(start, end);
     this.freqs[slot] = (this.freqs[slot] as number) + freq;
     this.total += freq;
+  }
+
+  /**
+   * The log-probability of the word `text[start, end)`; NaN when it is no word but begins one;
+   * undefined when no word begins with it. `hash` is its `hashRange`, which the caller extends one
+   * character at a time.
+   */
+  lookup(text: string, start: number, end: number, hash: number): number | undefined {
+    const slot = this.words.find(text, start, end, hash);
+    if (slot >= 0) return this.logPs[slot] as number;
+    return this.prefixes.has(text, start, end, hash) ? Number.NaN : undefined;
+  }
+
+  /** Log-probability of `word`, undefined when the dictionary lacks it. */
+  logPOf(word: string): number | undefined {
+    return this.logPOfRange(word, 0, word.length);
+  }
+
+  /** Log-probability of `text[start, end)`, without slicing it out. */
+  logPOfRange(text: string, start: number, end: number): number | undefined {
+    if (end <= start || end - start > 255) return undefined;
+    const slot = this.words.find(text, start, end);
+    return slot < 0 ? undefined : (this.logPs[slot] as number);
   }
 
   /** Frequency of `word`, 0 when the dictionary lacks it. */
@@ -130,14 +277,14 @@ class WordTable {
   /** Frequency of `text[start, end)`, without slicing it out. */
   frequencyOfRange(text: string, start: number, end: number): number {
     if (end <= start || end - start > 255) return 0;
-    const slot = this.slotOf(text, start, end);
-    return (this.offsets[slot] as number) < 0 ? 0 : (this.freqs[slot] as number);
+    const slot = this.words.find(text, start, end);
+    return slot < 0 ? 0 : (this.freqs[slot] as number);
   }
 
   /** The tag after the frequency on the word's line (`保护 13874 v`), or undefined. */
   tagOf(word: string): string | undefined {
     if (word.length === 0 || word.length > 255) return undefined;
-    const offset = this.offsets[this.slotOf(word, 0, word.length)] as number;
+    const offset = this.words.offsets[this.words.slotOf(word, 0, word.length)] as number;
     if (offset < 0) return undefined;
     const lineEnd = this.text.indexOf('\n', offset);
     const line = this.text.slice(offset + word.length, lineEnd < 0 ? this.text.length : lineEnd);
@@ -145,25 +292,44 @@ class WordTable {
   }
 
   *entries(): Generator<[string, number]> {
-    for (let slot = 0; slot <= this.mask; slot++) {
-      const offset = this.offsets[slot] as number;
+    const { offsets, lengths, mask } = this.words;
+    for (let slot = 0; slot <= mask; slot++) {
+      const offset = offsets[slot] as number;
       if (offset >= 0)
-        yield [this.text.slice(offset, offset + (this.lengths[slot] as number)), this.freqs[slot] as number];
+        yield [this.text.slice(offset, offset + (lengths[slot] as number)), this.freqs[slot] as number];
     }
   }
 
   /** Frequency-weighted count of every UTF-16 code unit over all words. */
   charCounts(): Float64Array {
     const counts = new Float64Array(0x10000);
-    for (let slot = 0; slot <= this.mask; slot++) {
-      const offset = this.offsets[slot] as number;
+    const { offsets, lengths, mask } = this.words;
+    for (let slot = 0; slot <= mask; slot++) {
+      const offset = offsets[slot] as number;
       if (offset < 0) continue;
       const freq = this.freqs[slot] as number;
-      const end = offset + (this.lengths[slot] as number);
+      const end = offset + (lengths[slot] as number);
       for (let i = offset; i < end; i++)
         counts[this.text.charCodeAt(i)] = (counts[this.text.charCodeAt(i)] as number) + freq;
     }
     return counts;
+  }
+}
+
+/** Entries a memo holds before it starts afresh: a few MB of short strings. */
+const MEMO_ENTRIES = 100_000;
+
+/** A memo of a pure function of short strings that forgets everything when full. */
+class BoundedMemo<T> {
+  private readonly entries = new Map<string, T>();
+
+  get(key: string): T | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: T): void {
+    if (this.entries.size >= MEMO_ENTRIES) this.entries.clear();
+    this.entries.set(key, value);
   }
 }
 
@@ -173,8 +339,16 @@ class JiebaLanguageModel implements LanguageModel {
   /** Log-probability by UTF-16 code unit (NaN: unseen); Han characters all sit in the BMP table. */
   private chars: Float64Array | undefined;
 
-  constructor(dictText: string) {
-    this.words_ = new WordTable(dictText);
+  /**
+   * Scores already made: the mojibake engine scores the same few characters around a run many
+   * times over (half of its scores are repeats).
+   */
+  private readonly scores = new BoundedMemo<number>();
+  /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
+  private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
+
+  constructor(table: WordTable) {
+    this.words_ = table;
     this.logTotal = Math.log(this.words_.total);
   }
 
@@ -193,8 +367,7 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   private logP(word: string): number | undefined {
-    const freq = this.words_.frequency(word);
-    return freq === 0 ? undefined : Math.log(freq) - this.logTotal;
+    return this.words_.logPOf(word);
   }
 
   /** The text in Simplified: character by character, 著 by the word. */
@@ -206,8 +379,30 @@ class JiebaLanguageModel implements LanguageModel {
     return this.logP(this.fold(word));
   }
 
+  wordLogPsIn(text: string, ranges: ArrayLike<number>, out: Float64Array): void {
+    const folded = toSimplifiedChars(text);
+    // The fold of a range is the range of the fold unless 著 (folded by the word) or a character
+    // outside the BMP (a range may cut it) is in the text, or a character folds to two.
+    const byWord = text.includes(ZHU) || folded.length !== text.length || SURROGATE.test(text);
+    for (let k = 0; k + 1 < ranges.length; k += 2) {
+      const start = ranges[k] as number;
+      const end = ranges[k + 1] as number;
+      out[k >> 1] =
+        (byWord ? this.wordLogP(text.slice(start, end)) : this.words_.logPOfRange(folded, start, end)) ??
+        Number.NaN;
+    }
+  }
+
   charLogP(char: string): number {
-    return this.simplifiedCharLogP(toSimplifiedChars(char));
+    if (char.length !== 1) return this.simplifiedCharLogP(toSimplifiedChars(char));
+    // The mojibake engine asks about the same few thousand characters all the time.
+    const code = char.charCodeAt(0);
+    let logP = this.charLogPs[code] as number;
+    if (Number.isNaN(logP)) {
+      logP = this.simplifiedCharLogP(toSimplifiedChars(char));
+      this.charLogPs[code] = logP;
+    }
+    return logP;
   }
 
   private simplifiedCharLogP(simplified: string): number {
@@ -223,7 +418,12 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   score(text: string): number {
-    return this.scoreSimplified(this.fold(text));
+    let score = this.scores.get(text);
+    if (score === undefined) {
+      score = this.scoreSimplified(this.fold(text));
+      this.scores.set(text, score);
+    }
+    return score;
   }
 
   private scoreSimplified(simplified: string): number {
@@ -316,21 +516,31 @@ class JiebaLanguageModel implements LanguageModel {
     const n = starts.length - 1;
     const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
     const back = new Int32Array(n + 1);
+    const table = this.words_;
     best[0] = 0;
     for (let start = 0; start < n; start++) {
       const base = best[start] as number;
       const from = starts[start] as number;
-      for (let end = start + 1; end <= Math.min(n, start + MAX_WORD_LENGTH); end++) {
-        const freq = this.words_.frequencyOfRange(text, from, starts[end] as number);
+      const last = Math.min(n, start + MAX_WORD_LENGTH);
+      // The word's hash grows with it, one character at a time.
+      let hash = FNV_OFFSET;
+      let at = from;
+      for (let end = start + 1; end <= last; end++) {
+        const to = starts[end] as number;
+        for (; at < to; at++) hash = Math.imul(hash ^ text.charCodeAt(at), FNV_PRIME);
+        const wordLogP = table.lookup(text, from, to, hash >>> 0);
         let logp: number;
-        if (freq > 0) logp = Math.log(freq) - this.logTotal;
+        if (wordLogP !== undefined && !Number.isNaN(wordLogP)) logp = wordLogP;
         else if (end === start + 1) logp = UNKNOWN_CHAR_LOGP;
+        else if (wordLogP === undefined) break;
         else continue;
         const candidate = base + logp;
         if (candidate > (best[end] as number)) {
           best[end] = candidate;
           back[end] = start;
         }
+        // No dictionary word begins with this: none is longer either.
+        if (wordLogP === undefined) break;
       }
     }
     return { best, back };
@@ -346,13 +556,103 @@ function isHan(code: number): boolean {
   );
 }
 
+// -- The table built at build time (`binary-file.ts`), so that no process or worker thread builds it.
+
+const MAGIC = 'FFLM';
+/** Changes whenever the table's layout or what goes into it does. */
+const FORMAT = 1;
+
+interface TableHeader {
+  format: number;
+  /** The dictionary the table was built from: `@node-rs/jieba`'s version and its text's length. */
+  dictionary: string;
+  dictionaryChars: number;
+  total: number;
+}
+
+/** Where the build writes the table and every process reads it: `dist/` at the package's root. */
+export const TABLE_FILE = fileURLToPath(new URL('../../dist/language-model.bin', import.meta.url));
+
+/** The version of the package whose dictionary the model reads. */
+export function dictionaryVersion(): string {
+  return (require('@node-rs/jieba/package.json') as { version: string }).version;
+}
+
+function dictionaryText(): string {
+  const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+  return new TextDecoder().decode(dict);
+}
+
+/** Builds the model's table from the dictionary and writes it to `file` (the build's step). */
+export function writeLanguageModelTable(file = TABLE_FILE): number {
+  const text = dictionaryText();
+  const arrays = new WordTable(text).arrays();
+  const header: TableHeader = {
+    format: FORMAT,
+    dictionary: dictionaryVersion(),
+    dictionaryChars: text.length,
+    total: arrays.total,
+  };
+  const { words, prefixes } = arrays;
+  return writeArraysFile(file, MAGIC, header, [
+    words.offsets,
+    words.lengths,
+    words.filter,
+    prefixes.offsets,
+    prefixes.lengths,
+    prefixes.filter,
+    arrays.freqs,
+  ]);
+}
+
+/** The table stored in `file` for `text`, or the reason it cannot be used. */
+function readTable(file: string, text: string): WordTable | string {
+  const stored = readArraysFile<TableHeader>(file, MAGIC);
+  if (typeof stored === 'string') return stored;
+  const { header } = stored;
+  if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
+  const version = dictionaryVersion();
+  if (header.dictionary !== version || header.dictionaryChars !== text.length)
+    return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  const int32s = (k: number) => {
+    const [buffer, at, bytes] = stored.bytes(k);
+    return new Int32Array(buffer, at, bytes / 4);
+  };
+  const uint8s = (k: number) => {
+    const [buffer, at, bytes] = stored.bytes(k);
+    return new Uint8Array(buffer, at, bytes);
+  };
+  const [freqsBuffer, freqsAt, freqsBytes] = stored.bytes(6);
+  return new WordTable(text, {
+    words: { offsets: int32s(0), lengths: uint8s(1), filter: int32s(2) },
+    prefixes: { offsets: int32s(3), lengths: uint8s(4), filter: int32s(5) },
+    freqs: new Float64Array(freqsBuffer, freqsAt, freqsBytes / 8),
+    total: header.total,
+  });
+}
+
+/** The model over jieba's dictionary, its table read from `file` or, missing or stale, built (said on stderr). */
+export function loadLanguageModel(file = TABLE_FILE): LanguageModel {
+  const text = dictionaryText();
+  let table = readTable(file, text);
+  if (typeof table === 'string') {
+    process.stderr.write(
+      `finfaq: language model table ${file}: ${table}; building it in memory (about 1 s; \`npm run build\` writes it)\n`,
+    );
+    table = new WordTable(text);
+  }
+  return new JiebaLanguageModel(table);
+}
+
+/** The model with its table built in memory, without the file (tests compare the two). */
+export function buildLanguageModel(): LanguageModel {
+  return new JiebaLanguageModel(new WordTable(dictionaryText()));
+}
+
 let shared: LanguageModel | undefined;
 
 /** The process-wide model, loaded on first use. */
 export function languageModel(): LanguageModel {
-  if (!shared) {
-    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
-    shared = new JiebaLanguageModel(new TextDecoder().decode(dict));
-  }
+  shared ??= loadLanguageModel();
   return shared;
 }

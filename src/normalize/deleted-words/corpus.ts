@@ -229,19 +229,15 @@ export function suffixArray(text: string, depth = MAX_PATTERN): Int32Array {
   let rank = new Int32Array(n);
   let next = new Int32Array(n);
   const second = new Int32Array(n);
-  // Round 0: rank by code unit (dense ranks via a sort of the distinct units).
-  const units = new Int32Array(n);
-  for (let i = 0; i < n; i++) units[i] = text.charCodeAt(i);
-  const distinct = [...new Set(units)].sort((a, b) => a - b);
-  const dense = new Map(distinct.map((u, r) => [u, r]));
-  for (let i = 0; i < n; i++) rank[i] = dense.get(units[i] as number) as number;
-  let classes = distinct.length;
-  countingSort(
-    Int32Array.from({ length: n }, (_, i) => i),
-    rank,
-    classes,
-    sa,
-  );
+  // Round 0: rank by code unit (dense ranks: the units that occur, in order, by a table of all).
+  const dense = new Int32Array(0x10000);
+  for (let i = 0; i < n; i++) dense[text.charCodeAt(i)] = 1;
+  let classes = 0;
+  for (let unit = 0; unit < dense.length; unit++) if (dense[unit]) dense[unit] = classes++;
+  for (let i = 0; i < n; i++) rank[i] = dense[text.charCodeAt(i)] as number;
+  const positions = new Int32Array(n);
+  for (let i = 0; i < n; i++) positions[i] = i;
+  countingSort(positions, rank, classes, sa);
   for (let k = 1; k < depth && classes < n; k *= 2) {
     // Order by the second key (rank at i + k; past the end first), then stably by the first.
     let m = 0;

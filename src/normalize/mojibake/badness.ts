@@ -74,6 +74,8 @@ interface CharTraits {
   suspicious: boolean;
 }
 
+/** Traits of BMP characters by code unit, of the others by the character. */
+const bmpTraits: (CharTraits | undefined)[] = new Array(0x10000);
 const traitsCache = new Map<string, CharTraits>();
 
 /**
@@ -83,7 +85,8 @@ const traitsCache = new Map<string, CharTraits>();
  * Computed once a character: the gate runs on every character of every line.
  */
 function traitsOf(char: string, lm: LanguageModel): CharTraits {
-  let traits = traitsCache.get(char);
+  const bmp = char.length === 1;
+  let traits = bmp ? bmpTraits[char.charCodeAt(0)] : traitsCache.get(char);
   if (traits === undefined) {
     const code = char.codePointAt(0) as number;
     const hanLogP = HAN.test(char) ? lm.charLogP(char) : undefined;
@@ -98,7 +101,8 @@ function traitsOf(char: string, lm: LanguageModel): CharTraits {
             PINYIN_TONE_LETTERS.has(char)
           );
     traits = { hanLogP, suspicious };
-    traitsCache.set(char, traits);
+    if (bmp) bmpTraits[char.charCodeAt(0)] = traits;
+    else traitsCache.set(char, traits);
   }
   return traits;
 }

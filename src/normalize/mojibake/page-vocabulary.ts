@@ -11,6 +11,9 @@ const HAN = /\p{Script=Han}/u;
 const SEEN_PAIR_BONUS = 3;
 
 export class PageVocabulary {
+  /** Pairs of BMP characters as one number (asked about thousands of times a page)… */
+  private readonly bmpPairs = new Set<number>();
+  /** …and pairs with a character outside the BMP as strings. */
   private readonly pairs = new Set<string>();
 
   constructor(lines: Iterable<string>) {
@@ -18,18 +21,30 @@ export class PageVocabulary {
       let previous = '';
       for (const ch of line) {
         if (HAN.test(ch)) {
-          if (previous) this.pairs.add(previous + ch);
+          if (previous) this.add(previous, ch);
           previous = ch;
         } else previous = '';
       }
     }
   }
 
+  private add(first: string, second: string): void {
+    if (first.length === 1 && second.length === 1)
+      this.bmpPairs.add(first.charCodeAt(0) * 0x10000 + second.charCodeAt(0));
+    else this.pairs.add(first + second);
+  }
+
+  private has(first: string, second: string): boolean {
+    if (first.length === 1 && second.length === 1)
+      return this.bmpPairs.has(first.charCodeAt(0) * 0x10000 + second.charCodeAt(0));
+    return this.pairs.has(first + second);
+  }
+
   /** Log-odds for `char` between `left` and `right` (either may be '') from pairs the page shows. */
   bonus(left: string, char: string, right: string): number {
     let bonus = 0;
-    if (left && this.pairs.has(left + char)) bonus += SEEN_PAIR_BONUS;
-    if (right && this.pairs.has(char + right)) bonus += SEEN_PAIR_BONUS;
+    if (left && this.has(left, char)) bonus += SEEN_PAIR_BONUS;
+    if (right && this.has(char, right)) bonus += SEEN_PAIR_BONUS;
     return bonus;
   }
 }

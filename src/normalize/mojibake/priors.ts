@@ -55,14 +55,45 @@ export function closesOpener(char: string, before: string): boolean {
   return opener !== undefined && before.lastIndexOf(opener) > before.lastIndexOf(char);
 }
 
+/** What `charPrior` needs to know of a character whatever its place, worked out once a character. */
+interface CharKind {
+  han: boolean;
+  /** The prior of a character that is not Han (a symbol or a letter). */
+  notHanPrior: number;
+  traditionalOnly: boolean;
+  simplifiedOnly: boolean;
+}
+
+/** Kinds of BMP characters by code unit, of the others by the character. */
+const bmpKinds: (CharKind | undefined)[] = new Array(0x10000);
+const kinds = new Map<string, CharKind>();
+
+function kindOf(char: string): CharKind {
+  const bmp = char.length === 1;
+  let kind = bmp ? bmpKinds[char.charCodeAt(0)] : kinds.get(char);
+  if (!kind) {
+    const han = HAN.test(char);
+    kind = {
+      han,
+      notHanPrior: han || PROSE_SYMBOLS.has(char) || /^[0-9A-Za-z]$/.test(char) ? 0 : -NOT_PROSE,
+      traditionalOnly: han && isTraditionalOnly(char),
+      simplifiedOnly: han && isSimplifiedOnly(char),
+    };
+    if (bmp) bmpKinds[char.charCodeAt(0)] = kind;
+    else kinds.set(char, kind);
+  }
+  return kind;
+}
+
 /** Log-odds of `char` at a place in Chinese prose, beyond what the language model says. */
 export function charPrior(char: string, place: PriorContext): number {
   if (CLOSERS[char]) return closesOpener(char, place.before) ? 2 : 0;
   const punctuation = (place.atEnd ? END_PUNCTUATION : MID_PUNCTUATION)[char];
   if (punctuation !== undefined) return punctuation;
-  if (!HAN.test(char)) return PROSE_SYMBOLS.has(char) || /^[0-9A-Za-z]$/.test(char) ? 0 : -NOT_PROSE;
+  const kind = kindOf(char);
+  if (!kind.han) return kind.notHanPrior;
   const traditional = place.traditional ?? isTraditionalContext(place.context);
-  if (isTraditionalOnly(char)) return traditional ? SCRIPT_MATCH : -SCRIPT_MISMATCH;
-  if (isSimplifiedOnly(char) && traditional) return -SCRIPT_MISMATCH;
+  if (kind.traditionalOnly) return traditional ? SCRIPT_MATCH : -SCRIPT_MISMATCH;
+  if (kind.simplifiedOnly && traditional) return -SCRIPT_MISMATCH;
   return 0;
 }

@@ -120,21 +120,9 @@ const SHORTLIST = 16;
 /** Candidates kept by frequency alone before any context is read. */
 const PREFILTER = 40;
 
-/** Characters' own log-probabilities, looked up once per process (GBK has 22,000). */
-const charLogPs = new WeakMap<LanguageModel, Map<string, number>>();
-
+/** A character's own log-probability (the model keeps them once looked up). */
 function charLogPOf(lm: LanguageModel, char: string): number {
-  let table = charLogPs.get(lm);
-  if (!table) {
-    table = new Map();
-    charLogPs.set(lm, table);
-  }
-  let logP = table.get(char);
-  if (logP === undefined) {
-    logP = lm.charLogP(char);
-    table.set(char, logP);
-  }
-  return logP;
+  return lm.charLogP(char);
 }
 
 /** The candidate lists are the characters of one lead or trail byte: a few hundred lists, sorted
@@ -160,17 +148,27 @@ const LAST_SHORTLIST = 6;
  * character on its own and the words of two or three characters it would form with its neighbours.
  * A stand-in for the model on a short window, at a hundredth of the cost, for shortlisting.
  */
+/** `nearScore`'s word ranges and their log-probabilities, reused call after call. */
+const nearRanges = new Int32Array(10);
+const nearLogPs = new Float64Array(5);
+
 function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
   let best = charLogPOf(lm, char);
-  const l1 = left.slice(-1);
-  const l2 = left.slice(-2);
-  const r1 = right.slice(0, 1);
-  const r2 = right.slice(0, 2);
-  for (const word of [l1 + char, char + r1, l2 + char, char + r2, l1 + char + r1]) {
-    if (word.length < 2) continue;
-    const logP = lm.wordLogP(word);
+  // The words l1+char, char+r1, l2+char, char+r2 and l1+char+r1, as ranges of one text.
+  const l1 = Math.min(1, left.length);
+  const l2 = Math.min(2, left.length);
+  const r1 = Math.min(1, right.length);
+  const r2 = Math.min(2, right.length);
+  const text = left.slice(left.length - l2) + char + right.slice(0, r2);
+  const from = l2;
+  const to = l2 + char.length;
+  nearRanges.set([from - l1, to, from, to + r1, from - l2, to, from, to + r2, from - l1, to + r1]);
+  lm.wordLogPsIn(text, nearRanges, nearLogPs);
+  for (let k = 0; k < 5; k++) {
+    if ((nearRanges[2 * k + 1] as number) - (nearRanges[2 * k] as number) < 2) continue;
+    const logP = nearLogPs[k] as number;
     // A word spans its neighbours too: spread its probability over its characters.
-    if (logP !== undefined) best = Math.max(best, logP / 2);
+    if (!Number.isNaN(logP)) best = Math.max(best, logP / 2);
   }
   return best;
 }
