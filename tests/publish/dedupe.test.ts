@@ -27,7 +27,7 @@ import { createPublisher } from '../../src/publish/publisher.js';
 import { generateArticle } from '../support/article-generator.js';
 import { COPY_KINDS, evaluateDedupe, formatDedupeEval } from './support/dedupe-eval.js';
 import { makeRecord } from './support/records.js';
-import { StoreFactory } from './support/stores.js';
+import { BACKENDS, rawQuery, StoreFactory } from './support/stores.js';
 
 describe('MinHash primitives', () => {
   it('mixes with murmur3’s finalizer and fixed seeds (changing either needs a new MINHASH_VERSION)', () => {
@@ -43,7 +43,7 @@ describe('MinHash primitives', () => {
         "5d67bb78",
       ]
     `);
-    expect(indexFormat()).toBe('minhash-v1/p128/k5/b24x5');
+    expect(indexFormat()).toBe('minhash-v1/p128/k5/b42x3');
   });
 
   it('shingles by code point, one shingle for short text, none for empty', () => {
@@ -87,7 +87,9 @@ describe('MinHash primitives', () => {
     });
     expect(() => bandKeys(new Uint32Array(128), { bands: 30, rows: 5 })).toThrow(/needs 150/);
     expect(candidateProbability(0.5, { bands: 24, rows: 5 })).toBeCloseTo(0.533, 2);
-    expect(candidateProbability(0.8, { bands: 24, rows: 5 })).toBeGreaterThan(0.9999);
+    // The default shape finds a pair at the threshold 99 % of the time.
+    expect(candidateProbability(0.5, DEDUPE_DEFAULTS)).toBeGreaterThan(0.99);
+    expect(candidateProbability(0.8, DEDUPE_DEFAULTS)).toBeGreaterThan(0.9999);
   });
 
   it('fingerprints canonical text: script and punctuation do not matter', () => {
@@ -173,4 +175,46 @@ describe('dedupe through the store', () => {
         .every((item) => item.also_on.map((d) => d.source).join() === 'b.example,c.example'),
     ).toBe(true);
   }, 60_000);
+
+  describe.each(BACKENDS)('re-indexing on %s', (backend) => {
+    it('rebuilds an index an earlier release built with its defaults (24 × 5), and refuses others', async () => {
+      const location = await factory.location(backend);
+      const store = await factory.open(location);
+      const old = await createPublisher(store, { bands: 24, rows: 5 });
+      const originals = Array.from({ length: 20 }, (_, i) =>
+        makeRecord({ seed: 700 + i, site: 'a.example' }),
+      );
+      for (const record of originals) await old.publish(record);
+      // A duplicate is not indexed before or after.
+      const copy = await old.publish(makeRecord({ seed: 700, site: 'b.example', script: 'tw' }));
+      expect(copy.duplicateOf).toBe(originals[0]?.id);
+      const count = async (sql: string) => Number((await rawQuery<{ n: number }>(location, sql))[0]?.n);
+      expect(await count('SELECT count(*) AS n FROM dedupe_bands')).toBe(20 * 24);
+
+      await expect(createPublisher(store, { bands: 16, rows: 8 })).rejects.toThrow(/built as .*b24x5/);
+      // Two publishers opening it at once: one rebuilds, the other finds it done.
+      const second = await factory.open(location);
+      const [a] = await Promise.all([createPublisher(store), createPublisher(second)]);
+      expect(await count('SELECT count(*) AS n FROM dedupe_bands')).toBe(20 * DEDUPE_DEFAULTS.bands);
+      const meta = await rawQuery<{ value: string }>(
+        location,
+        "SELECT value FROM store_meta WHERE key = 'dedupe_index'",
+      );
+      expect(meta[0]?.value).toBe(indexFormat());
+      // The rebuilt rows are today's band keys: copies are found through them.
+      const rows = await rawQuery<{ key: string | number }>(
+        location,
+        'SELECT key FROM dedupe_bands WHERE doc = 1 ORDER BY key',
+      );
+      expect(rows.map((r) => Number(r.key))).toEqual(
+        [...fingerprint(originals[0]?.paragraphs ?? []).bandKeys].sort((x, y) => x - y),
+      );
+      for (let i = 1; i < 20; i++) {
+        const edited = makeRecord({ seed: 700 + i, site: 'c.example', edit: 'boilerplate' });
+        expect((await a.publish(edited)).duplicateOf).toBe(originals[i]?.id);
+      }
+      // The old shape is refused now.
+      await expect(createPublisher(store, { bands: 24, rows: 5 })).rejects.toThrow(/built as .*b42x3/);
+    }, 60_000);
+  });
 });

@@ -8,7 +8,7 @@
  * and 0.04–0.11 before (bench/publish.ts, tests/publish/dedupe.test.ts).
  *
  *   fingerprint(['借唄逾期三天會怎樣？']) → { canonical: '借呗逾期三天会怎样', exactHash: '…16 hex…',
- *                                           bandKeys: [24 numbers], shingles: sorted unique Uint32Array }
+ *                                           bandKeys: [42 numbers], shingles: sorted unique Uint32Array }
  */
 import { canonicalText, hash64 } from '../../normalize/record.js';
 import {
@@ -35,20 +35,22 @@ export interface DedupeOptions {
 }
 
 /**
- * Chosen by measurement on generated pairs (`npm run bench:publish`, section 1; the test
- * tests/publish/dedupe.test.ts prints the same table):
+ * Chosen by measurement on generated pairs and rewrites (`npm run eval:dedupe`, `npm run
+ * bench:publish` section 1; tests/publish/dedupe.test.ts checks the same):
  * - 5-grams over 4-grams: unrelated articles on the same product score lower (max 0.28 against
  *   0.30) while every kind of copy stays far above the threshold either way.
- * - threshold 0.5: between unrelated articles (≤ 0.30) and copies with deleted words, boilerplate
- *   or two dropped paragraphs (≥ 0.70); Traditional copies fold back to ≥ 0.975.
- * - 24 bands × 5 rows rather than 20 × 6: truncated copies (the first 60 % of an article, Jaccard
- *   ~0.59) that pass verification are found 81 % of the time instead of 65 %, for 0.19 rather than
- *   0.03 (verified and rejected) candidates per lookup among 300 templated articles.
+ * - threshold 0.5: near-topic articles (same product, institution and lead theme) score ≤ 0.33,
+ *   copies with deleted words, boilerplate or two dropped paragraphs ≥ 0.70, Traditional copies
+ *   fold back to ≥ 0.975; lightly edited rewrites spread over 0.4–0.7.
+ * - 42 bands × 3 rows (126 of the 128 values): a pair at Jaccard 0.5 becomes a candidate with
+ *   probability 1 − (1 − 0.5³)⁴² = 99.6 % (24 × 5, the previous shape: 53 %; at 0.6, 86 %). The
+ *   price: more candidates to verify (near-topic articles at 0.2 are candidates 29 % of the time)
+ *   and 42 band rows per canonical record instead of 24.
  */
 export const DEDUPE_DEFAULTS: Readonly<DedupeOptions> = {
   shingle: 5,
-  bands: 24,
-  rows: 5,
+  bands: 42,
+  rows: 3,
   threshold: 0.5,
   maxCandidates: 64,
   minNearLength: 24,
@@ -58,6 +60,13 @@ export const DEDUPE_DEFAULTS: Readonly<DedupeOptions> = {
 export function indexFormat(options: DedupeOptions = DEDUPE_DEFAULTS): string {
   return `minhash-v${MINHASH_VERSION}/p${PERMUTATIONS}/k${options.shingle}/b${options.bands}x${options.rows}`;
 }
+
+/**
+ * Formats earlier releases used by default. A store whose index is in one of them is re-indexed
+ * (its band rows rebuilt from the canonical records' stored text) by the first publisher that
+ * opens it with today's defaults; any other difference is refused (see `createPublisher`).
+ */
+export const PREVIOUS_DEFAULT_FORMATS: readonly string[] = ['minhash-v1/p128/k5/b24x5'];
 
 export interface Fingerprint {
   canonical: string;

@@ -5,6 +5,7 @@ export {
   type Fingerprint,
   fingerprint,
   indexFormat,
+  PREVIOUS_DEFAULT_FORMATS,
   shingleJaccard,
 } from './fingerprint.js';
 export {

@@ -34,6 +34,14 @@ export interface PublishInput {
 
 export type StoreBackend = 'sqlite' | 'postgres';
 
+/** The re-index path for a dedupe index in an older format (`createPublisher` gives it). */
+export interface BandRebuild {
+  /** Stored formats whose band rows may be rebuilt; any other stored format is refused. */
+  from: readonly string[];
+  /** The band keys of a canonical record's stored paragraphs, in the new format. */
+  bandKeysOf: (paragraphs: readonly string[]) => number[];
+}
+
 export interface Store {
   readonly backend: StoreBackend;
   /** The SQLite file, or the PostgreSQL URL without its password. */
@@ -43,9 +51,12 @@ export interface Store {
   publish(input: PublishInput): Promise<PublishResult>;
   /**
    * Records the dedupe index's format on first use; throws when the stored index was built with
-   * other parameters (its band keys would never match).
+   * other parameters (its band keys would never match), unless `rebuild` lists the stored format:
+   * then every canonical record's band rows are rebuilt in one transaction that keeps other
+   * writers out, and the new format recorded. Resolves to the number of records re-indexed (0
+   * when nothing was to do, or another process did it first).
    */
-  ensureIndexFormat(format: string): Promise<void>;
+  ensureIndexFormat(format: string, rebuild?: BandRebuild): Promise<number>;
 
   /** The latest version of a record, or the given one; null when unknown. */
   getRecord(id: string, version?: number): Promise<StoredRecord | null>;
