@@ -23,10 +23,13 @@ import {
   shingleHashes,
   shingleSet,
 } from '../../src/publish/dedupe/minhash.js';
+import { copySimilarity, orderedJaccard } from '../../src/publish/dedupe/verify.js';
 import { createPublisher } from '../../src/publish/publisher.js';
 import { generateArticle } from '../support/article-generator.js';
+import { nearTopicSeeds, rewriteArticle, topicOf } from '../support/rewrite-generator.js';
 import { COPY_KINDS, evaluateDedupe, formatDedupeEval } from './support/dedupe-eval.js';
 import { makeRecord } from './support/records.js';
+import { evaluateRewrites, formatRewriteEval } from './support/rewrite-eval.js';
 import { BACKENDS, rawQuery, StoreFactory } from './support/stores.js';
 
 describe('MinHash primitives', () => {
@@ -141,6 +144,73 @@ describe('dedupe precision and recall on generated pairs', () => {
     );
     expect(unfolded).toBeLessThan(0.2);
   });
+});
+
+describe('rewrites and near-topic articles', () => {
+  it('generates rewrites and near-topic articles as described', () => {
+    const article = generateArticle(11);
+    const topic = topicOf(11);
+    expect(article.title.includes(topic.product) || article.title.includes(topic.institution)).toBe(true);
+    const siblings = nearTopicSeeds(11, 3);
+    expect(siblings).toHaveLength(3);
+    for (const seed of siblings) {
+      expect(topicOf(seed)).toEqual(topic);
+      expect(generateArticle(seed).paragraphs).not.toEqual(article.paragraphs);
+    }
+    expect(rewriteArticle(article, { seed: 1, strength: 0 }).paragraphs).toEqual(article.paragraphs);
+    const rewrite = rewriteArticle(article, { seed: 1, strength: 1 });
+    expect(rewrite.paragraphs).toHaveLength(article.paragraphs.length);
+    expect(rewrite.edits.synonyms + rewrite.edits.swaps + rewrite.edits.deleted).toBeGreaterThan(3);
+    const j = jaccard(
+      shingleSet(canonicalText(article.paragraphs), 5),
+      shingleSet(canonicalText(rewrite.paragraphs), 5),
+    );
+    expect(j).toBeLessThan(0.8);
+    expect(j).toBeGreaterThan(0.2);
+  });
+
+  it('measures what is shared in the same order', () => {
+    const seq = (text: string) => shingleHashes(text, 2);
+    expect(orderedJaccard(seq('甲乙丙丁戊己'), seq('甲乙丙丁戊己'))).toBe(1);
+    // The same shingles moved: all shared, half of them in order.
+    expect(jaccard(shingleSet('甲乙丙丁戊己', 2), shingleSet('丁戊己甲乙丙', 2))).toBeCloseTo(4 / 6, 5);
+    expect(orderedJaccard(seq('甲乙丙丁戊己'), seq('丁戊己甲乙丙'))).toBeCloseTo(2 / 8, 5);
+    expect(orderedJaccard(seq(''), seq('甲乙'))).toBe(0);
+  });
+
+  it('takes a rewrite below 0.5 when what it shares is in order, and never a near-topic article', () => {
+    const article = generateArticle(42);
+    const original = fingerprint(article.paragraphs);
+    // Of the first 40 rewrites of this article at 0.4–0.5, at least one is there to check.
+    const rewrites = Array.from({ length: 40 }, (_, k) =>
+      fingerprint(rewriteArticle(article, { seed: k, strength: 0.7 }).paragraphs),
+    ).filter((fp) => {
+      const j = shingleJaccard(original.shingles, fp.shingles);
+      return j >= 0.4 && j < 0.5;
+    });
+    expect(rewrites.length).toBeGreaterThan(0);
+    for (const fp of rewrites) expect(copySimilarity(original, fp)).not.toBeNull();
+    for (const seed of nearTopicSeeds(42, 10))
+      expect(copySimilarity(original, fingerprint(generateArticle(seed).paragraphs))).toBeNull();
+    // Moved text at the same Jaccard is not taken: sections in another order are not a rewrite.
+    const moved = [...article.paragraphs.slice(6), ...article.paragraphs.slice(0, 6)];
+    const fp = fingerprint(moved);
+    expect(orderedJaccard(original.sequence, fp.sequence)).toBeLessThan(
+      shingleJaccard(original.shingles, fp.shingles),
+    );
+  });
+
+  it('finds ≥ 98 % of rewrites at Jaccard 0.4–0.7 and every copy at ≥ 0.5, merging no near-topic article', () => {
+    const result = evaluateRewrites(80);
+    console.info(formatRewriteEval(result));
+    expect(result.copies.pairs).toBeGreaterThan(100);
+    expect(result.copies.found).toBe(result.copies.pairs);
+    expect(result.light.found / result.light.pairs).toBeGreaterThanOrEqual(0.98);
+    expect(result.light.wrong + result.copies.wrong).toBe(0);
+    expect(result.nearTopic.lookups).toBe(160);
+    expect(result.nearTopic.falseMerges).toBe(0);
+    expect(result.nearTopic.maxJaccard).toBeLessThan(DEDUPE_DEFAULTS.rewriteThreshold);
+  }, 60_000);
 });
 
 describe('dedupe through the store', () => {

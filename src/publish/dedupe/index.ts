@@ -1,4 +1,4 @@
-/** Near-duplicate detection: canonical text → exact hash, MinHash + LSH band keys, real Jaccard. */
+/** Near-duplicate detection: canonical text → exact hash, MinHash + LSH band keys, verified copies. */
 export {
   DEDUPE_DEFAULTS,
   type DedupeOptions,
@@ -20,3 +20,4 @@ export {
   shingleHashes,
   shingleSet,
 } from './minhash.js';
+export { copySimilarity, orderedJaccard } from './verify.js';
