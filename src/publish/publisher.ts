@@ -12,8 +12,10 @@
 import { EventEmitter } from 'node:events';
 import type { CleanRecord } from '../normalize/record.js';
 import {
+  comparable,
   DEDUPE_DEFAULTS,
   type DedupeOptions,
+  type Fingerprint,
   fingerprint,
   indexFormat,
   PREVIOUS_DEFAULT_FORMATS,
@@ -42,7 +44,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** What this process published since it started. The store keeps totals over all processes. */
   readonly counts: PublishCounts = { created: 0, updated: 0, unchanged: 0, duplicates: 0, failed: 0 };
   readonly dedupe: Readonly<DedupeOptions>;
-  private readonly fingerprintOf: (paragraphs: readonly string[]) => ReturnType<typeof fingerprint>;
+  private readonly fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
+  private readonly comparableOf: (paragraphs: readonly string[]) => Fingerprint;
 
   /** Prefer `createPublisher`, which also checks the store's index format. */
   constructor(
@@ -53,6 +56,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.dedupe = { ...DEDUPE_DEFAULTS, ...dedupe };
     const options = this.dedupe;
     this.fingerprintOf = (paragraphs) => fingerprint(paragraphs, options);
+    this.comparableOf = (paragraphs) => comparable(paragraphs, options);
   }
 
   /**
@@ -71,6 +75,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
         raw: raw ? storableRaw(raw) : raw,
         fingerprint: this.fingerprintOf(record.paragraphs),
         fingerprintOf: this.fingerprintOf,
+        comparableOf: this.comparableOf,
         dedupe: this.dedupe,
       });
       this.counts[result.outcome]++;

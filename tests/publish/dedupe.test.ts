@@ -3,7 +3,7 @@
  * of Simplified pages, copies with deleted words, boilerplate or dropped paragraphs must be found;
  * unrelated articles on the same topic must not.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalText } from '../../src/normalize/record.js';
 import { fromHans } from '../../src/normalize/script/convert.js';
 import {
@@ -28,6 +28,12 @@ import { createPublisher } from '../../src/publish/publisher.js';
 import { generateArticle } from '../support/article-generator.js';
 import { nearTopicSeeds, rewriteArticle, topicOf } from '../support/rewrite-generator.js';
 import { COPY_KINDS, evaluateDedupe, formatDedupeEval } from './support/dedupe-eval.js';
+import {
+  dedupeFixture,
+  type FixtureCorpus,
+  fixtureCorpus,
+  formatFixtureDedupe,
+} from './support/fixture-dedupe-eval.js';
 import { makeRecord } from './support/records.js';
 import { evaluateRewrites, formatRewriteEval } from './support/rewrite-eval.js';
 import { BACKENDS, rawQuery, StoreFactory } from './support/stores.js';
@@ -286,5 +292,30 @@ describe('dedupe through the store', () => {
       // The old shape is refused now.
       await expect(createPublisher(store, { bands: 24, rows: 5 })).rejects.toThrow(/built as .*b42x3/);
     }, 60_000);
+  });
+
+  describe('on the fixture web, with a rewrite farm, repaired by the normalizer', () => {
+    let corpus: FixtureCorpus;
+    beforeAll(async () => {
+      corpus = await fixtureCorpus(8);
+    }, 120_000);
+
+    it.each(BACKENDS)(
+      'resolves each article’s copies to one record and merges no two articles (%s)',
+      async (backend) => {
+        const result = await dedupeFixture(corpus, await factory.fresh(backend));
+        console.info(formatFixtureDedupe(backend, result));
+        expect(result.articles).toBe(16);
+        expect(result.byKind['script-copy']).toEqual({ pages: 8, resolved: 8 });
+        // Every rewrite at Jaccard ≥ 0.5 after repair is found; below, most are.
+        const copies = corpus.rewriteJaccard.filter((j) => j >= DEDUPE_DEFAULTS.threshold).length;
+        expect(copies).toBeGreaterThanOrEqual(8);
+        expect(result.byKind.rewrite.resolved).toBeGreaterThanOrEqual(copies);
+        expect(result.resolved).toBeGreaterThanOrEqual(15);
+        expect(result.mergedArticles).toBe(0);
+        expect(result.nearTopic).toEqual({ pages: 8, apart: 8 });
+      },
+      60_000,
+    );
   });
 });

@@ -102,6 +102,20 @@ export function fingerprint(
   paragraphs: readonly string[],
   options: DedupeOptions = DEDUPE_DEFAULTS,
 ): Fingerprint {
+  const text = comparable(paragraphs, options);
+  if (text.canonical.length < options.minNearLength) return text;
+  const shape: LshShape = { bands: options.bands, rows: options.rows };
+  return { ...text, bandKeys: bandKeys(minhashSignature(text.sequence), shape) };
+}
+
+/**
+ * A fingerprint without band keys: all that verifying a candidate needs, without the MinHash
+ * signature (most of a fingerprint's cost; a lookup verifies up to `maxCandidates` of these).
+ */
+export function comparable(
+  paragraphs: readonly string[],
+  options: DedupeOptions = DEDUPE_DEFAULTS,
+): Fingerprint {
   const canonical = canonicalText(paragraphs);
   if (canonical.length === 0)
     return {
@@ -112,13 +126,11 @@ export function fingerprint(
       sequence: new Uint32Array(0),
     };
   const hashes = shingleHashes(canonical, options.shingle);
-  const shape: LshShape = { bands: options.bands, rows: options.rows };
-  const near = canonical.length >= options.minNearLength;
   return {
     canonical,
     // The same hash as the record's `content_hash`, over the same canonical text.
     exactHash: hash64(canonical),
-    bandKeys: near ? bandKeys(minhashSignature(hashes), shape) : [],
+    bandKeys: [],
     shingles: sortedUnique(hashes),
     sequence: hashes,
   };

@@ -1,5 +1,6 @@
 /** Near-duplicate detection: canonical text → exact hash, MinHash + LSH band keys, verified copies. */
 export {
+  comparable,
   DEDUPE_DEFAULTS,
   type DedupeOptions,
   type Fingerprint,

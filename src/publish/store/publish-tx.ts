@@ -204,7 +204,7 @@ async function findDuplicate(tx: PublishTx, input: PublishInput, head: Head | nu
   let best: Match | null = null;
   for (const candidate of candidates) {
     if (candidate.id === record.id) continue;
-    const similarity = copySimilarity(fingerprint, input.fingerprintOf(candidate.paragraphs), dedupe);
+    const similarity = copySimilarity(fingerprint, input.comparableOf(candidate.paragraphs), dedupe);
     if (similarity === null) continue;
     if (!best || candidate.first_seq < best.first_seq)
       best = { id: candidate.id, first_seq: candidate.first_seq, similarity };

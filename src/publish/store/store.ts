@@ -27,8 +27,10 @@ export interface PublishInput {
   record: CleanRecord;
   raw?: RawSnapshot | null;
   fingerprint: Fingerprint;
-  /** Fingerprints stored paragraphs (candidates, the version being replaced). */
+  /** Fingerprints stored paragraphs (the version being replaced: its band keys). */
   fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
+  /** The same without band keys, for verifying candidates (`comparable`: no MinHash). */
+  comparableOf: (paragraphs: readonly string[]) => Fingerprint;
   dedupe: DedupeOptions;
 }
 

@@ -75,7 +75,12 @@ export class MemoryIndex {
     return doc;
   }
 
-  /** Documents sharing a band key (`candidates`), and those verified at or above the threshold. */
+  /** Band-key postings a lookup reads: what the store's query scans before ranking. */
+  postings(fp: Fingerprint): number {
+    return fp.bandKeys.reduce((n, key) => n + (this.bands.get(key)?.length ?? 0), 0);
+  }
+
+  /** Documents sharing a band key (`candidates`), and those verified as copies. */
   lookup(fp: Fingerprint): { candidates: number; matches: number[] } {
     const shared = new Map<number, number>();
     for (const key of fp.bandKeys)
