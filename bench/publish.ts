@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { DEDUPE_DEFAULTS, fingerprint } from '../src/publish/dedupe/fingerprint.js';
+import { DEDUPE_DEFAULTS, type DedupeOptions, fingerprint } from '../src/publish/dedupe/fingerprint.js';
 import { BAND_SPAN, fmix32 } from '../src/publish/dedupe/minhash.js';
 import { buildFeedServer } from '../src/publish/feed/server.js';
 import { createPublisher } from '../src/publish/publisher.js';
@@ -170,6 +170,7 @@ async function postgresIndex(docs: number, schema: string): Promise<IndexRow> {
 interface FeedRow {
   backend: string;
   publishPerSec: number;
+  previousPublishPerSec: number;
   json: number;
   jsonTw: number;
   ndjson: number;
@@ -200,20 +201,29 @@ async function readAll(base: string, path: string): Promise<{ items: number; byt
   return { items, bytes, ms: ms(t0) };
 }
 
-async function feedBench(store: Store, backend: string): Promise<FeedRow> {
-  const publisher = await createPublisher(store);
+/** The dedupe shape before issue 14 (LSH 24×5, Jaccard ≥ 0.5 only): publish rate's baseline. */
+const PREVIOUS_DEDUPE: Partial<DedupeOptions> = { bands: 24, rows: 5, rewriteThreshold: 0.5 };
+
+/** Publishes RECORDS generated records, eight in flight, as several workers would; per second. */
+async function publishAll(store: Store, dedupe: Partial<DedupeOptions> = {}): Promise<number> {
+  const publisher = await createPublisher(store, dedupe);
   const records = Array.from({ length: RECORDS }, (_, i) =>
     makeRecord({ seed: 10_000 + i, site: `farm${i % 5}.example`, script: i % 4 === 3 ? 'tw' : 'hans' }),
   );
   const t0 = performance.now();
-  // Eight publishes in flight, as several workers would have.
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < records.length) await publisher.publish(records[next++] as (typeof records)[number]);
     }),
   );
-  const publishPerSec = RECORDS / (ms(t0) / 1000);
+  return RECORDS / (ms(t0) / 1000);
+}
+
+async function feedBench(store: Store, backend: string, previous: Store): Promise<FeedRow> {
+  // The baseline first, into a store of its own: the same records, the previous dedupe shape.
+  const previousPublishPerSec = await publishAll(previous, PREVIOUS_DEDUPE);
+  const publishPerSec = await publishAll(store);
   const app = buildFeedServer(store, { metrics: { processMetrics: false } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -233,6 +243,7 @@ async function feedBench(store: Store, backend: string): Promise<FeedRow> {
     return {
       backend,
       publishPerSec,
+      previousPublishPerSec,
       json: rate(json),
       jsonTw: rate(jsonTw),
       ndjson: rate(ndjson),
@@ -307,17 +318,22 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'finfaq-bench-'));
   try {
     const sqlite = await openStore({ url: `sqlite:${join(dir, 'feed.sqlite')}` });
-    feeds.push(await feedBench(sqlite, 'sqlite'));
+    const sqlitePrevious = await openStore({ url: `sqlite:${join(dir, 'previous.sqlite')}` });
+    feeds.push(await feedBench(sqlite, 'sqlite', sqlitePrevious));
     await sqlite.close();
+    await sqlitePrevious.close();
     if (withPg) {
       const store = await openStore({ url: PG_URL, schema: `${schema}_feed` });
+      const previous = await openStore({ url: PG_URL, schema: `${schema}_previous` });
       try {
-        feeds.push(await feedBench(store, 'postgres'));
+        feeds.push(await feedBench(store, 'postgres', previous));
       } finally {
         await store.close();
+        await previous.close();
         const client = new pg.Client({ connectionString: PG_URL });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS ${schema}_feed CASCADE`);
+        await client.query(`DROP SCHEMA IF EXISTS ${schema}_previous CASCADE`);
         await client.end();
       }
     }
@@ -330,6 +346,10 @@ async function main(): Promise<void> {
       `${f.backend.padEnd(10)} ${fmt(f.publishPerSec).padStart(9)}   ${fmt(f.json).padStart(11)}   ${fmt(f.jsonTw).padStart(9)}   ${fmt(f.ndjson).padStart(7)}   ${fmt(f.ndjsonTw).padStart(10)}   ${fmt(f.mbPerSec, 1).padStart(11)}`,
     );
   console.log('(items per second)');
+  for (const f of feeds)
+    console.log(
+      `${f.backend}: publish with today's dedupe ${fmt(f.publishPerSec)}/s, with the previous shape (24×5) ${fmt(f.previousPublishPerSec)}/s in the same run: ${fmt(f.publishPerSec / f.previousPublishPerSec, 2)}×`,
+    );
   for (const f of feeds)
     console.log(
       `${f.backend}: script conversion costs ${fmt(f.json / f.jsonTw, 2)}× (json), ndjson/json ${fmt(f.ndjson / f.json, 2)}×`,

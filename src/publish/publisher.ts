@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CleanRecord } from '../normalize/record.js';
+import { ComparableCache } from './dedupe/comparable-cache.js';
 import {
   comparable,
   DEDUPE_DEFAULTS,
@@ -46,6 +47,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly dedupe: Readonly<DedupeOptions>;
   private readonly fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
   private readonly comparableOf: (paragraphs: readonly string[]) => Fingerprint;
+  /** Candidates' comparable fingerprints, kept between publishes (dedupe/comparable-cache.ts). */
+  readonly comparables = new ComparableCache();
 
   /** Prefer `createPublisher`, which also checks the store's index format. */
   constructor(
@@ -76,6 +79,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
         fingerprint: this.fingerprintOf(record.paragraphs),
         fingerprintOf: this.fingerprintOf,
         comparableOf: this.comparableOf,
+        comparables: this.comparables,
         dedupe: this.dedupe,
       });
       this.counts[result.outcome]++;

@@ -244,11 +244,11 @@ export class PostgresStore implements Store {
              SELECT doc, count(*) AS shared FROM dedupe_bands
              WHERE key = ANY($3::bigint[]) AND doc <> $4 AND NOT EXISTS (SELECT 1 FROM exact)
              GROUP BY doc ORDER BY shared DESC, doc LIMIT $5)
-           SELECT true AS exact, NULL::bigint AS doc, id, first_seq, NULL AS paragraphs, 0::bigint AS shared FROM exact
+           SELECT true AS exact, NULL::bigint AS doc, id, first_seq, NULL AS exact_hash, 0::bigint AS shared FROM exact
            UNION ALL
-           SELECT false, r.doc, r.id, r.first_seq, v.paragraphs, c.shared
-           FROM c JOIN records r ON r.doc = c.doc JOIN record_versions v ON v.id = r.id AND v.version = r.version
-           WHERE r.duplicate_of IS NULL`,
+           SELECT false, r.doc, r.id, r.first_seq, r.exact_hash, c.shared
+           FROM c JOIN records r ON r.doc = c.doc
+           WHERE r.duplicate_of IS NULL AND r.exact_hash IS NOT NULL`,
           [exactHash, excludeId, keys, excludeDoc, limit],
         );
         const exact = rows.find((r) => r.exact);
@@ -261,11 +261,19 @@ export class PostgresStore implements Store {
               id: r.id,
               first_seq: num(r.first_seq),
               shared: num(r.shared),
-              paragraphs: JSON.parse(r.paragraphs) as string[],
+              exact_hash: r.exact_hash,
             }),
           )
           .sort((a, b) => b.shared - a.shared || a.first_seq - b.first_seq);
         return { exact: null, candidates };
+      },
+      paragraphs: async (docs) => {
+        const { rows } = await client.query(
+          `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.doc = ANY($1::bigint[])`,
+          [docs],
+        );
+        return new Map(rows.map((r) => [num(r.doc), JSON.parse(r.paragraphs) as string[]]));
       },
       reindex: async (doc, id, remove, add) => {
         // Disjoint removals and additions (see `minus` in publish-tx.ts): no row is both deleted

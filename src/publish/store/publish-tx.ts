@@ -73,7 +73,8 @@ export interface Candidate {
   doc: number;
   id: string;
   first_seq: number;
-  paragraphs: string[];
+  /** The hash of its canonical text (`records.exact_hash`): the key of its comparable fingerprint. */
+  exact_hash: string;
   /** Band keys shared with the document looked up. */
   shared: number;
 }
@@ -125,6 +126,8 @@ export interface PublishTx {
     excludeDoc: number;
     limit: number;
   }): Promise<{ exact: { id: string; first_seq: number } | null; candidates: Candidate[] }>;
+  /** The current paragraphs of these records (those whose fingerprint is not at hand). */
+  paragraphs(docs: readonly number[]): Promise<Map<number, string[]>>;
   /** Removes and adds index entries (disjoint) of record `id`; returns its doc number, a new one for null. */
   reindex(doc: number | null, id: string, remove: IndexEntries, add: IndexEntries): Promise<number>;
   /**
@@ -201,10 +204,18 @@ async function findDuplicate(tx: PublishTx, input: PublishInput, head: Head | nu
     limit: dedupe.maxCandidates,
   });
   if (exact) return { ...exact, similarity: 1 };
+  const cache = input.comparables;
+  const missing = candidates.filter((c) => c.id !== record.id && !cache.get(c.exact_hash));
+  const texts = missing.length > 0 ? await tx.paragraphs(missing.map((c) => c.doc)) : new Map();
   let best: Match | null = null;
   for (const candidate of candidates) {
     if (candidate.id === record.id) continue;
-    const similarity = copySimilarity(fingerprint, input.comparableOf(candidate.paragraphs), dedupe);
+    const text = texts.get(candidate.doc);
+    const other = text
+      ? cache.set(candidate.exact_hash, input.comparableOf(text))
+      : cache.get(candidate.exact_hash);
+    if (!other) continue;
+    const similarity = copySimilarity(fingerprint, other, dedupe);
     if (similarity === null) continue;
     if (!best || candidate.first_seq < best.first_seq)
       best = { id: candidate.id, first_seq: candidate.first_seq, similarity };

@@ -207,21 +207,23 @@ export class SqliteStore implements Store {
           'SELECT e.id, r.first_seq FROM dedupe_exact e JOIN records r ON r.id = e.id WHERE e.hash = ? AND e.id <> ?',
         ).get(exactHash, excludeId) as { id: string; first_seq: number } | undefined;
         if (exact || keys.length === 0) return { exact: exact ?? null, candidates: [] };
-        const rows = w(
+        const candidates = w(
           `WITH c AS (
              SELECT doc, count(*) AS shared FROM dedupe_bands
              WHERE key IN (SELECT value FROM json_each(?)) AND doc <> ?
              GROUP BY doc ORDER BY shared DESC, doc LIMIT ?)
-           SELECT r.doc, r.id, r.first_seq, v.paragraphs, c.shared
-           FROM c JOIN records r ON r.doc = c.doc JOIN record_versions v ON v.id = r.id AND v.version = r.version
-           WHERE r.duplicate_of IS NULL ORDER BY c.shared DESC, r.first_seq`,
-        ).all(JSON.stringify(keys), excludeDoc, limit) as (Omit<Candidate, 'paragraphs'> & {
-          paragraphs: string;
-        })[];
-        return {
-          exact: null,
-          candidates: rows.map((r) => ({ ...r, paragraphs: JSON.parse(r.paragraphs) as string[] })),
-        };
+           SELECT r.doc, r.id, r.first_seq, r.exact_hash, c.shared
+           FROM c JOIN records r ON r.doc = c.doc
+           WHERE r.duplicate_of IS NULL AND r.exact_hash IS NOT NULL ORDER BY c.shared DESC, r.first_seq`,
+        ).all(JSON.stringify(keys), excludeDoc, limit) as Candidate[];
+        return { exact: null, candidates };
+      },
+      paragraphs: async (docs) => {
+        const rows = w(
+          `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.doc IN (SELECT value FROM json_each(?))`,
+        ).all(JSON.stringify(docs)) as { doc: number; paragraphs: string }[];
+        return new Map(rows.map((r) => [r.doc, JSON.parse(r.paragraphs) as string[]]));
       },
       reindex: async (known, id, remove, add) => {
         const doc =

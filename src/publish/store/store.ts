@@ -7,6 +7,7 @@
  * stays safe under concurrent publishers is explained in store/publish-tx.ts.
  */
 import type { CleanRecord } from '../../normalize/record.js';
+import type { ComparableCache } from '../dedupe/comparable-cache.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
 import type {
   AlsoOn,
@@ -31,6 +32,8 @@ export interface PublishInput {
   fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
   /** The same without band keys, for verifying candidates (`comparable`: no MinHash). */
   comparableOf: (paragraphs: readonly string[]) => Fingerprint;
+  /** The publisher's comparable fingerprints of recent candidates, by exact hash. */
+  comparables: ComparableCache;
   dedupe: DedupeOptions;
 }
 
