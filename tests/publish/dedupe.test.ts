@@ -6,8 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalText } from '../../src/normalize/record.js';
 import { fromHans } from '../../src/normalize/script/convert.js';
+import { ComparableCache } from '../../src/publish/dedupe/comparable-cache.js';
 import {
+  comparable,
   DEDUPE_DEFAULTS,
+  type Fingerprint,
   fingerprint,
   indexFormat,
   shingleJaccard,
@@ -217,6 +220,50 @@ describe('rewrites and near-topic articles', () => {
     expect(result.nearTopic.falseMerges).toBe(0);
     expect(result.nearTopic.maxJaccard).toBeLessThan(DEDUPE_DEFAULTS.rewriteThreshold);
   }, 60_000);
+});
+
+describe('comparable fingerprints kept between publishes', () => {
+  it('keeps the most recently used, without their text', () => {
+    const cache = new ComparableCache(2);
+    const [a, b, c] = [1, 2, 3].map((seed) => comparable(generateArticle(seed).paragraphs));
+    cache.set('a', a as Fingerprint);
+    cache.set('b', b as Fingerprint);
+    expect(cache.get('a')?.shingles).toEqual(a?.shingles);
+    cache.set('c', c as Fingerprint);
+    // b was the least recently used.
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')?.canonical).toBe('');
+    expect(cache.get('c')?.sequence).toEqual(c?.sequence);
+    expect(cache.size).toBe(2);
+    expect([cache.hits, cache.misses]).toEqual([3, 1]);
+  });
+
+  it('lets a publisher verify a candidate whose text changed since it was kept', async () => {
+    const factory = new StoreFactory();
+    try {
+      const store = await factory.fresh('sqlite');
+      const publisher = await createPublisher(store);
+      const first = makeRecord({ seed: 77, site: 'a.example' });
+      await publisher.publish(first);
+      expect(
+        (await publisher.publish(makeRecord({ seed: 77, site: 'b.example', edit: 'boilerplate' })))
+          .duplicateOf,
+      ).toBe(first.id);
+      // The original page now shows another article: its copy-to-be must not match the old text.
+      await publisher.publish({
+        ...makeRecord({ seed: 78, site: 'a.example' }),
+        id: first.id,
+        url: first.url,
+      });
+      const late = await publisher.publish(
+        makeRecord({ seed: 77, site: 'c.example', edit: 'dropped-paragraphs' }),
+      );
+      expect(late.duplicateOf).not.toBe(first.id);
+      expect(publisher.comparables.hits + publisher.comparables.misses).toBeGreaterThan(0);
+    } finally {
+      await factory.cleanup();
+    }
+  });
 });
 
 describe('dedupe through the store', () => {
