@@ -11,9 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CleanRecord } from '../normalize/record.js';
-import { ComparableCache } from './dedupe/comparable-cache.js';
 import {
-  comparable,
   DEDUPE_DEFAULTS,
   type DedupeOptions,
   type Fingerprint,
@@ -21,6 +19,7 @@ import {
   indexFormat,
   PREVIOUS_DEFAULT_FORMATS,
 } from './dedupe/fingerprint.js';
+import { FingerprintCache } from './dedupe/fingerprint-cache.js';
 import type { Store } from './store/store.js';
 import { storableRaw, storableRecord } from './store/text.js';
 import type { PublishOutcome, PublishResult, RawSnapshot } from './types.js';
@@ -46,9 +45,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly counts: PublishCounts = { created: 0, updated: 0, unchanged: 0, duplicates: 0, failed: 0 };
   readonly dedupe: Readonly<DedupeOptions>;
   private readonly fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
-  private readonly comparableOf: (paragraphs: readonly string[]) => Fingerprint;
-  /** Candidates' comparable fingerprints, kept between publishes (dedupe/comparable-cache.ts). */
-  readonly comparables = new ComparableCache();
+  /** Candidates' fingerprints, kept between publishes (dedupe/fingerprint-cache.ts). */
+  readonly candidates = new FingerprintCache();
 
   /** Prefer `createPublisher`, which also checks the store's index format. */
   constructor(
@@ -59,7 +57,6 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.dedupe = { ...DEDUPE_DEFAULTS, ...dedupe };
     const options = this.dedupe;
     this.fingerprintOf = (paragraphs) => fingerprint(paragraphs, options);
-    this.comparableOf = (paragraphs) => comparable(paragraphs, options);
   }
 
   /**
@@ -78,8 +75,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
         raw: raw ? storableRaw(raw) : raw,
         fingerprint: this.fingerprintOf(record.paragraphs),
         fingerprintOf: this.fingerprintOf,
-        comparableOf: this.comparableOf,
-        comparables: this.comparables,
+        candidates: this.candidates,
         dedupe: this.dedupe,
       });
       this.counts[result.outcome]++;

@@ -6,15 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalText } from '../../src/normalize/record.js';
 import { fromHans } from '../../src/normalize/script/convert.js';
-import { ComparableCache } from '../../src/publish/dedupe/comparable-cache.js';
 import {
-  comparable,
   DEDUPE_DEFAULTS,
   type Fingerprint,
   fingerprint,
   indexFormat,
   shingleJaccard,
 } from '../../src/publish/dedupe/fingerprint.js';
+import { FingerprintCache } from '../../src/publish/dedupe/fingerprint-cache.js';
 import {
   bandKeys,
   candidateProbability,
@@ -222,20 +221,21 @@ describe('rewrites and near-topic articles', () => {
   }, 60_000);
 });
 
-describe('comparable fingerprints kept between publishes', () => {
+describe('candidates’ fingerprints kept between publishes', () => {
   it('keeps the most recently used, without their text', () => {
-    const cache = new ComparableCache(2);
-    const [a, b, c] = [1, 2, 3].map((seed) => comparable(generateArticle(seed).paragraphs));
+    const cache = new FingerprintCache(2);
+    const [a, b, c] = [1, 2, 3].map((seed) => fingerprint(generateArticle(seed).paragraphs));
     cache.set('a', a as Fingerprint);
     cache.set('b', b as Fingerprint);
     expect(cache.get('a')?.shingles).toEqual(a?.shingles);
     cache.set('c', c as Fingerprint);
     // b was the least recently used.
     expect(cache.get('b')).toBeUndefined();
-    expect(cache.get('a')?.canonical).toBe('');
+    expect(cache.get('a')).toMatchObject({ canonical: '', bandKeys: [] });
+    expect(cache.get('a')?.signature).toEqual(a?.signature);
     expect(cache.get('c')?.sequence).toEqual(c?.sequence);
     expect(cache.size).toBe(2);
-    expect([cache.hits, cache.misses]).toEqual([3, 1]);
+    expect([cache.hits, cache.misses]).toEqual([4, 1]);
   });
 
   it('lets a publisher verify a candidate whose text changed since it was kept', async () => {
@@ -259,7 +259,7 @@ describe('comparable fingerprints kept between publishes', () => {
         makeRecord({ seed: 77, site: 'c.example', edit: 'dropped-paragraphs' }),
       );
       expect(late.duplicateOf).not.toBe(first.id);
-      expect(publisher.comparables.hits + publisher.comparables.misses).toBeGreaterThan(0);
+      expect(publisher.candidates.hits + publisher.candidates.misses).toBeGreaterThan(0);
     } finally {
       await factory.cleanup();
     }

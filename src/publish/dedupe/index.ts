@@ -9,6 +9,7 @@ export {
   PREVIOUS_DEFAULT_FORMATS,
   shingleJaccard,
 } from './fingerprint.js';
+export { FingerprintCache } from './fingerprint-cache.js';
 export {
   bandKeys,
   candidateProbability,

@@ -1,5 +1,6 @@
 /**
- * Whether a candidate the LSH layer found is a copy: the real Jaccard of the two shingle sets at
+ * Whether a candidate the LSH layer found is a copy (after a quick no for those whose MinHash
+ * estimate is far below: `estimateFloor`): the real Jaccard of the two shingle sets at
  * or above `threshold`; or, for a rewrite edited in place (words swapped, sentences added, dropped
  * or swapped with a neighbour), a Jaccard at or above `rewriteThreshold` whose shared shingles
  * largely come in the same order. Different articles on one topic share whole sentences too, but
@@ -9,6 +10,7 @@
  *   copySimilarity(original, sameTopic) → null  (Jaccard 0.31, ordered 0.19)
  */
 import { DEDUPE_DEFAULTS, type DedupeOptions, type Fingerprint, shingleJaccard } from './fingerprint.js';
+import { estimatedJaccard } from './minhash.js';
 
 /** Distinct values of `sequence`, in order of first appearance. */
 function firstOccurrences(sequence: Uint32Array): { values: number[]; position: Map<number, number> } {
@@ -55,6 +57,12 @@ export function copySimilarity(
   candidate: Fingerprint,
   options: DedupeOptions = DEDUPE_DEFAULTS,
 ): number | null {
+  if (
+    fp.signature.length > 0 &&
+    candidate.signature.length > 0 &&
+    estimatedJaccard(fp.signature, candidate.signature) < options.estimateFloor
+  )
+    return null;
   const similarity = shingleJaccard(fp.shingles, candidate.shingles);
   if (similarity >= options.threshold) return similarity;
   if (similarity < options.rewriteThreshold) return null;

@@ -73,7 +73,7 @@ export interface Candidate {
   doc: number;
   id: string;
   first_seq: number;
-  /** The hash of its canonical text (`records.exact_hash`): the key of its comparable fingerprint. */
+  /** The hash of its canonical text (`records.exact_hash`): the key of its cached fingerprint. */
   exact_hash: string;
   /** Band keys shared with the document looked up. */
   shared: number;
@@ -204,7 +204,7 @@ async function findDuplicate(tx: PublishTx, input: PublishInput, head: Head | nu
     limit: dedupe.maxCandidates,
   });
   if (exact) return { ...exact, similarity: 1 };
-  const cache = input.comparables;
+  const cache = input.candidates;
   const missing = candidates.filter((c) => c.id !== record.id && !cache.get(c.exact_hash));
   const texts = missing.length > 0 ? await tx.paragraphs(missing.map((c) => c.doc)) : new Map();
   let best: Match | null = null;
@@ -212,7 +212,7 @@ async function findDuplicate(tx: PublishTx, input: PublishInput, head: Head | nu
     if (candidate.id === record.id) continue;
     const text = texts.get(candidate.doc);
     const other = text
-      ? cache.set(candidate.exact_hash, input.comparableOf(text))
+      ? cache.set(candidate.exact_hash, input.fingerprintOf(text))
       : cache.get(candidate.exact_hash);
     if (!other) continue;
     const similarity = copySimilarity(fingerprint, other, dedupe);

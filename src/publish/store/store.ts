@@ -7,8 +7,8 @@
  * stays safe under concurrent publishers is explained in store/publish-tx.ts.
  */
 import type { CleanRecord } from '../../normalize/record.js';
-import type { ComparableCache } from '../dedupe/comparable-cache.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
+import type { FingerprintCache } from '../dedupe/fingerprint-cache.js';
 import type {
   AlsoOn,
   FeedPage,
@@ -28,12 +28,10 @@ export interface PublishInput {
   record: CleanRecord;
   raw?: RawSnapshot | null;
   fingerprint: Fingerprint;
-  /** Fingerprints stored paragraphs (the version being replaced: its band keys). */
+  /** Fingerprints stored paragraphs (candidates, the version being replaced). */
   fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
-  /** The same without band keys, for verifying candidates (`comparable`: no MinHash). */
-  comparableOf: (paragraphs: readonly string[]) => Fingerprint;
-  /** The publisher's comparable fingerprints of recent candidates, by exact hash. */
-  comparables: ComparableCache;
+  /** The publisher's fingerprints of recent candidates, by exact hash. */
+  candidates: FingerprintCache;
   dedupe: DedupeOptions;
 }
 

@@ -1,16 +1,16 @@
 /**
- * The comparable fingerprints (`comparable`) of canonical records a publisher verified lately,
- * by exact hash (the hash of the canonical text they were made from): the same records come back
- * as candidates again and again (those whose band keys hit common phrasing), and verifying one
- * costs more than looking it up. Least recently used first out; only what verification needs
- * (shingle sets and sequences) is kept, ~5 KB an article.
+ * The fingerprints of canonical records a publisher verified lately, by exact hash (the hash of
+ * the canonical text they were made from): the same records come back as candidates again and
+ * again (those whose band keys hit common phrasing), and fingerprinting one costs far more than
+ * looking it up. Least recently used first out; only what verification needs is kept (shingle
+ * set, sequence, signature: ~5 KB an article).
  *
- *   const cache = new ComparableCache(2048);
- *   cache.get(hash) ?? cache.set(hash, comparable(paragraphs));
+ *   const cache = new FingerprintCache(2048);
+ *   cache.get(hash) ?? cache.set(hash, fingerprint(paragraphs));
  */
 import type { Fingerprint } from './fingerprint.js';
 
-export class ComparableCache {
+export class FingerprintCache {
   private readonly entries = new Map<string, Fingerprint>();
   hits = 0;
   misses = 0;
@@ -30,10 +30,10 @@ export class ComparableCache {
     return entry;
   }
 
-  /** Keeps `fp` without its canonical text (verification does not read it); returns `fp`. */
+  /** Keeps `fp` without its text and band keys (verification reads neither); returns `fp`. */
   set(exactHash: string, fp: Fingerprint): Fingerprint {
     this.entries.delete(exactHash);
-    this.entries.set(exactHash, { ...fp, canonical: '' });
+    this.entries.set(exactHash, { ...fp, canonical: '', bandKeys: [] });
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
