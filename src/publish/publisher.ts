@@ -103,7 +103,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
  * A publisher over `store`, after checking that the store's dedupe index has this format. A
  * publisher with the default options re-indexes a store whose index an earlier release built with
  * its defaults (`PREVIOUS_DEFAULT_FORMATS`): the band rows of every canonical record are rebuilt
- * once, with other writers kept out meanwhile (~0.35 ms a record). Other options never rebuild a
+ * once, with other writers kept out meanwhile (a MinHash a record: ~0.4–1 ms). Other options never rebuild a
  * shared index: a store built otherwise is refused.
  */
 export async function createPublisher(store: Store, dedupe: Partial<DedupeOptions> = {}): Promise<Publisher> {

@@ -3,9 +3,9 @@
  * the canonical text they were made from): the same records come back as candidates again and
  * again (those whose band keys hit common phrasing), and fingerprinting one costs far more than
  * looking it up. Least recently used first out; only what verification needs is kept (shingle
- * set, sequence, signature: ~5 KB an article).
+ * set, sequence, signature: ~5 KB an article, ~20 MB when full).
  *
- *   const cache = new FingerprintCache(2048);
+ *   const cache = new FingerprintCache(4096);
  *   cache.get(hash) ?? cache.set(hash, fingerprint(paragraphs));
  */
 import type { Fingerprint } from './fingerprint.js';
@@ -15,7 +15,7 @@ export class FingerprintCache {
   hits = 0;
   misses = 0;
 
-  constructor(readonly capacity = 2048) {}
+  constructor(readonly capacity = 4096) {}
 
   get(exactHash: string): Fingerprint | undefined {
     const entry = this.entries.get(exactHash);

@@ -46,12 +46,19 @@ export interface RewriteEval {
 
 const tally = (): Tally => ({ pairs: 0, found: 0, wrong: 0 });
 
+/**
+ * `background` other generated articles are indexed first: a store already full of similar
+ * articles, which compete with the original for the `maxCandidates` places of a lookup.
+ */
 export function evaluateRewrites(
   originals: number,
   options: DedupeOptions = DEDUPE_DEFAULTS,
   firstSeed = 300_000,
+  background = 0,
 ): RewriteEval {
   const index = new MemoryIndex(options);
+  for (let i = 0; i < background; i++)
+    index.add(fingerprint(generateArticle(50_000_000 + i).paragraphs, options));
   const buckets = JACCARD_BUCKETS.map(([from, to]) => ({ from, to, ...tally() }));
   const copies = tally();
   const light = tally();
