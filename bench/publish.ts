@@ -2,12 +2,14 @@
  * `npm run bench:publish`: the publish side's numbers.
  *
  * 1. Dedupe quality on generated pairs (tests/publish/support/dedupe-eval.ts): shingles of 4 and
- *    5 characters, LSH 20×6 and 24×5.
+ *    5 characters, LSH 42×3 (the default) and 24×5 (the previous one). Rewrites and the fixture
+ *    web: `npm run eval:dedupe` (bench/dedupe.ts).
  * 2. Dedupe index size and lookup time at 100,000 and 1,000,000 documents, in the store's own
  *    `dedupe_bands` table, on SQLite and PostgreSQL. Signatures are generated cheaply: each
  *    document's band keys are hashes of (document, band), as unrelated documents' would be; a
- *    lookup is either a near copy of a stored document (5 of its 24 bands shared) or a new one.
- * 3. Publish rate and feed read throughput over HTTP (`/v1/records` pages, `.ndjson`, with and
+ *    lookup is either a near copy of a stored document (5 of its band keys shared) or a new one;
+ *    each is timed again with its first 24 keys only, the previous shape's count.
+ * 3. Publish rate (today's dedupe, and the previous shape in the same run) and feed read throughput over HTTP (`/v1/records` pages, `.ndjson`, with and
  *    without `script=` conversion), on both stores.
  *
  * PostgreSQL on 127.0.0.1:5432 (`TEST_DATABASE_URL` to change; a schema of its own, dropped
@@ -21,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { DEDUPE_DEFAULTS, fingerprint } from '../src/publish/dedupe/fingerprint.js';
+import { DEDUPE_DEFAULTS, type DedupeOptions, fingerprint } from '../src/publish/dedupe/fingerprint.js';
 import { BAND_SPAN, fmix32 } from '../src/publish/dedupe/minhash.js';
 import { buildFeedServer } from '../src/publish/feed/server.js';
 import { createPublisher } from '../src/publish/publisher.js';
@@ -74,6 +76,8 @@ interface IndexRow {
   loadMs: number;
   bytes: number;
   lookupUs: number;
+  /** The same lookups with the first 24 keys only: what the previous shape (24×5) asks. */
+  lookup24Us: number;
   hits: number;
 }
 
@@ -110,8 +114,11 @@ async function sqliteIndex(docs: number): Promise<IndexRow> {
     const t1 = performance.now();
     for (let i = 0; i < LOOKUPS; i++) if (lookup.all(JSON.stringify(lookupKeys(i, docs))).length > 0) hits++;
     const lookupUs = (ms(t1) * 1000) / LOOKUPS;
+    const t2 = performance.now();
+    for (let i = 0; i < LOOKUPS; i++) lookup.all(JSON.stringify(lookupKeys(i, docs).slice(0, 24)));
+    const lookup24Us = (ms(t2) * 1000) / LOOKUPS;
     db.close();
-    return { backend: 'sqlite', docs, loadMs, bytes, lookupUs, hits };
+    return { backend: 'sqlite', docs, loadMs, bytes, lookupUs, lookup24Us, hits };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -159,7 +166,11 @@ async function postgresIndex(docs: number, schema: string): Promise<IndexRow> {
     for (let i = 0; i < LOOKUPS; i++)
       if ((await client.query({ name: 'lookup', text: sql, values: [lookupKeys(i, docs)] })).rowCount) hits++;
     const lookupUs = (ms(t1) * 1000) / LOOKUPS;
-    return { backend: 'postgres', docs, loadMs, bytes, lookupUs, hits };
+    const t2 = performance.now();
+    for (let i = 0; i < LOOKUPS; i++)
+      await client.query({ name: 'lookup', text: sql, values: [lookupKeys(i, docs).slice(0, 24)] });
+    const lookup24Us = (ms(t2) * 1000) / LOOKUPS;
+    return { backend: 'postgres', docs, loadMs, bytes, lookupUs, lookup24Us, hits };
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${schema}_${docs} CASCADE`).catch(() => {});
     await client.end();
@@ -169,6 +180,7 @@ async function postgresIndex(docs: number, schema: string): Promise<IndexRow> {
 interface FeedRow {
   backend: string;
   publishPerSec: number;
+  previousPublishPerSec: number;
   json: number;
   jsonTw: number;
   ndjson: number;
@@ -199,20 +211,29 @@ async function readAll(base: string, path: string): Promise<{ items: number; byt
   return { items, bytes, ms: ms(t0) };
 }
 
-async function feedBench(store: Store, backend: string): Promise<FeedRow> {
-  const publisher = await createPublisher(store);
+/** The dedupe shape before issue 14 (LSH 24×5, Jaccard ≥ 0.5 only): publish rate's baseline. */
+const PREVIOUS_DEDUPE: Partial<DedupeOptions> = { bands: 24, rows: 5, rewriteThreshold: 0.5 };
+
+/** Publishes RECORDS generated records, eight in flight, as several workers would; per second. */
+async function publishAll(store: Store, dedupe: Partial<DedupeOptions> = {}): Promise<number> {
+  const publisher = await createPublisher(store, dedupe);
   const records = Array.from({ length: RECORDS }, (_, i) =>
     makeRecord({ seed: 10_000 + i, site: `farm${i % 5}.example`, script: i % 4 === 3 ? 'tw' : 'hans' }),
   );
   const t0 = performance.now();
-  // Eight publishes in flight, as several workers would have.
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < records.length) await publisher.publish(records[next++] as (typeof records)[number]);
     }),
   );
-  const publishPerSec = RECORDS / (ms(t0) / 1000);
+  return RECORDS / (ms(t0) / 1000);
+}
+
+async function feedBench(store: Store, backend: string, previous: Store): Promise<FeedRow> {
+  // The baseline first, into a store of its own: the same records, the previous dedupe shape.
+  const previousPublishPerSec = await publishAll(previous, PREVIOUS_DEDUPE);
+  const publishPerSec = await publishAll(store);
   const app = buildFeedServer(store, { metrics: { processMetrics: false } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -232,6 +253,7 @@ async function feedBench(store: Store, backend: string): Promise<FeedRow> {
     return {
       backend,
       publishPerSec,
+      previousPublishPerSec,
       json: rate(json),
       jsonTw: rate(jsonTw),
       ndjson: rate(ndjson),
@@ -266,9 +288,9 @@ async function main(): Promise<void> {
   console.log('1. Dedupe on generated pairs (300 originals, one copy of each kind, 300 unrelated)\n');
   const t0 = performance.now();
   for (const variant of [
+    { shingle: 5, bands: 42, rows: 3 },
     { shingle: 5, bands: 24, rows: 5 },
-    { shingle: 5, bands: 20, rows: 6 },
-    { shingle: 4, bands: 24, rows: 5 },
+    { shingle: 4, bands: 42, rows: 3 },
   ])
     console.log(`${formatDedupeEval(evaluateDedupe(300, 300, { ...DEDUPE_DEFAULTS, ...variant }))}\n`);
   const sample = Array.from({ length: 300 }, (_, i) => makeRecord({ seed: 20_000 + i }).paragraphs);
@@ -285,10 +307,10 @@ async function main(): Promise<void> {
   const rows: IndexRow[] = [];
   for (const docs of SIZES) rows.push(await sqliteIndex(docs));
   if (withPg) for (const docs of PG_SIZES) rows.push(await postgresIndex(docs, schema));
-  console.log('backend     documents   load      index size   bytes/doc   lookup     hits');
+  console.log('backend     documents   load      index size   bytes/doc   lookup     hits        24 keys');
   for (const r of rows)
     console.log(
-      `${r.backend.padEnd(10)} ${fmt(r.docs).padStart(10)}  ${`${fmt(r.loadMs / 1000, 1)} s`.padStart(7)}  ${mb(r.bytes).padStart(11)}  ${fmt(r.bytes / r.docs).padStart(9)}  ${`${fmt(r.lookupUs)} µs`.padStart(9)}  ${fmt(r.hits)}/${fmt(LOOKUPS)}`,
+      `${r.backend.padEnd(10)} ${fmt(r.docs).padStart(10)}  ${`${fmt(r.loadMs / 1000, 1)} s`.padStart(7)}  ${mb(r.bytes).padStart(11)}  ${fmt(r.bytes / r.docs).padStart(9)}  ${`${fmt(r.lookupUs)} µs`.padStart(9)}  ${fmt(r.hits)}/${fmt(LOOKUPS)}  ${`${fmt(r.lookup24Us)} µs`.padStart(9)}`,
     );
   for (const backend of ['sqlite', 'postgres']) {
     const mine = rows.filter((r) => r.backend === backend);
@@ -298,6 +320,10 @@ async function main(): Promise<void> {
         `${backend}: ${fmt(large.docs / small.docs)}× the documents → ${fmt(large.bytes / small.bytes, 2)}× the size, ${fmt(large.lookupUs / small.lookupUs, 2)}× the lookup time`,
       );
   }
+  for (const r of rows)
+    console.log(
+      `${r.backend} ${fmt(r.docs)}: a lookup with ${BANDS} keys takes ${fmt(r.lookupUs / r.lookup24Us, 2)}× one with 24 (the previous shape's count) in the same run`,
+    );
 
   console.log(
     `\n3. Publish and feed reads: ${fmt(RECORDS)} generated records, 8 publishes in flight, pages of 1,000\n`,
@@ -306,17 +332,22 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'finfaq-bench-'));
   try {
     const sqlite = await openStore({ url: `sqlite:${join(dir, 'feed.sqlite')}` });
-    feeds.push(await feedBench(sqlite, 'sqlite'));
+    const sqlitePrevious = await openStore({ url: `sqlite:${join(dir, 'previous.sqlite')}` });
+    feeds.push(await feedBench(sqlite, 'sqlite', sqlitePrevious));
     await sqlite.close();
+    await sqlitePrevious.close();
     if (withPg) {
       const store = await openStore({ url: PG_URL, schema: `${schema}_feed` });
+      const previous = await openStore({ url: PG_URL, schema: `${schema}_previous` });
       try {
-        feeds.push(await feedBench(store, 'postgres'));
+        feeds.push(await feedBench(store, 'postgres', previous));
       } finally {
         await store.close();
+        await previous.close();
         const client = new pg.Client({ connectionString: PG_URL });
         await client.connect();
         await client.query(`DROP SCHEMA IF EXISTS ${schema}_feed CASCADE`);
+        await client.query(`DROP SCHEMA IF EXISTS ${schema}_previous CASCADE`);
         await client.end();
       }
     }
@@ -329,6 +360,10 @@ async function main(): Promise<void> {
       `${f.backend.padEnd(10)} ${fmt(f.publishPerSec).padStart(9)}   ${fmt(f.json).padStart(11)}   ${fmt(f.jsonTw).padStart(9)}   ${fmt(f.ndjson).padStart(7)}   ${fmt(f.ndjsonTw).padStart(10)}   ${fmt(f.mbPerSec, 1).padStart(11)}`,
     );
   console.log('(items per second)');
+  for (const f of feeds)
+    console.log(
+      `${f.backend}: publish with today's dedupe ${fmt(f.publishPerSec)}/s, with the previous shape (24×5) ${fmt(f.previousPublishPerSec)}/s in the same run: ${fmt(f.publishPerSec / f.previousPublishPerSec, 2)}×`,
+    );
   for (const f of feeds)
     console.log(
       `${f.backend}: script conversion costs ${fmt(f.json / f.jsonTw, 2)}× (json), ndjson/json ${fmt(f.ndjson / f.json, 2)}×`,

@@ -11,7 +11,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CleanRecord } from '../normalize/record.js';
-import { DEDUPE_DEFAULTS, type DedupeOptions, fingerprint, indexFormat } from './dedupe/fingerprint.js';
+import {
+  DEDUPE_DEFAULTS,
+  type DedupeOptions,
+  type Fingerprint,
+  fingerprint,
+  indexFormat,
+  PREVIOUS_DEFAULT_FORMATS,
+} from './dedupe/fingerprint.js';
+import { FingerprintCache } from './dedupe/fingerprint-cache.js';
 import type { Store } from './store/store.js';
 import { storableRaw, storableRecord } from './store/text.js';
 import type { PublishOutcome, PublishResult, RawSnapshot } from './types.js';
@@ -36,7 +44,9 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   /** What this process published since it started. The store keeps totals over all processes. */
   readonly counts: PublishCounts = { created: 0, updated: 0, unchanged: 0, duplicates: 0, failed: 0 };
   readonly dedupe: Readonly<DedupeOptions>;
-  private readonly fingerprintOf: (paragraphs: readonly string[]) => ReturnType<typeof fingerprint>;
+  private readonly fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
+  /** Candidates' fingerprints, kept between publishes (dedupe/fingerprint-cache.ts). */
+  readonly candidates = new FingerprintCache();
 
   /** Prefer `createPublisher`, which also checks the store's index format. */
   constructor(
@@ -65,6 +75,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
         raw: raw ? storableRaw(raw) : raw,
         fingerprint: this.fingerprintOf(record.paragraphs),
         fingerprintOf: this.fingerprintOf,
+        candidates: this.candidates,
         dedupe: this.dedupe,
       });
       this.counts[result.outcome]++;
@@ -88,9 +99,25 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   }
 }
 
-/** A publisher over `store`, after checking that the store's dedupe index has this format. */
+/**
+ * A publisher over `store`, after checking that the store's dedupe index has this format. A
+ * publisher with the default options re-indexes a store whose index an earlier release built with
+ * its defaults (`PREVIOUS_DEFAULT_FORMATS`): the band rows of every canonical record are rebuilt
+ * once, with other writers kept out meanwhile (a MinHash a record: ~0.4–1 ms). Other options never rebuild a
+ * shared index: a store built otherwise is refused.
+ */
 export async function createPublisher(store: Store, dedupe: Partial<DedupeOptions> = {}): Promise<Publisher> {
   const publisher = new Publisher(store, dedupe);
-  await store.ensureIndexFormat(indexFormat(publisher.dedupe));
+  const format = indexFormat(publisher.dedupe);
+  const upgrade = format === indexFormat(DEDUPE_DEFAULTS);
+  await store.ensureIndexFormat(
+    format,
+    upgrade
+      ? {
+          from: PREVIOUS_DEFAULT_FORMATS,
+          bandKeysOf: (paragraphs) => fingerprint(paragraphs, publisher.dedupe).bandKeys,
+        }
+      : undefined,
+  );
   return publisher;
 }

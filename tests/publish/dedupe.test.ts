@@ -3,15 +3,17 @@
  * of Simplified pages, copies with deleted words, boilerplate or dropped paragraphs must be found;
  * unrelated articles on the same topic must not.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalText } from '../../src/normalize/record.js';
 import { fromHans } from '../../src/normalize/script/convert.js';
 import {
   DEDUPE_DEFAULTS,
+  type Fingerprint,
   fingerprint,
   indexFormat,
   shingleJaccard,
 } from '../../src/publish/dedupe/fingerprint.js';
+import { FingerprintCache } from '../../src/publish/dedupe/fingerprint-cache.js';
 import {
   bandKeys,
   candidateProbability,
@@ -23,11 +25,20 @@ import {
   shingleHashes,
   shingleSet,
 } from '../../src/publish/dedupe/minhash.js';
+import { copySimilarity, orderedJaccard } from '../../src/publish/dedupe/verify.js';
 import { createPublisher } from '../../src/publish/publisher.js';
 import { generateArticle } from '../support/article-generator.js';
+import { nearTopicSeeds, rewriteArticle, topicOf } from '../support/rewrite-generator.js';
 import { COPY_KINDS, evaluateDedupe, formatDedupeEval } from './support/dedupe-eval.js';
+import {
+  dedupeFixture,
+  type FixtureCorpus,
+  fixtureCorpus,
+  formatFixtureDedupe,
+} from './support/fixture-dedupe-eval.js';
 import { makeRecord } from './support/records.js';
-import { StoreFactory } from './support/stores.js';
+import { evaluateRewrites, formatRewriteEval } from './support/rewrite-eval.js';
+import { BACKENDS, rawQuery, StoreFactory } from './support/stores.js';
 
 describe('MinHash primitives', () => {
   it('mixes with murmur3’s finalizer and fixed seeds (changing either needs a new MINHASH_VERSION)', () => {
@@ -43,7 +54,7 @@ describe('MinHash primitives', () => {
         "5d67bb78",
       ]
     `);
-    expect(indexFormat()).toBe('minhash-v1/p128/k5/b24x5');
+    expect(indexFormat()).toBe('minhash-v1/p128/k5/b42x3');
   });
 
   it('shingles by code point, one shingle for short text, none for empty', () => {
@@ -87,7 +98,9 @@ describe('MinHash primitives', () => {
     });
     expect(() => bandKeys(new Uint32Array(128), { bands: 30, rows: 5 })).toThrow(/needs 150/);
     expect(candidateProbability(0.5, { bands: 24, rows: 5 })).toBeCloseTo(0.533, 2);
-    expect(candidateProbability(0.8, { bands: 24, rows: 5 })).toBeGreaterThan(0.9999);
+    // The default shape finds a pair at the threshold 99 % of the time.
+    expect(candidateProbability(0.5, DEDUPE_DEFAULTS)).toBeGreaterThan(0.99);
+    expect(candidateProbability(0.8, DEDUPE_DEFAULTS)).toBeGreaterThan(0.9999);
   });
 
   it('fingerprints canonical text: script and punctuation do not matter', () => {
@@ -141,6 +154,118 @@ describe('dedupe precision and recall on generated pairs', () => {
   });
 });
 
+describe('rewrites and near-topic articles', () => {
+  it('generates rewrites and near-topic articles as described', () => {
+    const article = generateArticle(11);
+    const topic = topicOf(11);
+    expect(article.title.includes(topic.product) || article.title.includes(topic.institution)).toBe(true);
+    const siblings = nearTopicSeeds(11, 3);
+    expect(siblings).toHaveLength(3);
+    for (const seed of siblings) {
+      expect(topicOf(seed)).toEqual(topic);
+      expect(generateArticle(seed).paragraphs).not.toEqual(article.paragraphs);
+    }
+    expect(rewriteArticle(article, { seed: 1, strength: 0 }).paragraphs).toEqual(article.paragraphs);
+    const rewrite = rewriteArticle(article, { seed: 1, strength: 1 });
+    expect(rewrite.paragraphs).toHaveLength(article.paragraphs.length);
+    expect(rewrite.edits.synonyms + rewrite.edits.swaps + rewrite.edits.deleted).toBeGreaterThan(3);
+    const j = jaccard(
+      shingleSet(canonicalText(article.paragraphs), 5),
+      shingleSet(canonicalText(rewrite.paragraphs), 5),
+    );
+    expect(j).toBeLessThan(0.8);
+    expect(j).toBeGreaterThan(0.2);
+  });
+
+  it('measures what is shared in the same order', () => {
+    const seq = (text: string) => shingleHashes(text, 2);
+    expect(orderedJaccard(seq('甲乙丙丁戊己'), seq('甲乙丙丁戊己'))).toBe(1);
+    // The same shingles moved: all shared, half of them in order.
+    expect(jaccard(shingleSet('甲乙丙丁戊己', 2), shingleSet('丁戊己甲乙丙', 2))).toBeCloseTo(4 / 6, 5);
+    expect(orderedJaccard(seq('甲乙丙丁戊己'), seq('丁戊己甲乙丙'))).toBeCloseTo(2 / 8, 5);
+    expect(orderedJaccard(seq(''), seq('甲乙'))).toBe(0);
+  });
+
+  it('takes a rewrite below 0.5 when what it shares is in order, and never a near-topic article', () => {
+    const article = generateArticle(42);
+    const original = fingerprint(article.paragraphs);
+    // Of the first 40 rewrites of this article at 0.4–0.5, at least one is there to check.
+    const rewrites = Array.from({ length: 40 }, (_, k) =>
+      fingerprint(rewriteArticle(article, { seed: k, strength: 0.7 }).paragraphs),
+    ).filter((fp) => {
+      const j = shingleJaccard(original.shingles, fp.shingles);
+      return j >= 0.4 && j < 0.5;
+    });
+    expect(rewrites.length).toBeGreaterThan(0);
+    for (const fp of rewrites) expect(copySimilarity(original, fp)).not.toBeNull();
+    for (const seed of nearTopicSeeds(42, 10))
+      expect(copySimilarity(original, fingerprint(generateArticle(seed).paragraphs))).toBeNull();
+    // Moved text at the same Jaccard is not taken: sections in another order are not a rewrite.
+    const moved = [...article.paragraphs.slice(6), ...article.paragraphs.slice(0, 6)];
+    const fp = fingerprint(moved);
+    expect(orderedJaccard(original.sequence, fp.sequence)).toBeLessThan(
+      shingleJaccard(original.shingles, fp.shingles),
+    );
+  });
+
+  it('finds ≥ 98 % of rewrites at Jaccard 0.4–0.7 and every copy at ≥ 0.5, merging no near-topic article', () => {
+    const result = evaluateRewrites(80);
+    console.info(formatRewriteEval(result));
+    expect(result.copies.pairs).toBeGreaterThan(100);
+    expect(result.copies.found).toBe(result.copies.pairs);
+    expect(result.light.found / result.light.pairs).toBeGreaterThanOrEqual(0.98);
+    expect(result.light.wrong + result.copies.wrong).toBe(0);
+    expect(result.nearTopic.lookups).toBe(160);
+    expect(result.nearTopic.falseMerges).toBe(0);
+    expect(result.nearTopic.maxJaccard).toBeLessThan(DEDUPE_DEFAULTS.rewriteThreshold);
+  }, 60_000);
+});
+
+describe('candidates’ fingerprints kept between publishes', () => {
+  it('keeps the most recently used, without their text', () => {
+    const cache = new FingerprintCache(2);
+    const [a, b, c] = [1, 2, 3].map((seed) => fingerprint(generateArticle(seed).paragraphs));
+    cache.set('a', a as Fingerprint);
+    cache.set('b', b as Fingerprint);
+    expect(cache.get('a')?.shingles).toEqual(a?.shingles);
+    cache.set('c', c as Fingerprint);
+    // b was the least recently used.
+    expect(cache.get('b')).toBeUndefined();
+    expect(cache.get('a')).toMatchObject({ canonical: '', bandKeys: [] });
+    expect(cache.get('a')?.signature).toEqual(a?.signature);
+    expect(cache.get('c')?.sequence).toEqual(c?.sequence);
+    expect(cache.size).toBe(2);
+    expect([cache.hits, cache.misses]).toEqual([4, 1]);
+  });
+
+  it('lets a publisher verify a candidate whose text changed since it was kept', async () => {
+    const factory = new StoreFactory();
+    try {
+      const store = await factory.fresh('sqlite');
+      const publisher = await createPublisher(store);
+      const first = makeRecord({ seed: 77, site: 'a.example' });
+      await publisher.publish(first);
+      expect(
+        (await publisher.publish(makeRecord({ seed: 77, site: 'b.example', edit: 'boilerplate' })))
+          .duplicateOf,
+      ).toBe(first.id);
+      // The original page now shows another article: its copy-to-be must not match the old text.
+      await publisher.publish({
+        ...makeRecord({ seed: 78, site: 'a.example' }),
+        id: first.id,
+        url: first.url,
+      });
+      const late = await publisher.publish(
+        makeRecord({ seed: 77, site: 'c.example', edit: 'dropped-paragraphs' }),
+      );
+      expect(late.duplicateOf).not.toBe(first.id);
+      expect(publisher.candidates.hits + publisher.candidates.misses).toBeGreaterThan(0);
+    } finally {
+      await factory.cleanup();
+    }
+  });
+});
+
 describe('dedupe through the store', () => {
   const factory = new StoreFactory();
   afterAll(() => factory.cleanup());
@@ -173,4 +298,71 @@ describe('dedupe through the store', () => {
         .every((item) => item.also_on.map((d) => d.source).join() === 'b.example,c.example'),
     ).toBe(true);
   }, 60_000);
+
+  describe.each(BACKENDS)('re-indexing on %s', (backend) => {
+    it('rebuilds an index an earlier release built with its defaults (24 × 5), and refuses others', async () => {
+      const location = await factory.location(backend);
+      const store = await factory.open(location);
+      const old = await createPublisher(store, { bands: 24, rows: 5 });
+      const originals = Array.from({ length: 20 }, (_, i) =>
+        makeRecord({ seed: 700 + i, site: 'a.example' }),
+      );
+      for (const record of originals) await old.publish(record);
+      // A duplicate is not indexed before or after.
+      const copy = await old.publish(makeRecord({ seed: 700, site: 'b.example', script: 'tw' }));
+      expect(copy.duplicateOf).toBe(originals[0]?.id);
+      const count = async (sql: string) => Number((await rawQuery<{ n: number }>(location, sql))[0]?.n);
+      expect(await count('SELECT count(*) AS n FROM dedupe_bands')).toBe(20 * 24);
+
+      await expect(createPublisher(store, { bands: 16, rows: 8 })).rejects.toThrow(/built as .*b24x5/);
+      // Two publishers opening it at once: one rebuilds, the other finds it done.
+      const second = await factory.open(location);
+      const [a] = await Promise.all([createPublisher(store), createPublisher(second)]);
+      expect(await count('SELECT count(*) AS n FROM dedupe_bands')).toBe(20 * DEDUPE_DEFAULTS.bands);
+      const meta = await rawQuery<{ value: string }>(
+        location,
+        "SELECT value FROM store_meta WHERE key = 'dedupe_index'",
+      );
+      expect(meta[0]?.value).toBe(indexFormat());
+      // The rebuilt rows are today's band keys: copies are found through them.
+      const rows = await rawQuery<{ key: string | number }>(
+        location,
+        'SELECT key FROM dedupe_bands WHERE doc = 1 ORDER BY key',
+      );
+      expect(rows.map((r) => Number(r.key))).toEqual(
+        [...fingerprint(originals[0]?.paragraphs ?? []).bandKeys].sort((x, y) => x - y),
+      );
+      for (let i = 1; i < 20; i++) {
+        const edited = makeRecord({ seed: 700 + i, site: 'c.example', edit: 'boilerplate' });
+        expect((await a.publish(edited)).duplicateOf).toBe(originals[i]?.id);
+      }
+      // The old shape is refused now.
+      await expect(createPublisher(store, { bands: 24, rows: 5 })).rejects.toThrow(/built as .*b42x3/);
+    }, 60_000);
+  });
+
+  describe('on the fixture web, with a rewrite farm, repaired by the normalizer', () => {
+    let corpus: FixtureCorpus;
+    beforeAll(async () => {
+      corpus = await fixtureCorpus(8);
+    }, 120_000);
+
+    it.each(BACKENDS)(
+      'resolves each article’s copies to one record and merges no two articles (%s)',
+      async (backend) => {
+        const result = await dedupeFixture(corpus, await factory.fresh(backend));
+        console.info(formatFixtureDedupe(backend, result));
+        expect(result.articles).toBe(16);
+        expect(result.byKind['script-copy']).toEqual({ pages: 8, resolved: 8 });
+        // Every rewrite at Jaccard ≥ 0.5 after repair is found; below, most are.
+        const copies = corpus.rewriteJaccard.filter((j) => j >= DEDUPE_DEFAULTS.threshold).length;
+        expect(copies).toBeGreaterThanOrEqual(8);
+        expect(result.byKind.rewrite.resolved).toBeGreaterThanOrEqual(copies);
+        expect(result.resolved).toBeGreaterThanOrEqual(15);
+        expect(result.mergedArticles).toBe(0);
+        expect(result.nearTopic).toEqual({ pages: 8, apart: 8 });
+      },
+      60_000,
+    );
+  });
 });

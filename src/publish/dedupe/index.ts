@@ -1,12 +1,15 @@
-/** Near-duplicate detection: canonical text → exact hash, MinHash + LSH band keys, real Jaccard. */
+/** Near-duplicate detection: canonical text → exact hash, MinHash + LSH band keys, verified copies. */
 export {
+  comparable,
   DEDUPE_DEFAULTS,
   type DedupeOptions,
   type Fingerprint,
   fingerprint,
   indexFormat,
+  PREVIOUS_DEFAULT_FORMATS,
   shingleJaccard,
 } from './fingerprint.js';
+export { FingerprintCache } from './fingerprint-cache.js';
 export {
   bandKeys,
   candidateProbability,
@@ -19,3 +22,4 @@ export {
   shingleHashes,
   shingleSet,
 } from './minhash.js';
+export { copySimilarity, orderedJaccard } from './verify.js';

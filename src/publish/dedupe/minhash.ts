@@ -7,7 +7,7 @@
  *
  *   shingleHashes('借呗逾期三天', 5) → Uint32Array [h('借呗逾期三'), h('呗逾期三天')]
  *   minhashSignature(hashes)       → Uint32Array(128): per permutation, the least mixed hash
- *   bandKeys(signature, shape)     → one key per band (24 × 5 by default): band * 2^32 + hash of its rows
+ *   bandKeys(signature, shape)     → one key per band (42 × 3 by default): band * 2^32 + hash of its rows
  */
 
 /** Bump when the seeds, the mixing or the shingle hash change: stored band keys become invalid. */

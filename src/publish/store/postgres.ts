@@ -51,7 +51,7 @@ import {
   VERSION_COLUMNS,
   type VersionDbRow,
 } from './rows.js';
-import { type PublishInput, type Store, StoreError } from './store.js';
+import { type BandRebuild, type PublishInput, type Store, StoreError } from './store.js';
 import { storableText } from './text.js';
 
 export interface PostgresOptions {
@@ -244,11 +244,11 @@ export class PostgresStore implements Store {
              SELECT doc, count(*) AS shared FROM dedupe_bands
              WHERE key = ANY($3::bigint[]) AND doc <> $4 AND NOT EXISTS (SELECT 1 FROM exact)
              GROUP BY doc ORDER BY shared DESC, doc LIMIT $5)
-           SELECT true AS exact, NULL::bigint AS doc, id, first_seq, NULL AS paragraphs, 0::bigint AS shared FROM exact
+           SELECT true AS exact, NULL::bigint AS doc, id, first_seq, NULL AS exact_hash, 0::bigint AS shared FROM exact
            UNION ALL
-           SELECT false, r.doc, r.id, r.first_seq, v.paragraphs, c.shared
-           FROM c JOIN records r ON r.doc = c.doc JOIN record_versions v ON v.id = r.id AND v.version = r.version
-           WHERE r.duplicate_of IS NULL`,
+           SELECT false, r.doc, r.id, r.first_seq, r.exact_hash, c.shared
+           FROM c JOIN records r ON r.doc = c.doc
+           WHERE r.duplicate_of IS NULL AND r.exact_hash IS NOT NULL`,
           [exactHash, excludeId, keys, excludeDoc, limit],
         );
         const exact = rows.find((r) => r.exact);
@@ -261,11 +261,19 @@ export class PostgresStore implements Store {
               id: r.id,
               first_seq: num(r.first_seq),
               shared: num(r.shared),
-              paragraphs: JSON.parse(r.paragraphs) as string[],
+              exact_hash: r.exact_hash,
             }),
           )
           .sort((a, b) => b.shared - a.shared || a.first_seq - b.first_seq);
         return { exact: null, candidates };
+      },
+      paragraphs: async (docs) => {
+        const { rows } = await client.query(
+          `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.doc = ANY($1::bigint[])`,
+          [docs],
+        );
+        return new Map(rows.map((r) => [num(r.doc), JSON.parse(r.paragraphs) as string[]]));
       },
       reindex: async (doc, id, remove, add) => {
         // Disjoint removals and additions (see `minus` in publish-tx.ts): no row is both deleted
@@ -369,17 +377,52 @@ export class PostgresStore implements Store {
     return this.transaction((client) => publishInTransaction(this.tx(client), input), lock);
   }
 
-  async ensureIndexFormat(format: string): Promise<void> {
+  async ensureIndexFormat(format: string, rebuild?: BandRebuild): Promise<number> {
     await this.pool.query(
       "INSERT INTO store_meta (key, value) VALUES ('dedupe_index', $1) ON CONFLICT (key) DO NOTHING",
       [format],
     );
     const { rows } = await this.pool.query("SELECT value FROM store_meta WHERE key = 'dedupe_index'");
     const stored = rows[0]?.value as string | undefined;
-    if (stored !== format)
+    if (stored === format) return 0;
+    if (!stored || !rebuild?.from.includes(stored))
       throw new StoreError(
         `the dedupe index in ${this.location} was built as ${stored}, this build uses ${format}`,
       );
+    return this.transaction(async (client) => {
+      // Publishers write band rows: this lock waits for those running and keeps new ones out
+      // until the rebuild commits; a second rebuilder waits here, then finds the work done.
+      await client.query('LOCK TABLE dedupe_bands IN SHARE ROW EXCLUSIVE MODE');
+      const meta = await client.query("SELECT value FROM store_meta WHERE key = 'dedupe_index' FOR UPDATE");
+      if (meta.rows[0]?.value === format) return 0;
+      await client.query('DELETE FROM dedupe_bands');
+      let records = 0;
+      for (let after = 0; ; ) {
+        const page = await client.query(
+          `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.duplicate_of IS NULL AND r.doc > $1 ORDER BY r.doc LIMIT 500`,
+          [after],
+        );
+        if (page.rows.length === 0) break;
+        const keys: number[] = [];
+        const docs: number[] = [];
+        for (const row of page.rows) {
+          after = num(row.doc);
+          for (const key of rebuild.bandKeysOf(JSON.parse(row.paragraphs) as string[])) {
+            keys.push(key);
+            docs.push(after);
+          }
+          records++;
+        }
+        await client.query(
+          `INSERT INTO dedupe_bands (key, doc) SELECT * FROM unnest($1::bigint[], $2::bigint[])
+           ON CONFLICT DO NOTHING`,
+          [keys, docs],
+        );
+      }
+      await client.query("UPDATE store_meta SET value = $1 WHERE key = 'dedupe_index'", [format]);
+      return records;
+    });
   }
 
   private async alsoOn(items: StoredRecord[]): Promise<StoredRecord[]> {

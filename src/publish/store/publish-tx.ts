@@ -16,7 +16,8 @@
  *     band key, so they are decided one after the other and the second sees the first: two
  *     copies published at the same moment never both become canonical.
  *  4. look up exact then near duplicates (only canonical records are indexed), verify each
- *     candidate's real Jaccard, keep the first-seen one at or above the threshold.
+ *     candidate (real Jaccard, and the order of what is shared: dedupe/verify.ts), keep the
+ *     first-seen copy.
  *  5. move the record's index entries to the new version (when it is canonical).
  *  6. take the next publish sequence number from the one-row `feed_counter` table
  *     (`UPDATE … SET last_seq = last_seq + 1`): the last lock taken, held until commit.
@@ -46,8 +47,8 @@
  * consumer holding a cursor sees a record again exactly when it got a newer version.
  */
 import type { CleanRecord } from '../../normalize/record.js';
-import { shingleJaccard } from '../dedupe/fingerprint.js';
 import { BAND_SPAN, fmix32 } from '../dedupe/minhash.js';
+import { copySimilarity } from '../dedupe/verify.js';
 import type { PublishResult, RawSnapshot } from '../types.js';
 import type { PublishInput } from './store.js';
 
@@ -72,7 +73,8 @@ export interface Candidate {
   doc: number;
   id: string;
   first_seq: number;
-  paragraphs: string[];
+  /** The hash of its canonical text (`records.exact_hash`): the key of its cached fingerprint. */
+  exact_hash: string;
   /** Band keys shared with the document looked up. */
   shared: number;
 }
@@ -124,6 +126,8 @@ export interface PublishTx {
     excludeDoc: number;
     limit: number;
   }): Promise<{ exact: { id: string; first_seq: number } | null; candidates: Candidate[] }>;
+  /** The current paragraphs of these records (those whose fingerprint is not at hand). */
+  paragraphs(docs: readonly number[]): Promise<Map<number, string[]>>;
   /** Removes and adds index entries (disjoint) of record `id`; returns its doc number, a new one for null. */
   reindex(doc: number | null, id: string, remove: IndexEntries, add: IndexEntries): Promise<number>;
   /**
@@ -200,14 +204,19 @@ async function findDuplicate(tx: PublishTx, input: PublishInput, head: Head | nu
     limit: dedupe.maxCandidates,
   });
   if (exact) return { ...exact, similarity: 1 };
+  const cache = input.candidates;
+  const missing = candidates.filter((c) => c.id !== record.id && !cache.get(c.exact_hash));
+  const texts = missing.length > 0 ? await tx.paragraphs(missing.map((c) => c.doc)) : new Map();
   let best: Match | null = null;
   for (const candidate of candidates) {
     if (candidate.id === record.id) continue;
-    const similarity = shingleJaccard(
-      fingerprint.shingles,
-      input.fingerprintOf(candidate.paragraphs).shingles,
-    );
-    if (similarity < dedupe.threshold) continue;
+    const text = texts.get(candidate.doc);
+    const other = text
+      ? cache.set(candidate.exact_hash, input.fingerprintOf(text))
+      : cache.get(candidate.exact_hash);
+    if (!other) continue;
+    const similarity = copySimilarity(fingerprint, other, dedupe);
+    if (similarity === null) continue;
     if (!best || candidate.first_seq < best.first_seq)
       best = { id: candidate.id, first_seq: candidate.first_seq, similarity };
   }

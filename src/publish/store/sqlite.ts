@@ -48,7 +48,7 @@ import {
   VERSION_COLUMNS,
   type VersionDbRow,
 } from './rows.js';
-import { type PublishInput, type Store, StoreError } from './store.js';
+import { type BandRebuild, type PublishInput, type Store, StoreError } from './store.js';
 import { storableText } from './text.js';
 
 type Db = Database.Database;
@@ -207,21 +207,23 @@ export class SqliteStore implements Store {
           'SELECT e.id, r.first_seq FROM dedupe_exact e JOIN records r ON r.id = e.id WHERE e.hash = ? AND e.id <> ?',
         ).get(exactHash, excludeId) as { id: string; first_seq: number } | undefined;
         if (exact || keys.length === 0) return { exact: exact ?? null, candidates: [] };
-        const rows = w(
+        const candidates = w(
           `WITH c AS (
              SELECT doc, count(*) AS shared FROM dedupe_bands
              WHERE key IN (SELECT value FROM json_each(?)) AND doc <> ?
              GROUP BY doc ORDER BY shared DESC, doc LIMIT ?)
-           SELECT r.doc, r.id, r.first_seq, v.paragraphs, c.shared
-           FROM c JOIN records r ON r.doc = c.doc JOIN record_versions v ON v.id = r.id AND v.version = r.version
-           WHERE r.duplicate_of IS NULL ORDER BY c.shared DESC, r.first_seq`,
-        ).all(JSON.stringify(keys), excludeDoc, limit) as (Omit<Candidate, 'paragraphs'> & {
-          paragraphs: string;
-        })[];
-        return {
-          exact: null,
-          candidates: rows.map((r) => ({ ...r, paragraphs: JSON.parse(r.paragraphs) as string[] })),
-        };
+           SELECT r.doc, r.id, r.first_seq, r.exact_hash, c.shared
+           FROM c JOIN records r ON r.doc = c.doc
+           WHERE r.duplicate_of IS NULL AND r.exact_hash IS NOT NULL ORDER BY c.shared DESC, r.first_seq`,
+        ).all(JSON.stringify(keys), excludeDoc, limit) as Candidate[];
+        return { exact: null, candidates };
+      },
+      paragraphs: async (docs) => {
+        const rows = w(
+          `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
+           WHERE r.doc IN (SELECT value FROM json_each(?))`,
+        ).all(JSON.stringify(docs)) as { doc: number; paragraphs: string }[];
+        return new Map(rows.map((r) => [r.doc, JSON.parse(r.paragraphs) as string[]]));
       },
       reindex: async (known, id, remove, add) => {
         const doc =
@@ -320,17 +322,40 @@ export class SqliteStore implements Store {
     return this.write(() => publishInTransaction(this.tx(), input));
   }
 
-  ensureIndexFormat(format: string): Promise<void> {
+  ensureIndexFormat(format: string, rebuild?: BandRebuild): Promise<number> {
     return this.write(() => {
       const row = this.stmt(this.writer, "SELECT value FROM store_meta WHERE key = 'dedupe_index'").get() as
         | { value: string }
         | undefined;
-      if (!row)
+      if (!row) {
         this.stmt(this.writer, "INSERT INTO store_meta (key, value) VALUES ('dedupe_index', ?)").run(format);
-      else if (row.value !== format)
+        return 0;
+      }
+      if (row.value === format) return 0;
+      if (!rebuild?.from.includes(row.value))
         throw new StoreError(
           `the dedupe index in ${this.location} was built as ${row.value}, this build uses ${format}`,
         );
+      // BEGIN IMMEDIATE keeps every other writer out until the new rows and format are in.
+      const w = (sql: string) => this.stmt(this.writer, sql);
+      w('DELETE FROM dedupe_bands').run();
+      const page = w(
+        `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
+         WHERE r.duplicate_of IS NULL AND r.doc > ? ORDER BY r.doc LIMIT 500`,
+      );
+      const insert = w('INSERT OR IGNORE INTO dedupe_bands (key, doc) VALUES (?, ?)');
+      let records = 0;
+      for (let after = 0; ; ) {
+        const rows = page.all(after) as { doc: number; paragraphs: string }[];
+        if (rows.length === 0) break;
+        for (const { doc, paragraphs } of rows) {
+          for (const key of rebuild.bandKeysOf(JSON.parse(paragraphs) as string[])) insert.run(key, doc);
+          after = doc;
+          records++;
+        }
+      }
+      w("UPDATE store_meta SET value = ? WHERE key = 'dedupe_index'").run(format);
+      return records;
     });
   }
 

@@ -8,6 +8,7 @@
  */
 import type { CleanRecord } from '../../normalize/record.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
+import type { FingerprintCache } from '../dedupe/fingerprint-cache.js';
 import type {
   AlsoOn,
   FeedPage,
@@ -29,10 +30,20 @@ export interface PublishInput {
   fingerprint: Fingerprint;
   /** Fingerprints stored paragraphs (candidates, the version being replaced). */
   fingerprintOf: (paragraphs: readonly string[]) => Fingerprint;
+  /** The publisher's fingerprints of recent candidates, by exact hash. */
+  candidates: FingerprintCache;
   dedupe: DedupeOptions;
 }
 
 export type StoreBackend = 'sqlite' | 'postgres';
+
+/** The re-index path for a dedupe index in an older format (`createPublisher` gives it). */
+export interface BandRebuild {
+  /** Stored formats whose band rows may be rebuilt; any other stored format is refused. */
+  from: readonly string[];
+  /** The band keys of a canonical record's stored paragraphs, in the new format. */
+  bandKeysOf: (paragraphs: readonly string[]) => number[];
+}
 
 export interface Store {
   readonly backend: StoreBackend;
@@ -43,9 +54,12 @@ export interface Store {
   publish(input: PublishInput): Promise<PublishResult>;
   /**
    * Records the dedupe index's format on first use; throws when the stored index was built with
-   * other parameters (its band keys would never match).
+   * other parameters (its band keys would never match), unless `rebuild` lists the stored format:
+   * then every canonical record's band rows are rebuilt in one transaction that keeps other
+   * writers out, and the new format recorded. Resolves to the number of records re-indexed (0
+   * when nothing was to do, or another process did it first).
    */
-  ensureIndexFormat(format: string): Promise<void>;
+  ensureIndexFormat(format: string, rebuild?: BandRebuild): Promise<number>;
 
   /** The latest version of a record, or the given one; null when unknown. */
   getRecord(id: string, version?: number): Promise<StoredRecord | null>;

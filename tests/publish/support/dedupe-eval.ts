@@ -10,9 +10,9 @@ import {
   type DedupeOptions,
   type Fingerprint,
   fingerprint,
-  shingleJaccard,
 } from '../../../src/publish/dedupe/fingerprint.js';
 import { jaccard, shingleSet } from '../../../src/publish/dedupe/minhash.js';
+import { copySimilarity } from '../../../src/publish/dedupe/verify.js';
 import { generateArticle, PRODUCTS } from '../../support/article-generator.js';
 import { makeRecord, type RecordSpec } from './records.js';
 
@@ -59,6 +59,45 @@ function productOf(title: string): string | undefined {
   return PRODUCTS.find((p) => title.includes(p));
 }
 
+/**
+ * The store's near layer in memory: band key → documents, candidates ranked by shared keys (at
+ * most `maxCandidates`, as the store's query), each verified by the real Jaccard of the shingles.
+ */
+export class MemoryIndex {
+  private readonly bands = new Map<number, number[]>();
+  readonly docs: Fingerprint[] = [];
+
+  constructor(readonly options: DedupeOptions = DEDUPE_DEFAULTS) {}
+
+  add(fp: Fingerprint): number {
+    const doc = this.docs.push(fp) - 1;
+    for (const key of fp.bandKeys) this.bands.set(key, [...(this.bands.get(key) ?? []), doc]);
+    return doc;
+  }
+
+  /** Band-key postings a lookup reads: what the store's query scans before ranking. */
+  postings(fp: Fingerprint): number {
+    return fp.bandKeys.reduce((n, key) => n + (this.bands.get(key)?.length ?? 0), 0);
+  }
+
+  /** Documents sharing a band key (`candidates`), and those verified as copies. */
+  lookup(fp: Fingerprint): { candidates: number; matches: number[] } {
+    const shared = new Map<number, number>();
+    for (const key of fp.bandKeys)
+      for (const doc of this.bands.get(key) ?? []) shared.set(doc, (shared.get(doc) ?? 0) + 1);
+    const ranked = [...shared.entries()]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, this.options.maxCandidates);
+    const matches = ranked
+      .map(([doc]) => doc)
+      .filter((d) => {
+        const doc = this.docs[d] as Fingerprint;
+        return doc.exactHash === fp.exactHash || copySimilarity(fp, doc, this.options) !== null;
+      });
+    return { candidates: shared.size, matches };
+  }
+}
+
 /** Indexes `originals` articles, then looks up one copy of each kind per original and `unrelated` others. */
 export function evaluateDedupe(
   originals: number,
@@ -67,21 +106,14 @@ export function evaluateDedupe(
   firstSeed = 1,
 ): DedupeEval {
   const docs: { fp: Fingerprint; canonical: string; product: string | undefined }[] = [];
-  const index = new Map<number, number[]>();
+  const index = new MemoryIndex(options);
   for (let i = 0; i < originals; i++) {
     const record = makeRecord({ seed: firstSeed + i });
     const fp = fingerprint(record.paragraphs, options);
-    for (const key of fp.bandKeys) index.set(key, [...(index.get(key) ?? []), i]);
+    index.add(fp);
     docs.push({ fp, canonical: fp.canonical, product: productOf(record.title ?? '') });
   }
-  const lookup = (fp: Fingerprint) => {
-    const candidates = new Set<number>();
-    for (const key of fp.bandKeys) for (const doc of index.get(key) ?? []) candidates.add(doc);
-    const matches = [...candidates].filter(
-      (d) => shingleJaccard(fp.shingles, docs[d]?.fp.shingles ?? new Uint32Array()) >= options.threshold,
-    );
-    return { candidates: candidates.size, matches };
-  };
+  const lookup = (fp: Fingerprint) => index.lookup(fp);
 
   const copies = {} as Record<CopyKind, KindResult>;
   for (const kind of COPY_KINDS) {
