@@ -107,6 +107,28 @@ describe('shifted GBK runs', () => {
       expect(repairShiftedRuns(text, lm)).toEqual({ text, repairs: [], unresolved: [] });
   });
 
+  it('reads a `?` that ends a question as a question mark, whatever follows it', () => {
+    // Shapes real pages showed: a question word in the clause, then an emoji, a topic mark or a
+    // new sentence with no space.
+    for (const text of [
+      '网贷催收能不能联系家人：合法的边界在哪里?🚨',
+      '还款的时候怎么又多收了一笔?平台客服回复说是服务费。',
+      '这笔贷款能否提前还清?#贷款#',
+      '逾期三天会上征信吗?银行一般有宽限期。',
+    ])
+      expect(repairShiftedRuns(text, lm), text).toEqual({ text, repairs: [], unresolved: [] });
+    // A run with a reading after its `?` is garbage in a question too: repaired or listed.
+    for (const [sentence, after] of [
+      ['请问哪里可以办理信用卡分期业务', 3],
+      ['为什么我的额度一直没有提高', 4],
+    ] as const) {
+      const garbled = garble(sentence, after, 'seed');
+      if (!garbled) continue;
+      const result = repairShiftedRuns(garbled, lm);
+      expect(result.text === sentence || result.unresolved.length > 0, garbled).toBe(true);
+    }
+  });
+
   it('lists a run it cannot read instead of guessing', () => {
     // A reading that no character with that lead byte has: nothing can be pinned.
     const result = repairShiftedRuns('應當?zzz)玫匠浞直U稀?/p>', lm);

@@ -52,6 +52,26 @@ const GARBLED_GAIN = 6;
  * it stands: `呢?用郵你貸` (a product name the model does not know) must not become `呢延綿]你貸`.
  */
 const QUESTION_MARK_PRIOR = 4;
+/**
+ * A clause that asks (`在哪里?`, `怎么又有了?`, `…吗?`) ends on a question mark far more often than
+ * on a lost character: more log-odds for the text as it stands, and the `?` is not taken for
+ * garbage by its surroundings alone (an emoji after it, a new sentence without a space).
+ */
+const QUESTION_WORD_PRIOR = 4;
+/** Words that make the clause before a `?` a question (not 么 alone: 那么, 这么 ask nothing). */
+const INTERROGATIVE =
+  /吗|嗎|呢|哪|什么|什麼|啥|怎|为何|為何|为什么|為什麼|多少|是否|如何|难道|難道|能否|可否|是不是|有没有|有沒有/u;
+/** Where a clause starts, looking back from a `?`. */
+const CLAUSE_BREAK = /[，。！？；：,.!?;:\n]/u;
+const CLAUSE_REACH = 16;
+
+/** Whether the clause just before `chars[at]` asks a question. */
+function asksQuestion(chars: readonly string[], at: number): boolean {
+  let from = at;
+  while (from > 0 && at - from < CLAUSE_REACH && !CLAUSE_BREAK.test(chars[from - 1] as string)) from--;
+  return INTERROGATIVE.test(chars.slice(from, at).join(''));
+}
+
 /** `?` places tried per paragraph: real paragraphs have a few runs, hostile ones thousands of `?`. */
 const MAX_STARTS_PER_PARAGRAPH = 64;
 /** The decoder dropped the lone byte before ASCII without printing `?`: possible, less likely. */
@@ -447,7 +467,11 @@ function readRun(
   // A bare `?` after a Chinese character is, more often than not, a question mark (pages fold
   // `？` to ASCII); one with a reading after it never is.
   const asItStands = lm.score(chars.slice(windowStart, windowEnd).join(''));
-  const identity = asItStands + (shape.reading === undefined ? QUESTION_MARK_PRIOR : 0);
+  const question = shape.reading === undefined && asksQuestion(chars, shape.start);
+  const identity =
+    asItStands +
+    (shape.reading === undefined ? QUESTION_MARK_PRIOR : 0) +
+    (question ? QUESTION_WORD_PRIOR : 0);
   const rareSingles = candidates.map((c) =>
     rareSinglesIn(
       chars.slice(Math.max(0, shape.start - 4), shape.start).join(''),
@@ -482,17 +506,18 @@ function readRun(
   const gain = chosen
     ? (scores[best] as number) - (chosen.pageBonus ?? 0) - asItStands
     : Number.NEGATIVE_INFINITY;
-  const garbled =
-    shape.reading !== undefined ||
-    gain >= GARBLED_GAIN ||
-    // A `?` before a closing bracket (`嘛?】花呗逾期`) reads as a question mark: only a decoding
-    // that reads better says it is not, and then the text as it stands is not the judge.
-    (runText.length > 0 &&
-      !(shape.reading === undefined && CLOSING.test(chars[shape.runStart] ?? '')) &&
-      lm.scorePerChar(runText) < GARBLED_MEAN_LOGP) ||
-    lostMidSentence(chars, shape) ||
-    (gain > 0 && NOT_PROSE_CHAR.test(runText)) ||
-    (chosen !== undefined && letterBetweenHan(chars, shape, chosen.end));
+  const garbled = question
+    ? gain >= GARBLED_GAIN + QUESTION_WORD_PRIOR
+    : shape.reading !== undefined ||
+      gain >= GARBLED_GAIN ||
+      // A `?` before a closing bracket (`嘛?】花呗逾期`) reads as a question mark: only a decoding
+      // that reads better says it is not, and then the text as it stands is not the judge.
+      (runText.length > 0 &&
+        !(shape.reading === undefined && CLOSING.test(chars[shape.runStart] ?? '')) &&
+        lm.scorePerChar(runText) < GARBLED_MEAN_LOGP) ||
+      lostMidSentence(chars, shape) ||
+      (gain > 0 && NOT_PROSE_CHAR.test(runText)) ||
+      (chosen !== undefined && letterBetweenHan(chars, shape, chosen.end));
   const reading: RunReading = { start: shape.start, end, garbled };
   if (chosen && (scores[best] as number) > identity && (rareSingles[best] as number) < MAX_RARE_SINGLES) {
     // Pairs the page lost inside the run (`dropped-pairs.ts`): put back where the model is sure.
