@@ -26,7 +26,6 @@ import cliProgress from 'cli-progress';
 import { formatProfiles } from '../normalize/deleted-words/batch.js';
 import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
 import { pageChars, type Sample, type StoredProfile } from '../normalize/deleted-words/samples.js';
-import { SourceTemplates } from '../normalize/layout/templates.js';
 import {
   type DraftDocument,
   finalizeRecord,
@@ -166,8 +165,6 @@ async function normalizeFiles(
   try {
     // Pass one, in the threads: repair; here, in input order: sample, spool.
     const cycle = DeletionCycle.inMemory();
-    // Lines a source repeats on most of its pages are its template (`layout/templates.ts`).
-    const templates = new SourceTemplates();
     const spool = createWriteStream(spoolPath);
     const bar = progressBar(files.reduce((sum, f) => sum + f.size, 0));
     let bytesDone = 0;
@@ -181,7 +178,6 @@ async function normalizeFiles(
     )) {
       if (result.ok) {
         await cycle.observe(result.value);
-        templates.observe(result.value);
         await write(spool, `${JSON.stringify(result.value)}\n`);
       } else {
         // A bug on one document, or one past its time budget, must not lose the others; say which.
@@ -234,8 +230,7 @@ async function normalizeFiles(
       crlfDelay: Number.POSITIVE_INFINITY,
     });
     const finishTasks = (async function* () {
-      for await (const line of drafts)
-        yield { draft: templates.strip(JSON.parse(line) as DraftDocument), to: options.to };
+      for await (const line of drafts) yield { draft: JSON.parse(line) as DraftDocument, to: options.to };
     })();
     for await (const { item, result } of inOrder(finishTasks, window, (task) =>
       run<Finished>('finish', task),

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DeletionCycle } from '../../src/normalize/deleted-words/cycle.js';
+import type { DraftDocument } from '../../src/normalize/draft.js';
 import { readMetaLine } from '../../src/normalize/layout/fields.js';
 import { lineShape } from '../../src/normalize/layout/line-shapes.js';
 import { readPageLayout } from '../../src/normalize/layout/page-model.js';
@@ -184,6 +186,30 @@ describe('a source template', () => {
     // Alone, a page keeps the slogan: one page is no evidence of a template.
     const alone = normalizeDocument({ url: 'https://one.example/a.txt', text: pages[0]?.dump ?? '' });
     expect(alone.paragraphs.some((p) => p.includes('陪你读懂'))).toBe(true);
+  });
+
+  it('is learned with the deleted words, kept in the stored profile and dropped on restore (CLI and queue)', async () => {
+    const pages = [0, 1, 2, 3, 4, 5].map((i) => layoutPage('news-portal', 0, i, true));
+    const drafts = pages.map((p) => draftDocument({ url: p.url.replace('.html', '.txt'), text: p.dump }));
+    const source = (drafts[0] as DraftDocument).source;
+    const cycle = DeletionCycle.inMemory();
+    // Before anything is learned, nothing is dropped.
+    expect(await cycle.restore(drafts[0] as DraftDocument)).toBe(drafts[0]);
+    for (const draft of drafts) await cycle.observe(draft);
+    const { saved } = await cycle.learn(source);
+    const slogan = pages[0]?.truth.boilerplate.find((l) => l.includes('陪你读懂')) as string;
+    expect(saved.template?.length).toBeGreaterThan(0);
+    const score = emptyScore();
+    for (const [i, draft] of drafts.entries()) {
+      const record = finalizeRecord(await cycle.restore(draft));
+      scorePage(score, pages[i] as LayoutPage, record);
+      expect(record.repairs.filter((r) => r.kind === 'boilerplate').map((r) => r.before)).toContain(slogan);
+      // The same as the batch's own template.
+      const templates = new SourceTemplates();
+      for (const d of drafts) templates.observe(d);
+      expect(record).toEqual(finalizeRecord(templates.strip(draft)));
+    }
+    expect(score.misses).toEqual([]);
   });
 
   it('never takes headings or copies of one article for a template', () => {

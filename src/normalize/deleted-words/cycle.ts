@@ -17,6 +17,7 @@
  * unrelated pages of a batch, nor on their order.
  */
 import type { DraftDocument } from '../draft.js';
+import { SourceTemplates, stripTemplate } from '../layout/templates.js';
 import type { Script } from '../types.js';
 import { SourceBatch } from './batch.js';
 import type { DeletionProfile } from './profile.js';
@@ -111,7 +112,12 @@ export class DeletionCycle {
     this.batches.delete(source);
     const batch = await this.batch(source, Number.NaN);
     const profile = batch.profile();
-    const learned = { profile, pages: pages ?? profile.documents };
+    // The site's template, from the same samples (lines on most of its pages).
+    const templates = new SourceTemplates();
+    for (const sample of await this.samples.samples(source)) templates.observe(sample);
+    const template = [...templates.templateOf(source)].sort();
+    const learned: StoredProfile = { profile, pages: pages ?? profile.documents };
+    if (template.length > 0) learned.template = template;
     const { saved, changed } = await this.profiles.save(source, learned);
     if (saved.pages === learned.pages) this.batches.set(source, { batch, pages: saved.pages });
     return { profile, saved, changed };
@@ -132,11 +138,16 @@ export class DeletionCycle {
     return (await this.profiles.get(source))?.profile;
   }
 
-  /** The page with its source's deleted words back, by the stored profile (unchanged without one). */
+  /**
+   * The page without its source's template lines and with its deleted words back, by the stored
+   * profile (unchanged without one).
+   */
   async restore(draft: DraftDocument): Promise<DraftDocument> {
     const stored = await this.profiles.get(draft.source);
-    if (!stored || stored.profile.words.length === 0) return draft;
-    return (await this.batch(draft.source, stored.pages)).restore(draft, stored.profile);
+    if (!stored) return draft;
+    const page = stripTemplate(draft, new Set(stored.template ?? []));
+    if (stored.profile.words.length === 0) return page;
+    return (await this.batch(draft.source, stored.pages)).restore(page, stored.profile);
   }
 
   /** The source's sampled pages restored with its stored profile (those it changes). */

@@ -32,6 +32,11 @@ export interface StoredProfile {
   profile: DeletionProfile;
   /** Pages of the source seen when it was learned. */
   pages: number;
+  /**
+   * Lines that stand on most of the source's sampled pages: the site's template, dropped from its
+   * pages (`layout/templates.ts`), bare. Absent in profiles stored before it was learned.
+   */
+  template?: string[];
 }
 
 export interface SampleStore {
@@ -306,7 +311,8 @@ export function replaceProfile(
 ): { next: StoredProfile; changed: boolean } {
   if (current && current.pages > learned.pages) return { next: current, changed: false };
   const changed =
-    profileWords(current?.profile).join('\u0000') !== profileWords(learned.profile).join('\u0000');
+    profileWords(current?.profile).join('\u0000') !== profileWords(learned.profile).join('\u0000') ||
+    (current?.template ?? []).join('\u0000') !== (learned.template ?? []).join('\u0000');
   return { next: learned, changed };
 }
 

@@ -9,7 +9,7 @@
  * Memory: per source, the short lines seen and the pages each stood on, up to `MAX_LINES` lines.
  */
 import { createHash } from 'node:crypto';
-import type { DraftDocument } from '../pipeline.js';
+import type { DraftDocument } from '../draft.js';
 import { putBack } from '../protected-runs.js';
 import type { Repair } from '../types.js';
 import { bareWords } from './line-shapes.js';
@@ -81,17 +81,21 @@ export class SourceTemplates {
 
   /** The draft without its source's template lines, each recorded as a boilerplate repair. */
   strip(draft: DraftDocument): DraftDocument {
-    const template = this.templateOf(draft.source);
-    if (template.size === 0) return draft;
-    const drop = new Set<number>();
-    draft.paragraphs.forEach((p, i) => {
-      const bare = eligible(p);
-      if (bare !== undefined && template.has(bare)) drop.add(i);
-    });
-    // A page that is all template is the template itself: left whole.
-    if (drop.size === 0 || drop.size === draft.paragraphs.length) return draft;
-    return dropParagraphs(draft, drop);
+    return stripTemplate(draft, this.templateOf(draft.source));
   }
+}
+
+/** The draft without the lines of `template` (bare, as `templateOf` gives them), each recorded. */
+export function stripTemplate(draft: DraftDocument, template: ReadonlySet<string>): DraftDocument {
+  if (template.size === 0) return draft;
+  const drop = new Set<number>();
+  draft.paragraphs.forEach((p, i) => {
+    const bare = eligible(p);
+    if (bare !== undefined && template.has(bare)) drop.add(i);
+  });
+  // A page that is all template is the template itself: left whole.
+  if (drop.size === 0 || drop.size === draft.paragraphs.length) return draft;
+  return dropParagraphs(draft, drop);
 }
 
 /** The draft without the paragraphs in `drop`; repairs, gaps and held-out runs renumbered. */
