@@ -6,9 +6,10 @@
  * A `ValidatorStore` is keyed by source and requested URL. `MemoryValidatorStore` lives as long as
  * the process; `JsonFileValidatorStore` is what `finfaq crawl --once` keeps between runs.
  */
-import { createHash } from 'node:crypto';
+
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { sha256Hex } from '../records/hash.js';
 
 export interface PageValidators {
   etag?: string;
@@ -25,7 +26,7 @@ export interface ValidatorStore {
 }
 
 export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+  return sha256Hex([bytes]);
 }
 
 /** The conditional request headers for a page seen before (none for a new one). */

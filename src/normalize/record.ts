@@ -1,5 +1,5 @@
 /** The clean record: the normalizer's output, the store's rows and the feed's items (CONTRACT.md). */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../records/hash.js';
 import { toSimplifiedChars } from './script/char-fold.js';
 import type { Repair, Script, Unresolved } from './types.js';
 
@@ -21,7 +21,7 @@ export interface CleanRecord {
 
 /** 64 bits of SHA-256 in hex: record ids, content hashes, the dedupe index's exact layer. */
 export function hash64(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return sha256Hex([text], { chars: 16 });
 }
 
 /** Same page, same id across recrawls: the URL without its fragment. */
@@ -41,7 +41,8 @@ export function canonicalText(paragraphs: readonly string[]): string {
 
 /** `hash64(canonicalText(paragraphs))`, hashed a paragraph at a time. */
 export function contentHash(paragraphs: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const p of paragraphs) hash.update(toSimplifiedChars(p).replace(NOT_LETTER_OR_DIGIT, ''));
-  return hash.digest('hex').slice(0, 16);
+  function* folded() {
+    for (const p of paragraphs) yield toSimplifiedChars(p).replace(NOT_LETTER_OR_DIGIT, '');
+  }
+  return sha256Hex(folded(), { chars: 16 });
 }

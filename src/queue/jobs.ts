@@ -8,13 +8,13 @@
  * bytes twice, or the same record twice, is therefore one job: a crawl job retried after its worker
  * died re-enqueues nothing that is already queued or recently done.
  */
-import { createHash } from 'node:crypto';
 import type { DefaultJobOptions } from 'bullmq';
 import type { CrawlSettings, SourceConfig } from '../config/sources.js';
 import type { RawRecord } from '../crawl/index.js';
 import type { CleanRecord } from '../normalize/record.js';
 import type { Script } from '../normalize/types.js';
 import type { RawSnapshot } from '../publish/types.js';
+import { sha256Hex } from '../records/hash.js';
 
 export const QUEUE_NAMES = ['crawl', 'normalize', 'publish'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -105,9 +105,7 @@ export const JOB_NAMES = {
 } as const;
 
 function digest(parts: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part).update('\0');
-  return hash.digest('hex').slice(0, 32);
+  return sha256Hex(parts, { after: '\0', chars: 32 });
 }
 
 /** `kind-<32 hex>`: never all digits, never a `:`. */

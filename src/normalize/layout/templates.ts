@@ -8,7 +8,7 @@
  *
  * Memory: per source, the short lines seen and the pages each stood on, up to `MAX_LINES` lines.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../records/hash.js';
 import type { DraftDocument } from '../draft.js';
 import { putBack } from '../protected-runs.js';
 import type { Repair } from '../types.js';
@@ -38,9 +38,7 @@ function eligible(paragraph: string): string | undefined {
 }
 
 function contentKey(draft: DraftDocument): string {
-  const hash = createHash('sha256');
-  for (const p of draft.paragraphs) hash.update(p).update('\n');
-  return hash.digest('hex').slice(0, 16);
+  return sha256Hex(draft.paragraphs, { after: '\n', chars: 16 });
 }
 
 export class SourceTemplates {
