@@ -248,7 +248,8 @@ export class FeedReads {
     let bytes = 0;
     let before: number | undefined;
     while (items.length < limit) {
-      const slice = await this.store.latest(Math.min(FIRST_SLICE, limit - items.length), before);
+      const asked = Math.min(FIRST_SLICE, limit - items.length);
+      const slice = await this.store.latest(asked, before);
       for (const record of slice) {
         const item = toItem(record);
         const size = bytesOf(item);
@@ -257,7 +258,8 @@ export class FeedReads {
         bytes += size;
       }
       const last = slice.at(-1);
-      if (!last || slice.length < Math.min(FIRST_SLICE, limit)) break;
+      // Fewer than asked: the store has no older ones.
+      if (!last || slice.length < asked) break;
       before = last.seq;
     }
     return items;
