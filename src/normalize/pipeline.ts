@@ -357,7 +357,7 @@ function unrepairedDocument(raw: RawDocument): { draft: DraftDocument; page: str
   const draft: DraftDocument = {
     id: recordId(raw.url),
     url: raw.url,
-    source: raw.source ?? sourceOf(raw, undefined),
+    source: sourceOf(raw, undefined),
     script,
     title: null,
     category: null,
