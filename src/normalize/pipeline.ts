@@ -40,7 +40,7 @@ import { type CleanRecord, contentHash, recordId } from './record.js';
 import { convertLines, fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
 import { fixHalfConverted } from './script/half-converted.js';
-import { parsePublishedAt } from './time.js';
+import { datedByFetch, parsePublishedAt } from './time.js';
 import type { Gap, Repair, Script, StageOutput, TextRepair, Unresolved } from './types.js';
 
 export type { DraftDocument } from './draft.js';
@@ -237,6 +237,8 @@ interface Structure {
   title: Line | null;
   category: Line | null;
   time: string | null;
+  /** A time printed without its year, dated by the fetch when there is no full one. */
+  monthDay?: string | null;
   /** Lines kept as paragraphs, and what was dropped just before each (boilerplate repairs). */
   paragraphs: Line[];
   dropped: { beforeParagraph: number; line: Line }[];
@@ -269,6 +271,7 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
   if (structure.title && layout.titleText !== null && structure.title.runs.length === 0)
     structure.title.text = layout.titleText;
   structure.time ??= layout.time;
+  if (structure.time === null) structure.monthDay = layout.monthDay;
   if (!structure.category && layout.category) structure.category = newLine(layout.category);
   content.forEach((line, index) => {
     if (index === layout.title && !article) return;
@@ -470,7 +473,7 @@ function repairDocument(
     script,
     title: structure.title ? toHans(structure.title.text, script) : null,
     category: structure.category ? toHans(plainText(structure.category), script) : null,
-    published_at: parsePublishedAt(structure.time),
+    published_at: parsePublishedAt(structure.time) ?? datedByFetch(structure.monthDay, raw.fetchedAt),
     paragraphs,
     repairs: limited.repairs,
     flags: [...flags].sort(),

@@ -32,6 +32,32 @@ export function parsePublishedAt(raw: string | null | undefined): string | null 
   return iso;
 }
 
+/**
+ * A time printed without its year (`01-17`, `01-17 09:30`, China time), dated by when the page was
+ * fetched: the latest such day on or before the fetch (a page fetched in January that says `12-30`
+ * was published the December before). Null without a fetch time, or for a day no year has.
+ */
+export function datedByFetch(
+  monthDay: string | null | undefined,
+  fetchedAt: string | undefined,
+): string | null {
+  if (!monthDay || !fetchedAt) return null;
+  const fetched = new Date(fetchedAt);
+  if (Number.isNaN(fetched.getTime())) return null;
+  const m = /^(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/.exec(monthDay.trim());
+  if (!m) return null;
+  const [, month, day, hour, minute] = m;
+  // The fetch's year in China time, where the page printed its date.
+  const year = new Date(fetched.getTime() + 8 * 3_600_000).getUTCFullYear();
+  // 02-29 needs a leap year: look back as far as the last one.
+  for (let back = 0; back <= 8; back++) {
+    const iso = parsePublishedAt(`${year - back}-${month}-${day} ${hour ?? '00'}:${minute ?? '00'}`);
+    // A day's slack: the site's clock and zone are not ours.
+    if (iso && new Date(iso).getTime() <= fetched.getTime() + 86_400_000) return iso;
+  }
+  return null;
+}
+
 function offsetMinutes(offset: string): number {
   const sign = offset.startsWith('-') ? -1 : 1;
   return sign * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));

@@ -8,7 +8,44 @@ import {
 } from '../../src/normalize/boilerplate.js';
 import { removeControlResidue } from '../../src/normalize/control-chars.js';
 import { closeMarkedGaps } from '../../src/normalize/gaps.js';
-import { parsePublishedAt } from '../../src/normalize/time.js';
+import { normalizeDocument } from '../../src/normalize/pipeline.js';
+import { datedByFetch, parsePublishedAt } from '../../src/normalize/time.js';
+
+describe('a time printed without its year', () => {
+  it('is dated by the fetch: the latest such day on or before it, China time', () => {
+    expect(datedByFetch('01-17', '2026-03-02T10:00:00Z')).toBe('2026-01-17T00:00:00+08:00');
+    expect(datedByFetch('12-30 21:05', '2026-01-05T10:00:00Z')).toBe('2025-12-30T21:05:00+08:00');
+    // 02-29 only in a leap year; the fetch a minute into 1 January China time is still that year.
+    expect(datedByFetch('02-29', '2026-03-01T00:00:00Z')).toBe('2024-02-29T00:00:00+08:00');
+    expect(datedByFetch('01-01', '2025-12-31T16:01:00Z')).toBe('2026-01-01T00:00:00+08:00');
+    for (const [monthDay, fetchedAt] of [
+      ['13-40', '2026-03-01T00:00:00Z'],
+      ['01-17', 'not a time'],
+      ['01-17', undefined],
+      [null, '2026-03-01T00:00:00Z'],
+    ] as const)
+      expect(datedByFetch(monthDay, fetchedAt)).toBeNull();
+  });
+
+  it("gives a mobile page's byline date a year from its raw record's fetch time, and none without", () => {
+    const text = [
+      '信用卡逾期怎么办',
+      '时间:01-17人气:21作者:某某',
+      '信用卡逾期时间从还款日次日开始计算，逾期一天就会产生罚息和违约金。',
+      '不同银行对逾期的认定有差异，部分银行提供三天宽限期。',
+    ].join('\n');
+    const url = 'https://m.farm.example/1/2.html';
+    expect(normalizeDocument({ url, text, fetchedAt: '2026-03-02T10:00:00Z' }).published_at).toBe(
+      '2026-01-17T00:00:00+08:00',
+    );
+    expect(normalizeDocument({ url, text }).published_at).toBeNull();
+    // A full date on the page wins over the fetch.
+    const dated = text.replace('时间:01-17', '时间:2024-05-06');
+    expect(normalizeDocument({ url, text: dated, fetchedAt: '2026-03-02T10:00:00Z' }).published_at).toBe(
+      '2024-05-06T00:00:00+08:00',
+    );
+  });
+});
 
 describe('parsePublishedAt', () => {
   it.each([

@@ -18,6 +18,8 @@ export interface MetaLine {
   fields: number;
   /** It shows a time, with its year or without (`时间:01-17`): a post's byline, not a counter row. */
   dated: boolean;
+  /** A time printed without its year (`01-17`, `01-17 09:30`), when the line shows no full one. */
+  monthDay?: string;
 }
 
 // Longest first: `发布日期` before `日期`, `浏览次数` before `浏览`.
@@ -82,6 +84,7 @@ const FORUM_WIDGETS =
 const SEPARATORS = /[\s|｜丨/·•、\-–—()（）[\]【】]/g;
 /** A date without its year (`01-17`), printed by mobile pages: a field value, never a time here. */
 const MONTH_DAY = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?$/;
+const MONTH_DAY_AT = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?/;
 const BARE_BYLINE = new RegExp(
   `^(?:([^\\s!！?？。，,、；;：:）)】」』][^\\s:：]{0,19}?)\\s+)?(${TIME_IN_TEXT.source})\\s*$`,
 );
@@ -122,6 +125,7 @@ export function readMetaLine(line: string): MetaLine | undefined {
   let time: string | null = prefixTime ? prefixTime[0] : null;
   let category: string | null = null;
   let timeFields = 0;
+  let monthDay: string | undefined;
   for (const [i, match] of labels.entries()) {
     const start = (match.index as number) + match[0].length;
     const end = labels[i + 1]?.index ?? folded.length;
@@ -133,6 +137,7 @@ export function readMetaLine(line: string): MetaLine | undefined {
       // A time field holds a time (with or without its year), nothing else of substance.
       const rest = valueTime ? value.replace(valueTime[0], '') : value;
       if (!valueTime && !MONTH_DAY.test(value.replace(/\s.*$/, ''))) return undefined;
+      if (!valueTime) monthDay ??= MONTH_DAY_AT.exec(value)?.[0];
       if (rest.replace(SEPARATORS, '').length > 12) return undefined;
       timeFields++;
     }
@@ -148,5 +153,7 @@ export function readMetaLine(line: string): MetaLine | undefined {
   )
     return undefined;
   if (prefixRest && category === null && time !== null && !first[2]) category = prefixRest;
-  return { time, category, fields: labels.length, dated: time !== null || timeFields > 0 };
+  const meta: MetaLine = { time, category, fields: labels.length, dated: time !== null || timeFields > 0 };
+  if (time === null && monthDay) meta.monthDay = monthDay;
+  return meta;
 }
