@@ -1,62 +1,19 @@
-/**
- * `finfaq normalize --threads N`: the worker threads change nothing in the output. Generated
- * dumps (content-farm sites whose filters delete words, so that the batch learns profiles, and
- * single documents with every fault, raw bytes included) come out byte for byte the same with one
- * thread and with three, and the same as the normalizer's functions give in this process (the
- * single-threaded batch: drafts, one learning cycle, restored and finished records). A document
- * past its time budget is reported and the others are written. The built binary runs in a child
- * process (`npm test` builds first).
- */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftDocument, finalizeRecord, type RawDocument } from '../src/normalize/pipeline.js';
-import type { CleanRecord } from '../src/normalize/record.js';
 import { generateArticle } from './support/article-generator.js';
+import { records, runFinfaq } from './support/cli-run.js';
 import { FAULT_KINDS, injectFaults } from './support/fault-injector.js';
 import { makeSites, sitePages } from './support/filtered-sites.js';
 import { randomBytes } from './support/hostile-pages.js';
 import { learnBatch } from './support/learn-batch.js';
 
-const BIN = fileURLToPath(new URL('../bin/finfaq.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'finfaq-cli-threads-'));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function finfaq(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-  });
-}
-
-function records(stdout: string): CleanRecord[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as CleanRecord);
-}
+const finfaq = (args: string[], env: NodeJS.ProcessEnv = {}) => runFinfaq(args, { env });
 
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });

@@ -2,13 +2,12 @@
  * `finfaq normalize` as a user runs it: the built binary in a child process, real files, stdin.
  * (`npm test` builds first.)
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CleanRecord } from '../src/normalize/record.js';
+import { records, runFinfaq } from './support/cli-run.js';
 import {
   expectedAfterRestoration,
   expectedSeed,
@@ -18,40 +17,9 @@ import {
   seedPath,
 } from './support/seeds.js';
 
-const BIN = fileURLToPath(new URL('../bin/finfaq.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'finfaq-cli-'));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function finfaq(args: string[], stdin?: Buffer | string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      }),
-    );
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-function records(stdout: string): CleanRecord[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as CleanRecord);
-}
+const finfaq = (args: string[], stdin?: Buffer | string) => runFinfaq(args, { stdin });
 
 afterAll(() => {
   execFile('rm', ['-rf', work]);
