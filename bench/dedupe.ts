@@ -32,7 +32,7 @@ import {
   formatRewriteEval,
   type RewriteEval,
 } from '../tests/publish/support/rewrite-eval.js';
-import { PG_URL } from '../tests/publish/support/stores.js';
+import { benchPostgres, PG_URL } from '../tests/publish/support/stores.js';
 import { generateArticle } from '../tests/support/article-generator.js';
 
 function option(name: string, fallback: string): string {
@@ -55,21 +55,6 @@ const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)}
 const pct = (n: number, d: number) => (d === 0 ? '—' : `${((100 * n) / d).toFixed(1)} %`);
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
 
-async function postgresUp(): Promise<boolean> {
-  if (process.argv.includes('--no-postgres')) return false;
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch (error) {
-    console.log(
-      `PostgreSQL not reachable at ${PG_URL} (${(error as Error).message}): its rows are left out.`,
-    );
-    return false;
-  }
-}
-
 /** Band-key postings read and candidates found per lookup, over an index of `size` articles. */
 function lookupLoad(size: number, options: DedupeOptions): { postings: number; candidates: number } {
   const index = new MemoryIndex(options);
@@ -87,7 +72,7 @@ function lookupLoad(size: number, options: DedupeOptions): { postings: number; c
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const withPg = await postgresUp();
+  const withPg = await benchPostgres();
 
   console.log(`1. Generated rewrites and near-topic articles (${ORIGINALS} originals)\n`);
   let t0 = performance.now();

@@ -31,7 +31,7 @@ import { openStore } from '../src/publish/store/index.js';
 import type { Store } from '../src/publish/store/store.js';
 import { evaluateDedupe, formatDedupeEval } from '../tests/publish/support/dedupe-eval.js';
 import { makeRecord } from '../tests/publish/support/records.js';
-import { PG_URL } from '../tests/publish/support/stores.js';
+import { benchPostgres, PG_URL } from '../tests/publish/support/stores.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -265,24 +265,9 @@ async function feedBench(store: Store, backend: string, previous: Store): Promis
   }
 }
 
-async function postgresUp(): Promise<boolean> {
-  if (process.argv.includes('--no-postgres')) return false;
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch (error) {
-    console.log(
-      `PostgreSQL not reachable at ${PG_URL} (${(error as Error).message}): its rows are left out.\n`,
-    );
-    return false;
-  }
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
-  const withPg = await postgresUp();
+  const withPg = await benchPostgres();
   const schema = `finfaq_bench_${Date.now().toString(36)}`;
 
   console.log('1. Dedupe on generated pairs (300 originals, one copy of each kind, 300 unrelated)\n');

@@ -44,6 +44,18 @@ export function requirePostgres(): Promise<void> {
   return checked;
 }
 
+/** For the benches: whether to measure PostgreSQL too (not with `--no-postgres`, nor when it is down, said). */
+export async function benchPostgres(): Promise<boolean> {
+  if (process.argv.includes('--no-postgres')) return false;
+  try {
+    await requirePostgres();
+    return true;
+  } catch (error) {
+    console.log(`${(error as Error).message.split('. ')[0]}: its rows are left out.\n`);
+    return false;
+  }
+}
+
 function randomName(): string {
   return `finfaq_test_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
 }
