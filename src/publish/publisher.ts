@@ -15,11 +15,11 @@ import {
   DEDUPE_DEFAULTS,
   type DedupeOptions,
   type Fingerprint,
+  FingerprintCache,
   fingerprint,
   indexFormat,
   PREVIOUS_DEFAULT_FORMATS,
-} from './dedupe/fingerprint.js';
-import { FingerprintCache } from './dedupe/fingerprint-cache.js';
+} from './dedupe/index.js';
 import type { Store } from './store/store.js';
 import { storableRaw, storableRecord } from './store/text.js';
 import type { PublishOutcome, PublishResult, RawSnapshot } from './types.js';
