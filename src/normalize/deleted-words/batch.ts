@@ -31,7 +31,8 @@ export class SourceBatch {
    */
   constructor(
     readonly source: string,
-    private readonly ownPages: readonly DraftDocument[],
+    /** The source's own sampled pages. */
+    readonly ownPages: readonly DraftDocument[],
     related: readonly DraftDocument[],
   ) {
     // Every page under its own source: the corpus tells sources apart.

@@ -114,7 +114,7 @@ export class DeletionCycle {
     const profile = batch.profile();
     // The site's template, from the same samples (lines on most of its pages).
     const templates = new SourceTemplates();
-    for (const sample of await this.samples.samples(source)) templates.observe(sample);
+    for (const page of batch.ownPages) templates.observe(page);
     const template = [...templates.templateOf(source)].sort();
     const learned: StoredProfile = { profile, pages: pages ?? profile.documents };
     if (template.length > 0) learned.template = template;
