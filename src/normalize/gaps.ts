@@ -64,13 +64,15 @@ function isLayoutSpace(before: string, left: string, after: string, punctuationS
 export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
   const repairs: TextRepair[] = [];
   const gaps: Gap[] = [];
-  const punctuationSpaced = spacesPunctuation(text);
+  // Read once, and only for a paragraph that has a space to judge.
+  let punctuationSpaced: boolean | undefined;
   let removed = 0;
   const out = text.replace(SPACE_IN_CHINESE, (match: string, left: string, index: number) => {
     const next = text[index + match.length] ?? '';
     repairs.push({ kind: 'punctuation', before: `${match}${next}`, after: `${left}${next}`, confidence: 1 });
     const before = text.slice(Math.max(0, index - 11), index + left.length);
     const after = text.slice(index + match.length, index + match.length + 8);
+    punctuationSpaced ??= spacesPunctuation(text);
     if (!isLayoutSpace(before, left, after, punctuationSpaced))
       gaps.push({ offset: index - removed + left.length, evidence: 'marked' });
     removed += match.length - left.length;
