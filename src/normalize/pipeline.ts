@@ -237,8 +237,8 @@ interface Structure {
   title: Line | null;
   category: Line | null;
   time: string | null;
-  /** A time printed without its year, dated by the fetch when there is no full one. */
-  monthDay?: string | null;
+  /** A time printed relative to the fetch (`01-17`, `3天前`), dated by it when there is no full one. */
+  relativeTime?: string | null;
   /** Lines kept as paragraphs, and what was dropped just before each (boilerplate repairs). */
   paragraphs: Line[];
   dropped: { beforeParagraph: number; line: Line }[];
@@ -271,7 +271,7 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
   if (structure.title && layout.titleText !== null && structure.title.runs.length === 0)
     structure.title.text = layout.titleText;
   structure.time ??= layout.time;
-  if (structure.time === null) structure.monthDay = layout.monthDay;
+  if (structure.time === null) structure.relativeTime = layout.relativeTime;
   if (!structure.category && layout.category) structure.category = newLine(layout.category);
   content.forEach((line, index) => {
     if (index === layout.title && !article) return;
@@ -473,7 +473,7 @@ function repairDocument(
     script,
     title: structure.title ? toHans(structure.title.text, script) : null,
     category: structure.category ? toHans(plainText(structure.category), script) : null,
-    published_at: parsePublishedAt(structure.time) ?? datedByFetch(structure.monthDay, raw.fetchedAt),
+    published_at: parsePublishedAt(structure.time) ?? datedByFetch(structure.relativeTime, raw.fetchedAt),
     paragraphs,
     repairs: limited.repairs,
     flags: [...flags].sort(),

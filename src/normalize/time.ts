@@ -32,23 +32,46 @@ export function parsePublishedAt(raw: string | null | undefined): string | null 
   return iso;
 }
 
+/** A time printed without its year: `01-17`, `01-17 09:30`. */
+const MONTH_DAY = /^(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/;
+/** A time printed relative to the page's own now: `3天前`, `2小时前`, `刚刚`, `昨天 12:30`. */
+export const RELATIVE_TIME =
+  /^(?:(刚刚|刚才)|(\d{1,3})\s*(秒|分钟|小时|天|周)前|(今天|昨天|前天)(?:\s*(\d{1,2}):(\d{2}))?)/;
+const UNIT_MS: Record<string, number> = {
+  秒: 1_000,
+  分钟: 60_000,
+  小时: 3_600_000,
+  天: 86_400_000,
+  周: 7 * 86_400_000,
+};
+const DAYS_BACK: Record<string, number> = { 今天: 0, 昨天: 1, 前天: 2 };
+const CHINA_MS = 8 * 3_600_000;
+
 /**
- * A time printed without its year (`01-17`, `01-17 09:30`, China time), dated by when the page was
- * fetched: the latest such day on or before the fetch (a page fetched in January that says `12-30`
- * was published the December before). Null without a fetch time, or for a day no year has.
+ * A time the page printed relative to when it was fetched, dated by the raw record's `fetched_at`
+ * (China time, where the page printed it):
+ * - without its year (`01-17`, `12-30 21:05`): the latest such day on or before the fetch (a page
+ *   fetched in January that says `12-30` was published the December before);
+ * - relative (`3天前`, `2小时前`, `刚刚`, `昨天 12:30`): counted back from the fetch. `3天前` keeps
+ *   the fetch's time of day, as the page's own clock did; months and years ago are too coarse to
+ *   give a day and are not read.
+ * Null without a fetch time, or for a day no year has.
  */
 export function datedByFetch(
-  monthDay: string | null | undefined,
+  printed: string | null | undefined,
   fetchedAt: string | undefined,
 ): string | null {
-  if (!monthDay || !fetchedAt) return null;
+  if (!printed || !fetchedAt) return null;
   const fetched = new Date(fetchedAt);
   if (Number.isNaN(fetched.getTime())) return null;
-  const m = /^(\d{1,2})-(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?/.exec(monthDay.trim());
+  const text = printed.trim();
+  const relative = RELATIVE_TIME.exec(text);
+  if (relative) return countedBack(relative, fetched);
+  const m = MONTH_DAY.exec(text);
   if (!m) return null;
   const [, month, day, hour, minute] = m;
   // The fetch's year in China time, where the page printed its date.
-  const year = new Date(fetched.getTime() + 8 * 3_600_000).getUTCFullYear();
+  const year = new Date(fetched.getTime() + CHINA_MS).getUTCFullYear();
   // 02-29 needs a leap year: look back as far as the last one.
   for (let back = 0; back <= 8; back++) {
     const iso = parsePublishedAt(`${year - back}-${month}-${day} ${hour ?? '00'}:${minute ?? '00'}`);
@@ -56,6 +79,22 @@ export function datedByFetch(
     if (iso && new Date(iso).getTime() <= fetched.getTime() + 86_400_000) return iso;
   }
   return null;
+}
+
+function countedBack(m: RegExpExecArray, fetched: Date): string | null {
+  const [, now, count, unit, dayWord, hour, minute] = m;
+  if (now) return chinaIso(fetched.getTime());
+  if (count && unit) return chinaIso(fetched.getTime() - Number(count) * (UNIT_MS[unit] as number));
+  // 今天/昨天/前天: that day in China time, at the printed time or its start.
+  const china = new Date(fetched.getTime() + CHINA_MS);
+  china.setUTCDate(china.getUTCDate() - (DAYS_BACK[dayWord as string] as number));
+  const date = china.toISOString().slice(0, 10);
+  return parsePublishedAt(`${date} ${hour ?? '00'}:${minute ?? '00'}`);
+}
+
+/** An instant as China time, to the second. */
+function chinaIso(ms: number): string {
+  return `${new Date(ms + CHINA_MS).toISOString().slice(0, 19)}${CHINA_OFFSET}`;
 }
 
 function offsetMinutes(offset: string): number {

@@ -11,7 +11,7 @@ import { closeMarkedGaps } from '../../src/normalize/gaps.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { datedByFetch, parsePublishedAt } from '../../src/normalize/time.js';
 
-describe('a time printed without its year', () => {
+describe('a time printed relative to the fetch', () => {
   it('is dated by the fetch: the latest such day on or before it, China time', () => {
     expect(datedByFetch('01-17', '2026-03-02T10:00:00Z')).toBe('2026-01-17T00:00:00+08:00');
     expect(datedByFetch('12-30 21:05', '2026-01-05T10:00:00Z')).toBe('2025-12-30T21:05:00+08:00');
@@ -25,6 +25,37 @@ describe('a time printed without its year', () => {
       [null, '2026-03-01T00:00:00Z'],
     ] as const)
       expect(datedByFetch(monthDay, fetchedAt)).toBeNull();
+  });
+
+  it('counts a relative time back from the fetch, China time', () => {
+    const fetchedAt = '2026-03-02T10:00:00Z'; // 18:00 in China
+    expect(datedByFetch('3天前', fetchedAt)).toBe('2026-02-27T18:00:00+08:00');
+    expect(datedByFetch('2小时前', fetchedAt)).toBe('2026-03-02T16:00:00+08:00');
+    expect(datedByFetch('15 分钟前', fetchedAt)).toBe('2026-03-02T17:45:00+08:00');
+    expect(datedByFetch('1周前', fetchedAt)).toBe('2026-02-23T18:00:00+08:00');
+    expect(datedByFetch('刚刚', fetchedAt)).toBe('2026-03-02T18:00:00+08:00');
+    expect(datedByFetch('昨天 09:30', fetchedAt)).toBe('2026-03-01T09:30:00+08:00');
+    expect(datedByFetch('前天', fetchedAt)).toBe('2026-02-28T00:00:00+08:00');
+    // 23:30 UTC is the next day in China: "today" is China's.
+    expect(datedByFetch('今天 08:00', '2026-03-01T23:30:00Z')).toBe('2026-03-02T08:00:00+08:00');
+    // Too coarse to give a day, or not a time at all.
+    for (const printed of ['3个月前', '2年前', '昨天 25:10', '三天前'])
+      expect(datedByFetch(printed, fetchedAt)).toBeNull();
+  });
+
+  it('reads a byline with a relative time as a byline, dated by the fetch', () => {
+    const text = [
+      '网贷逾期会不会上征信',
+      '发布时间：3天前 阅读：128',
+      '正规持牌机构的网贷逾期后会上报征信，逾期记录保留五年。',
+      '部分小额平台没有接入征信，但会委托第三方催收。',
+    ].join('\n');
+    const url = 'https://m.relative.example/a/1.html';
+    const record = normalizeDocument({ url, text, fetchedAt: '2026-03-02T10:00:00Z' });
+    expect(record.published_at).toBe('2026-02-27T18:00:00+08:00');
+    expect(record.paragraphs.join('\n')).not.toContain('阅读');
+    expect(record.paragraphs).toHaveLength(2);
+    expect(normalizeDocument({ url, text }).published_at).toBeNull();
   });
 
   it("gives a mobile page's byline date a year from its raw record's fetch time, and none without", () => {

@@ -7,7 +7,7 @@
  */
 import { withoutSpacesInChinese } from '../gaps.js';
 import { toSimplifiedChars } from '../script/char-fold.js';
-import { TIME_IN_TEXT } from '../time.js';
+import { RELATIVE_TIME, TIME_IN_TEXT } from '../time.js';
 
 export interface MetaLine {
   /** The time as printed (`2024-10-02 23:26:37`), when the line shows one with its year. */
@@ -16,10 +16,11 @@ export interface MetaLine {
   category: string | null;
   /** How many labelled fields the line holds. */
   fields: number;
-  /** It shows a time, with its year or without (`时间:01-17`): a post's byline, not a counter row. */
+  /** It shows a time, full or relative (`时间:01-17`): a post's byline, not a counter row. */
   dated: boolean;
-  /** A time printed without its year (`01-17`, `01-17 09:30`), when the line shows no full one. */
-  monthDay?: string;
+  /** A time printed relative to the fetch, when the line shows no full one: without its year
+   * (`01-17`, `01-17 09:30`) or counted back (`3天前`, `昨天 12:30`). */
+  relativeTime?: string;
 }
 
 // Longest first: `发布日期` before `日期`, `浏览次数` before `浏览`.
@@ -74,7 +75,10 @@ const LABELS = [
 const TIME_LABELS = new Set(LABELS.filter((l) => /时间|日期/.test(l)));
 const CATEGORY_LABELS = new Set(['所属分类', '所属栏目', '分类', '栏目', '类别']);
 /** `标签：` ends a field row too: on news pages the tag list follows the byline. */
-const LABEL = new RegExp(`(${LABELS.join('|')})\\s*[:：]|(发表于|发布于)(?=\\s*\\d)`, 'g');
+const LABEL = new RegExp(
+  `(${LABELS.join('|')})\\s*[:：]|(发表于|发布于)(?=\\s*(?:\\d|刚|今天|昨天|前天))`,
+  'g',
+);
 /** What a field's value never holds: the punctuation of a sentence, or another label's colon. */
 const NOT_A_VALUE = /[。！？，；!?;：]/;
 const MAX_VALUE = 30;
@@ -85,6 +89,13 @@ const SEPARATORS = /[\s|｜丨/·•、\-–—()（）[\]【】]/g;
 /** A date without its year (`01-17`), printed by mobile pages: a field value, never a time here. */
 const MONTH_DAY = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?$/;
 const MONTH_DAY_AT = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?/;
+
+/** The time a time field's value prints relative to the fetch (`01-17`, `3天前`), if that is what it holds. */
+function relativeTimeOf(value: string): string | undefined {
+  const relative = RELATIVE_TIME.exec(value);
+  if (relative) return relative[0];
+  return MONTH_DAY.test(value.replace(/\s.*$/, '')) ? MONTH_DAY_AT.exec(value)?.[0] : undefined;
+}
 const BARE_BYLINE = new RegExp(
   `^(?:([^\\s!！?？。，,、；;：:）)】」』][^\\s:：]{0,19}?)\\s+)?(${TIME_IN_TEXT.source})\\s*$`,
 );
@@ -125,7 +136,7 @@ export function readMetaLine(line: string): MetaLine | undefined {
   let time: string | null = prefixTime ? prefixTime[0] : null;
   let category: string | null = null;
   let timeFields = 0;
-  let monthDay: string | undefined;
+  let relativeTime: string | undefined;
   for (const [i, match] of labels.entries()) {
     const start = (match.index as number) + match[0].length;
     const end = labels[i + 1]?.index ?? folded.length;
@@ -136,8 +147,9 @@ export function readMetaLine(line: string): MetaLine | undefined {
     if (TIME_LABELS.has(label) || match[2]) {
       // A time field holds a time (with or without its year), nothing else of substance.
       const rest = valueTime ? value.replace(valueTime[0], '') : value;
-      if (!valueTime && !MONTH_DAY.test(value.replace(/\s.*$/, ''))) return undefined;
-      if (!valueTime) monthDay ??= MONTH_DAY_AT.exec(value)?.[0];
+      const relative = valueTime ? undefined : relativeTimeOf(value);
+      if (!valueTime && !relative) return undefined;
+      relativeTime ??= relative;
       if (rest.replace(SEPARATORS, '').length > 12) return undefined;
       timeFields++;
     }
@@ -154,6 +166,6 @@ export function readMetaLine(line: string): MetaLine | undefined {
     return undefined;
   if (prefixRest && category === null && time !== null && !first[2]) category = prefixRest;
   const meta: MetaLine = { time, category, fields: labels.length, dated: time !== null || timeFields > 0 };
-  if (time === null && monthDay) meta.monthDay = monthDay;
+  if (time === null && relativeTime) meta.relativeTime = relativeTime;
   return meta;
 }

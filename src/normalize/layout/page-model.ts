@@ -20,8 +20,8 @@ export interface PageLayout {
   titleText: string | null;
   /** The first time a byline shows, as printed. */
   time: string | null;
-  /** The first time a byline shows without its year (`01-17`), when none shows one with it. */
-  monthDay: string | null;
+  /** The first time a byline shows relative to the fetch (`01-17`, `3天前`), when none shows a full one. */
+  relativeTime: string | null;
   category: string | null;
   /** Why each line is dropped; undefined for the article's lines (and the title). */
   drops: (DropReason | undefined)[];
@@ -138,7 +138,7 @@ export function readPageLayout(
   }
 
   let time: string | null = null;
-  let monthDay: string | null = null;
+  let relativeTime: string | null = null;
   let category: string | null = null;
   let crumbCategory: string | null = null;
   // Times and categories come from the head of the page: a byline in the comments below is not the article's.
@@ -148,7 +148,7 @@ export function readPageLayout(
     if (shape === 'byline') {
       const meta = readMetaLine(texts[i] as string);
       if (time === null && meta?.time) time = meta.time;
-      if (monthDay === null && meta?.monthDay) monthDay = meta.monthDay;
+      if (relativeTime === null && meta?.relativeTime) relativeTime = meta.relativeTime;
       if (category === null && meta?.category) category = meta.category;
     } else if (shape === 'breadcrumb' && crumbCategory === null) {
       crumbCategory = categoryOfTrail(breadcrumbTrail(texts[i] as string) ?? [], titleText ?? titleLine);
@@ -159,7 +159,7 @@ export function readPageLayout(
     }
   }
   category ??= crumbCategory;
-  return { title, titleText, time, monthDay: time === null ? monthDay : null, category, drops };
+  return { title, titleText, time, relativeTime: time === null ? relativeTime : null, category, drops };
 }
 
 function findTitle(
