@@ -146,6 +146,35 @@ describe.each(TEMPLATE_NAMES)('extractArticle on the %s template', (template) =>
   });
 });
 
+describe('hidden anti-copy text', () => {
+  // farm-table hard-wraps its paragraphs, so the jammer has nowhere to go there.
+  it.each(['portal', 'ruby-blog'] as const)(
+    'is dropped from %s pages, the article kept whole',
+    (template) => {
+      for (const article of ARTICLES) {
+        const plain = extractArticle(renderArticlePage(article, template), {
+          url: 'https://farm.example/a/1.html',
+        });
+        const html = renderArticlePage(article, template, { jammer: true });
+        expect(html).toContain('class="jammer"');
+        const jammed = extractArticle(html, { url: 'https://farm.example/a/1.html' });
+        expect(jammed.paragraphs).toEqual(plain.paragraphs);
+        const hidden = jammed.removed.filter((r) => r.what === 'hidden-text');
+        expect(hidden.length).toBe((html.match(/jammer|display: none/g) ?? []).length);
+      }
+    },
+  );
+
+  it('keeps a hidden block (an article folded until 展开全文) and long hidden inline text', () => {
+    const rest = '逾期超过九十天的记录，会在征信报告中保留五年，之后自动删除。'.repeat(2);
+    const html = `<html><body><article><h1>征信记录保留多久</h1><p>逾期记录并不会永远留在征信报告里。</p>
+<div style="display:none" id="fold">${rest}</div><p>注意<span hidden>${rest}</span>按时还款。</p></article></body></html>`;
+    const got = extractArticle(html, { url: 'https://farm.example/a/2.html' });
+    expect(got.paragraphs.join('\n')).toContain(rest);
+    expect(got.paragraphs.filter((p) => p.includes(rest))).toHaveLength(2);
+  });
+});
+
 describe('ruby annotations', () => {
   it('keeps the base text and drops the readings', () => {
     const article = ARTICLES[1] as TemplateArticle;

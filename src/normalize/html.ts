@@ -70,6 +70,25 @@ const CHROME_TAGS = new Map([
   ['footer', 'footer'],
 ]);
 const RUBY_ANNOTATIONS = new Set(['rt', 'rp', 'rtc']);
+/** Inline elements whose hidden text is dropped (a hidden block may be an article's folded rest). */
+const INLINE = new Set(
+  'a abbr b bdi bdo cite code em font i ins kbd mark q s samp small span strong sub sup u'.split(' '),
+);
+const HIDDEN_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)/i;
+/** The longest hidden inline text taken for a jammer: longer hidden text is left to the other rules. */
+const MAX_HIDDEN_TEXT = 32;
+
+/**
+ * Text a reader never sees, glued between a post's words: forums' anti-copy "jammer" (Discuz's
+ * `<font class="jammer">6 h. V1</font>`), and short inline spans hidden by `hidden` or an inline
+ * `display:none`. Hidden blocks stay: sites fold an article's rest into one until "展开全文".
+ */
+function isHiddenInline(el: Element): boolean {
+  if (!INLINE.has(el.name)) return false;
+  if (/(?:^|\s)jammer(?:\s|$)/i.test(el.attribs.class ?? '')) return true;
+  if (!('hidden' in el.attribs) && !HIDDEN_STYLE.test(el.attribs.style ?? '')) return false;
+  return [...textOf(el, MAX_HIDDEN_TEXT + 1)].length <= MAX_HIDDEN_TEXT;
+}
 /** Never removed as chrome, whatever their class says. */
 const STRUCTURE_TAGS = new Set(['html', 'body', 'main', 'article']);
 
@@ -222,12 +241,13 @@ function extract(html: string, options: ExtractOptions): ExtractedArticle {
 
   // Structured data is read before scripts go: JSON-LD's `datePublished`, `headline`, `articleSection`.
   const structured = readJsonLd($);
-  // Never text: comments, scripts, styles, form controls, and ruby readings (fault 1).
+  // Never text: comments, scripts, styles, form controls, ruby readings (fault 1), hidden jammer text.
   prune(root, (node) => {
     if (node.type === 'comment') return drop(node, 'html-comment');
     if (!isElement(node)) return false;
     if (NEVER_TEXT.has(node.name)) return drop(node, node.name);
     if (RUBY_ANNOTATIONS.has(node.name)) return drop(node, 'ruby-annotation');
+    if (isHiddenInline(node)) return drop(node, 'hidden-text');
     if (node.name === 'ruby') {
       // One record per ruby with its base and reading (`導(dǎo)`); the walk then keeps the base.
       const notes = node.children.filter((c): c is Element => isElement(c) && RUBY_ANNOTATIONS.has(c.name));

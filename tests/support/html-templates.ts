@@ -31,6 +31,12 @@ export interface RenderOptions {
   relatedTitles?: string[];
   /** Character → tone-marked reading; `ruby-blog` wraps those characters in `<ruby>`. */
   rubyReadings?: Map<string, string>;
+  /**
+   * Forum anti-copy text after each `，` of the body: a Discuz `<font class="jammer">` or a
+   * `display:none` span of ASCII junk, which a reader never sees and a copy of the text carries.
+   * Only where a paragraph is printed whole (not `farm-table`'s hard-wrapped lines).
+   */
+  jammer?: boolean;
 }
 
 export const DEFAULT_RELATED_TITLES = [
@@ -56,9 +62,38 @@ export function renderArticlePage(
 ): string {
   const related = options.relatedTitles ?? DEFAULT_RELATED_TITLES;
   const charset = options.charsetMeta ?? 'utf-8';
-  if (template === 'portal') return portal(article, related, charset);
-  if (template === 'farm-table') return farmTable(article, related, charset);
-  return rubyBlog(article, related, charset, options.rubyReadings ?? new Map());
+  let html: string;
+  if (template === 'portal') html = portal(article, related, charset);
+  else if (template === 'farm-table') html = farmTable(article, related, charset);
+  else html = rubyBlog(article, related, charset, options.rubyReadings ?? new Map());
+  return options.jammer ? withJammer(html, article) : html;
+}
+
+const JUNK = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789.$@#&';
+
+/** Jammer text after each `，` of every body paragraph printed whole (headings left alone). */
+function withJammer(html: string, article: TemplateArticle): string {
+  let n = 0;
+  const junk = () => {
+    n++;
+    const chars = Array.from({ length: 3 + (n % 6) }, (_, i) => JUNK[(n * 7 + i * 13) % JUNK.length]);
+    // Discuz joins its junk with spaces now and then: `6 h. V1 j$ @1`.
+    if (n % 2 === 0) chars.splice(2, 0, ' ');
+    return escapeHtml(chars.join(''));
+  };
+  for (const [i, paragraph] of article.paragraphs.entries()) {
+    if (isHeading(article, i)) continue;
+    const shown = escapeHtml(paragraph);
+    const jammed = shown.replace(/，/g, () =>
+      n % 3 === 2
+        ? `，<span style="display: none">${junk()}</span>`
+        : `，<font class="jammer">${junk()}</font>`,
+    );
+    // Only where the paragraph is text: the meta description may quote it in an attribute.
+    const asText = new RegExp(`(?<!")${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g');
+    html = html.replace(asText, () => jammed);
+  }
+  return html;
 }
 
 export function escapeHtml(text: string): string {
