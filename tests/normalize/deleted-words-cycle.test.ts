@@ -36,6 +36,23 @@ describe('learned only from evidence', () => {
     expect(finalizeRecord(restored).paragraphs).toEqual(text.split('\n'));
   });
 
+  it('spaces of a flattened table complete no word, so a character without its partner stays (教你)', async () => {
+    const text = [
+      '私人贷款怎么选',
+      '本文教你看懂贷款合同里的每一项收费。',
+      '贷款机构 参考年利率 最高贷款额 最长还款期 审批特点',
+      '甲财务 百分之五 五十万 八十四个月 网上申请即日批核',
+      '最后一步步教你如何比较不同机构的实际利率。',
+      '专家也会教你留意提前还款的违约金条款。',
+    ].join('\n');
+    const draft = draftDocument({ url: 'https://loans.example/a/1.html', text });
+    const batch = await learnBatch([draft]);
+    expect(batch.profiles.get(draft.source)?.words).toEqual([]);
+    const restored = await batch.restore(draft);
+    expect(missingWords(restored)).toEqual([]);
+    expect(restored.paragraphs.filter((p) => p.includes('教你'))).toHaveLength(3);
+  });
+
   it('a character without its partner counts where marked gaps show a filter at work (问_日益 → 问题)', async () => {
     const pages = [
       '很多人接到骚扰 。这些骚扰 的来源是什么？个人信息安全问日益严重。',

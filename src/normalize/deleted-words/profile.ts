@@ -395,6 +395,15 @@ export function learnProfile(
       belief,
     });
   }
+  // Orphans count only where a filter is seen at work: a word learned from evidence of its own
+  // (marked gaps at several places, other sources' text, open frames). Spaces of layout (table
+  // cells) or of garbled runs pass for a few marked gaps but complete no word, and then `教你` is
+  // complete, not `教育你`.
+  if (!words.some((w) => w.markedGaps >= MIN_SUPPORT || w.predicted > 0 || w.frameGaps > 0))
+    for (let i = words.length - 1; i >= 0; i--) {
+      const w = words[i] as ProfileWord;
+      if (w.orphans > 0 && w.markedGaps < MIN_SUPPORT) words.splice(i, 1);
+    }
   words.sort((a, b) => b.belief - a.belief || a.word.localeCompare(b.word));
   const shares = markedGapShares(
     evidence,
