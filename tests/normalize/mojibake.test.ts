@@ -13,6 +13,7 @@ import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { type LineEnd, type LostReading, shiftedRun } from '../support/fault-injector.js';
 import { damagedNegatives, evaluateRuns, evaluateWholeDocuments } from '../support/mojibake-eval.js';
 import { SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
+import { readUtf8ElseWindows1252, withoutPrivateUse } from '../support/wrong-readers.js';
 
 const lm = languageModel();
 
@@ -214,6 +215,54 @@ describe('whole pages read with the wrong charset', () => {
     const path = fileURLToPath(new URL('../../../shared/external/ftfy/negative.json', import.meta.url));
     expect(damagedNegatives(path)).toEqual([]);
     for (const text of ['∆°', 'NESTLÉ®', '5×£35', '┌──┐', 'Привет, мир'])
+      expect(repairMojibake(text, lm)).toMatchObject({ text, repairs: [] });
+  });
+});
+
+describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.md §9)', () => {
+  const gbkAsLatin1 = (text: string) => iconv.decode(iconv.encode(text, 'gbk'), 'latin1');
+
+  it('undoes a table of contents whose dot leaders outnumber its mojibake', () => {
+    const lines = ['第一部分 前言', '第五部分 基金备案', '第十二部分 基金的投资'].map(
+      (title, i) => `${title} ${'.'.repeat(40 + i * 7)}`,
+    );
+    for (const line of lines) {
+      const bytes = iconv.encode(line, 'gbk');
+      for (const misread of [gbkAsLatin1(line), readUtf8ElseWindows1252(bytes)])
+        expect(repairMojibake(misread, lm).text, misread).toBe(line);
+    }
+  });
+
+  it('lists Korean read as Windows-1252 instead of re-decoding it as Chinese', () => {
+    for (const korean of [
+      '대출 상환 기간을 먼저 확인하세요.',
+      '신용카드 연체는 신용 점수에 영향을 줍니다.',
+      '이자는 매달 계산되며 자세한 내용은 고객센터에 문의하세요.',
+    ]) {
+      const misread = iconv.decode(iconv.encode(korean, 'euc-kr'), 'win1252');
+      const out = repairMojibake(misread, lm);
+      expect(out.text, misread).toBe(misread);
+      expect(out.unresolved?.length, misread).toBe(1);
+    }
+  });
+
+  it('lists UTF-8 read as GBK that lost private-use pairs and bytes before ASCII', () => {
+    const lines = [
+      '腾讯云数据库进入第四阶段。',
+      '作为三大基础软件之一，国产数据库一直是备受关注的领域。',
+      '3月30日，某数据库宣布了最新进展：在国际事务处理性能委员会的测试中刷新了世界纪录。',
+    ];
+    for (const line of lines) {
+      const misread = withoutPrivateUse(new TextDecoder('gbk').decode(iconv.encode(line, 'utf-8')));
+      const out = repairMojibake(misread, lm);
+      if (out.text !== line) expect(out.unresolved?.length, misread).toBe(1);
+    }
+  });
+
+  it('reads back GBK punctuation shown as Latin-1 between English words, and leaves Spanish alone', () => {
+    const line = 'Thus，　upon　equal　profits；　every　merchant　prefers　the　home　trade。';
+    expect(repairMojibake(gbkAsLatin1(line), lm).text).toBe(line);
+    for (const text of ['¡¡Atención!! El préstamo vence mañana.', '¡Hola! ¿Qué tal?'])
       expect(repairMojibake(text, lm)).toMatchObject({ text, repairs: [] });
   });
 });

@@ -65,11 +65,13 @@ export function encodeLatin1(text: string): Buffer | undefined {
   return bytes;
 }
 
+const HAN = /\p{Script=Han}/u;
+
 /**
  * The bytes a "UTF-8, else Windows-1252" reader saw (a common fallback: decode as UTF-8 where the
  * bytes are valid, byte by byte as Windows-1252 where not): each character that Windows-1252 has is
  * its byte, any other its UTF-8 bytes (`ʵ` U+02B5 is CA B5, GBK's 实). Undefined when a character
- * is neither (Han, say).
+ * is neither (a three-byte symbol, say).
  */
 export function encodeUtf8ElseLatin1(text: string): Buffer | undefined {
   const bytes: number[] = [];
@@ -80,9 +82,11 @@ export function encodeUtf8ElseLatin1(text: string): Buffer | undefined {
       continue;
     }
     const code = ch.codePointAt(0) as number;
-    // What GBK bytes that happen to be two-byte UTF-8 make (U+0080–U+07FF). Not three-byte ones:
-    // box drawing and symbols (ftfy's `├┤a┼┐`) would read as GBK Han.
-    if (code < 0x80 || code > 0x7ff) return undefined;
+    // What GBK bytes that happen to be two-byte UTF-8 make (U+0080–U+07FF), and longer UTF-8 only
+    // where it is Han (`Î岿·Ö` is CE E5 B2 BF B7 D6, 五部分; `½𱸰¸` BD F0 B1 B8 B0 B8, 金备案): box drawing
+    // and symbols (ftfy's `├┤a┼┐`) would read as GBK Han.
+    const han = code >= 0x3400 && HAN.test(ch);
+    if (code < 0x80 || (code > 0x7ff && !han)) return undefined;
     for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
   }
   return Buffer.from(bytes);

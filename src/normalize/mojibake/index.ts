@@ -12,7 +12,15 @@ import { type LanguageModel, languageModel } from '../language-model.js';
 import { confidenceFromMargin, roundConfidence } from '../probability.js';
 import type { StageOutput, TextRepair } from '../types.js';
 import { looksMisdecoded, scoreText } from './badness.js';
-import { MISDECODINGS, type Misdecoding, plausibleMisreading, undo } from './misdecodings.js';
+import {
+  gbkPunctuationReadAsLatin1,
+  MISDECODINGS,
+  type Misdecoding,
+  mostlyUtf8ReadAsGbk,
+  plausibleMisreading,
+  undo,
+  withoutLeaders,
+} from './misdecodings.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
 import { repairShiftedRuns } from './shifted-runs.js';
 
@@ -27,6 +35,8 @@ const MIN_REPAIRED_LOGP = -14;
 const SURE_LOST_BYTE = 0.8;
 /** Below this a put-back byte is not used at all. */
 const MIN_LOST_BYTE_CONFIDENCE = 0.5;
+/** GBK punctuation pairs read as Latin-1 between Latin words: the pairs are certain, the rest ASCII. */
+const PUNCTUATION_PAIRS_CONFIDENCE = 0.99;
 
 interface Redecoding {
   name: string;
@@ -70,6 +80,16 @@ function chooseMisdecoding(text: string, lm: LanguageModel): Redecoding | undefi
  * repairMisdecodedText('年利率') // → { text: '年利率', repairs: [], flags: [] }
  */
 export function repairMisdecodedText(text: string, lm: LanguageModel = languageModel()): StageOutput {
+  // Punctuation pairs in Latin text: no model needed, and none could judge the English around them.
+  const punctuation = gbkPunctuationReadAsLatin1(text);
+  if (punctuation)
+    return {
+      text: punctuation,
+      repairs: [
+        { kind: 'charset', before: text, after: punctuation, confidence: PUNCTUATION_PAIRS_CONFIDENCE },
+      ],
+      flags: [],
+    };
   const best = chooseMisdecoding(text, lm);
   if (!best) return { text, repairs: [], flags: [] };
   // The rest of the paragraph is certain; a lost byte the model cannot place with even odds is a
@@ -100,12 +120,13 @@ const MIN_LATIN_MOJIBAKE_SHARE = 0.5;
 
 /**
  * A line of Chinese bytes read as Latin-1 that no hypothesis undoes exactly (a byte lost, a
- * character changed on the way): listed whole rather than published as it stands unflagged.
+ * character changed on the way): listed whole rather than published as it stands unflagged, as is
+ * UTF-8 read as GBK that lost bytes (`mostlyUtf8ReadAsGbk`).
  */
 function readsAsLatinMojibake(text: string): boolean {
   let visible = 0;
   let latin = 0;
-  for (const ch of text) {
+  for (const ch of withoutLeaders(text)) {
     const code = ch.codePointAt(0) as number;
     if (code <= 0x20) continue;
     visible++;
@@ -138,7 +159,11 @@ export function repairMojibake(
   const whole = repairMisdecodedText(text, lm);
   if (whole.repairs.length > 0 || whole.unresolved?.length) return whole;
   const runs = repairShiftedRuns(text, lm, page.vocabulary ?? EMPTY_VOCABULARY);
-  if (runs.repairs.length === 0 && runs.unresolved.length === 0 && readsAsLatinMojibake(text))
+  if (
+    runs.repairs.length === 0 &&
+    runs.unresolved.length === 0 &&
+    (readsAsLatinMojibake(text) || mostlyUtf8ReadAsGbk(text))
+  )
     return {
       text,
       repairs: [],

@@ -178,6 +178,38 @@ function refillUtf8(
   return text === undefined ? undefined : { text, confidence };
 }
 
+/**
+ * UTF-8 cut short where a wrong decoder dropped continuation bytes without a trace: a GBK decoder
+ * reads a lead and one continuation byte as a character (`銆` is E3 80 of `。`) and drops the next
+ * byte when ASCII or the line's end follows. The bytes split at each place, one empty piece more for
+ * each further byte lost there, as `refillUtf8` takes them; undefined when nothing is cut short
+ * or the bytes are not UTF-8 otherwise.
+ */
+function splitAtTruncations(bytes: Buffer): Buffer[] | undefined {
+  const pieces: Buffer[] = [];
+  let from = 0;
+  let at = 0;
+  while (at < bytes.length) {
+    const lead = bytes[at] as number;
+    const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+    if (length === 0) return undefined;
+    let end = at + 1;
+    while (end < at + length && isContinuation(bytes[end])) end++;
+    const missing = at + length - end;
+    // Cut short only before ASCII or the end; anything else is not this loss.
+    if (missing > 0 && end < bytes.length && (bytes[end] as number) >= 0x80) return undefined;
+    if (missing > 0) {
+      pieces.push(bytes.subarray(from, end));
+      for (let i = 1; i < missing; i++) pieces.push(Buffer.alloc(0));
+      from = end;
+    }
+    at = end;
+  }
+  if (pieces.length === 0) return undefined;
+  pieces.push(bytes.subarray(from));
+  return pieces;
+}
+
 /** `text` read the right way under one hypothesis, or undefined when the hypothesis does not fit. */
 export function undo(
   text: string,
@@ -187,7 +219,11 @@ export function undo(
   if (!text.includes('\uFFFD')) {
     const bytes = m.wrong(text);
     const fixed = bytes && m.right(bytes);
-    return fixed ? { text: fixed, confidence: 1 } : undefined;
+    if (fixed) return { text: fixed, confidence: 1 };
+    // UTF-8 whose lost bytes left no U+FFFD behind: put back where the bytes are cut short.
+    const pieces = bytes && m.lost ? splitAtTruncations(bytes) : undefined;
+    if (!pieces || !m.lost || pieces.length - 2 > text.length / CHARS_PER_LOST_BYTE) return undefined;
+    return refillUtf8(pieces, m.lost, lm);
   }
   const pieces = text.split('\uFFFD');
   if (!m.lost || pieces.length - 2 > text.length / CHARS_PER_LOST_BYTE) return undefined;
@@ -198,6 +234,102 @@ export function undo(
     bytes.push(encoded);
   }
   return refillUtf8(bytes, m.lost, lm);
+}
+
+/** UTF-8 characters a text's bytes must hold, and their least share of its non-ASCII bytes. */
+const MIN_UTF8_CHARS = 6;
+const MIN_UTF8_SHARE = 0.8;
+
+/**
+ * Whether `text`, encoded back as GBK, is mostly UTF-8: a page's UTF-8 read as GBK that lost bytes
+ * on the way (pairs of GBK's user-defined rows dropped by a store, a byte before ASCII), which no
+ * hypothesis undoes exactly. Chinese written in GBK almost never makes valid UTF-8 (`鍙栧緱` does).
+ */
+export function mostlyUtf8ReadAsGbk(text: string): boolean {
+  const bytes = encodeAsWhatwgGbk(text) ?? encodeExactly(text, 'gbk');
+  if (!bytes) return false;
+  let nonAscii = 0;
+  let inUtf8 = 0;
+  let chars = 0;
+  for (let at = 0; at < bytes.length; ) {
+    const lead = bytes[at] as number;
+    if (lead < 0x80) {
+      at++;
+      continue;
+    }
+    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 1;
+    let end = at + 1;
+    while (end < at + length && isContinuation(bytes[end])) end++;
+    nonAscii += end - at;
+    if (length > 1 && end === at + length) {
+      inUtf8 += length;
+      chars++;
+    }
+    at = end;
+  }
+  return chars >= MIN_UTF8_CHARS && inUtf8 >= nonAscii * MIN_UTF8_SHARE;
+}
+
+/** GBK's rows of punctuation and full-width forms (A1–A3, `¡¡` is the ideographic space A1 A1). */
+const GBK_PUNCTUATION_LEADS = /[\u00a1-\u00a3][\u00a1-\u00fe]/g;
+const CJK_PUNCTUATION = /^[\u3000-\u303f\uff00-\uffef\u2010-\u203f]$/u;
+const ALNUM_AROUND = /[A-Za-z0-9][\u00a1-\u00a3][\u00a1-\u00fe][A-Za-z0-9]/;
+
+/**
+ * Latin text whose only non-ASCII characters are GBK punctuation read as Latin-1 (`near¡¡home¡¡as
+ * he¡¡can£»`: an English book on a Chinese site): the text with that punctuation read back
+ * (`near　home　as he　can；`), or undefined. Every non-ASCII character must be such a pair, at least
+ * two of them, and either two kinds or one between letters: Spanish `¡¡Atención!!` is not one.
+ */
+export function gbkPunctuationReadAsLatin1(text: string): string | undefined {
+  const pairs = text.match(GBK_PUNCTUATION_LEADS);
+  if (!pairs || pairs.length < 2) return undefined;
+  if (/\P{ASCII}/u.test(text.replace(GBK_PUNCTUATION_LEADS, ''))) return undefined;
+  if (new Set(pairs).size < 2 && !ALNUM_AROUND.test(text)) return undefined;
+  let fixed = '';
+  let at = 0;
+  for (const match of text.matchAll(GBK_PUNCTUATION_LEADS)) {
+    const index = match.index as number;
+    const char = decodeClean('gb18030')(encodeLatin1(match[0]) ?? Buffer.alloc(0));
+    if (!char || !CJK_PUNCTUATION.test(char)) return undefined;
+    fixed += text.slice(at, index) + char;
+    at = index + 2;
+  }
+  return fixed + text.slice(at);
+}
+
+/** Hangul syllables' lead bytes in EUC-KR (B0–C8), and the share of a text's pairs that must have one. */
+const HANGUL_LEADS = [0xb0, 0xc8] as const;
+const MIN_HANGUL_SHARE = 0.9;
+/** Pairs a line needs before it counts as Korean; a line this long, or any that spaces its words. */
+const MIN_KOREAN_PAIRS = 4;
+const SURE_KOREAN_PAIRS = 10;
+
+/**
+ * Whether `bytes` are Korean written in EUC-KR: their double-byte pairs nearly all Hangul
+ * syllables, and many of them or their words spaced. EUC-KR shares GB2312's byte layout, so Korean
+ * read as Windows-1252 re-decodes as GBK or Big5 into fluent-looking rare Han (`努扼捞攫飘`);
+ * Chinese in GB2312 spreads over far more lead bytes than Hangul's 25 rows, and Big5 over others.
+ */
+export function readsAsKorean(bytes: Uint8Array): boolean {
+  let pairs = 0;
+  let hangul = 0;
+  let spaced = false;
+  for (let at = 0; at < bytes.length; at++) {
+    const lead = bytes[at] as number;
+    if (lead < 0x80) {
+      if (lead === 0x20 && at >= 2 && (bytes[at - 1] as number) >= 0xa1 && (bytes[at + 1] ?? 0) >= 0xa1)
+        spaced = true;
+      continue;
+    }
+    const trail = bytes[at + 1] ?? 0;
+    if (lead < 0xa1 || trail < 0xa1 || trail > 0xfe) return false; // not EUC-KR
+    pairs++;
+    if (lead >= HANGUL_LEADS[0] && lead <= HANGUL_LEADS[1]) hangul++;
+    at++;
+  }
+  if (pairs < MIN_KOREAN_PAIRS || hangul < pairs * MIN_HANGUL_SHARE) return false;
+  return pairs >= SURE_KOREAN_PAIRS || spaced;
 }
 
 /** Non-ASCII characters a text must have before any re-decoding is tried: fewer is no evidence
@@ -219,11 +351,19 @@ const HAN_OR_CJK_PUNCTUATION = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
  * UTF-8's continuation bytes land), private use (GBK's user-defined rows). */
 const CJK_DECODER_OUTPUT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u{E000}-\u{F8FF}]/u;
 
+/** Dot leaders and rules (`........`, `-----`, `|||`): one mark of layout, however long. */
+const LEADERS = /([.·…_\-=|*~])\1{2,}/g;
+
+/** `text` with each run of leaders cut to one mark, for counting what the text is made of. */
+export function withoutLeaders(text: string): string {
+  return text.replace(LEADERS, '$1');
+}
+
 function shares(text: string, counted: RegExp = HAN): { nonAscii: number; visible: number; han: number } {
   let nonAscii = 0;
   let visible = 0;
   let han = 0;
-  for (const ch of text) {
+  for (const ch of withoutLeaders(text)) {
     const code = ch.codePointAt(0) as number;
     if (code <= 0x20) continue;
     visible++;
@@ -250,5 +390,11 @@ export function plausibleMisreading(
   if (m.makes === 'han' && before.han < before.nonAscii * MIN_HAN_SHARE) return false;
   // Full-width and CJK punctuation count with Han in the result: `（1）道氏理论。` is Chinese.
   const after = shares(fixed, HAN_OR_CJK_PUNCTUATION);
-  return after.han >= 2 && after.han >= after.nonAscii * MIN_HAN_SHARE;
+  if (after.han < 2 || after.han < after.nonAscii * MIN_HAN_SHARE) return false;
+  // Korean in EUC-KR shown as Latin-1 is not Chinese in GBK or Big5, however it re-decodes.
+  if (m.makes === 'latin' && !m.name.startsWith('utf-8')) {
+    const bytes = m.wrong(text);
+    if (bytes && readsAsKorean(bytes)) return false;
+  }
+  return true;
 }
