@@ -251,15 +251,22 @@ describe('repairMisdecodedText', () => {
     const originals = [...sentences, ...PARAGRAPHS.filter((p) => sentences.some((s) => p.startsWith(s)))];
     let lossy = 0;
     let guessedRight = 0;
+    let listed = 0;
     for (const original of originals) {
       const mojibake = misread(original, from, as);
       const lostBytes = mojibake.split('\uFFFD').length - 1;
       if (lostBytes > 0 && from !== 'utf-8') continue; // Big5's gaps lose two bytes at once: see below
-      const { text, repairs } = repairMisdecodedText(mojibake);
+      const { text, repairs, unresolved } = repairMisdecodedText(mojibake);
+      if (lostBytes > 0 && repairs.length === 0) {
+        // A lost byte the model cannot place surely: the paragraph stays as it came, listed whole.
+        expect(text).toBe(mojibake);
+        expect(unresolved).toEqual([{ kind: 'unrepaired-mojibake', start: 0, end: mojibake.length }]);
+        listed++;
+        continue;
+      }
       expect(repairs, mojibake).toEqual([
         { kind: 'charset', before: mojibake, after: text, confidence: expect.any(Number) },
       ]);
-      expect(repairs[0]?.confidence).toBeGreaterThan(0.5);
       if (lostBytes === 0) {
         // Nothing was lost: the repair is exact arithmetic.
         expect(text, mojibake).toBe(original);
@@ -269,9 +276,12 @@ describe('repairMisdecodedText', () => {
         lossy++;
         if (text === original) guessedRight++;
         expect(differences(text, original), mojibake).toBeLessThanOrEqual(lostBytes);
+        expect(repairs[0]?.confidence).toBeGreaterThanOrEqual(0.8);
       }
     }
-    expect(guessedRight).toBeGreaterThanOrEqual(lossy * 0.75);
+    expect(guessedRight).toBeGreaterThanOrEqual(lossy * 0.85);
+    // Most lossy paragraphs are still put back.
+    expect(listed).toBeLessThanOrEqual(lossy);
   });
 
   it('restores UTF-8 read as Windows-1252 by a browser (no byte lost)', () => {

@@ -31,10 +31,9 @@ export { MIN_RUN_CONFIDENCE, repairShiftedRuns } from './shifted-runs.js';
 const MIN_GAIN_PER_CHAR = 2;
 /** …and read like Chinese in its own right: the worst clean text in that corpus scores -13.7. */
 const MIN_REPAIRED_LOGP = -14;
-/** Below this a put-back byte is flagged: 9 in 10 right guesses score above, 3 in 4 wrong ones below. */
+/** Below this a put-back byte is not used, and its line is listed: 9 in 10 right guesses score
+ * above, 3 in 4 wrong ones below. */
 const SURE_LOST_BYTE = 0.8;
-/** Below this a put-back byte is not used at all. */
-const MIN_LOST_BYTE_CONFIDENCE = 0.5;
 /** GBK punctuation pairs read as Latin-1 between Latin words: the pairs are certain, the rest ASCII. */
 const PUNCTUATION_PAIRS_CONFIDENCE = 0.99;
 
@@ -92,9 +91,9 @@ export function repairMisdecodedText(text: string, lm: LanguageModel = languageM
     };
   const best = chooseMisdecoding(text, lm);
   if (!best) return { text, repairs: [], flags: [] };
-  // The rest of the paragraph is certain; a lost byte the model cannot place with even odds is a
-  // guess, and the paragraph stays as it came (listed) rather than carry one.
-  if (best.confidence < MIN_LOST_BYTE_CONFIDENCE)
+  // The rest of the paragraph is certain; a lost byte the model cannot place surely is a guess
+  // (`3有30日` for 3月30日 at 0.79), and the paragraph stays as it came (listed) rather than carry one.
+  if (best.confidence < SURE_LOST_BYTE)
     return {
       text,
       repairs: [],
@@ -105,11 +104,10 @@ export function repairMisdecodedText(text: string, lm: LanguageModel = languageM
     Math.round(best.confidence * 100) / 100,
     confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
   );
-  const flags = best.confidence < SURE_LOST_BYTE ? ['uncertain-lost-byte'] : [];
   return {
     text: best.text,
     repairs: [{ kind: 'charset', before: text, after: best.text, confidence }],
-    flags,
+    flags: [],
   };
 }
 
