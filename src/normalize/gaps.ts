@@ -53,6 +53,27 @@ function spacesPunctuation(text: string): boolean {
   return spaced >= 2 && spaced * 2 >= marks;
 }
 
+/** A table cell: short, and no sentence's punctuation. */
+const CELL = /^[^，。、；！？,;!?]{1,12}$/u;
+const FIGURE = /[0-9A-Za-z]/;
+const MIN_CELLS = 4;
+const MIN_HEADER_CELLS = 5;
+
+/**
+ * Whether the paragraph is a table's row flattened into one line: four cells or more, two in three
+ * of them clean, one with a figure (`甲財務 4.5% 500,000 84個月 網上申請，即日批核`), or five and
+ * more all clean (`機構 參考年利率 最高貸款額 最長還款期 批核特點`). A filter's gaps cut sentences,
+ * whose pieces carry the sentence's punctuation.
+ */
+function readsAsTableRow(text: string): boolean {
+  const cells = text.trim().split(/[ \t\u3000]+/u);
+  const clean = cells.filter((cell) => CELL.test(cell));
+  if (clean.length >= MIN_HEADER_CELLS && clean.length === cells.length) return true;
+  return (
+    clean.length >= MIN_CELLS && clean.length * 3 >= cells.length * 2 && clean.some((c) => FIGURE.test(c))
+  );
+}
+
 /** Whether a space between `left` and what follows it (`after`) is the page's layout, not a gap. */
 function isLayoutSpace(before: string, left: string, after: string, punctuationSpaced: boolean): boolean {
   const right = after[0] ?? '';
@@ -66,6 +87,7 @@ export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
   const gaps: Gap[] = [];
   // Read once, and only for a paragraph that has a space to judge.
   let punctuationSpaced: boolean | undefined;
+  let tableRow: boolean | undefined;
   let removed = 0;
   const out = text.replace(SPACE_IN_CHINESE, (match: string, left: string, index: number) => {
     const next = text[index + match.length] ?? '';
@@ -73,7 +95,8 @@ export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
     const before = text.slice(Math.max(0, index - 11), index + left.length);
     const after = text.slice(index + match.length, index + match.length + 8);
     punctuationSpaced ??= spacesPunctuation(text);
-    if (!isLayoutSpace(before, left, after, punctuationSpaced))
+    tableRow ??= readsAsTableRow(text);
+    if (!tableRow && !isLayoutSpace(before, left, after, punctuationSpaced))
       gaps.push({ offset: index - removed + left.length, evidence: 'marked' });
     removed += match.length - left.length;
     return left;

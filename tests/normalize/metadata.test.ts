@@ -156,6 +156,12 @@ describe('closeMarkedGaps', () => {
       ['第一条 为适应信用卡业务的发展', '第一条为适应信用卡业务的发展'],
       ['第十二章 附则', '第十二章附则'],
       ['来源：南宁晚报 所属分类：快讯', '来源：南宁晚报所属分类：快讯'],
+      // A table's rows flattened into lines: its cells.
+      [
+        '贷款机构 参考年利率 最高贷款额 最长还款期 审批特点',
+        '贷款机构参考年利率最高贷款额最长还款期审批特点',
+      ],
+      ['甲财务 4.5% 五十万 84个月 网上申请，即日审批', '甲财务 4.5% 五十万 84个月网上申请，即日审批'],
       // A site that spaces every punctuation mark.
       [
         '银行根据资信状况 ，综合审核后给出额度 。除此之外 ，持卡人也可以申请 。',
@@ -178,6 +184,8 @@ describe('closeMarkedGaps', () => {
       '包括 催收、短信催收',
     ])
       expect(closeMarkedGaps(text).gaps, text).toHaveLength(1);
+    // A sentence a filter cut in many places is no table: its pieces carry its punctuation.
+    expect(closeMarkedGaps('客户会先接到 再收到 然后是 的上门 最后是起诉。').gaps).toHaveLength(4);
   });
 
   it('flags a heading that ends on 的 without changing it', () => {
