@@ -210,6 +210,7 @@ describe('壹 in prose and in amounts', () => {
     '￥壹仟伍佰元',
     '本金壹拾壹万元，月息贰角壹分。',
     '平安壹钱包和金融壹账通都提供这项服务。',
+    '据零壹财经报道，该平台已经停止放款。',
   ])('%s keeps its 壹', (text) => {
     expect(fixProseYi(text, 'hans')).toEqual({ text, repairs: [], flags: [] });
   });

@@ -9,7 +9,7 @@
  * Decided by the numeral run around each 壹 (the digits, units and currency words next to it),
  * not by the word after it: the run is an amount when it holds another financial capital
  * (贰…仟), a currency unit (元, 圆), or follows a currency word (人民币, ￥, 大写, 金额). Otherwise
- * every 壹 of the run is 一. A few names written with 壹 on purpose (平安壹钱包) are kept.
+ * every 壹 of the run is 一. A few names written with 壹 on purpose (平安壹钱包, 零壹财经) are kept.
  */
 import type { Script, StageOutput, TextRepair } from '../types.js';
 import { toSimplifiedChars } from './char-fold.js';
@@ -32,7 +32,7 @@ const CURRENCY_BEFORE = new Set('币幣￥¥写寫额額');
 /** Marks that may stand between such a word and the amount (`金额：壹万元`). */
 const SEPARATORS = new Set('：:（( \u3000');
 /** Names written with 壹 on purpose, in Simplified. */
-const NAMES = ['壹钱包', '壹账通', '壹基金'];
+const NAMES = ['壹钱包', '壹账通', '壹基金', '壹财经'];
 
 /** Whether the run `chars[start, end)` holding a 壹 is an amount in financial capitals. */
 function isAmount(chars: readonly string[], start: number, end: number, script: Script): boolean {
