@@ -25,7 +25,7 @@ const LAYOUT_AFTER = new Set(['：', '。', '！', '？', '；']);
 const OPENING = new Set(['【', '（', '「', '《', '『', '〔']);
 const CLOSING = new Set(['】', '）', '」', '》', '』', '〕']);
 /** An article's or chapter's number just before the space: `第一条 为适应`, `第十二章 附则`. */
-const NUMBERED_HEADING = /第[0-9０-９一二三四五六七八九十百千零〇两]+[章节条款篇部项]$/u;
+const NUMBERED_HEADING = /第[0-9０-９一二三四五六七八九十百千零〇两]+(?:[章节条款篇部项]|部分)$/u;
 /** Chinese punctuation whose neighbouring spaces tell a page's habit. */
 const MARKS = /[，。、；：！？]/gu;
 const MARK = /^[，。、；：！？]$/u;
