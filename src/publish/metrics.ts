@@ -10,7 +10,7 @@
  * - `extra(registry)`: anything else to register (another stage's counters).
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { REPAIR_KINDS } from '../normalize/types.js';
+import { REPAIR_KINDS } from '../records/repairs.js';
 import type { Publisher } from './publisher.js';
 import type { Store } from './store/store.js';
 import type { StoreStats } from './types.js';

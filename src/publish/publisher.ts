@@ -10,7 +10,7 @@
  *   // → { id, version: 1, duplicateOf: null, changed: true, outcome: 'created', seq: 17, similarity: null }
  */
 import { EventEmitter } from 'node:events';
-import type { CleanRecord } from '../normalize/record.js';
+import type { CleanRecord } from '../records/clean.js';
 import {
   DEDUPE_DEFAULTS,
   type DedupeOptions,

@@ -12,9 +12,9 @@
  *   source's sampled pages with it and publishes those that changed as new versions.
  */
 import type { Redis } from 'ioredis';
-import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
 import {
   byRank,
+  DeletionCycle,
   type ProfileStore,
   passageAnchors,
   replaceProfile,
@@ -23,13 +23,12 @@ import {
   type SampleStore,
   type StoredProfile,
   sampleRank,
-} from '../normalize/deleted-words/samples.js';
+} from '../normalize/index.js';
 import type { Store } from '../publish/store/index.js';
 import { redisKeys } from './keys.js';
 
-export { relearnDue } from '../normalize/deleted-words/cycle.js';
-export type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
-export { profileWords as wordsOf, SAMPLE_SIZE } from '../normalize/deleted-words/samples.js';
+export type { Sample, StoredProfile } from '../normalize/index.js';
+export { profileWords as wordsOf, relearnDue, SAMPLE_SIZE } from '../normalize/index.js';
 
 /** How long a worker uses a profile it read before reading it again. */
 export const PROFILE_CACHE_MS = 10_000;

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBytes } from '../../src/normalize/encoding/decode-bytes.js';
 import { extractArticle } from '../../src/normalize/html.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
-import { parseRawRecordLine } from '../../src/normalize/raw-record.js';
-import type { Script } from '../../src/normalize/types.js';
+import { parseRawRecordLine } from '../../src/records/raw.js';
+import type { Script } from '../../src/records/scripts.js';
 import {
   type FixtureWeb,
   SITE_NAMES,

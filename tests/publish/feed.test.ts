@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { convertScript } from '../../src/normalize/script/convert.js';
 import type { FeedItem } from '../../src/publish/feed/items.js';
 import { buildFeedServer } from '../../src/publish/feed/server.js';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import type { Store } from '../../src/publish/store/store.js';
+import type { CleanRecord } from '../../src/records/clean.js';
 import { makeRecord } from './support/records.js';
 import { StoreFactory } from './support/stores.js';
 

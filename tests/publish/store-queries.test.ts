@@ -4,12 +4,12 @@
  * through the publisher at fixed clock times (only `Date` is faked: `stored_at` comes from it).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { convertScript } from '../../src/normalize/script/convert.js';
-import type { Repair } from '../../src/normalize/types.js';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import type { Store } from '../../src/publish/store/store.js';
 import type { PublishResult, RecordSearch } from '../../src/publish/types.js';
+import type { CleanRecord } from '../../src/records/clean.js';
+import type { Repair } from '../../src/records/repairs.js';
 import { makeRecord } from './support/records.js';
 import { BACKENDS, StoreFactory } from './support/stores.js';
 

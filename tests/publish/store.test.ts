@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import { MIGRATIONS } from '../../src/publish/store/migrations.js';
 import { type Store, StoreError } from '../../src/publish/store/store.js';
-import type { PublishResult, StoredRecord } from '../../src/publish/types.js';
+import type { PublishResult } from '../../src/publish/types.js';
+import type { StoredRecord } from '../../src/records/stored.js';
 import { makeRecord, type RecordSpec } from './support/records.js';
 import { BACKENDS, rawQuery, runPublisherProcesses, StoreFactory } from './support/stores.js';
 

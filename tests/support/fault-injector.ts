@@ -15,7 +15,7 @@
 import iconv from 'iconv-lite';
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
-import type { RawDocument } from '../../src/normalize/pipeline.js';
+import type { RawDocument } from '../../src/records/raw.js';
 import { type Article, generateArticle, Rng } from './article-generator.js';
 
 export const FAULT_KINDS = [

@@ -22,7 +22,7 @@
  * their socket's high-water mark beyond it and drop a client that stops reading.
  */
 import { createHash } from 'node:crypto';
-import type { Script } from '../../normalize/types.js';
+import type { Script } from '../../records/scripts.js';
 import type { Store } from '../store/store.js';
 import type { StoredRecord } from '../types.js';
 import { toFeedItem } from './items.js';

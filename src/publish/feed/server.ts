@@ -35,7 +35,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify';
 import { z } from 'zod';
-import type { Script } from '../../normalize/types.js';
+import type { Script } from '../../records/scripts.js';
 import { createMetrics, type MetricsOptions } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
 import type { Store } from '../store/store.js';

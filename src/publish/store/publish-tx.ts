@@ -46,7 +46,7 @@
  * consumer reading from the start sees each record once, in its latest listed version, and a
  * consumer holding a cursor sees a record again exactly when it got a newer version.
  */
-import type { CleanRecord } from '../../normalize/record.js';
+import type { CleanRecord } from '../../records/clean.js';
 import { BAND_SPAN, fmix32 } from '../dedupe/minhash.js';
 import { copySimilarity } from '../dedupe/verify.js';
 import type { PublishResult, RawSnapshot } from '../types.js';

@@ -6,7 +6,7 @@
  * written version gets the next publish sequence number (`seq`), the feed cursor. How the cursor
  * stays safe under concurrent publishers is explained in store/publish-tx.ts.
  */
-import type { CleanRecord } from '../../normalize/record.js';
+import type { CleanRecord } from '../../records/clean.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
 import type { FingerprintCache } from '../dedupe/fingerprint-cache.js';
 import type {
