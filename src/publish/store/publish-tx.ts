@@ -103,6 +103,19 @@ export interface IndexEntries {
   keys: readonly number[];
 }
 
+export interface LookupQuery {
+  exactHash: string;
+  keys: readonly number[];
+  excludeId: string;
+  excludeDoc: number;
+  limit: number;
+}
+
+export interface LookupResult {
+  exact: { id: string; first_seq: number } | null;
+  candidates: Candidate[];
+}
+
 /** An advisory lock: PostgreSQL's two-integer key space (class, object). */
 export type LockKey = readonly [number, number];
 
@@ -119,13 +132,7 @@ export interface PublishTx {
    * After `lockKeys`: the canonical record with this exact hash (other than `excludeId`), else
    * the canonical records sharing a band key (other than `excludeDoc`), most keys shared first.
    */
-  lookup(query: {
-    exactHash: string;
-    keys: readonly number[];
-    excludeId: string;
-    excludeDoc: number;
-    limit: number;
-  }): Promise<{ exact: { id: string; first_seq: number } | null; candidates: Candidate[] }>;
+  lookup(query: LookupQuery): Promise<LookupResult>;
   /** The current paragraphs of these records (those whose fingerprint is not at hand). */
   paragraphs(docs: readonly number[]): Promise<Map<number, string[]>>;
   /** Removes and adds index entries (disjoint) of record `id`; returns its doc number, a new one for null. */
