@@ -24,7 +24,7 @@ import {
   type StoredProfile,
   sampleRank,
 } from '../normalize/index.js';
-import type { Store } from '../publish/store/index.js';
+import type { ProfileStore as SourceProfiles } from '../publish/store/index.js';
 import { redisKeys } from './keys.js';
 
 export type { Sample, StoredProfile } from '../normalize/index.js';
@@ -130,7 +130,7 @@ export class RedisSampleStore implements SampleStore {
 export class StoreProfiles implements ProfileStore {
   private readonly cache = new Map<string, { at: number; stored: StoredProfile | undefined }>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: SourceProfiles) {}
 
   async get(source: string): Promise<StoredProfile | undefined> {
     const cached = this.cache.get(source);
@@ -160,6 +160,6 @@ export class StoreProfiles implements ProfileStore {
 }
 
 /** The cycle over Redis samples and the store's profiles. */
-export function queueCycle(redis: Redis, prefix: string, store: Store): DeletionCycle {
+export function queueCycle(redis: Redis, prefix: string, store: SourceProfiles): DeletionCycle {
   return new DeletionCycle(new RedisSampleStore(redis, prefix), new StoreProfiles(store));
 }

@@ -131,8 +131,9 @@ describe('feed server', () => {
     expect(notModified.statusCode).toBe(304);
     expect(notModified.body).toBe('');
 
-    const other = await createPublisher(await factory.fresh('sqlite'));
-    const otherApp = buildFeedServer(other.store);
+    const otherStore = await factory.fresh('sqlite');
+    const other = await createPublisher(otherStore);
+    const otherApp = buildFeedServer(otherStore);
     await other.publish(makeRecord({ seed: 7 }));
     const before = (await otherApp.inject('/v1/records')).headers.etag;
     await other.publish(makeRecord({ seed: 8 }));

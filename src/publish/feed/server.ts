@@ -39,7 +39,7 @@ import { z } from 'zod';
 import type { Script } from '../../records/scripts.js';
 import { createMetrics, type MetricsOptions } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
-import type { Store } from '../store/store.js';
+import type { FeedStore } from '../store/store.js';
 import { atomFeed, feedItemBytes, jsonFeed } from './formats.js';
 import { formatCursor, toFeedItem } from './items.js';
 import {
@@ -158,7 +158,7 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
-export function buildFeedServer(store: Store, options: FeedServerOptions = {}): FastifyInstance {
+export function buildFeedServer(store: FeedStore, options: FeedServerOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
@@ -190,7 +190,7 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
 }
 
 /** `/v1/records`, `/v1/records.ndjson`, `/v1/records/:id`. */
-function addRecordRoutes(app: FastifyInstance, store: Store, reads: FeedReads): void {
+function addRecordRoutes(app: FastifyInstance, store: FeedStore, reads: FeedReads): void {
   app.get('/v1/records', async (request, reply) => {
     const q = parseQuery(listQuery, request.query);
     // A page may stop before `limit` at its size (reads.ts): `next` says where to go on.
@@ -276,7 +276,7 @@ function addSyndicationRoutes(app: FastifyInstance, reads: FeedReads, options: F
 /** `/v1/stream` (Server-Sent Events): streams wake on this process's publishes, close with the server. */
 function addStreamRoute(
   app: FastifyInstance,
-  store: Store,
+  store: FeedStore,
   reads: FeedReads,
   options: FeedServerOptions,
 ): void {
@@ -321,7 +321,7 @@ function addStreamRoute(
 /** `/healthz` and `/metrics`. */
 function addServiceRoutes(
   app: FastifyInstance,
-  store: Store,
+  store: FeedStore,
   registry: Registry,
   metricsToken?: string,
 ): void {
