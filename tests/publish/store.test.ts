@@ -39,14 +39,19 @@ async function drain(
   }
 }
 
-describe.each(BACKENDS)('store on %s', (backend) => {
+/** A describe block's stores on `backend`, dropped after it; `fresh()` opens an empty one. */
+function storesOn(backend: (typeof BACKENDS)[number]) {
   const factory = new StoreFactory();
   afterAll(() => factory.cleanup());
-
   async function fresh(): Promise<{ store: Store; publisher: Publisher }> {
     const store = await factory.fresh(backend);
     return { store, publisher: await createPublisher(store) };
   }
+  return { factory, fresh };
+}
+
+describe.each(BACKENDS)('store on %s: versions and dedupe', (backend) => {
+  const { factory, fresh } = storesOn(backend);
 
   it('migrates at open, once, also when several open the same new store at once', async () => {
     const location = await factory.location(backend);
@@ -218,6 +223,10 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect((await publisher.publish(short('https://a/2', []))).duplicateOf).toBeNull();
     expect((await publisher.publish(short('https://b/2', []))).duplicateOf).toBeNull();
   });
+});
+
+describe.each(BACKENDS)('store on %s: profiles, index format, concurrency', (backend) => {
+  const { factory, fresh } = storesOn(backend);
 
   it('keeps per-source profiles, applying concurrent updates one after the other', async () => {
     const location = await factory.location(backend);
