@@ -110,7 +110,9 @@ describe.each(SITE_NAMES)('crawling %s', (site) => {
     const charset = { 'gbk-farm': /^(gbk|gb18030)$/, 'big5-portal': /^big5/, 'ruby-blog': /^utf-8$/ }[site];
     expect(decoded.charset).toMatch(charset);
   });
+});
 
+describe.each(SITE_NAMES)('crawling %s: what the normalizer reads of it', (site) => {
   it('extracts body paragraphs with precision and recall of at least 98%', () => {
     let matched = 0;
     let found = 0;

@@ -200,8 +200,8 @@ describe.each(BACKENDS)('store queries on %s: search', (backend) => {
   });
 });
 
-describe.each(BACKENDS)('store queries on %s: totals, buckets, duplicates, profiles', (backend) => {
-  const { factory, timeline } = timelineStore(backend);
+describe.each(BACKENDS)('store queries on %s: totals and buckets', (backend) => {
+  const { timeline } = timelineStore(backend);
   let store: Store;
   beforeAll(() => {
     store = timeline.store;
@@ -265,6 +265,14 @@ describe.each(BACKENDS)('store queries on %s: totals, buckets, duplicates, profi
     expect(await store.publishedOverTime({ bucket: 'hour', since: '2030-01-01T00:00:00Z' })).toEqual([]);
     await expect(store.publishedOverTime({ bucket: 'hour', since: 'yesterday' })).rejects.toThrow(RangeError);
     await expect(store.publishedOverTime({ bucket: 'week' as 'day' })).rejects.toThrow(/bucket must be/);
+  });
+});
+
+describe.each(BACKENDS)('store queries on %s: duplicates, profiles, hostile JSON', (backend) => {
+  const { factory, timeline } = timelineStore(backend);
+  let store: Store;
+  beforeAll(() => {
+    store = timeline.store;
   });
 
   it('lists the current duplicates of a record, across scripts', async () => {

@@ -139,6 +139,10 @@ describe.each(BACKENDS)('store on %s: versions and dedupe', (backend) => {
     });
     expect(Date.parse(stored?.stored_at ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
+});
+
+describe.each(BACKENDS)('store on %s: duplicates', (backend) => {
+  const { fresh } = storesOn(backend);
 
   it('marks copies as duplicates of the first-seen record and offers them on its feed item', async () => {
     const { store, publisher } = await fresh();
@@ -266,6 +270,10 @@ describe.each(BACKENDS)('store on %s: profiles, index format, concurrency', (bac
     await expect(createPublisher(store, { bands: 16, rows: 8 })).rejects.toThrow(StoreError);
     await expect(createPublisher(store, { bands: 16, rows: 8 })).rejects.toThrow(/built as .*b42x3/);
   });
+});
+
+describe.each(BACKENDS)('store on %s: concurrent publishers', (backend) => {
+  const { factory } = storesOn(backend);
 
   it('with concurrent publisher processes: one row per version, dense cursor, every record seen once', async () => {
     const location = await factory.location(backend);
