@@ -35,6 +35,20 @@ module.exports = {
       to: { path: '^src/(crawl|queue|dashboard|cli)/' },
     },
     {
+      name: 'normalize-through-its-index',
+      severity: 'error',
+      comment: 'Outside src/normalize, the normalizer is used through its public surface, src/normalize/index.ts.',
+      from: { path: '^src/', pathNot: '^src/normalize/' },
+      to: { path: '^src/normalize/', pathNot: '^src/normalize/index[.]ts$' },
+    },
+    {
+      name: 'records-stand-alone',
+      severity: 'error',
+      comment: 'The record shapes (src/records) are what the parts share: they import none of the parts.',
+      from: { path: '^src/records/' },
+      to: { path: '^src/', pathNot: '^src/records/' },
+    },
+    {
       name: 'no-cli-from-library',
       severity: 'error',
       comment: 'The CLI is the outermost layer: nothing imports it.',

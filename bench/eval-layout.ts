@@ -4,7 +4,7 @@
  * linkedom) on the same HTML as the baseline. `SITES`/`PAGES` set the sample (default 2 × 6 a
  * family); `VERBOSE=1` lists every miss.
  */
-import { normalizeDocument } from '../src/normalize/pipeline.js';
+import { normalizeDocument } from '../src/normalize/index.js';
 import {
   emptyScore,
   formatScore,

@@ -43,7 +43,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { DraftDocument } from '../src/normalize/pipeline.js';
+import type { DraftDocument } from '../src/records/draft.js';
 
 const MB = 1_000_000;
 /** Content-farm sites the rich dumps are spread over (each learns its own deleted words). */

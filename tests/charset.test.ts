@@ -81,10 +81,10 @@ describe('test sentences', () => {
   });
 });
 
-describe('decodeBytes', () => {
-  const simplified = page(SIMPLIFIED.join('</p><p>'));
-  const traditional = page(TRADITIONAL.join('</p><p>'));
+const simplified = page(SIMPLIFIED.join('</p><p>'));
+const traditional = page(TRADITIONAL.join('</p><p>'));
 
+describe('decodeBytes: charsets, declarations, BOMs', () => {
   it.each([
     ['gbk', simplified],
     ['gbk', traditional],
@@ -175,7 +175,9 @@ describe('decodeBytes', () => {
       }
     }
   });
+});
 
+describe('decodeBytes: odd labels, garbage, samples', () => {
   it('keeps a GBK page declared as GB2312 as it is, even with GB18030-only characters', () => {
     const text = page(`${SIMPLIFIED[0]}€𠀀`, metaCharset('gb2312'));
     const decoded = decodeBytes(iconv.encode(text, 'gb18030'));
@@ -222,7 +224,13 @@ describe('decodeBytes', () => {
   });
 });
 
-describe('repairMisdecodedText', () => {
+/** Characters that differ between two strings of the same length, or Infinity. */
+const differences = (a: string, b: string) => {
+  const [x, y] = [[...a], [...b]];
+  return x.length === y.length ? x.filter((c, i) => c !== y[i]).length : Number.POSITIVE_INFINITY;
+};
+
+describe('repairMisdecodedText: what it restores', () => {
   it('restores UTF-8 that was read as GBK', () => {
     const mojibake = misread('取得贷款前需要准备什么？', 'utf-8', 'gbk');
     expect(mojibake.startsWith('鍙栧緱璐锋')).toBe(true);
@@ -233,12 +241,6 @@ describe('repairMisdecodedText', () => {
     expect(repairMisdecodedText('鍙栧緱').text).toBe('取得');
     expect(repairMisdecodedText('å¹´åˆ©çŽ‡').text).toBe('年利率');
   });
-
-  /** Characters that differ between two strings of the same length, or Infinity. */
-  const differences = (a: string, b: string) => {
-    const [x, y] = [[...a], [...b]];
-    return x.length === y.length ? x.filter((c, i) => c !== y[i]).length : Number.POSITIVE_INFINITY;
-  };
 
   it.each([
     ['UTF-8 read as GBK', 'utf-8', 'gbk', ALL],
@@ -301,7 +303,9 @@ describe('repairMisdecodedText', () => {
     expect(repairs[0]?.confidence).toBeGreaterThan(0.5);
     expect(repairs[0]?.confidence).toBeLessThan(1);
   });
+});
 
+describe('repairMisdecodedText: what it leaves alone', () => {
   it('leaves alone what it cannot undo exactly: it never makes text worse', () => {
     // UTF-8 read as Big5 loses two bytes at most characters; GBK read as Big5 hits Big5's gaps.
     for (const [from, as, sentences] of [

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CleanRecord } from '../src/normalize/record.js';
+import type { CleanRecord } from '../src/records/clean.js';
 import { generateArticle } from './support/article-generator.js';
 
 const BIN = fileURLToPath(new URL('../bin/finfaq.js', import.meta.url));

@@ -105,105 +105,105 @@ describe('fault injector', () => {
       expect(polyphones.length).toBeGreaterThan(0);
     });
   });
+});
 
-  describe('gbk-tail', () => {
-    it('reproduces the shapes real pages show, byte for byte (FAULTS.md §2, §9)', () => {
-      expect(garbleTail('當', [...'得到充分保障。'], 'seed', 'tag')).toBe('?shù)玫匠浞直U稀?/p>');
-      expect(garbleTail('財', [...'等。'], 'seed', 'tag')).toBe('?shù)取?/p>');
-      // The third page: `變?yōu)椤` for `變為“`, where nothing followed to swallow.
-      expect(garbleTail('變', [...'為“'], 'seed', 'drop')).toBe('?yōu)椤');
-      // §9: back in step on a trail byte in 0x40–0x7E (錢 = E5 58), its reading after the letter.
-      expect(
-        shiftedRun('們', [...'在急需用錢的時候'], {
-          lostReading: 'seed',
-          lineEnd: 'drop',
-          readingAfterResync: (ch) => (ch === '錢' ? 'qián' : undefined),
-        }),
-      ).toEqual({ garbled: '?cè)诩毙栌缅X(qián)', covered: 5, ending: 'resync', undecodable: false });
-      expect(garbleTail('當', [...'地銀監會'], 'seed', 'drop')).toBe('?shù)劂y');
-      // Full-width punctuation inside the run folded to ASCII: `拍?!副鄙蠌V深」` = `拍。「北上廣深」`.
-      expect(garbleTail('拍', [...'。「北上廣深」'], 'none', 'drop')).toBe('?!副鄙蠌V');
-      // An ASCII byte below 0x40 ends the run with `?`, and is read in step.
-      expect(shiftedRun('款', [...'方式3天'], { lostReading: 'none', lineEnd: 'drop' })?.ending).toBe(
-        'ascii',
-      );
-    });
-
-    it('places runs anywhere in paragraphs, and each is what a WHATWG GBK decoder reads off by one byte', () => {
-      const gbk = new TextDecoder('gbk');
-      const fold = (s: string) =>
-        s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
-      const inside = { hans: 0, tw: 0 };
-      let placed = 0;
-      let placedTw = 0;
-      for (const script of ['hans', 'tw'] as const) {
-        // Pages that serve ASCII punctuation (§4) end Simplified runs at it.
-        const all = [...docs(['gbk-tail'], script), ...docs(['gbk-tail', 'ascii-punctuation'], script)];
-        expect(count(all, (d) => d.applied.includes('gbk-tail'))).toBeGreaterThan(all.length * 0.9);
-        for (const doc of all) {
-          for (const run of doc.injected.filter((i) => i.kind === 'gbk-tail')) {
-            placed++;
-            if (script === 'tw') placedTw++;
-            expect(doc.text).toContain(run.after);
-            if (run.unrecoverable) continue;
-            const bytes = iconv.encode(run.before, 'gbk');
-            // WHATWG and iconv-lite part ways in GBK's user-defined rows (private use in one, CJK
-            // radicals in the other): such runs are not compared.
-            if (/[\uE000-\uF8FF]/u.test(gbk.decode(bytes.subarray(1)))) continue;
-            // With no other fault, what the page served is the truth: decode its bytes from P's
-            // trail byte on, and the page shows that, but for the lost first character and readings.
-            const decoded = [...fold(gbk.decode(bytes.subarray(1)).replace(/\uFFFD/g, '?'))];
-            const shown = [...run.after.slice(1).replace(/^\?\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u, '?')]
-              .join('')
-              .replace(/\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)$/u, '')
-              .replace(/\?\/p>$/, '?');
-            expect(shown.slice(1)).toBe(
-              decoded
-                .slice(1)
-                .join('')
-                .slice(0, shown.length - 1),
-            );
-            const para = doc.truth.paragraphs[run.paragraph] as string;
-            if (!para.endsWith(run.before)) inside[script]++;
-          }
-        }
-      }
-      expect(placed).toBeGreaterThan(40);
-      // On Traditional pages most runs end inside their paragraph (their characters' trail bytes
-      // are often ASCII), as on real pages; Simplified text (GB2312 trail bytes A1–FE) ends them at
-      // ASCII or the paragraph's end, but some still end inside.
-      expect(inside.tw).toBeGreaterThan(placedTw * 0.5);
-      expect(inside.hans).toBeGreaterThan(0);
-    });
-
-    it('drops a private-use pair the way stores do, or prints `?` (FAULTS.md §9: 日常深中)', () => {
-      // 生 = C9 FA: read one byte off, FA BB is a pair of GBK's user-defined rows.
-      const rest = [...'日常生活中重要的支付工具'];
-      const question = shiftedRun('們', rest, {
-        lostReading: 'none',
+describe('fault injector: gbk-tail', () => {
+  it('reproduces the shapes real pages show, byte for byte (FAULTS.md §2, §9)', () => {
+    expect(garbleTail('當', [...'得到充分保障。'], 'seed', 'tag')).toBe('?shù)玫匠浞直U稀?/p>');
+    expect(garbleTail('財', [...'等。'], 'seed', 'tag')).toBe('?shù)取?/p>');
+    // The third page: `變?yōu)椤` for `變為“`, where nothing followed to swallow.
+    expect(garbleTail('變', [...'為“'], 'seed', 'drop')).toBe('?yōu)椤');
+    // §9: back in step on a trail byte in 0x40–0x7E (錢 = E5 58), its reading after the letter.
+    expect(
+      shiftedRun('們', [...'在急需用錢的時候'], {
+        lostReading: 'seed',
         lineEnd: 'drop',
-        privateUse: 'question',
-      });
-      const dropped = shiftedRun('們', rest, { lostReading: 'none', lineEnd: 'drop', privateUse: 'dropped' });
-      expect(question?.undecodable).toBe(true);
-      expect(dropped?.undecodable).toBe(true);
-      // Two such pairs here (生 C9 FA, 要 D2 AA): `?粘I?钪兄匾?闹…` or `?粘I钪兄匾闹…`.
-      expect(question?.garbled).toMatch(/^\?粘I\?钪兄匾\?闹/u);
-      expect(dropped?.garbled).toBe(`?${question?.garbled.slice(1).replaceAll('?', '')}`);
-    });
-
-    it('has every shape: readings or a bare `?`, resync letters, `?/p>`, and runs that lost a pair', () => {
-      const all = [...docs(['gbk-tail', 'pinyin'], 'hans'), ...docs(['gbk-tail', 'pinyin'], 'tw')];
-      const runs = all.flatMap((d) => d.injected.filter((i) => i.kind === 'gbk-tail'));
-      expect(runs.some((t) => /^.\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
-      expect(runs.some((t) => /^.\?\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
-      expect(runs.some((t) => /^.\?\p{Script=Han}/u.test(t.after))).toBe(true);
-      expect(runs.some((t) => /[@-~]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)$/u.test(t.after))).toBe(true);
-      expect(runs.some((t) => t.after.endsWith('?/p>'))).toBe(true);
-      expect(runs.some((t) => t.unrecoverable)).toBe(true);
-    });
+        readingAfterResync: (ch) => (ch === '錢' ? 'qián' : undefined),
+      }),
+    ).toEqual({ garbled: '?cè)诩毙栌缅X(qián)', covered: 5, ending: 'resync', undecodable: false });
+    expect(garbleTail('當', [...'地銀監會'], 'seed', 'drop')).toBe('?shù)劂y');
+    // Full-width punctuation inside the run folded to ASCII: `拍?!副鄙蠌V深」` = `拍。「北上廣深」`.
+    expect(garbleTail('拍', [...'。「北上廣深」'], 'none', 'drop')).toBe('?!副鄙蠌V');
+    // An ASCII byte below 0x40 ends the run with `?`, and is read in step.
+    expect(shiftedRun('款', [...'方式3天'], { lostReading: 'none', lineEnd: 'drop' })?.ending).toBe('ascii');
   });
 
+  it('places runs anywhere in paragraphs, and each is what a WHATWG GBK decoder reads off by one byte', () => {
+    const gbk = new TextDecoder('gbk');
+    const fold = (s: string) =>
+      s.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+    const inside = { hans: 0, tw: 0 };
+    let placed = 0;
+    let placedTw = 0;
+    for (const script of ['hans', 'tw'] as const) {
+      // Pages that serve ASCII punctuation (§4) end Simplified runs at it.
+      const all = [...docs(['gbk-tail'], script), ...docs(['gbk-tail', 'ascii-punctuation'], script)];
+      expect(count(all, (d) => d.applied.includes('gbk-tail'))).toBeGreaterThan(all.length * 0.9);
+      for (const doc of all) {
+        for (const run of doc.injected.filter((i) => i.kind === 'gbk-tail')) {
+          placed++;
+          if (script === 'tw') placedTw++;
+          expect(doc.text).toContain(run.after);
+          if (run.unrecoverable) continue;
+          const bytes = iconv.encode(run.before, 'gbk');
+          // WHATWG and iconv-lite part ways in GBK's user-defined rows (private use in one, CJK
+          // radicals in the other): such runs are not compared.
+          if (/[\uE000-\uF8FF]/u.test(gbk.decode(bytes.subarray(1)))) continue;
+          // With no other fault, what the page served is the truth: decode its bytes from P's
+          // trail byte on, and the page shows that, but for the lost first character and readings.
+          const decoded = [...fold(gbk.decode(bytes.subarray(1)).replace(/\uFFFD/g, '?'))];
+          const shown = [...run.after.slice(1).replace(/^\?\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u, '?')]
+            .join('')
+            .replace(/\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)$/u, '')
+            .replace(/\?\/p>$/, '?');
+          expect(shown.slice(1)).toBe(
+            decoded
+              .slice(1)
+              .join('')
+              .slice(0, shown.length - 1),
+          );
+          const para = doc.truth.paragraphs[run.paragraph] as string;
+          if (!para.endsWith(run.before)) inside[script]++;
+        }
+      }
+    }
+    expect(placed).toBeGreaterThan(40);
+    // On Traditional pages most runs end inside their paragraph (their characters' trail bytes
+    // are often ASCII), as on real pages; Simplified text (GB2312 trail bytes A1–FE) ends them at
+    // ASCII or the paragraph's end, but some still end inside.
+    expect(inside.tw).toBeGreaterThan(placedTw * 0.5);
+    expect(inside.hans).toBeGreaterThan(0);
+  });
+
+  it('drops a private-use pair the way stores do, or prints `?` (FAULTS.md §9: 日常深中)', () => {
+    // 生 = C9 FA: read one byte off, FA BB is a pair of GBK's user-defined rows.
+    const rest = [...'日常生活中重要的支付工具'];
+    const question = shiftedRun('們', rest, {
+      lostReading: 'none',
+      lineEnd: 'drop',
+      privateUse: 'question',
+    });
+    const dropped = shiftedRun('們', rest, { lostReading: 'none', lineEnd: 'drop', privateUse: 'dropped' });
+    expect(question?.undecodable).toBe(true);
+    expect(dropped?.undecodable).toBe(true);
+    // Two such pairs here (生 C9 FA, 要 D2 AA): `?粘I?钪兄匾?闹…` or `?粘I钪兄匾闹…`.
+    expect(question?.garbled).toMatch(/^\?粘I\?钪兄匾\?闹/u);
+    expect(dropped?.garbled).toBe(`?${question?.garbled.slice(1).replaceAll('?', '')}`);
+  });
+
+  it('has every shape: readings or a bare `?`, resync letters, `?/p>`, and runs that lost a pair', () => {
+    const all = [...docs(['gbk-tail', 'pinyin'], 'hans'), ...docs(['gbk-tail', 'pinyin'], 'tw')];
+    const runs = all.flatMap((d) => d.injected.filter((i) => i.kind === 'gbk-tail'));
+    expect(runs.some((t) => /^.\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
+    expect(runs.some((t) => /^.\?\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)/u.test(t.after))).toBe(true);
+    expect(runs.some((t) => /^.\?\p{Script=Han}/u.test(t.after))).toBe(true);
+    expect(runs.some((t) => /[@-~]\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]+\)$/u.test(t.after))).toBe(true);
+    expect(runs.some((t) => t.after.endsWith('?/p>'))).toBe(true);
+    expect(runs.some((t) => t.unrecoverable)).toBe(true);
+  });
+});
+
+describe('fault injector: punctuation, script, boilerplate, charset, deleted words', () => {
   it('ascii-punctuation: ，：；？！ become ASCII next to Chinese', () => {
     for (const doc of docs(['ascii-punctuation'], 'tw')) {
       expect(doc.text).toMatch(/\p{Script=Han}[,:;?!]/u);

@@ -6,9 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeDocument, type RawDocument } from '../src/normalize/pipeline.js';
+import { normalizeDocument } from '../src/normalize/pipeline.js';
 import { fromHans } from '../src/normalize/script/convert.js';
-import { SCRIPTS, type Unresolved } from '../src/normalize/types.js';
+import type { RawDocument } from '../src/records/raw.js';
+import type { Unresolved } from '../src/records/repairs.js';
+import { SCRIPTS } from '../src/records/scripts.js';
 import { generateArticle, KNOWN_HARD_SENTENCES } from './support/article-generator.js';
 import { FAULT_KINDS, injectFaults, type PageScript } from './support/fault-injector.js';
 

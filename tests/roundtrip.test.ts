@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { normalizeDocument } from '../src/normalize/pipeline.js';
-import type { Repair, Unresolved } from '../src/normalize/types.js';
+import type { Repair, Unresolved } from '../src/records/repairs.js';
 import { generateArticle, Rng } from './support/article-generator.js';
 import {
   FAULT_KINDS,

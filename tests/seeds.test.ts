@@ -1,9 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { draftDocument, finalizeRecord, normalizeDocument } from '../src/normalize/pipeline.js';
-import type { CleanRecord } from '../src/normalize/record.js';
 import { fromHans } from '../src/normalize/script/convert.js';
-import type { Script } from '../src/normalize/types.js';
+import type { CleanRecord } from '../src/records/clean.js';
+import type { Script } from '../src/records/scripts.js';
 import { evaluateSeedsAmongSites, formatSeedsAmongSites } from './support/deleted-words-eval.js';
 import { learnBatch } from './support/learn-batch.js';
 import {

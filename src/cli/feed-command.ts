@@ -7,9 +7,9 @@
  */
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Script } from '../normalize/types.js';
 import { toFeedItem } from '../publish/index.js';
 import { storeSettings } from '../queue/store.js';
+import type { Script } from '../records/scripts.js';
 import { exitCodeOf, openStoreOrFail, untilStopped } from './service.js';
 
 export interface FeedOptions {

@@ -11,8 +11,8 @@ import { extname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import type { RawDocument } from '../normalize/pipeline.js';
-import { parseRawRecordLine } from '../normalize/raw-record.js';
+import type { RawDocument } from '../records/raw.js';
+import { parseRawRecordLine } from '../records/raw.js';
 
 const DOCUMENT_EXTENSIONS = new Set(['.txt', '.html', '.htm', '.jsonl']);
 

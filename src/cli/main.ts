@@ -1,7 +1,7 @@
 /** The `finfaq` command line (CONTRACT.md). */
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { SCRIPTS, type Script } from '../normalize/types.js';
 import { isQueueName, parseQueueList, QUEUE_NAMES, type QueueName } from '../queue/jobs.js';
+import { SCRIPTS, type Script } from '../records/scripts.js';
 import { runCrawlOnce } from './crawl-command.js';
 import { runNormalize } from './normalize-command.js';
 

@@ -23,19 +23,21 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import cliProgress from 'cli-progress';
-import { formatProfiles } from '../normalize/deleted-words/batch.js';
-import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
-import { pageChars, type Sample, type StoredProfile } from '../normalize/deleted-words/samples.js';
 import {
-  type DraftDocument,
+  DeletionCycle,
   finalizeRecord,
   flagRepairFailed,
+  formatProfiles,
+  pageChars,
   REPAIR_FAILED,
-} from '../normalize/pipeline.js';
-import type { CleanRecord } from '../normalize/record.js';
-import type { Script } from '../normalize/types.js';
+  type Sample,
+  type StoredProfile,
+} from '../normalize/index.js';
 import { normalizeTimeoutMs } from '../queue/connection.js';
 import { BATCH_BUDGET_FACTOR } from '../queue/normalize-worker.js';
+import type { CleanRecord } from '../records/clean.js';
+import type { DraftDocument } from '../records/draft.js';
+import type { Script } from '../records/scripts.js';
 import { inOrder } from '../threads/ordered.js';
 import { builtModule, TaskTimeoutError, ThreadPool } from '../threads/pool.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';

@@ -11,18 +11,19 @@
  * - `finish`: pass two of a draft (its deleted words restored, the record in the target script).
  */
 import { Buffer } from 'node:buffer';
-import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
-import type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
 import {
-  type DraftDocument,
+  DeletionCycle,
   draftDocument,
   finalizeRecord,
   flagRepairFailed,
   normalizeDocument,
-  type RawDocument,
-} from '../normalize/pipeline.js';
-import type { CleanRecord } from '../normalize/record.js';
-import type { Script } from '../normalize/types.js';
+  type Sample,
+  type StoredProfile,
+} from '../normalize/index.js';
+import type { CleanRecord } from '../records/clean.js';
+import type { DraftDocument } from '../records/draft.js';
+import type { RawDocument } from '../records/raw.js';
+import type { Script } from '../records/scripts.js';
 
 export type BatchSetup = { samples: Sample[] } | { profiles: [string, StoredProfile][] };
 

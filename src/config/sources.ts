@@ -14,8 +14,8 @@ import { load } from 'cheerio';
 import picomatch from 'picomatch';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { normalizeCharsetLabel } from '../normalize/encoding/labels.js';
-import { SCRIPTS } from '../normalize/types.js';
+import { normalizeCharsetLabel } from '../normalize/index.js';
+import { SCRIPTS } from '../records/scripts.js';
 import { CONFIG_DEFAULTS } from './defaults.js';
 
 /** A bad sources file: `problems` are `path: message` lines, the first one is in `message`. */

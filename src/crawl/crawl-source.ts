@@ -17,6 +17,7 @@
 import { Configuration, Log, LogLevel } from '@crawlee/cheerio';
 import { MemoryStorage } from '@crawlee/memory-storage';
 import type { CrawlSettings, SourceConfig } from '../config/sources.js';
+import type { CrawledRawRecord } from '../records/raw.js';
 import { Admission } from './admission.js';
 import { type CrawlProblem, CrawlRecorder, type CrawlReport } from './crawl-report.js';
 import { describeFailure, TransientFetchError } from './errors.js';
@@ -26,7 +27,6 @@ import { BytesCheerioCrawler, type BytesCheerioCrawlerOptions } from './page-cra
 import type { PageData, PageLabel } from './page-labels.js';
 import { pageRoutes } from './page-routes.js';
 import { HostPacer, sleep } from './politeness.js';
-import type { RawRecord } from './raw-output.js';
 import { checkResponse } from './response-checks.js';
 import { SourceScope } from './scope.js';
 import { conditionalHeaders, type ValidatorStore } from './validators.js';
@@ -37,7 +37,7 @@ export interface CrawlSourceOptions {
   source: SourceConfig;
   settings: CrawlSettings;
   /** Receives each new or changed article as a raw record; awaited (back-pressure). */
-  onRecord: (record: RawRecord) => Promise<void> | void;
+  onRecord: (record: CrawledRawRecord) => Promise<void> | void;
   /** What the last crawl saw (conditional GET); without one, every article is new. */
   validators?: ValidatorStore;
   /** Each problem as it happens (the report lists them all at the end). */

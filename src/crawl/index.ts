@@ -3,14 +3,14 @@
  * and what the crawl guarantees are in `README.md`.
  */
 import type { SourcesConfig } from '../config/sources.js';
+import type { CrawledRawRecord } from '../records/raw.js';
 import type { CrawlProblem, CrawlReport } from './crawl-report.js';
 import { crawlSource } from './crawl-source.js';
-import type { RawRecord } from './raw-output.js';
 import type { ValidatorStore } from './validators.js';
 
 export { type CrawlProblem, type CrawlReport, type CrawlSourceOptions, crawlSource } from './crawl-source.js';
 export type { FailureKind } from './errors.js';
-export { JsonlWriter, type RawRecord, toRawRecord } from './raw-output.js';
+export { JsonlWriter, toRawRecord } from './raw-output.js';
 export {
   JsonFileValidatorStore,
   MemoryValidatorStore,
@@ -22,7 +22,7 @@ export {
 export const PARALLEL_SOURCES = 4;
 
 export interface CrawlSourcesOptions {
-  onRecord: (record: RawRecord) => Promise<void> | void;
+  onRecord: (record: CrawledRawRecord) => Promise<void> | void;
   validators?: ValidatorStore;
   onProblem?: (source: string, problem: CrawlProblem, skipped: boolean) => void;
   onReport?: (report: CrawlReport) => void;

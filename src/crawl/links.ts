@@ -9,7 +9,7 @@
  * the page decoded for real, with the normalizer's `decodeBytes`, and read again.
  */
 import { Parser } from 'htmlparser2';
-import { type DecodeHints, decodeBytes } from '../normalize/encoding/decode-bytes.js';
+import { type DecodeHints, decodeBytes } from '../normalize/index.js';
 
 interface RawLinks {
   base: string | undefined;

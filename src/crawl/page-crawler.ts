@@ -20,7 +20,7 @@ import {
   type Configuration,
 } from '@crawlee/cheerio';
 import { type CheerioAPI, load } from 'cheerio';
-import { decodeBytes } from '../normalize/encoding/decode-bytes.js';
+import { decodeBytes } from '../normalize/index.js';
 
 export interface BytesCheerioCrawlerOptions extends CheerioCrawlerOptions {
   /** The source's charset hint (sources file `charset`), passed to `decodeBytes` for `$`. */

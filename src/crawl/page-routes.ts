@@ -6,12 +6,13 @@
  */
 import { type CheerioCrawlingContext, createCheerioRouter, type Request } from '@crawlee/cheerio';
 import type { CrawlSettings, SourceConfig } from '../config/sources.js';
+import type { CrawledRawRecord } from '../records/raw.js';
 import type { CrawlRecorder } from './crawl-report.js';
 import { PermanentFetchError } from './errors.js';
 import { discoverLinks } from './links.js';
 import { rawBody } from './page-crawler.js';
 import type { PageData, PageLabel } from './page-labels.js';
-import { type RawRecord, toRawRecord } from './raw-output.js';
+import { toRawRecord } from './raw-output.js';
 import { header, mediaType } from './response-checks.js';
 import type { SourceScope } from './scope.js';
 import { looksLikeSitemap, parseSitemap } from './sitemaps.js';
@@ -23,7 +24,7 @@ export interface PageRoutesOptions {
   scope: SourceScope;
   recorder: CrawlRecorder;
   validators?: ValidatorStore;
-  onRecord: (record: RawRecord) => Promise<void> | void;
+  onRecord: (record: CrawledRawRecord) => Promise<void> | void;
   /** Queues URLs found on a page: with `label`, as that; else as the scope says (or not at all). */
   enqueue: (urls: Iterable<string>, label?: PageLabel) => Promise<void>;
   /** Marks a URL as seen, so a link to it is not queued again. */

@@ -7,20 +7,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { SelectorsConfig } from '../config/sources.js';
-
-/** A raw record as `finfaq normalize` and the normalize queue read it. */
-export interface RawRecord {
-  url: string;
-  body_base64: string;
-  content_type?: string;
-  /** ISO 8601. */
-  fetched_at: string;
-  source: string;
-  /** The source's charset hint (sources file `charset`), for sites that lie about theirs. */
-  charset?: string;
-  /** The source's extraction selectors (sources file `selectors`), for the normalizer. */
-  selectors?: SelectorsConfig;
-}
+import type { CrawledRawRecord } from '../records/raw.js';
 
 export interface FetchedPage {
   /** The page's final URL, after redirects. */
@@ -33,8 +20,8 @@ export interface FetchedPage {
 export function toRawRecord(
   page: FetchedPage,
   source: { name: string; charset?: string; selectors?: SelectorsConfig },
-): RawRecord {
-  const record: RawRecord = {
+): CrawledRawRecord {
+  const record: CrawledRawRecord = {
     url: page.url,
     body_base64: Buffer.from(page.body.buffer, page.body.byteOffset, page.body.byteLength).toString('base64'),
     fetched_at: page.fetchedAt.toISOString(),
@@ -77,7 +64,7 @@ export class JsonlWriter {
     return this.count;
   }
 
-  async write(record: RawRecord): Promise<void> {
+  async write(record: CrawledRawRecord): Promise<void> {
     this.count++;
     if (!this.out.write(`${JSON.stringify(record)}\n`)) await once(this.out, 'drain');
   }

@@ -3,8 +3,9 @@
  * versions published per hour or day per source (both stacked bars). `web/assets/charts.js` draws
  * them from a JSON block in the page.
  */
-import { REPAIR_KINDS } from '../normalize/types.js';
+
 import type { PublishedBucket, SourceTotals } from '../publish/types.js';
+import { REPAIR_KINDS } from '../records/repairs.js';
 
 export interface ChartData {
   labels: string[];

@@ -17,7 +17,7 @@
  * a possible gap (a place where a deleted word may be missing, start = end) becomes an empty
  * segment, which the page shows as an insertion mark.
  */
-import type { Repair, Unresolved } from '../normalize/types.js';
+import type { Repair, Unresolved } from '../records/repairs.js';
 
 /**
  * A run of a paragraph's text, and the repair (index into the record's repairs) it shows, if any,

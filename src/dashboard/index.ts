@@ -30,11 +30,10 @@ import fastifyStatic from '@fastify/static';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { feedReadsOf } from '../publish/feed/reads.js';
-import type { Store } from '../publish/store/store.js';
 import { AdminAuth, type AdminState } from './auth.js';
 import type { QueueAdmin } from './queue-admin.js';
 import { registerActions } from './routes/actions.js';
-import type { DashboardContext } from './routes/context.js';
+import type { DashboardContext, DashboardStore } from './routes/context.js';
 import { registerQueuesPage } from './routes/queues.js';
 import { registerRecordPage } from './routes/record.js';
 import { registerRecordsPage } from './routes/records.js';
@@ -47,7 +46,7 @@ export { SEARCHES_PER_MINUTE } from './routes/records.js';
 export { LOGIN_ATTEMPTS } from './routes/session.js';
 
 export interface DashboardOptions {
-  store: Store;
+  store: DashboardStore;
   /** The queues; without them (or while Redis is away) the queue parts say so. */
   queues?: QueueAdmin;
   /** `FINFAQ_ADMIN_TOKEN`: actions are disabled when it is unset or empty. */

@@ -3,10 +3,16 @@
  * and highlighted repairs, and what goes beside it (raw page, duplicates, versions). Pure: the
  * route reads the store, this arranges what it read.
  */
-import { convertKeepingUnresolved } from '../normalize/protected-runs.js';
-import { convertLines, convertScript, fromHans, toHans } from '../normalize/script/convert.js';
-import { type Repair, SCRIPTS, type Script } from '../normalize/types.js';
-import type { AlsoOn, RawSnapshot, StoredRecord } from '../publish/types.js';
+import {
+  convertKeepingUnresolved,
+  convertLines,
+  convertScript,
+  fromHans,
+  toHans,
+} from '../normalize/index.js';
+import type { Repair } from '../records/repairs.js';
+import { SCRIPTS, type Script } from '../records/scripts.js';
+import type { AlsoOn, RawSnapshot, StoredRecord } from '../records/stored.js';
 import { type PlacedParagraph, placeRepairs, repairsByParagraph } from './highlight.js';
 
 export const SCRIPT_LABELS: Record<Script, string> = {

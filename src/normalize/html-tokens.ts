@@ -135,37 +135,50 @@ const IGNORE = {
   ontextentity() {},
 };
 
-/** Bounds the nesting a tree builder will see (see the module comment). Linear in the page. */
-export function flattenDeepHtml(
-  html: string,
-  maxDepth: number = LIMITS.htmlDepth,
-  maxFormatting: number = LIMITS.htmlFormatting,
-): FlattenedHtml {
-  const stack: Open[] = [];
-  const formatting: (Formatting | typeof MARKER)[] = [];
+/**
+ * The tree builder's open elements and open formatting elements, as far as the estimate needs
+ * them, and the tags left out to keep them bounded.
+ */
+class NestingEstimate {
+  readonly stack: Open[] = [];
+  readonly formatting: (Formatting | typeof MARKER)[] = [];
   /** End tags still to leave out, by name, for formatting start tags left out. */
-  const dropped = new Map<string, number>();
+  readonly dropped = new Map<string, number>();
   /**
    * Each tag left out, in order: start, end, and 1 when a `<br>` takes its place (a block's tags:
    * its paragraph stays a paragraph of its own), else 0.
    */
-  const cuts: number[] = [];
-  const cut = (start: number, end: number, name: string) => cuts.push(start, end, BLOCKS.has(name) ? 1 : 0);
-  let foreign = 0;
-  let elements = 0;
-  let lifted = 0;
-  let tagName = '';
-  let tagStart = 0;
+  readonly cuts: number[] = [];
+  foreign = 0;
+  elements = 0;
+  lifted = 0;
+  tagName = '';
+  tagStart = 0;
 
-  const afterMarker = () => formatting.lastIndexOf(MARKER) + 1;
-  const unlist = (entry: Formatting) => {
-    const at = formatting.lastIndexOf(entry);
-    if (at !== -1) formatting.splice(at, 1);
-  };
-  const popTo = (index: number) => {
+  constructor(
+    private readonly html: string,
+    private readonly maxDepth: number,
+    private readonly maxFormatting: number,
+  ) {}
+
+  cut(start: number, end: number, name: string): void {
+    this.cuts.push(start, end, BLOCKS.has(name) ? 1 : 0);
+  }
+
+  afterMarker(): number {
+    return this.formatting.lastIndexOf(MARKER) + 1;
+  }
+
+  unlist(entry: Formatting): void {
+    const at = this.formatting.lastIndexOf(entry);
+    if (at !== -1) this.formatting.splice(at, 1);
+  }
+
+  popTo(index: number): void {
+    const { stack, formatting } = this;
     for (let i = stack.length - 1; i >= index; i--) {
       const open = stack[i] as Open;
-      if (FOREIGN.has(open.name)) foreign--;
+      if (FOREIGN.has(open.name)) this.foreign--;
       if (open.formatting) open.formatting.open = undefined;
       if (MARKERS.has(open.name) && !open.lifted) {
         const marker = formatting.lastIndexOf(MARKER);
@@ -173,9 +186,11 @@ export function flattenDeepHtml(
       }
     }
     stack.length = index;
-  };
+  }
+
   /** The nearest open element named `names` above any element of `stopAt`, within `LOOKBACK`. */
-  const find = (names: Set<string> | string, stopAt: Set<string>): number => {
+  find(names: Set<string> | string, stopAt: Set<string>): number {
+    const { stack } = this;
     const floor = Math.max(0, stack.length - LOOKBACK);
     for (let i = stack.length - 1; i >= floor; i--) {
       const name = (stack[i] as Open).name;
@@ -183,20 +198,23 @@ export function flattenDeepHtml(
       if (stopAt.has(name)) return -1;
     }
     return -1;
-  };
-  const push = (name: string, cut: boolean, entry?: Formatting): Open => {
+  }
+
+  push(name: string, cut: boolean, entry?: Formatting): Open {
     const open: Open = { name, lifted: cut };
     if (entry) {
       open.formatting = entry;
       entry.open = open;
     }
-    stack.push(open);
-    if (FOREIGN.has(name)) foreign++;
-    if (MARKERS.has(name) && !cut) formatting.push(MARKER);
+    this.stack.push(open);
+    if (FOREIGN.has(name)) this.foreign++;
+    if (MARKERS.has(name) && !cut) this.formatting.push(MARKER);
     return open;
-  };
+  }
+
   /** Formatting elements closed by something else are opened again before new inline content. */
-  const reopen = () => {
+  reopen(): void {
+    const { formatting } = this;
     const last = formatting.at(-1);
     if (last === undefined || last === MARKER || last.open) return;
     let from = formatting.length - 1;
@@ -206,124 +224,150 @@ export function flattenDeepHtml(
       from--;
     }
     for (let i = from; i < formatting.length; i++) {
-      elements++;
-      push((formatting[i] as Formatting).name, false, formatting[i] as Formatting);
+      this.elements++;
+      this.push((formatting[i] as Formatting).name, false, formatting[i] as Formatting);
     }
-  };
+  }
 
-  const startTag = (selfClosing: boolean, end: number) => {
-    elements++;
-    const name = tagName;
+  startTag(selfClosing: boolean, end: number): void {
+    this.elements++;
+    const name = this.tagName;
+    this.closeBefore(name);
+    if (!SPECIAL.has(name)) this.reopen();
+    if (VOID.has(name) || (selfClosing && this.foreign > 0)) return;
+    if (this.stack.length >= this.maxDepth) {
+      this.cut(this.tagStart, end, name);
+      this.lifted++;
+      this.push(name, true);
+      return;
+    }
+    if (name === 'tr' && this.stack.at(-1)?.name === 'table') this.push('tbody', false); // the tree builder's own
+    if (!FORMATTING.has(name)) {
+      this.push(name, false);
+      return;
+    }
+    this.openFormatting(name, end);
+  }
+
+  /** What a start tag closes first: an open `<p>`, an element of its own kind, an open `<a>`. */
+  private closeBefore(name: string): void {
     if (CLOSES_P.has(name)) {
-      const p = find('p', SCOPE);
-      if (p !== -1) popTo(p);
+      const p = this.find('p', SCOPE);
+      if (p !== -1) this.popTo(p);
     }
     const own = CLOSES_OWN[name];
     if (own) {
-      const at = find(own[0], own[1]);
-      if (at !== -1) popTo(at);
+      const at = this.find(own[0], own[1]);
+      if (at !== -1) this.popTo(at);
     }
     if (name === 'a')
-      for (let i = formatting.length - 1, from = afterMarker(); i >= from; i--) {
-        const entry = formatting[i] as Formatting;
+      for (let i = this.formatting.length - 1, from = this.afterMarker(); i >= from; i--) {
+        const entry = this.formatting[i] as Formatting;
         if (entry.name === 'a') {
-          unlist(entry);
+          this.unlist(entry);
           break;
         }
       }
-    if (!SPECIAL.has(name)) reopen();
-    if (VOID.has(name) || (selfClosing && foreign > 0)) return;
-    if (stack.length >= maxDepth) {
-      cut(tagStart, end, name);
-      lifted++;
-      push(name, true);
-      return;
-    }
-    if (name === 'tr' && stack.at(-1)?.name === 'table') push('tbody', false); // the tree builder's own
-    if (!FORMATTING.has(name)) {
-      push(name, false);
-      return;
-    }
-    const tag = html.slice(tagStart, end);
-    const from = afterMarker();
+  }
+
+  private openFormatting(name: string, end: number): void {
+    const { formatting } = this;
+    const tag = this.html.slice(this.tagStart, end);
+    const from = this.afterMarker();
     let alike = 0;
     for (let i = formatting.length - 1; i >= from; i--) {
       const entry = formatting[i] as Formatting;
       if (entry.tag === tag && ++alike >= 3) {
-        unlist(entry);
+        this.unlist(entry);
         break;
       }
     }
-    if (formatting.length - from >= maxFormatting) {
-      cut(tagStart, end, name);
-      lifted++;
-      dropped.set(name, (dropped.get(name) ?? 0) + 1);
+    if (formatting.length - from >= this.maxFormatting) {
+      this.cut(this.tagStart, end, name);
+      this.lifted++;
+      this.dropped.set(name, (this.dropped.get(name) ?? 0) + 1);
       return;
     }
     const entry: Formatting = { name, tag, open: undefined };
     formatting.push(entry);
-    push(name, false, entry);
-  };
+    this.push(name, false, entry);
+  }
 
-  const endTag = (name: string, span: readonly [number, number]) => {
-    if (FORMATTING.has(name)) {
-      const left = dropped.get(name) ?? 0;
-      if (left > 0) {
-        dropped.set(name, left - 1);
-        cut(span[0], span[1], name);
-        return;
-      }
-      let entry: Formatting | undefined;
-      const from = afterMarker();
-      for (let i = formatting.length - 1; i >= from && !entry; i--) {
-        const at = formatting[i] as Formatting;
-        if (at.name === name) entry = at;
-      }
-      if (entry) {
-        const open = entry.open;
-        unlist(entry);
-        if (!open) return;
-        const floor = Math.max(0, stack.length - LOOKBACK);
-        for (let i = stack.length - 1; i >= floor; i--)
-          if (stack[i] === open) {
-            popTo(i);
-            return;
-          }
-        return;
-      }
-    }
-    const at = find(name, SPECIAL.has(name) ? SCOPE : SPECIAL);
+  endTag(name: string, span: readonly [number, number]): void {
+    if (FORMATTING.has(name) && this.endFormatting(name, span)) return;
+    const at = this.find(name, SPECIAL.has(name) ? SCOPE : SPECIAL);
     if (at === -1) return;
-    if ((stack[at] as Open).lifted) cut(span[0], span[1], name);
-    popTo(at);
-  };
+    if ((this.stack[at] as Open).lifted) this.cut(span[0], span[1], name);
+    this.popTo(at);
+  }
 
+  /** A formatting element's end tag; false when no open formatting element takes it. */
+  private endFormatting(name: string, span: readonly [number, number]): boolean {
+    const left = this.dropped.get(name) ?? 0;
+    if (left > 0) {
+      this.dropped.set(name, left - 1);
+      this.cut(span[0], span[1], name);
+      return true;
+    }
+    let entry: Formatting | undefined;
+    const from = this.afterMarker();
+    for (let i = this.formatting.length - 1; i >= from && !entry; i--) {
+      const at = this.formatting[i] as Formatting;
+      if (at.name === name) entry = at;
+    }
+    if (!entry) return false;
+    const open = entry.open;
+    this.unlist(entry);
+    if (!open) return true;
+    const floor = Math.max(0, this.stack.length - LOOKBACK);
+    for (let i = this.stack.length - 1; i >= floor; i--)
+      if (this.stack[i] === open) {
+        this.popTo(i);
+        return true;
+      }
+    return true;
+  }
+}
+
+/** Bounds the nesting a tree builder will see (see the module comment). Linear in the page. */
+export function flattenDeepHtml(
+  html: string,
+  maxDepth: number = LIMITS.htmlDepth,
+  maxFormatting: number = LIMITS.htmlFormatting,
+): FlattenedHtml {
+  const estimate = new NestingEstimate(html, maxDepth, maxFormatting);
   const tokenizer = new Tokenizer(
     { decodeEntities: false },
     {
       ...IGNORE,
       onopentagname(start, end) {
-        tagName = html.slice(start, end).toLowerCase();
-        tagStart = start - 1;
+        estimate.tagName = html.slice(start, end).toLowerCase();
+        estimate.tagStart = start - 1;
       },
       onopentagend(end) {
-        startTag(false, end + 1);
+        estimate.startTag(false, end + 1);
       },
       onselfclosingtag(end) {
-        startTag(true, end + 1);
+        estimate.startTag(true, end + 1);
       },
       onclosetag(start, end) {
         const gt = html.indexOf('>', end);
-        endTag(html.slice(start, end).toLowerCase(), [start - 2, gt === -1 ? html.length : gt + 1]);
+        estimate.endTag(html.slice(start, end).toLowerCase(), [start - 2, gt === -1 ? html.length : gt + 1]);
       },
       ontext() {
-        reopen();
+        estimate.reopen();
       },
     },
   );
   tokenizer.write(html);
   tokenizer.end();
+  const { cuts, lifted, elements } = estimate;
   if (cuts.length === 0) return { html, lifted: 0, elements };
+  return { html: withoutCuts(html, cuts), lifted, elements };
+}
+
+/** The page without the tags left out, a `<br>` where a block's tags were. */
+function withoutCuts(html: string, cuts: readonly number[]): string {
   const parts: string[] = [];
   let at = 0;
   /** A `<br>` ends what was written so far: tags cut one after the other need only one. */
@@ -343,7 +387,7 @@ export function flattenDeepHtml(
     at = end;
   }
   parts.push(html.slice(at));
-  return { html: parts.join(''), lifted, elements };
+  return parts.join('');
 }
 
 /** Elements whose content is never text of the page (as `html.ts` reads them). */

@@ -10,6 +10,7 @@
  *   the target script
  */
 
+import type { RawDocument } from '../records/raw.js';
 import { siteContact } from './boilerplate.js';
 import { removeControlResidue } from './control-chars.js';
 import { unclosedFrames } from './deleted-words/frames.js';
@@ -43,22 +44,8 @@ import { fixHalfConverted } from './script/half-converted.js';
 import { datedByFetch, parsePublishedAt } from './time.js';
 import type { Gap, Repair, Script, StageOutput, TextRepair, Unresolved } from './types.js';
 
+export type { RawDocument } from '../records/raw.js';
 export type { DraftDocument } from './draft.js';
-
-/** A raw record (CONTRACT.md): exactly one of `body`, `html`, `text` carries the page. */
-export interface RawDocument {
-  url: string;
-  source?: string;
-  body?: Uint8Array;
-  html?: string;
-  text?: string;
-  contentType?: string;
-  fetchedAt?: string;
-  /** The sources file's charset hint for sites that lie about theirs. */
-  charset?: string;
-  /** The sources file's extraction selectors for this source. */
-  selectors?: NormalizeOptions['selectors'];
-}
 
 export interface NormalizeOptions {
   /** Script of the record's text; by default the script the source is written in. */

@@ -4,16 +4,13 @@
  * script or gap repair reaches inside garbage) and put back when the record is finalized, where
  * its offsets in the published paragraph become the record's `unresolved` entries.
  */
+import type { ProtectedRun } from '../records/draft.js';
 import type { Unresolved, UnresolvedKind, UnresolvedSpan } from './types.js';
+
+export type { ProtectedRun } from '../records/draft.js';
 
 /** U+FFFC OBJECT REPLACEMENT CHARACTER: "an object stands here". A page's own are removed first. */
 export const PLACEHOLDER = '\uFFFC';
-
-/** A run held out of a line's text, in order of appearance. */
-export interface ProtectedRun {
-  kind: UnresolvedKind;
-  text: string;
-}
 
 /**
  * Replaces each span of `text` with the placeholder and inserts the spans' texts into `runs` (the

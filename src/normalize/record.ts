@@ -1,23 +1,8 @@
-/** The clean record: the normalizer's output, the store's rows and the feed's items (CONTRACT.md). */
+/** The clean record's ids and hashes (its shape: src/records/clean.ts). */
 import { sha256Hex } from '../records/hash.js';
 import { toSimplifiedChars } from './script/char-fold.js';
-import type { Repair, Script, Unresolved } from './types.js';
 
-export interface CleanRecord {
-  id: string;
-  url: string;
-  source: string;
-  title: string | null;
-  category: string | null;
-  published_at: string | null;
-  script: Script;
-  paragraphs: string[];
-  repairs: Repair[];
-  flags: string[];
-  /** Where each problem of `flags` that has a place is: garbled runs left as they are, gaps. */
-  unresolved: Unresolved[];
-  content_hash: string;
-}
+export type { CleanRecord } from '../records/clean.js';
 
 /** 64 bits of SHA-256 in hex: record ids, content hashes, the dedupe index's exact layer. */
 export function hash64(text: string): string {

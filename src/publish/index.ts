@@ -15,10 +15,14 @@ export { buildFeedServer, type FeedServerOptions } from './feed/server.js';
 export { createMetrics, type MetricsOptions, type QueueDepth } from './metrics.js';
 export { createPublisher, type PublishCounts, Publisher } from './publisher.js';
 export {
+  type AdminQueries,
+  type FeedStore,
   isPostgresUrl,
   type OpenStoreOptions,
   openStore,
+  type ProfileStore,
   type PublishInput,
+  type PublishStore,
   type Store,
   type StoreBackend,
   StoreError,

@@ -10,9 +10,9 @@
  * - `extra(registry)`: anything else to register (another stage's counters).
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { REPAIR_KINDS } from '../normalize/types.js';
+import { REPAIR_KINDS } from '../records/repairs.js';
 import type { Publisher } from './publisher.js';
-import type { Store } from './store/store.js';
+import type { FeedStore } from './store/store.js';
 import type { StoreStats } from './types.js';
 
 export interface QueueDepth {
@@ -36,7 +36,7 @@ export interface MetricsOptions {
 }
 
 /** Store totals, read once per scrape however many metrics need them. */
-function statsReader(store: Store): () => Promise<StoreStats> {
+function statsReader(store: FeedStore): () => Promise<StoreStats> {
   let pending: Promise<StoreStats> | null = null;
   return () => {
     if (!pending) {
@@ -50,7 +50,7 @@ function statsReader(store: Store): () => Promise<StoreStats> {
   };
 }
 
-export function createMetrics(store: Store, options: MetricsOptions = {}): Registry {
+export function createMetrics(store: FeedStore, options: MetricsOptions = {}): Registry {
   const registry = options.registry ?? new Registry();
   const registers = [registry];
   const stats = statsReader(store);

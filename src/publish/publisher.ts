@@ -10,7 +10,7 @@
  *   // → { id, version: 1, duplicateOf: null, changed: true, outcome: 'created', seq: 17, similarity: null }
  */
 import { EventEmitter } from 'node:events';
-import type { CleanRecord } from '../normalize/record.js';
+import type { CleanRecord } from '../records/clean.js';
 import {
   DEDUPE_DEFAULTS,
   type DedupeOptions,
@@ -20,7 +20,7 @@ import {
   indexFormat,
   PREVIOUS_DEFAULT_FORMATS,
 } from './dedupe/index.js';
-import type { Store } from './store/store.js';
+import type { PublishStore } from './store/store.js';
 import { storableRaw, storableRecord } from './store/text.js';
 import type { PublishOutcome, PublishResult, RawSnapshot } from './types.js';
 
@@ -50,7 +50,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
 
   /** Prefer `createPublisher`, which also checks the store's index format. */
   constructor(
-    readonly store: Store,
+    readonly store: PublishStore,
     dedupe: Partial<DedupeOptions> = {},
   ) {
     super();
@@ -106,7 +106,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
  * once, with other writers kept out meanwhile (a MinHash a record: ~0.4–1 ms). Other options never rebuild a
  * shared index: a store built otherwise is refused.
  */
-export async function createPublisher(store: Store, dedupe: Partial<DedupeOptions> = {}): Promise<Publisher> {
+export async function createPublisher(
+  store: PublishStore,
+  dedupe: Partial<DedupeOptions> = {},
+): Promise<Publisher> {
   const publisher = new Publisher(store, dedupe);
   const format = indexFormat(publisher.dedupe);
   const upgrade = format === indexFormat(DEDUPE_DEFAULTS);

@@ -10,11 +10,11 @@
  */
 import type { DefaultJobOptions } from 'bullmq';
 import type { CrawlSettings, SourceConfig } from '../config/sources.js';
-import type { RawRecord } from '../crawl/index.js';
-import type { CleanRecord } from '../normalize/record.js';
-import type { Script } from '../normalize/types.js';
-import type { RawSnapshot } from '../publish/types.js';
+import type { CleanRecord } from '../records/clean.js';
 import { sha256Hex } from '../records/hash.js';
+import type { CrawledRawRecord } from '../records/raw.js';
+import type { Script } from '../records/scripts.js';
+import type { RawSnapshot } from '../records/stored.js';
 
 export const QUEUE_NAMES = ['crawl', 'normalize', 'publish'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -31,7 +31,7 @@ export interface CrawlJob {
 
 /** One fetched article page (the raw record of CONTRACT.md) to clean. Job name `normalize`. */
 export interface NormalizeJob {
-  raw: RawRecord;
+  raw: CrawledRawRecord;
   to: Script;
   run?: string;
 }
@@ -114,7 +114,7 @@ export function jobId(kind: string, ...parts: string[]): string {
 }
 
 /** Same page, same bytes, same target script: same job. */
-export function normalizeJobId(raw: RawRecord, to: Script): string {
+export function normalizeJobId(raw: CrawledRawRecord, to: Script): string {
   return jobId('normalize', raw.url, digest([raw.body_base64]), raw.charset ?? '', to);
 }
 

@@ -16,17 +16,12 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
-import type { DeletionCycle } from '../normalize/deleted-words/cycle.js';
-import {
-  type DraftDocument,
-  finalizeRecord,
-  flagRepairFailed,
-  normalizeDocument,
-  readDocument,
-} from '../normalize/pipeline.js';
-import { rawRecordSchema, toRawDocument } from '../normalize/raw-record.js';
+import type { DeletionCycle } from '../normalize/index.js';
+import { finalizeRecord, flagRepairFailed, normalizeDocument, readDocument } from '../normalize/index.js';
 import type { Store } from '../publish/store/index.js';
-import type { RawSnapshot } from '../publish/types.js';
+import type { DraftDocument } from '../records/draft.js';
+import { rawRecordSchema, toRawDocument } from '../records/raw.js';
+import type { RawSnapshot } from '../records/stored.js';
 import { createRedis, type QueueSettings } from './connection.js';
 import {
   JOB_NAMES,

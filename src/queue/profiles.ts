@@ -12,9 +12,9 @@
  *   source's sampled pages with it and publishes those that changed as new versions.
  */
 import type { Redis } from 'ioredis';
-import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
 import {
   byRank,
+  DeletionCycle,
   type ProfileStore,
   passageAnchors,
   replaceProfile,
@@ -23,13 +23,12 @@ import {
   type SampleStore,
   type StoredProfile,
   sampleRank,
-} from '../normalize/deleted-words/samples.js';
-import type { Store } from '../publish/store/index.js';
+} from '../normalize/index.js';
+import type { ProfileStore as SourceProfiles } from '../publish/store/index.js';
 import { redisKeys } from './keys.js';
 
-export { relearnDue } from '../normalize/deleted-words/cycle.js';
-export type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
-export { profileWords as wordsOf, SAMPLE_SIZE } from '../normalize/deleted-words/samples.js';
+export type { Sample, StoredProfile } from '../normalize/index.js';
+export { profileWords as wordsOf, relearnDue, SAMPLE_SIZE } from '../normalize/index.js';
 
 /** How long a worker uses a profile it read before reading it again. */
 export const PROFILE_CACHE_MS = 10_000;
@@ -131,7 +130,7 @@ export class RedisSampleStore implements SampleStore {
 export class StoreProfiles implements ProfileStore {
   private readonly cache = new Map<string, { at: number; stored: StoredProfile | undefined }>();
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: SourceProfiles) {}
 
   async get(source: string): Promise<StoredProfile | undefined> {
     const cached = this.cache.get(source);
@@ -161,6 +160,6 @@ export class StoreProfiles implements ProfileStore {
 }
 
 /** The cycle over Redis samples and the store's profiles. */
-export function queueCycle(redis: Redis, prefix: string, store: Store): DeletionCycle {
+export function queueCycle(redis: Redis, prefix: string, store: SourceProfiles): DeletionCycle {
   return new DeletionCycle(new RedisSampleStore(redis, prefix), new StoreProfiles(store));
 }

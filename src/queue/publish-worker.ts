@@ -6,7 +6,7 @@
 import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Publisher } from '../publish/publisher.js';
-import type { Store } from '../publish/store/index.js';
+import type { PublishStore } from '../publish/store/index.js';
 import type { PublishResult } from '../publish/types.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import type { PublishJob } from './jobs.js';
@@ -15,7 +15,7 @@ import { recordPublish } from './runs.js';
 /** Publishes in flight per worker process (store transactions, mostly waiting on the database). */
 export const PUBLISH_CONCURRENCY = 4;
 
-export function publishProcessor(redis: Redis, publisher: Publisher, store: Store, prefix: string) {
+export function publishProcessor(redis: Redis, publisher: Publisher, store: PublishStore, prefix: string) {
   return async (job: Job<PublishJob>): Promise<PublishResult> => {
     const { record, rawOf, run } = job.data;
     const raw = job.data.raw ?? (rawOf ? await store.getRaw(rawOf.id, rawOf.version) : null);
@@ -28,7 +28,7 @@ export function publishProcessor(redis: Redis, publisher: Publisher, store: Stor
 export function startPublishWorker(
   redis: Redis,
   publisher: Publisher,
-  store: Store,
+  store: PublishStore,
   settings: QueueSettings,
   options: { concurrency?: number; name: string },
 ): Worker<PublishJob, PublishResult> {

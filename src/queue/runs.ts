@@ -16,8 +16,9 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { CrawlReport } from '../crawl/index.js';
-import { type CleanRecord, recordId } from '../normalize/record.js';
+import { recordId } from '../normalize/index.js';
 import type { PublishResult } from '../publish/types.js';
+import type { CleanRecord } from '../records/clean.js';
 import { jobSubject, QUEUE_NAMES, type QueueName } from './jobs.js';
 import { redisKeys } from './keys.js';
 import { pendingJobs, type Queues } from './queues.js';

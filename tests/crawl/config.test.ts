@@ -82,7 +82,9 @@ describe('sources file', () => {
       category: '.crumb a:last-child',
     });
   });
+});
 
+describe('sources file: errors', () => {
   it('rejects unknown keys with their path', () => {
     const problems = problemsOf(`
 crawl:

@@ -10,7 +10,7 @@ import { stringify } from 'yaml';
 import { runCrawlOnce, stateFileFor } from '../../src/cli/crawl-command.js';
 import { runNormalize } from '../../src/cli/normalize-command.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
-import { parseRawRecordLine } from '../../src/normalize/raw-record.js';
+import { parseRawRecordLine } from '../../src/records/raw.js';
 import { type FixtureWeb, startFixtureWeb } from '../support/fixture-web/index.js';
 import { QUICK_CRAWL } from './helpers.js';
 
@@ -173,7 +173,7 @@ describe('per-source selectors', () => {
     const record = JSON.parse(line as string);
     expect(record.selectors).toEqual(selectors);
     const truth = web.truth.find((t) => t.url === record.url);
-    // The normalizer reads selectors from its options (raw-record.ts does not map them yet).
+    // The normalizer reads selectors from its options (records/raw.ts does not map them yet).
     const clean = normalizeDocument(parseRawRecordLine(line as string), { selectors: record.selectors });
     expect(clean.title).toBe(truth?.category);
   });

@@ -1,11 +1,7 @@
 /** Crawling the fixture web from tests: one source at a time, with its server-side request log. */
 import { parseSourcesConfig, type SourcesConfig } from '../../src/config/sources.js';
-import {
-  type CrawlReport,
-  type CrawlSourceOptions,
-  crawlSource,
-  type RawRecord,
-} from '../../src/crawl/index.js';
+import { type CrawlReport, type CrawlSourceOptions, crawlSource } from '../../src/crawl/index.js';
+import type { CrawledRawRecord } from '../../src/records/raw.js';
 import type {
   FixtureWeb,
   LoggedRequest,
@@ -24,7 +20,7 @@ export const QUICK_CRAWL = {
 export interface SiteCrawl {
   config: SourcesConfig;
   report: CrawlReport;
-  records: RawRecord[];
+  records: CrawledRawRecord[];
   /** What every server of the web saw during this crawl. */
   requests: LoggedRequest[];
 }
@@ -45,7 +41,7 @@ export async function crawlSite(
     }),
   );
   const first = web.requests.length;
-  const records: RawRecord[] = [];
+  const records: CrawledRawRecord[] = [];
   const report = await crawlSource({
     source: config.sources[0] as SourcesConfig['sources'][number],
     settings: config.crawl,

@@ -221,7 +221,9 @@ describe('the dashboard in a browser', () => {
     expect(shownWords[words.indexOf('电话')]).toBe('電話');
     await page.close();
   });
+});
 
+describe('the dashboard in a browser: hostile text and admin actions', () => {
   it('never runs markup that came in crawled text', async () => {
     const page = await browser.newPage();
     const dialogs: string[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { placeRepairs, repairsByParagraph } from '../../src/dashboard/highlight.js';
 import { buildRecordView } from '../../src/dashboard/record-view.js';
 import { fromHans, toHans } from '../../src/normalize/script/convert.js';
-import type { Repair } from '../../src/normalize/types.js';
+import type { Repair } from '../../src/records/repairs.js';
 import { makeRecord } from '../publish/support/records.js';
 
 const asShown = (script: 'hans' | 'tw') => (s: string) => fromHans(toHans(s, 'hant'), script);

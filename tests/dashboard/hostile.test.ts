@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_ATTEMPTS, registerDashboard, SEARCHES_PER_MINUTE } from '../../src/dashboard/index.js';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { contentHash, recordId } from '../../src/normalize/record.js';
-import type { Repair } from '../../src/normalize/types.js';
 import { buildFeedServer, createPublisher, openStore, type Store } from '../../src/publish/index.js';
+import type { CleanRecord } from '../../src/records/clean.js';
+import type { Repair } from '../../src/records/repairs.js';
 import { makeRecord } from '../publish/support/records.js';
 
 const TOKEN = 'hostile-test-token-81d2';

@@ -12,8 +12,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectQueueAdmin, type QueueAdmin, registerDashboard } from '../../src/dashboard/index.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { buildFeedServer, createPublisher, openStore, type Store } from '../../src/publish/index.js';
+import type { CleanRecord } from '../../src/records/clean.js';
 import { BIN, dropPrefix, REDIS_URL, uniqueName } from '../queue/helpers.js';
 import { seedPath } from '../support/seeds.js';
 

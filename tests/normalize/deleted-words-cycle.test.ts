@@ -13,7 +13,8 @@ import {
   passageAnchors,
   SHARED_TEXT,
 } from '../../src/normalize/deleted-words/samples.js';
-import { type DraftDocument, draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
+import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
+import type { DraftDocument } from '../../src/records/draft.js';
 import { generateArticle, Rng } from '../support/article-generator.js';
 import { makeSites, renderPage } from '../support/filtered-sites.js';
 import { buildSites, SITE_NAMES } from '../support/fixture-web/sites.js';

@@ -5,15 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
-import {
-  type DraftDocument,
-  draftDocument,
-  finalizeRecord,
-  normalizeDocument,
-} from '../../src/normalize/pipeline.js';
+import { draftDocument, finalizeRecord, normalizeDocument } from '../../src/normalize/pipeline.js';
 import { convertKeepingUnresolved, PLACEHOLDER } from '../../src/normalize/protected-runs.js';
 import { convertLines, convertScript } from '../../src/normalize/script/convert.js';
-import type { Unresolved } from '../../src/normalize/types.js';
+import type { DraftDocument } from '../../src/records/draft.js';
+import type { Unresolved } from '../../src/records/repairs.js';
 import { profileWord } from '../support/profile-word.js';
 
 const gap = (paragraph: number, start: number): Unresolved => ({

@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LIMIT_FLAGS, LIMITS } from '../../src/normalize/limits.js';
-import { normalizeDocument, type RawDocument } from '../../src/normalize/pipeline.js';
-import { REPAIR_KINDS, SCRIPTS } from '../../src/normalize/types.js';
+import { normalizeDocument } from '../../src/normalize/pipeline.js';
+import type { RawDocument } from '../../src/records/raw.js';
+import { REPAIR_KINDS } from '../../src/records/repairs.js';
+import { SCRIPTS } from '../../src/records/scripts.js';
 import { HTML_URL, SHAPES, TEXT_URL } from '../support/hostile-pages.js';
 
 if (process.env.FC_SEED || process.env.CI)

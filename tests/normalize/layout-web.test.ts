@@ -9,8 +9,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSourcesConfig, type SourcesConfig } from '../../src/config/sources.js';
-import { crawlSource, type RawRecord } from '../../src/crawl/index.js';
+import { crawlSource } from '../../src/crawl/index.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
+import type { CrawledRawRecord } from '../../src/records/raw.js';
 import { QUICK_CRAWL } from '../crawl/helpers.js';
 import { emptyScore, scorePage } from '../support/layout-eval.js';
 import { type LayoutPage, layoutPages } from '../support/layouts.js';
@@ -18,7 +19,7 @@ import { type LayoutPage, layoutPages } from '../support/layouts.js';
 const pages = layoutPages(2, 3);
 let server: http.Server;
 let origin = '';
-const records: RawRecord[] = [];
+const records: CrawledRawRecord[] = [];
 
 beforeAll(async () => {
   const byPath = new Map(pages.map((page, i) => [`/a/${i}.html`, page]));

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DeletionCycle } from '../../src/normalize/deleted-words/cycle.js';
-import type { DraftDocument } from '../../src/normalize/draft.js';
 import { readMetaLine } from '../../src/normalize/layout/fields.js';
 import { lineShape } from '../../src/normalize/layout/line-shapes.js';
 import { readPageLayout } from '../../src/normalize/layout/page-model.js';
 import { SourceTemplates } from '../../src/normalize/layout/templates.js';
 import { draftDocument, finalizeRecord, normalizeDocument } from '../../src/normalize/pipeline.js';
+import type { DraftDocument } from '../../src/records/draft.js';
 import { generateArticle } from '../support/article-generator.js';
 import { injectFaults } from '../support/fault-injector.js';
 import { emptyScore, foldText, scorePage } from '../support/layout-eval.js';

@@ -18,7 +18,7 @@ import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { contentHash, hash64 } from '../../src/normalize/record.js';
 import { toSimplifiedChars } from '../../src/normalize/script/char-fold.js';
 import { convertLines, fromHans, toHans } from '../../src/normalize/script/convert.js';
-import { REPAIR_KINDS, type Repair } from '../../src/normalize/types.js';
+import { REPAIR_KINDS, type Repair } from '../../src/records/repairs.js';
 
 const TEXT_URL = 'file:///dumps/limits.txt';
 

@@ -8,7 +8,7 @@ import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
 import { PARTICLE_ZHE_WORDS, TO_TRADITIONAL_OVERRIDES } from '../../src/normalize/script/overrides.js';
 import { fixProseYi } from '../../src/normalize/script/prose-yi.js';
 import { toTraditional } from '../../src/normalize/script/to-traditional.js';
-import type { Script } from '../../src/normalize/types.js';
+import type { Script } from '../../src/records/scripts.js';
 import { SHARED } from '../support/seeds.js';
 
 /** OpenCC's config names that map onto the project's conversions, and opencc-js's own locales. */

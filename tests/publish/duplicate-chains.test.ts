@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import type { Store } from '../../src/publish/store/store.js';
-import type { StoredRecord } from '../../src/publish/types.js';
+import type { StoredRecord } from '../../src/records/stored.js';
 import { makeRecord, type RecordSpec } from './support/records.js';
 import { BACKENDS, rawQuery, StoreFactory, type StoreLocation } from './support/stores.js';
 

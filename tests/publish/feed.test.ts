@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { convertScript } from '../../src/normalize/script/convert.js';
 import type { FeedItem } from '../../src/publish/feed/items.js';
 import { buildFeedServer } from '../../src/publish/feed/server.js';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import type { Store } from '../../src/publish/store/store.js';
+import type { CleanRecord } from '../../src/records/clean.js';
 import { makeRecord } from './support/records.js';
 import { StoreFactory } from './support/stores.js';
 
@@ -32,7 +32,12 @@ const CONTRACT_FIELDS = [
   'duplicate_of',
 ];
 
-describe('feed server', () => {
+/**
+ * A feed server over a fresh SQLite store holding `records` (three canonical records, a
+ * Traditional copy of the first, one with markup-like text), set up before the calling block and
+ * closed after it.
+ */
+function servedFeed() {
   const factory = new StoreFactory();
   let store: Store;
   let publisher: Publisher;
@@ -69,6 +74,12 @@ describe('feed server', () => {
 
   const get = (url: string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'GET', url, headers });
+
+  return { factory, records, get };
+}
+
+describe('feed server: lists, records, ETags, scripts', () => {
+  const { factory, records, get } = servedFeed();
 
   it('lists canonical records in publish order with a cursor, the duplicates offered on each', async () => {
     const response = await get('/v1/records');
@@ -131,8 +142,9 @@ describe('feed server', () => {
     expect(notModified.statusCode).toBe(304);
     expect(notModified.body).toBe('');
 
-    const other = await createPublisher(await factory.fresh('sqlite'));
-    const otherApp = buildFeedServer(other.store);
+    const otherStore = await factory.fresh('sqlite');
+    const other = await createPublisher(otherStore);
+    const otherApp = buildFeedServer(otherStore);
     await other.publish(makeRecord({ seed: 7 }));
     const before = (await otherApp.inject('/v1/records')).headers.etag;
     await other.publish(makeRecord({ seed: 8 }));
@@ -175,6 +187,11 @@ describe('feed server', () => {
     const single = (await get(`/v1/records/${records[1]?.id}?script=hk`)).json() as FeedItem;
     expect(single.script).toBe('hk');
   });
+});
+
+// The same server again (a fresh store, the same records) for the feed's other formats.
+describe('feed server: NDJSON, JSON Feed, Atom, errors, health', () => {
+  const { factory, records, get } = servedFeed();
 
   it('streams NDJSON: the same items, one per line, up to the head', async () => {
     const response = await get('/v1/records.ndjson?after=1&script=tw');

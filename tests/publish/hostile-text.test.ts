@@ -6,11 +6,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeDocument, readDocument } from '../../src/normalize/pipeline.js';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { createPublisher } from '../../src/publish/publisher.js';
 import type { Store } from '../../src/publish/store/store.js';
 import { storableText } from '../../src/publish/store/text.js';
-import type { StoredRecord } from '../../src/publish/types.js';
+import type { CleanRecord } from '../../src/records/clean.js';
+import type { StoredRecord } from '../../src/records/stored.js';
 import { generateArticle } from '../support/article-generator.js';
 import { makeRecord } from './support/records.js';
 import { StoreFactory } from './support/stores.js';

@@ -4,12 +4,12 @@
  * through the publisher at fixed clock times (only `Date` is faked: `stored_at` comes from it).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { convertScript } from '../../src/normalize/script/convert.js';
-import type { Repair } from '../../src/normalize/types.js';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import type { Store } from '../../src/publish/store/store.js';
 import type { PublishResult, RecordSearch } from '../../src/publish/types.js';
+import type { CleanRecord } from '../../src/records/clean.js';
+import type { Repair } from '../../src/records/repairs.js';
 import { makeRecord } from './support/records.js';
 import { BACKENDS, StoreFactory } from './support/stores.js';
 
@@ -74,14 +74,15 @@ async function publishTimeline(publisher: Publisher): Promise<PublishResult[]> {
   }
 }
 
-describe.each(BACKENDS)('store queries on %s', (backend) => {
+/** A store on `backend` holding `TIMELINE`, set up before the calling block, dropped after it. */
+function timelineStore(backend: (typeof BACKENDS)[number]) {
   const factory = new StoreFactory();
-  let store: Store;
+  const timeline = { store: undefined as unknown as Store };
   afterAll(() => factory.cleanup());
 
   beforeAll(async () => {
-    store = await factory.fresh(backend);
-    const results = await publishTimeline(await createPublisher(store));
+    timeline.store = await factory.fresh(backend);
+    const results = await publishTimeline(await createPublisher(timeline.store));
     expect(results.map((r) => [r.id, r.version, r.duplicateOf])).toEqual([
       [A.id, 1, null],
       [B.id, 1, A.id],
@@ -93,9 +94,19 @@ describe.each(BACKENDS)('store queries on %s', (backend) => {
   }, 60_000);
 
   const search = async (query: Partial<RecordSearch>) => {
-    const result = await store.searchRecords({ limit: 50, offset: 0, ...query });
+    const result = await timeline.store.searchRecords({ limit: 50, offset: 0, ...query });
     return { total: result.total, ids: result.items.map((i) => i.id) };
   };
+
+  return { factory, timeline, search };
+}
+
+describe.each(BACKENDS)('store queries on %s: search', (backend) => {
+  const { timeline, search } = timelineStore(backend);
+  let store: Store;
+  beforeAll(() => {
+    store = timeline.store;
+  });
 
   it('lists current versions newest first, a page at a time, with their summary', async () => {
     expect(await search({})).toEqual({ total: 5, ids: [E2.id, D.id, C.id, B.id, A.id] });
@@ -187,6 +198,14 @@ describe.each(BACKENDS)('store queries on %s', (backend) => {
     // Empty filters filter nothing.
     expect((await search({ text: '', source: '', flag: '', repairKind: '' })).total).toBe(5);
   });
+});
+
+describe.each(BACKENDS)('store queries on %s: totals and buckets', (backend) => {
+  const { timeline } = timelineStore(backend);
+  let store: Store;
+  beforeAll(() => {
+    store = timeline.store;
+  });
 
   it('totals each source: current records, duplicates, all versions, current repairs and flags', async () => {
     expect(await store.sourceTotals()).toEqual([
@@ -246,6 +265,14 @@ describe.each(BACKENDS)('store queries on %s', (backend) => {
     expect(await store.publishedOverTime({ bucket: 'hour', since: '2030-01-01T00:00:00Z' })).toEqual([]);
     await expect(store.publishedOverTime({ bucket: 'hour', since: 'yesterday' })).rejects.toThrow(RangeError);
     await expect(store.publishedOverTime({ bucket: 'week' as 'day' })).rejects.toThrow(/bucket must be/);
+  });
+});
+
+describe.each(BACKENDS)('store queries on %s: duplicates, profiles, hostile JSON', (backend) => {
+  const { factory, timeline } = timelineStore(backend);
+  let store: Store;
+  beforeAll(() => {
+    store = timeline.store;
   });
 
   it('lists the current duplicates of a record, across scripts', async () => {

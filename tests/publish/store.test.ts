@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createPublisher, type Publisher } from '../../src/publish/publisher.js';
 import { MIGRATIONS } from '../../src/publish/store/migrations.js';
 import { type Store, StoreError } from '../../src/publish/store/store.js';
-import type { PublishResult, StoredRecord } from '../../src/publish/types.js';
+import type { PublishResult } from '../../src/publish/types.js';
+import type { StoredRecord } from '../../src/records/stored.js';
 import { makeRecord, type RecordSpec } from './support/records.js';
 import { BACKENDS, rawQuery, runPublisherProcesses, StoreFactory } from './support/stores.js';
 
@@ -38,14 +39,19 @@ async function drain(
   }
 }
 
-describe.each(BACKENDS)('store on %s', (backend) => {
+/** A describe block's stores on `backend`, dropped after it; `fresh()` opens an empty one. */
+function storesOn(backend: (typeof BACKENDS)[number]) {
   const factory = new StoreFactory();
   afterAll(() => factory.cleanup());
-
   async function fresh(): Promise<{ store: Store; publisher: Publisher }> {
     const store = await factory.fresh(backend);
     return { store, publisher: await createPublisher(store) };
   }
+  return { factory, fresh };
+}
+
+describe.each(BACKENDS)('store on %s: versions and dedupe', (backend) => {
+  const { factory, fresh } = storesOn(backend);
 
   it('migrates at open, once, also when several open the same new store at once', async () => {
     const location = await factory.location(backend);
@@ -133,6 +139,10 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     });
     expect(Date.parse(stored?.stored_at ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
+});
+
+describe.each(BACKENDS)('store on %s: duplicates', (backend) => {
+  const { fresh } = storesOn(backend);
 
   it('marks copies as duplicates of the first-seen record and offers them on its feed item', async () => {
     const { store, publisher } = await fresh();
@@ -217,6 +227,10 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     expect((await publisher.publish(short('https://a/2', []))).duplicateOf).toBeNull();
     expect((await publisher.publish(short('https://b/2', []))).duplicateOf).toBeNull();
   });
+});
+
+describe.each(BACKENDS)('store on %s: profiles, index format, concurrency', (backend) => {
+  const { factory, fresh } = storesOn(backend);
 
   it('keeps per-source profiles, applying concurrent updates one after the other', async () => {
     const location = await factory.location(backend);
@@ -256,6 +270,10 @@ describe.each(BACKENDS)('store on %s', (backend) => {
     await expect(createPublisher(store, { bands: 16, rows: 8 })).rejects.toThrow(StoreError);
     await expect(createPublisher(store, { bands: 16, rows: 8 })).rejects.toThrow(/built as .*b42x3/);
   });
+});
+
+describe.each(BACKENDS)('store on %s: concurrent publishers', (backend) => {
+  const { factory } = storesOn(backend);
 
   it('with concurrent publisher processes: one row per version, dense cursor, every record seen once', async () => {
     const location = await factory.location(backend);

@@ -1,13 +1,13 @@
 /** The pure parts of the queue glue: job ids, settings from the environment, the learning schedule. */
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/config/redact.js';
-import type { RawRecord } from '../../src/crawl/index.js';
-import type { CleanRecord } from '../../src/normalize/record.js';
 import { queueSettings, RedisUnavailableError } from '../../src/queue/connection.js';
 import { crawlJobId, jobId, normalizeJobId, parseQueueList, publishJobId } from '../../src/queue/jobs.js';
 import { relearnDue } from '../../src/queue/profiles.js';
+import type { CleanRecord } from '../../src/records/clean.js';
+import type { CrawledRawRecord } from '../../src/records/raw.js';
 
-const raw: RawRecord = {
+const raw: CrawledRawRecord = {
   url: 'http://127.0.0.1:8080/show/1.html',
   body_base64: Buffer.from('<html>页</html>').toString('base64'),
   fetched_at: '2025-01-01T00:00:00.000Z',

@@ -1,7 +1,7 @@
 /** The built `finfaq` binary run in a child process, as a user runs it (`npm test` builds first). */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { CleanRecord } from '../../src/normalize/record.js';
+import type { CleanRecord } from '../../src/records/clean.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/finfaq.js', import.meta.url));
 

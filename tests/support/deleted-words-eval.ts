@@ -4,7 +4,8 @@
  * normalize` runs it (one batch: drafts, learned profiles, restoration).
  */
 import { pathToFileURL } from 'node:url';
-import { type DraftDocument, draftDocument } from '../../src/normalize/pipeline.js';
+import { draftDocument } from '../../src/normalize/pipeline.js';
+import type { DraftDocument } from '../../src/records/draft.js';
 import { generateArticle } from './article-generator.js';
 import { insertionsBetween, type SiteSpec, sitePages } from './filtered-sites.js';
 import { learnBatch } from './learn-batch.js';

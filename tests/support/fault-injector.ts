@@ -15,7 +15,7 @@
 import iconv from 'iconv-lite';
 import * as OpenCC from 'opencc-js';
 import { pinyin } from 'pinyin-pro';
-import type { RawDocument } from '../../src/normalize/pipeline.js';
+import type { RawDocument } from '../../src/records/raw.js';
 import { type Article, generateArticle, Rng } from './article-generator.js';
 
 export const FAULT_KINDS = [
@@ -586,45 +586,51 @@ function renderLine(line: Line, pinyinAs: 'text' | 'ruby'): string {
 
 const SITE_NAMES = ['逾期帮', '借贷问答网', '理财知识网', '信用之家'];
 
-/**
- * The faulty page for `article`, and its truth. Deterministic: the same article, options and seed
- * give the same bytes.
- */
-export function injectFaults(article: Article, options: InjectOptions): FaultyDocument {
-  const { script } = options;
-  const faults = new Set(options.faults);
-  const rng = new Rng(options.seed ^ Math.imul(article.seed, 0x9e3779b1));
-  const injected: InjectedFault[] = [];
-  const applied = new Set<FaultKind>();
-  const note = (
-    kind: FaultKind,
-    paragraph: number,
-    before: string,
-    after: string,
-    detail: { unrecoverable?: boolean } = {},
-  ) => {
-    injected.push({
-      kind,
-      paragraph,
-      before,
-      after,
-      ...(detail.unrecoverable ? { unrecoverable: true } : {}),
-    });
-    applied.add(kind);
-  };
+/** Records one fault placed on the page (`paragraph` -1: outside the body). */
+type Note = (
+  kind: FaultKind,
+  paragraph: number,
+  before: string,
+  after: string,
+  detail?: { unrecoverable?: boolean },
+) => void;
 
+/** What the steps of one injection share. */
+interface Injection {
+  article: Article;
+  script: PageScript;
+  faults: Set<FaultKind>;
+  note: Note;
+  applied: Set<FaultKind>;
+}
+
+/** The page's lines before any fault: what it shows, in the text dump's order. */
+interface PageLines {
+  title: Line;
+  category: Line;
+  body: Line[];
+  /** Disclaimer, takedown line and navigation words. */
+  extra: Line[];
+  titleRepeat: Line | undefined;
+  /** Where in the body the title is repeated. */
+  repeatAt: number;
+  spam: Line[];
+  /** Every line the page shows. */
+  all: Line[];
+}
+
+/**
+ * The lines. The text dump's order is the page's: title, byline, spam, body with the title
+ * repeated after the lead, disclaimer, takedown line, navigation words.
+ */
+function pageLines(
+  { article, script, faults }: Injection,
+  bpRng: Rng,
+  boilerplate: boolean,
+  showsTitle: boolean,
+): PageLines {
   const lineOf = (role: LineRole, paragraph: number, text: string) =>
     makeLine(role, paragraph, text, script, faults.has('pinyin'));
-  const charsetRng = rng.fork('charset');
-  const format = options.format ?? (faults.has('charset') && charsetRng.chance(0.5) ? 'html' : 'text');
-  // Some pages of the charset fault carry lines that reached the site mis-decoded (§7).
-  const misdecodedLines = faults.has('charset') && charsetRng.chance(0.35);
-  const boilerplate = faults.has('boilerplate');
-  const showsTitle = boilerplate || format === 'html';
-
-  // -- Lines. The text dump's order is the page's: title, byline, spam, body with the title
-  // repeated after the lead, disclaimer, takedown line, navigation words.
-  const bpRng = rng.fork('boilerplate');
   const title = lineOf('title', -1, article.title);
   const category = lineOf('byline', -1, article.category);
   const body = article.paragraphs.map((p, i) => lineOf('body', i, p));
@@ -641,7 +647,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
   }
   const spam = boilerplate && bpRng.chance(0.25) ? [lineOf('spam', -1, bpRng.pick(SPAM))] : [];
   // Only what the page shows: a bare body dump has no title line and no byline.
-  const allLines = [
+  const all = [
     ...(showsTitle ? [title] : []),
     ...(boilerplate ? [category] : []),
     ...spam,
@@ -649,161 +655,291 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     ...(titleRepeat ? [titleRepeat] : []),
     ...extra,
   ];
+  return { title, category, body, extra, titleRepeat, repeatAt, spam, all };
+}
 
-  // -- Half-converted script (§5): the site's converter went character by character.
-  if (faults.has('half-converted') && script !== 'hans') {
-    const table = naiveTable(script);
-    for (const line of allLines) {
-      for (const cell of line.cells) {
-        cell.shown = table.get(cell.clean) ?? cell.clean;
-        if (cell.shown !== cell.truth) note('half-converted', line.paragraph, cell.truth, cell.shown);
-      }
+/** Half-converted script (§5): the site's converter went character by character. */
+function halfConvert({ note }: Injection, lines: Line[], script: Exclude<PageScript, 'hans'>): void {
+  const table = naiveTable(script);
+  for (const line of lines) {
+    for (const cell of line.cells) {
+      cell.shown = table.get(cell.clean) ?? cell.clean;
+      if (cell.shown !== cell.truth) note('half-converted', line.paragraph, cell.truth, cell.shown);
     }
   }
+}
 
-  // -- Deleted words (§3): the same words on every page of the site, in the title and the body.
+/**
+ * Deleted words (§3): the same words on every page of the site, in the title and the body.
+ * Returns the words taken out (none when no line could lose them).
+ */
+function deleteWords({ note, applied }: Injection, textLines: Line[], delRng: Rng): string[] {
   const deletedWords: string[] = [];
-  if (faults.has('deleted-words')) {
-    const delRng = rng.fork('deleted-words');
-    const textLines = [...(showsTitle ? [title] : []), ...(titleRepeat ? [titleRepeat] : []), ...body];
-    const present = FILTERED_WORDS.filter((spec) => textLines.some((l) => occurrences(l, spec).length > 0));
-    const chosen = delRng.shuffle(present).slice(0, delRng.int(2, 5));
-    const leavesSpace = new Map(
-      chosen.map((spec) => [spec, spec.space === 'sometimes' ? delRng.chance(0.6) : spec.space] as const),
-    );
-    for (const spec of chosen) deletedWords.push(spec.word);
-    for (const line of textLines) {
-      const ranges = chosen.flatMap((spec) => occurrences(line, spec).map((r) => [...r, spec] as const));
-      // A line the filter would empty is left alone: the page would lose the paragraph, not a word.
-      const kept = line.cells.filter(
-        (c, i) => HAN.test(c.clean) && !ranges.some(([s, e]) => i >= s && i < e),
+  const present = FILTERED_WORDS.filter((spec) => textLines.some((l) => occurrences(l, spec).length > 0));
+  const chosen = delRng.shuffle(present).slice(0, delRng.int(2, 5));
+  const leavesSpace = new Map(
+    chosen.map((spec) => [spec, spec.space === 'sometimes' ? delRng.chance(0.6) : spec.space] as const),
+  );
+  for (const spec of chosen) deletedWords.push(spec.word);
+  for (const line of textLines) {
+    const ranges = chosen.flatMap((spec) => occurrences(line, spec).map((r) => [...r, spec] as const));
+    // A line the filter would empty is left alone: the page would lose the paragraph, not a word.
+    const kept = line.cells.filter((c, i) => HAN.test(c.clean) && !ranges.some(([s, e]) => i >= s && i < e));
+    if (kept.length < 2) continue;
+    for (const [start, end] of ranges)
+      for (let i = start; i < end; i++) (line.cells[i] as Cell).deleted = true;
+    for (const [start, end, spec] of ranges) {
+      const removed = line.cells
+        .slice(start, end)
+        .map((c) => c.shown)
+        .join('');
+      // A space is left only between Chinese on both sides: next to Latin or digits (`APP 申请`)
+      // a space is legitimate, so no reader could tell it from the page's own.
+      let before = start - 1;
+      while (before >= 0 && line.cells[before]?.deleted) before--;
+      let after = end;
+      while (after < line.cells.length && line.cells[after]?.deleted) after++;
+      const left = line.cells[before];
+      const right = line.cells[after];
+      const runStart = before + 1;
+      const space =
+        leavesSpace.get(spec) === true &&
+        left !== undefined &&
+        right !== undefined &&
+        CJK.test(left.clean) &&
+        CJK.test(right.clean) &&
+        !line.cells.slice(runStart, after).some((c) => c.gapSpace);
+      if (space) (line.cells[runStart] as Cell).gapSpace = true;
+      note('deleted-words', line.paragraph, removed, space ? ' ' : '');
+    }
+  }
+  if (!applied.has('deleted-words')) deletedWords.length = 0;
+  return deletedWords;
+}
+
+/**
+ * Shifted GBK runs (§2, §8, §9): one to three per page, a decoder reading one byte off from some
+ * character on until it falls back into step by itself (or the paragraph ends).
+ */
+function placeGbkRuns({ article, script, faults, note }: Injection, body: Line[], runRng: Rng): void {
+  const annotates = faults.has('pinyin');
+  const candidates = runRng.shuffle(body.filter((l) => article.kinds[l.paragraph] === 'paragraph'));
+  let wanted = runRng.int(1, 3);
+  for (const line of candidates) {
+    if (wanted === 0) break;
+    for (let inLine = runRng.chance(0.25) ? 2 : 1; inLine > 0 && wanted > 0; inLine--) {
+      // Annotated (Traditional) pages mostly show the lost character's reading, Simplified ones a bare `?`.
+      const lostReading: LostReading = runRng.chance(script === 'hans' ? 0.3 : 0.8)
+        ? runRng.chance(0.7)
+          ? 'seed'
+          : 'bracketed'
+        : 'none';
+      const placed = placeRun(line, runRng, faults.has('ascii-punctuation'), {
+        lostReading,
+        lineEnd: runRng.pick(['tag', 'question', 'drop'] as const),
+        privateUse: runRng.chance(0.5) ? 'dropped' : 'question',
+        readingAfterResync: (ch) => (annotates && runRng.chance(0.6) ? readingOfLost(ch) : undefined),
+      });
+      if (!placed) break;
+      wanted--;
+      const { run, damaged } = placed;
+      line.runs = [...(line.runs ?? []), run].sort((a, b) => a.after - b.after);
+      for (let i = run.after + 1; i < run.until; i++) (line.cells[i] as Cell).inRun = true;
+      const beforeText = line.cells
+        .slice(run.after, run.until)
+        .filter((c) => !c.deleted)
+        .map((c) => c.truth)
+        .join('');
+      note('gbk-tail', line.paragraph, beforeText, (line.cells[run.after] as Cell).shown + run.garbled, {
+        unrecoverable: damaged,
+      });
+    }
+  }
+}
+
+/**
+ * Pinyin leaks (§1). Like the seeds, the site annotates a fixed set of characters (mostly the ones
+ * its converter changed) wherever they occur, each with its reading in context.
+ */
+function annotatePinyin({ script, note }: Injection, lines: Line[], pinyinRng: Rng): void {
+  const rate = 0.25 + pinyinRng.next() * 0.35;
+  const spaceRate = pinyinRng.chance(0.4) ? 0.3 : 0;
+  // Per character, so that the title and its repeat in the body read the same.
+  const chosen = new Map<string, { spaceInside: boolean } | null>();
+  for (const line of lines) {
+    for (const cell of line.cells) {
+      if (cell.inRun || cell.deleted || !cell.reading || !HAN.test(cell.shown)) continue;
+      let annotation = chosen.get(cell.shown);
+      if (annotation === undefined) {
+        const converted = cell.shown !== cell.clean;
+        const p = script === 'hans' ? rate / 2 : converted ? rate : rate / 6;
+        annotation = pinyinRng.chance(p) ? { spaceInside: pinyinRng.chance(spaceRate) } : null;
+        chosen.set(cell.shown, annotation);
+      }
+      if (!annotation) continue;
+      cell.annotated = annotation;
+      note(
+        'pinyin',
+        line.paragraph,
+        cell.truth,
+        `${cell.shown}(${cell.reading}${cell.annotated.spaceInside ? ' ' : ''})`,
       );
-      if (kept.length < 2) continue;
-      for (const [start, end] of ranges)
-        for (let i = start; i < end; i++) (line.cells[i] as Cell).deleted = true;
-      for (const [start, end, spec] of ranges) {
-        const removed = line.cells
-          .slice(start, end)
-          .map((c) => c.shown)
-          .join('');
-        // A space is left only between Chinese on both sides: next to Latin or digits (`APP 申请`)
-        // a space is legitimate, so no reader could tell it from the page's own.
-        let before = start - 1;
-        while (before >= 0 && line.cells[before]?.deleted) before--;
-        let after = end;
-        while (after < line.cells.length && line.cells[after]?.deleted) after++;
-        const left = line.cells[before];
-        const right = line.cells[after];
-        const runStart = before + 1;
-        const space =
-          leavesSpace.get(spec) === true &&
-          left !== undefined &&
-          right !== undefined &&
-          CJK.test(left.clean) &&
-          CJK.test(right.clean) &&
-          !line.cells.slice(runStart, after).some((c) => c.gapSpace);
-        if (space) (line.cells[runStart] as Cell).gapSpace = true;
-        note('deleted-words', line.paragraph, removed, space ? ' ' : '');
-      }
-    }
-    if (!applied.has('deleted-words')) deletedWords.length = 0;
-  }
-
-  // -- Shifted GBK runs (§2, §8, §9): one to three per page, a decoder reading one byte off from
-  // some character on until it falls back into step by itself (or the paragraph ends).
-  if (faults.has('gbk-tail')) {
-    const runRng = rng.fork('gbk-tail');
-    const annotates = faults.has('pinyin');
-    const candidates = runRng.shuffle(body.filter((l) => article.kinds[l.paragraph] === 'paragraph'));
-    let wanted = runRng.int(1, 3);
-    for (const line of candidates) {
-      if (wanted === 0) break;
-      for (let inLine = runRng.chance(0.25) ? 2 : 1; inLine > 0 && wanted > 0; inLine--) {
-        // Annotated (Traditional) pages mostly show the lost character's reading, Simplified ones a bare `?`.
-        const lostReading: LostReading = runRng.chance(script === 'hans' ? 0.3 : 0.8)
-          ? runRng.chance(0.7)
-            ? 'seed'
-            : 'bracketed'
-          : 'none';
-        const placed = placeRun(line, runRng, faults.has('ascii-punctuation'), {
-          lostReading,
-          lineEnd: runRng.pick(['tag', 'question', 'drop'] as const),
-          privateUse: runRng.chance(0.5) ? 'dropped' : 'question',
-          readingAfterResync: (ch) => (annotates && runRng.chance(0.6) ? readingOfLost(ch) : undefined),
-        });
-        if (!placed) break;
-        wanted--;
-        const { run, damaged } = placed;
-        line.runs = [...(line.runs ?? []), run].sort((a, b) => a.after - b.after);
-        for (let i = run.after + 1; i < run.until; i++) (line.cells[i] as Cell).inRun = true;
-        const beforeText = line.cells
-          .slice(run.after, run.until)
-          .filter((c) => !c.deleted)
-          .map((c) => c.truth)
-          .join('');
-        note('gbk-tail', line.paragraph, beforeText, (line.cells[run.after] as Cell).shown + run.garbled, {
-          unrecoverable: damaged,
-        });
-      }
     }
   }
+}
 
-  // -- Pinyin leaks (§1). Like the seeds, the site annotates a fixed set of characters (mostly
-  // the ones its converter changed) wherever they occur, each with its reading in context.
+/** ASCII punctuation (§4): the text went through a width fold before it was served. */
+function foldPunctuation({ note }: Injection, lines: Line[]): void {
+  for (const line of lines) {
+    let changed = false;
+    for (const cell of line.cells)
+      if (!cell.inRun && !cell.deleted && ASCII_PUNCTUATION[cell.shown]) {
+        changed = true;
+        note('ascii-punctuation', line.paragraph, cell.shown, ASCII_PUNCTUATION[cell.shown] as string);
+      }
+    line.asciiPunctuation = changed;
+  }
+}
+
+/**
+ * Control-code residue (§8), part of the boilerplate fault: inside a few body lines, or alone.
+ * Returns the lines of residue alone.
+ */
+function placeResidue({ note }: Injection, body: Line[], bpRng: Rng): Line[] {
+  const residueLines: Line[] = [];
+  for (const line of bpRng.shuffle(body).slice(0, bpRng.int(1, 3))) {
+    const free = line.cells.flatMap((c, i) => (c.inRun ? [] : [i]));
+    const at = bpRng.pick(free);
+    (line.cells[at] as Cell).residue = RESIDUE;
+    note('boilerplate', line.paragraph, '', RESIDUE);
+  }
+  if (bpRng.chance(0.3)) residueLines.push({ role: 'residue', paragraph: -1, cells: [] });
+  return residueLines;
+}
+
+/** Mis-decoded text (§7): some lines reached the site as UTF-8 read as GBK. */
+function misdecode({ note }: Injection, body: Line[], charsetRng: Rng): void {
+  const lines = charsetRng.chance(0.4) ? body : charsetRng.shuffle(body).slice(0, charsetRng.int(1, 3));
+  for (const line of lines) {
+    if (line.runs?.length) continue;
+    const rendered = renderCells(line, 'text', line.asciiPunctuation === true);
+    const bytes = Buffer.from(rendered, 'utf8');
+    const mojibake = iconv.decode(bytes, 'gbk');
+    // Only lines whose bytes all pair up into GBK characters: others lose bytes for good.
+    if (mojibake === rendered || !iconv.encode(mojibake, 'gbk').equals(bytes)) continue;
+    line.misdecoded = mojibake;
+    note('charset', line.paragraph, rendered, mojibake);
+  }
+}
+
+/** The page as a text dump: optional site chrome, title and byline, body, boilerplate, residue. */
+function renderDump(
+  { article, script, note }: Injection,
+  lines: PageLines,
+  parts: { bodyWithRepeat: Line[]; residueLines: Line[]; timeText: string; boilerplate: boolean },
+  options: InjectOptions,
+  bpRng: Rng,
+  blankLines: boolean,
+): string {
+  const { title, spam, extra } = lines;
+  const { bodyWithRepeat, residueLines, timeText, boilerplate } = parts;
+  const out: string[] = [];
+  const chrome = boilerplate && options.layoutChrome ? siteChrome(article, script, bpRng) : undefined;
+  for (const line of [...(chrome?.head ?? []), ...(chrome?.tail ?? [])]) note('boilerplate', -1, '', line);
+  out.push(...(chrome?.head ?? []));
+  if (boilerplate) out.push(renderLine(title, 'text'), timeText, ...spam.map((l) => renderLine(l, 'text')));
+  for (const line of bodyWithRepeat) out.push(renderLine(line, 'text'));
+  for (const line of [...extra, ...residueLines])
+    out.push(line.role === 'residue' ? RESIDUE : renderLine(line, 'text'));
+  out.push(...(chrome?.tail ?? []));
+  return out.join(blankLines ? '\n\n' : '\n');
+}
+
+/** The served bytes and what they declare. */
+interface EncodedPage {
+  text: string;
+  bytes: Uint8Array | undefined;
+  charset: string | undefined;
+  declaredCharset: string | undefined;
+}
+
+/**
+ * Bytes (§7): the page in GBK, GB18030, Big5 or UTF-8, its declaration sometimes lying. Big5 cannot
+ * hold the simplified characters a half-converted page keeps (并, 于…): such a page is not served in
+ * Big5. Mis-decoded lines were written back as UTF-8.
+ */
+function encodePage(
+  { script, note }: Injection,
+  page: { text: string; format: 'html' | 'text'; misdecodedLines: boolean },
+  charsetRng: Rng,
+): EncodedPage {
+  let { text } = page;
+  const choices = page.misdecodedLines
+    ? ['utf-8']
+    : script === 'hans'
+      ? ['gbk', 'gb18030', 'utf-8']
+      : ['big5', 'gbk', 'utf-8'];
+  const encodable = choices.filter((c) => encode(text, c) !== undefined);
+  const charset = charsetRng.pick(encodable.length > 0 ? encodable : ['utf-8']);
+  const roll = charsetRng.next();
+  const lies = ['gb2312', 'gbk', 'big5', 'utf-8', 'iso-8859-1'].filter((l) => !sameCharset(l, charset));
+  let declaredCharset: string | undefined;
+  if (roll < 0.5) declaredCharset = charsetRng.pick(lies);
+  else if (roll < 0.8) declaredCharset = charset === 'gbk' ? 'gb2312' : charset;
+  if (page.format === 'html') text = text.replace('<head>', `<head>${metaTag(declaredCharset, charsetRng)}`);
+  const bytes = encode(text, charset) ?? new Uint8Array(Buffer.from(text, 'utf8'));
+  note('charset', -1, 'utf-8', `${charset} (declared ${declaredCharset ?? 'nothing'})`);
+  return { text, bytes, charset, declaredCharset };
+}
+
+/**
+ * The faulty page for `article`, and its truth. Deterministic: the same article, options and seed
+ * give the same bytes.
+ */
+export function injectFaults(article: Article, options: InjectOptions): FaultyDocument {
+  const { script } = options;
+  const faults = new Set(options.faults);
+  const rng = new Rng(options.seed ^ Math.imul(article.seed, 0x9e3779b1));
+  const injected: InjectedFault[] = [];
+  const applied = new Set<FaultKind>();
+  const note: Note = (kind, paragraph, before, after, detail = {}) => {
+    injected.push({
+      kind,
+      paragraph,
+      before,
+      after,
+      ...(detail.unrecoverable ? { unrecoverable: true } : {}),
+    });
+    applied.add(kind);
+  };
+  const ctx: Injection = { article, script, faults, note, applied };
+
+  const charsetRng = rng.fork('charset');
+  const format = options.format ?? (faults.has('charset') && charsetRng.chance(0.5) ? 'html' : 'text');
+  // Some pages of the charset fault carry lines that reached the site mis-decoded (§7).
+  const misdecodedLines = faults.has('charset') && charsetRng.chance(0.35);
+  const boilerplate = faults.has('boilerplate');
+  const showsTitle = boilerplate || format === 'html';
+
+  const bpRng = rng.fork('boilerplate');
+  const lines = pageLines(ctx, bpRng, boilerplate, showsTitle);
+  const { title, category, body, extra, titleRepeat, spam } = lines;
+
+  if (faults.has('half-converted') && script !== 'hans') halfConvert(ctx, lines.all, script);
+  const deletedWords = faults.has('deleted-words')
+    ? deleteWords(
+        ctx,
+        [...(showsTitle ? [title] : []), ...(titleRepeat ? [titleRepeat] : []), ...body],
+        rng.fork('deleted-words'),
+      )
+    : [];
+  if (faults.has('gbk-tail')) placeGbkRuns(ctx, body, rng.fork('gbk-tail'));
   const pinyinRng = rng.fork('pinyin');
   // Mis-decoded lines carry their annotations as text, so such a page does not use ruby.
   const rubyInHtml = format === 'html' && !misdecodedLines && pinyinRng.chance(0.5);
-  if (faults.has('pinyin')) {
-    const rate = 0.25 + pinyinRng.next() * 0.35;
-    const spaceRate = pinyinRng.chance(0.4) ? 0.3 : 0;
-    // Per character, so that the title and its repeat in the body read the same.
-    const chosen = new Map<string, { spaceInside: boolean } | null>();
-    for (const line of allLines) {
-      for (const cell of line.cells) {
-        if (cell.inRun || cell.deleted || !cell.reading || !HAN.test(cell.shown)) continue;
-        let annotation = chosen.get(cell.shown);
-        if (annotation === undefined) {
-          const converted = cell.shown !== cell.clean;
-          const p = script === 'hans' ? rate / 2 : converted ? rate : rate / 6;
-          annotation = pinyinRng.chance(p) ? { spaceInside: pinyinRng.chance(spaceRate) } : null;
-          chosen.set(cell.shown, annotation);
-        }
-        if (!annotation) continue;
-        cell.annotated = annotation;
-        note(
-          'pinyin',
-          line.paragraph,
-          cell.truth,
-          `${cell.shown}(${cell.reading}${cell.annotated.spaceInside ? ' ' : ''})`,
-        );
-      }
-    }
-  }
-
-  // -- ASCII punctuation (§4): the text went through a width fold before it was served.
-  if (faults.has('ascii-punctuation')) {
-    for (const line of allLines) {
-      let changed = false;
-      for (const cell of line.cells)
-        if (!cell.inRun && !cell.deleted && ASCII_PUNCTUATION[cell.shown]) {
-          changed = true;
-          note('ascii-punctuation', line.paragraph, cell.shown, ASCII_PUNCTUATION[cell.shown] as string);
-        }
-      line.asciiPunctuation = changed;
-    }
-  }
-
-  // -- Control-code residue (§8), part of the boilerplate fault: inside a few body lines, or alone.
-  const residueLines: Line[] = [];
-  if (boilerplate) {
-    for (const line of bpRng.shuffle(body).slice(0, bpRng.int(1, 3))) {
-      const free = line.cells.flatMap((c, i) => (c.inRun ? [] : [i]));
-      const at = bpRng.pick(free);
-      (line.cells[at] as Cell).residue = RESIDUE;
-      note('boilerplate', line.paragraph, '', RESIDUE);
-    }
-    if (bpRng.chance(0.3)) residueLines.push({ role: 'residue', paragraph: -1, cells: [] });
-  }
+  if (faults.has('pinyin')) annotatePinyin(ctx, lines.all, pinyinRng);
+  if (faults.has('ascii-punctuation')) foldPunctuation(ctx, lines.all);
+  const residueLines = boilerplate ? placeResidue(ctx, body, bpRng) : [];
 
   // -- Render the page.
   const pinyinAs = rubyInHtml ? 'ruby' : 'text';
@@ -813,37 +949,15 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     if (titleRepeat) note('boilerplate', -1, '', renderLine(titleRepeat, 'text'));
     for (const line of [...spam, ...extra]) note('boilerplate', -1, '', renderLine(line, 'text'));
   }
-
-  // -- Mis-decoded text (§7): some lines reached the site as UTF-8 read as GBK.
-  if (misdecodedLines) {
-    const lines = charsetRng.chance(0.4) ? body : charsetRng.shuffle(body).slice(0, charsetRng.int(1, 3));
-    for (const line of lines) {
-      if (line.runs?.length) continue;
-      const rendered = renderCells(line, 'text', line.asciiPunctuation === true);
-      const bytes = Buffer.from(rendered, 'utf8');
-      const mojibake = iconv.decode(bytes, 'gbk');
-      // Only lines whose bytes all pair up into GBK characters: others lose bytes for good.
-      if (mojibake === rendered || !iconv.encode(mojibake, 'gbk').equals(bytes)) continue;
-      line.misdecoded = mojibake;
-      note('charset', line.paragraph, rendered, mojibake);
-    }
-  }
+  if (misdecodedLines) misdecode(ctx, body, charsetRng);
 
   const blankLines = bpRng.chance(0.5);
   let text: string;
   const bodyWithRepeat: Line[] = [...body];
-  if (titleRepeat) bodyWithRepeat.splice(repeatAt, 0, titleRepeat);
+  if (titleRepeat) bodyWithRepeat.splice(lines.repeatAt, 0, titleRepeat);
   if (format === 'text') {
-    const out: string[] = [];
-    const chrome = boilerplate && options.layoutChrome ? siteChrome(article, script, bpRng) : undefined;
-    for (const line of [...(chrome?.head ?? []), ...(chrome?.tail ?? [])]) note('boilerplate', -1, '', line);
-    out.push(...(chrome?.head ?? []));
-    if (boilerplate) out.push(renderLine(title, 'text'), timeText, ...spam.map((l) => renderLine(l, 'text')));
-    for (const line of bodyWithRepeat) out.push(renderLine(line, 'text'));
-    for (const line of [...extra, ...residueLines])
-      out.push(line.role === 'residue' ? RESIDUE : renderLine(line, 'text'));
-    out.push(...(chrome?.tail ?? []));
-    text = out.join(blankLines ? '\n\n' : '\n');
+    const parts = { bodyWithRepeat, residueLines, timeText, boilerplate };
+    text = renderDump(ctx, lines, parts, options, bpRng, blankLines);
   } else {
     text = renderHtml({
       article,
@@ -860,34 +974,12 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
     });
   }
 
-  // -- Bytes (§7): the page in GBK, GB18030, Big5 or UTF-8, its declaration sometimes lying.
-  let bytes: Uint8Array | undefined;
-  let charset: string | undefined;
-  let declaredCharset: string | undefined;
-  if (faults.has('charset')) {
-    // Big5 cannot hold the simplified characters a half-converted page keeps (并, 于…): such a
-    // page is not served in Big5. Mis-decoded lines were written back as UTF-8.
-    const choices = misdecodedLines
-      ? ['utf-8']
-      : script === 'hans'
-        ? ['gbk', 'gb18030', 'utf-8']
-        : ['big5', 'gbk', 'utf-8'];
-    const encodable = choices.filter((c) => encode(text, c) !== undefined);
-    charset = charsetRng.pick(encodable.length > 0 ? encodable : ['utf-8']);
-    const roll = charsetRng.next();
-    const lies = ['gb2312', 'gbk', 'big5', 'utf-8', 'iso-8859-1'].filter(
-      (l) => !sameCharset(l, charset as string),
-    );
-    if (roll < 0.5) declaredCharset = charsetRng.pick(lies);
-    else if (roll < 0.8) declaredCharset = charset === 'gbk' ? 'gb2312' : charset;
-    if (format === 'html') text = text.replace('<head>', `<head>${metaTag(declaredCharset, charsetRng)}`);
-    bytes = encode(text, charset) ?? new Uint8Array(Buffer.from(text, 'utf8'));
-    note('charset', -1, 'utf-8', `${charset} (declared ${declaredCharset ?? 'nothing'})`);
-  } else if (format === 'html') {
-    text = text.replace('<head>', '<head><meta charset="utf-8">');
-  }
+  let encoded: EncodedPage = { text, bytes: undefined, charset: undefined, declaredCharset: undefined };
+  if (faults.has('charset')) encoded = encodePage(ctx, { text, format, misdecodedLines }, charsetRng);
+  else if (format === 'html') encoded.text = text.replace('<head>', '<head><meta charset="utf-8">');
+  const { bytes, charset, declaredCharset } = encoded;
+  text = encoded.text;
 
-  const truthParagraphs = body.map((l) => truthOf(l, false));
   const url =
     format === 'html'
       ? `https://www.example-farm.cn/article/${article.seed}-${options.seed}.html`
@@ -913,7 +1005,7 @@ export function injectFaults(article: Article, options: InjectOptions): FaultyDo
       titleWithoutDeleted: showsTitle ? truthOf(title, true) : null,
       category: boilerplate ? truthOf(category, false) : null,
       published_at: boilerplate ? article.publishedAt : null,
-      paragraphs: truthParagraphs,
+      paragraphs: body.map((l) => truthOf(l, false)),
       paragraphsWithoutDeleted: body.map((l) => truthOf(l, true)),
       deletedWords,
     },

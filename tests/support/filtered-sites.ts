@@ -4,8 +4,9 @@
  * (some leave a space, some do not, some are single characters such as the 题 of 问题); some
  * sites delete nothing. Pages are generated articles, so their clean text is the truth.
  */
-import type { RawDocument } from '../../src/normalize/pipeline.js';
+
 import { fromHans } from '../../src/normalize/script/convert.js';
+import type { RawDocument } from '../../src/records/raw.js';
 import { generateArticle, Rng } from './article-generator.js';
 
 export type SpacePolicy = 'always' | 'never' | 'sometimes';

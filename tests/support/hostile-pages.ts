@@ -3,7 +3,7 @@
  * random bytes, many paragraphs on one line, runs of `?`. Used by `tests/normalize/hostile.test.ts`
  * and `bench/hostile.ts` (through `hostile-run.ts`, in a child process with a heap limit).
  */
-import type { RawDocument } from '../../src/normalize/pipeline.js';
+import type { RawDocument } from '../../src/records/raw.js';
 import { generateArticle, Rng } from './article-generator.js';
 import { FAULT_KINDS, injectFaults } from './fault-injector.js';
 

@@ -1,6 +1,6 @@
 import { DeletionCycle } from '../../src/normalize/deleted-words/cycle.js';
 import type { DeletionProfile } from '../../src/normalize/deleted-words/profile.js';
-import type { DraftDocument } from '../../src/normalize/pipeline.js';
+import type { DraftDocument } from '../../src/records/draft.js';
 
 /** A batch as `finfaq normalize` runs it: every draft observed, every source's profile learned. */
 export interface LearnedBatch {

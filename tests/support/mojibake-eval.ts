@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
-import type { CleanRecord } from '../../src/normalize/record.js';
+import type { CleanRecord } from '../../src/records/clean.js';
 import { generateArticle } from './article-generator.js';
 import { type FaultKind, injectFaults, type PageScript, toScript } from './fault-injector.js';
 

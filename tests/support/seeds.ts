@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fromHans } from '../../src/normalize/script/convert.js';
-import type { Script, Unresolved } from '../../src/normalize/types.js';
+import type { Unresolved } from '../../src/records/repairs.js';
+import type { Script } from '../../src/records/scripts.js';
 
 export const SHARED = fileURLToPath(new URL('../../../shared/', import.meta.url));
 export const SEED_NAMES = ['000_825b8516aba863a0', '002_2a05bec762618cc7'] as const;

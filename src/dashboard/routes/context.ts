@@ -4,12 +4,15 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FeedReads } from '../../publish/feed/reads.js';
-import type { Store } from '../../publish/store/store.js';
+import type { AdminQueries, FeedStore } from '../../publish/store/store.js';
 import type { PublishedBucket, SourceTotals } from '../../publish/types.js';
 import type { AdminAuth } from '../auth.js';
 import type { QueueAdmin } from '../queue-admin.js';
 
 /** Rows per page of the records and failed-jobs lists. */
+/** The store's roles the dashboard reads: the feed's reads (through its gate) and its own queries. */
+export type DashboardStore = FeedStore & AdminQueries;
+
 export const PAGE_SIZE = 50;
 
 /** What a `?done=` code after an action says (fixed texts: nothing from the URL is echoed). */
@@ -22,7 +25,7 @@ export const NOTICES: Record<string, string> = {
 
 export interface DashboardContext {
   scope: FastifyInstance;
-  store: Store;
+  store: DashboardStore;
   queues: QueueAdmin | undefined;
   auth: AdminAuth;
   reads: FeedReads;

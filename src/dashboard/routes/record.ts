@@ -3,7 +3,7 @@
  * duplicates, versions, and the script switch.
  */
 import { z } from 'zod';
-import { SCRIPTS, type Script } from '../../normalize/types.js';
+import { SCRIPTS, type Script } from '../../records/scripts.js';
 import { buildRecordView } from '../record-view.js';
 import type { DashboardContext } from './context.js';
 

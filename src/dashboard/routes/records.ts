@@ -1,6 +1,6 @@
 /** `GET /records`: search by text, filter by source, flag and repair kind; throttled per client. */
 import { z } from 'zod';
-import { REPAIR_KINDS } from '../../normalize/types.js';
+import { REPAIR_KINDS } from '../../records/repairs.js';
 import { type DashboardContext, emptyToUndefined, PAGE_SIZE } from './context.js';
 
 /** Record searches allowed per client address and minute: each may scan the store. */

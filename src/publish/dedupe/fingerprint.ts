@@ -10,7 +10,7 @@
  *   fingerprint(['借唄逾期三天會怎樣？']) → { canonical: '借呗逾期三天会怎样', exactHash: '…16 hex…',
  *                                           bandKeys: [42 numbers], shingles: sorted unique Uint32Array }
  */
-import { canonicalText, hash64 } from '../../normalize/record.js';
+import { canonicalText, hash64 } from '../../normalize/index.js';
 import {
   bandKeys,
   type LshShape,

@@ -4,7 +4,7 @@
  *   atomText('a < b & "c"')  → 'a &lt; b &amp; &quot;c&quot;'
  *   atomText('x\u0008y')     → 'xy'   (characters XML 1.0 does not allow are dropped)
  */
-import type { Script } from '../../normalize/types.js';
+import type { Script } from '../../records/scripts.js';
 import type { FeedItem } from './items.js';
 
 /** BCP 47 tag of each script. */

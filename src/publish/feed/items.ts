@@ -5,10 +5,9 @@
  * Text fields are converted to the requested script on the fly; `repairs[].before/after` stay in
  * the source's script (they describe the page as it was).
  */
-import { convertKeepingUnresolved } from '../../normalize/protected-runs.js';
-import type { CleanRecord } from '../../normalize/record.js';
-import { convertLines, convertScript } from '../../normalize/script/convert.js';
-import type { Script } from '../../normalize/types.js';
+import { convertKeepingUnresolved, convertLines, convertScript } from '../../normalize/index.js';
+import type { CleanRecord } from '../../records/clean.js';
+import type { Script } from '../../records/scripts.js';
 import type { AlsoOn, StoredRecord } from '../types.js';
 
 export interface FeedItem extends CleanRecord {

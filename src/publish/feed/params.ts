@@ -1,6 +1,6 @@
 /** Query parameters of the feed endpoints, validated with zod: a bad one is a 400 that says why. */
 import { z } from 'zod';
-import { SCRIPTS } from '../../normalize/types.js';
+import { SCRIPTS } from '../../records/scripts.js';
 
 /** Largest cursor accepted: sequence numbers stay far below 2^53. */
 const MAX_CURSOR_DIGITS = 15;

@@ -22,8 +22,8 @@
  * their socket's high-water mark beyond it and drop a client that stops reading.
  */
 import { createHash } from 'node:crypto';
-import type { Script } from '../../normalize/types.js';
-import type { Store } from '../store/store.js';
+import type { Script } from '../../records/scripts.js';
+import type { FeedStore } from '../store/store.js';
 import type { StoredRecord } from '../types.js';
 import { toFeedItem } from './items.js';
 
@@ -112,7 +112,7 @@ export class FeedReads {
   });
 
   constructor(
-    readonly store: Store,
+    readonly store: FeedStore,
     limits: Partial<ReadLimits> = {},
   ) {
     this.limits = { ...READ_DEFAULTS, ...limits };
@@ -270,10 +270,10 @@ function pageBytes(page: SerializedPage): number {
   return page.items.reduce((sum, item) => sum + item.data.length, 0);
 }
 
-const perStore = new WeakMap<Store, FeedReads>();
+const perStore = new WeakMap<FeedStore, FeedReads>();
 
 /** The store's `FeedReads` (one per store object, so the feed and the dashboard share its gate). */
-export function feedReadsOf(store: Store, limits?: Partial<ReadLimits>): FeedReads {
+export function feedReadsOf(store: FeedStore, limits?: Partial<ReadLimits>): FeedReads {
   let reads = perStore.get(store);
   if (!reads) {
     reads = new FeedReads(store, limits);

@@ -34,11 +34,12 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
+import type { Registry } from 'prom-client';
 import { z } from 'zod';
-import type { Script } from '../../normalize/types.js';
+import type { Script } from '../../records/scripts.js';
 import { createMetrics, type MetricsOptions } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
-import type { Store } from '../store/store.js';
+import type { FeedStore } from '../store/store.js';
 import { atomFeed, feedItemBytes, jsonFeed } from './formats.js';
 import { formatCursor, toFeedItem } from './items.js';
 import {
@@ -51,7 +52,7 @@ import {
   parseQuery,
   streamQuery,
 } from './params.js';
-import { etagOf, feedReadsOf, type ReadLimits } from './reads.js';
+import { etagOf, type FeedReads, feedReadsOf, type ReadLimits } from './reads.js';
 import { EventStream, type StreamOptions } from './sse.js';
 
 export interface FeedServerOptions {
@@ -157,15 +158,12 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(left, right);
 }
 
-export function buildFeedServer(store: Store, options: FeedServerOptions = {}): FastifyInstance {
+export function buildFeedServer(store: FeedStore, options: FeedServerOptions = {}): FastifyInstance {
   const app = Fastify({
     logger: options.logger ?? false,
     connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
   });
-  const streamOptions: StreamOptions = { ...STREAM_DEFAULTS, ...options.stream };
   const registry = createMetrics(store, { ...options.metrics, publisher: options.publisher });
-  const title = options.title ?? 'finfaq';
-  const streams = new Set<EventStream>();
   const reads = feedReadsOf(store, options.reads);
 
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -173,9 +171,6 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
       if (!reply.hasHeader(name)) reply.header(name, value);
     return payload;
   });
-
-  const baseUrl = (request: FastifyRequest) =>
-    (options.baseUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
 
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof BadRequest ? 400 : (error.statusCode ?? 500);
@@ -187,6 +182,15 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
     });
   });
 
+  addRecordRoutes(app, store, reads);
+  addSyndicationRoutes(app, reads, options);
+  addStreamRoute(app, store, reads, options);
+  addServiceRoutes(app, store, registry, options.metricsToken);
+  return app;
+}
+
+/** `/v1/records`, `/v1/records.ndjson`, `/v1/records/:id`. */
+function addRecordRoutes(app: FastifyInstance, store: FeedStore, reads: FeedReads): void {
   app.get('/v1/records', async (request, reply) => {
     const q = parseQuery(listQuery, request.query);
     // A page may stop before `limit` at its size (reads.ts): `next` says where to go on.
@@ -238,6 +242,13 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
     }
     return sendTagged(request, reply, [item.data], etagOf(['record', item.key]), JSON_TYPE);
   });
+}
+
+/** `/feed.json` (JSON Feed 1.1) and `/feed.atom`: the newest records. */
+function addSyndicationRoutes(app: FastifyInstance, reads: FeedReads, options: FeedServerOptions): void {
+  const title = options.title ?? 'finfaq';
+  const baseUrl = (request: FastifyRequest) =>
+    (options.baseUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
 
   /** JSON Feed and Atom: the newest records, built once for everyone asking at the same time. */
   const feedBody = (kind: 'json' | 'atom', limit: number, script: Script | undefined, base: string) =>
@@ -260,6 +271,17 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
     const { body, etag } = await feedBody('atom', q.limit, q.script, baseUrl(request));
     return sendTagged(request, reply, [body], etag, 'application/atom+xml; charset=utf-8');
   });
+}
+
+/** `/v1/stream` (Server-Sent Events): streams wake on this process's publishes, close with the server. */
+function addStreamRoute(
+  app: FastifyInstance,
+  store: FeedStore,
+  reads: FeedReads,
+  options: FeedServerOptions,
+): void {
+  const streamOptions: StreamOptions = { ...STREAM_DEFAULTS, ...options.stream };
+  const streams = new Set<EventStream>();
 
   app.get('/v1/stream', { exposeHeadRoute: false }, async (request, reply) => {
     const q = parseQuery(streamQuery, request.query);
@@ -283,6 +305,26 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
     }
   });
 
+  const wakeStreams = () => {
+    reads.invalidate();
+    for (const stream of streams) stream.wake();
+  };
+  options.publisher?.on('published', wakeStreams);
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.close();
+  });
+  app.addHook('onClose', async () => {
+    options.publisher?.off('published', wakeStreams);
+  });
+}
+
+/** `/healthz` and `/metrics`. */
+function addServiceRoutes(
+  app: FastifyInstance,
+  store: FeedStore,
+  registry: Registry,
+  metricsToken?: string,
+): void {
   app.get('/healthz', async (_request, reply) => {
     try {
       const head = await store.head();
@@ -295,7 +337,7 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
   });
 
   app.get('/metrics', async (request, reply) => {
-    const token = options.metricsToken;
+    const token = metricsToken;
     if (token) {
       const header = request.headers.authorization ?? '';
       const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : '';
@@ -309,17 +351,4 @@ export function buildFeedServer(store: Store, options: FeedServerOptions = {}): 
     const text = await registry.metrics();
     return reply.header('cache-control', 'no-cache').type(registry.contentType).send(text);
   });
-
-  const wakeStreams = () => {
-    reads.invalidate();
-    for (const stream of streams) stream.wake();
-  };
-  options.publisher?.on('published', wakeStreams);
-  app.addHook('preClose', async () => {
-    for (const stream of streams) stream.close();
-  });
-  app.addHook('onClose', async () => {
-    options.publisher?.off('published', wakeStreams);
-  });
-  return app;
 }

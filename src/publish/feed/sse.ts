@@ -17,7 +17,7 @@
  * (its connection destroyed) instead of buffered. It reconnects with `Last-Event-ID`.
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Script } from '../../normalize/types.js';
+import type { Script } from '../../records/scripts.js';
 import type { FeedReads } from './reads.js';
 
 export interface StreamOptions {

@@ -10,7 +10,15 @@ import { type Store, StoreError } from './store.js';
 
 export { PostgresStore } from './postgres.js';
 export { SqliteStore } from './sqlite.js';
-export type { PublishInput, Store, StoreBackend } from './store.js';
+export type {
+  AdminQueries,
+  FeedStore,
+  ProfileStore,
+  PublishInput,
+  PublishStore,
+  Store,
+  StoreBackend,
+} from './store.js';
 export { StoreError } from './store.js';
 
 export interface OpenStoreOptions {

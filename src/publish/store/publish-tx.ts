@@ -46,7 +46,7 @@
  * consumer reading from the start sees each record once, in its latest listed version, and a
  * consumer holding a cursor sees a record again exactly when it got a newer version.
  */
-import type { CleanRecord } from '../../normalize/record.js';
+import type { CleanRecord } from '../../records/clean.js';
 import { BAND_SPAN, fmix32 } from '../dedupe/minhash.js';
 import { copySimilarity } from '../dedupe/verify.js';
 import type { PublishResult, RawSnapshot } from '../types.js';
@@ -103,6 +103,19 @@ export interface IndexEntries {
   keys: readonly number[];
 }
 
+export interface LookupQuery {
+  exactHash: string;
+  keys: readonly number[];
+  excludeId: string;
+  excludeDoc: number;
+  limit: number;
+}
+
+export interface LookupResult {
+  exact: { id: string; first_seq: number } | null;
+  candidates: Candidate[];
+}
+
 /** An advisory lock: PostgreSQL's two-integer key space (class, object). */
 export type LockKey = readonly [number, number];
 
@@ -119,13 +132,7 @@ export interface PublishTx {
    * After `lockKeys`: the canonical record with this exact hash (other than `excludeId`), else
    * the canonical records sharing a band key (other than `excludeDoc`), most keys shared first.
    */
-  lookup(query: {
-    exactHash: string;
-    keys: readonly number[];
-    excludeId: string;
-    excludeDoc: number;
-    limit: number;
-  }): Promise<{ exact: { id: string; first_seq: number } | null; candidates: Candidate[] }>;
+  lookup(query: LookupQuery): Promise<LookupResult>;
   /** The current paragraphs of these records (those whose fingerprint is not at hand). */
   paragraphs(docs: readonly number[]): Promise<Map<number, string[]>>;
   /** Removes and adds index entries (disjoint) of record `id`; returns its doc number, a new one for null. */

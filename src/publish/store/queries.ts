@@ -4,8 +4,8 @@
  * (each dialect supplies its JSON SQL), row mapping and merging. Everything the user typed goes
  * into parameters; only the fixed SQL fragments below are ever concatenated.
  */
-import { convertScript } from '../../normalize/script/convert.js';
-import type { Script } from '../../normalize/types.js';
+import { convertScript } from '../../normalize/index.js';
+import type { Script } from '../../records/scripts.js';
 import type { PublishedBucket, RecordSearch, RecordSummary, SourceTotals } from '../types.js';
 import { storableText } from './text.js';
 

@@ -1,5 +1,7 @@
 /** Row ↔ object mapping shared by both backends (JSON columns are TEXT in both). */
-import type { Script, Unresolved } from '../../normalize/types.js';
+
+import type { Unresolved } from '../../records/repairs.js';
+import type { Script } from '../../records/scripts.js';
 import type { AlsoOn, SourceProfile, StoredRecord } from '../types.js';
 
 /**

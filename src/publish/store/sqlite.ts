@@ -24,7 +24,7 @@ import type {
   StoreStats,
 } from '../types.js';
 import { MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
-import { type Candidate, type Head, type PublishTx, publishInTransaction } from './publish-tx.js';
+import { publishInTransaction } from './publish-tx.js';
 import {
   bucketOf,
   EXCERPT_CHARS,
@@ -48,6 +48,7 @@ import {
   VERSION_COLUMNS,
   type VersionDbRow,
 } from './rows.js';
+import { SqlitePublishTx } from './sqlite-publish-tx.js';
 import { type BandRebuild, type PublishInput, type Store, StoreError } from './store.js';
 import { storableText } from './text.js';
 
@@ -189,137 +190,10 @@ export class SqliteStore implements Store {
     return enqueue(this.queue, run);
   }
 
-  private tx(): PublishTx {
-    const w = (sql: string) => this.stmt(this.writer, sql);
-    return {
-      // BEGIN IMMEDIATE holds the only write lock: the record and the dedupe keys are locked already.
-      lockKeys: async () => {},
-      head: async (id) => {
-        const row = w(
-          `SELECT r.doc, r.id, r.version, r.seq, r.first_seq, r.feed_seq, r.duplicate_of, v.similarity,
-                  r.content_hash, r.title, r.category, r.published_at, v.paragraphs
-           FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version WHERE r.id = ?`,
-        ).get(id) as (Omit<Head, 'paragraphs'> & { paragraphs: string }) | undefined;
-        return row ? { ...row, paragraphs: JSON.parse(row.paragraphs) as string[] } : null;
-      },
-      lookup: async ({ exactHash, keys, excludeId, excludeDoc, limit }) => {
-        const exact = w(
-          'SELECT e.id, r.first_seq FROM dedupe_exact e JOIN records r ON r.id = e.id WHERE e.hash = ? AND e.id <> ?',
-        ).get(exactHash, excludeId) as { id: string; first_seq: number } | undefined;
-        if (exact || keys.length === 0) return { exact: exact ?? null, candidates: [] };
-        const candidates = w(
-          `WITH c AS (
-             SELECT doc, count(*) AS shared FROM dedupe_bands
-             WHERE key IN (SELECT value FROM json_each(?)) AND doc <> ?
-             GROUP BY doc ORDER BY shared DESC, doc LIMIT ?)
-           SELECT r.doc, r.id, r.first_seq, r.exact_hash, c.shared
-           FROM c JOIN records r ON r.doc = c.doc
-           WHERE r.duplicate_of IS NULL AND r.exact_hash IS NOT NULL ORDER BY c.shared DESC, r.first_seq`,
-        ).all(JSON.stringify(keys), excludeDoc, limit) as Candidate[];
-        return { exact: null, candidates };
-      },
-      paragraphs: async (docs) => {
-        const rows = w(
-          `SELECT r.doc, v.paragraphs FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version
-           WHERE r.doc IN (SELECT value FROM json_each(?))`,
-        ).all(JSON.stringify(docs)) as { doc: number; paragraphs: string }[];
-        return new Map(rows.map((r) => [r.doc, JSON.parse(r.paragraphs) as string[]]));
-      },
-      reindex: async (known, id, remove, add) => {
-        const doc =
-          known ?? (w('SELECT coalesce(max(doc), 0) + 1 AS doc FROM records').get() as { doc: number }).doc;
-        const del = w('DELETE FROM dedupe_bands WHERE key = ? AND doc = ?');
-        for (const key of remove.keys) del.run(key, doc);
-        if (remove.exactHash)
-          w('DELETE FROM dedupe_exact WHERE hash = ? AND id = ?').run(remove.exactHash, id);
-        const insert = w('INSERT OR IGNORE INTO dedupe_bands (key, doc) VALUES (?, ?)');
-        for (const key of add.keys) insert.run(key, doc);
-        if (add.exactHash)
-          w('INSERT OR IGNORE INTO dedupe_exact (hash, id) VALUES (?, ?)').run(add.exactHash, id);
-        return doc;
-      },
-      writeVersion: async ({
-        version: row,
-        raw,
-        doc,
-        firstSeq,
-        listed,
-        previousFeedSeq,
-        exactHash,
-        stats,
-      }) => {
-        const { last_seq: seq } = w(
-          'UPDATE feed_counter SET last_seq = last_seq + 1 WHERE singleton = 1 RETURNING last_seq',
-        ).get() as { last_seq: number };
-        w(
-          `INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
-             paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(
-          row.id,
-          row.version,
-          seq,
-          row.url,
-          row.source,
-          row.title,
-          row.category,
-          row.published_at,
-          row.script,
-          JSON.stringify(row.paragraphs),
-          JSON.stringify(row.repairs),
-          JSON.stringify(row.flags),
-          row.content_hash,
-          row.duplicate_of,
-          row.similarity,
-          row.stored_at,
-          JSON.stringify(row.unresolved ?? []),
-        );
-        if (raw)
-          w(
-            'INSERT INTO record_raw (id, version, text, content_type, fetched_at) VALUES (?, ?, ?, ?, ?)',
-          ).run(row.id, row.version, raw.text, raw.content_type ?? null, raw.fetched_at ?? null);
-        w(
-          `INSERT INTO records (doc, id, version, seq, first_seq, feed_seq, duplicate_of, url, source, title, category,
-             published_at, content_hash, exact_hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (id) DO UPDATE SET version = excluded.version, seq = excluded.seq, feed_seq = excluded.feed_seq,
-             duplicate_of = excluded.duplicate_of, url = excluded.url, source = excluded.source, title = excluded.title,
-             category = excluded.category, published_at = excluded.published_at,
-             content_hash = excluded.content_hash, exact_hash = excluded.exact_hash`,
-        ).run(
-          doc,
-          row.id,
-          row.version,
-          seq,
-          firstSeq ?? seq,
-          listed ? seq : previousFeedSeq,
-          row.duplicate_of,
-          row.url,
-          row.source,
-          row.title,
-          row.category,
-          row.published_at,
-          row.content_hash,
-          exactHash,
-        );
-        const upsert = w(
-          'INSERT INTO store_stats (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value',
-        );
-        for (const [name, delta] of stats) upsert.run(name, delta);
-        return seq;
-      },
-      repoint: async (from, to) => {
-        w(
-          `UPDATE record_versions SET duplicate_of = ?
-           WHERE (id, version) IN (SELECT id, version FROM records WHERE duplicate_of = ?)`,
-        ).run(to, from);
-        return w('UPDATE records SET duplicate_of = ? WHERE duplicate_of = ?').run(to, from).changes;
-      },
-    };
-  }
-
   publish(input: PublishInput): Promise<PublishResult> {
-    return this.write(() => publishInTransaction(this.tx(), input));
+    return this.write(() =>
+      publishInTransaction(new SqlitePublishTx((sql) => this.stmt(this.writer, sql)), input),
+    );
   }
 
   ensureIndexFormat(format: string, rebuild?: BandRebuild): Promise<number> {

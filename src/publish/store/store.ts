@@ -1,12 +1,12 @@
 /**
- * The store: one interface, two backends (store/sqlite.ts, store/postgres.ts), the same tests.
+ * The store: four roles (below), two backends (store/sqlite.ts, store/postgres.ts), the same tests.
  *
  * Records are versioned: publishing a record whose `id` exists with another `content_hash`, title,
  * category or `published_at` writes version n + 1; the same record again writes nothing. Every
  * written version gets the next publish sequence number (`seq`), the feed cursor. How the cursor
  * stays safe under concurrent publishers is explained in store/publish-tx.ts.
  */
-import type { CleanRecord } from '../../normalize/record.js';
+import type { CleanRecord } from '../../records/clean.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
 import type { FingerprintCache } from '../dedupe/fingerprint-cache.js';
 import type {
@@ -45,11 +45,15 @@ export interface BandRebuild {
   bandKeysOf: (paragraphs: readonly string[]) => number[];
 }
 
-export interface Store {
-  readonly backend: StoreBackend;
-  /** The SQLite file, or the PostgreSQL URL without its password. */
-  readonly location: string;
+/**
+ * The store by role: each part depends on the narrowest one it needs. The code that opens a store
+ * (and closes it) holds the whole `Store`; the publisher a `PublishStore`, the feed a `FeedStore`,
+ * the deleted-word cycle a `ProfileStore`, the dashboard a `FeedStore & AdminQueries`. One class
+ * per dialect implements them all (store/sqlite.ts, store/postgres.ts).
+ */
 
+/** What the publisher writes through (and the publish worker reads a kept page back from). */
+export interface PublishStore {
   /** Dedupe + versioning + feed position, in one transaction; see store/publish-tx.ts. */
   publish(input: PublishInput): Promise<PublishResult>;
   /**
@@ -60,7 +64,13 @@ export interface Store {
    * when nothing was to do, or another process did it first).
    */
   ensureIndexFormat(format: string, rebuild?: BandRebuild): Promise<number>;
+  /** The raw page a version was made from, when the publisher was given it. */
+  getRaw(id: string, version: number): Promise<RawSnapshot | null>;
+}
 
+/** What the feed reads (feed/reads.ts, the feed server's `/healthz` and `/metrics`). */
+export interface FeedStore {
+  readonly backend: StoreBackend;
   /** The latest version of a record, or the given one; null when unknown. */
   getRecord(id: string, version?: number): Promise<StoredRecord | null>;
   /** Feed items with `seq > after`, oldest first, with `also_on` filled. */
@@ -70,9 +80,13 @@ export interface Store {
    * `before`, those older than that feed sequence number (the next slice).
    */
   latest(limit: number, before?: number): Promise<StoredRecord[]>;
-  /** The raw page a version was made from, when the publisher was given it. */
-  getRaw(id: string, version: number): Promise<RawSnapshot | null>;
+  /** Highest publish sequence number (0 when empty). */
+  head(): Promise<number>;
+  stats(): Promise<StoreStats>;
+}
 
+/** Sources' deleted-word profiles, as the learning cycle reads and saves them. */
+export interface ProfileStore {
   /** A source's deleted-word profile (any JSON value), or null. */
   getProfile<T = unknown>(source: string): Promise<SourceProfile<T> | null>;
   /**
@@ -80,10 +94,10 @@ export interface Store {
    * workers are applied one after the other, none lost. `update` gets null for a new source.
    */
   updateProfile<T = unknown>(source: string, update: (current: T | null) => T): Promise<SourceProfile<T>>;
+}
 
-  stats(): Promise<StoreStats>;
-
-  // Dashboard queries (store/queries.ts has the parts both backends share).
+/** The dashboard's queries (store/queries.ts has the parts both backends share). */
+export interface AdminQueries extends Pick<PublishStore, 'getRaw'> {
   /**
    * Current versions matching every given filter, newest stored first, with the total count; the
    * text is matched literally (`%`, `_` are not wildcards) in every script form.
@@ -101,9 +115,12 @@ export interface Store {
   listProfiles<T = unknown>(): Promise<SourceProfile<T>[]>;
   /** The current records whose `duplicate_of` is `id`, first seen first (a feed item's `also_on`). */
   duplicatesOf(id: string): Promise<AlsoOn[]>;
+}
 
-  /** Highest publish sequence number (0 when empty). */
-  head(): Promise<number>;
+/** A whole store: every role, and its connection's life. */
+export interface Store extends PublishStore, FeedStore, ProfileStore, AdminQueries {
+  /** The SQLite file, or the PostgreSQL URL without its password. */
+  readonly location: string;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

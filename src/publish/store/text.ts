@@ -15,8 +15,8 @@
  *
  *   storableText('a\u0000b\ud800')  → 'ab\ufffd'
  */
-import type { CleanRecord } from '../../normalize/record.js';
-import type { Repair } from '../../normalize/types.js';
+import type { CleanRecord } from '../../records/clean.js';
+import type { Repair } from '../../records/repairs.js';
 import type { RawSnapshot } from '../types.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes

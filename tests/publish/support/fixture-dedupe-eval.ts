@@ -10,11 +10,12 @@
  */
 
 import { normalizeDocument } from '../../../src/normalize/pipeline.js';
-import { type CleanRecord, canonicalText } from '../../../src/normalize/record.js';
+import { canonicalText } from '../../../src/normalize/record.js';
 import type { DedupeOptions } from '../../../src/publish/dedupe/fingerprint.js';
 import { jaccard, shingleSet } from '../../../src/publish/dedupe/minhash.js';
 import { createPublisher } from '../../../src/publish/publisher.js';
 import type { Store } from '../../../src/publish/store/store.js';
+import type { CleanRecord } from '../../../src/records/clean.js';
 import { Rng } from '../../support/article-generator.js';
 import { startFixtureWeb } from '../../support/fixture-web/index.js';
 import { startRewriteFarm } from '../../support/rewrite-farm.js';

@@ -2,9 +2,12 @@
  * Clean records for the publish tests, made from generated articles (tests/support): the same
  * spec gives the same record in every process.
  */
-import { type CleanRecord, contentHash, recordId } from '../../../src/normalize/record.js';
+
+import { contentHash, recordId } from '../../../src/normalize/record.js';
 import { fromHans } from '../../../src/normalize/script/convert.js';
-import type { Repair, Script } from '../../../src/normalize/types.js';
+import type { CleanRecord } from '../../../src/records/clean.js';
+import type { Repair } from '../../../src/records/repairs.js';
+import type { Script } from '../../../src/records/scripts.js';
 import { generateArticle, Rng } from '../../support/article-generator.js';
 import { FILTER_POOL } from '../../support/filtered-sites.js';
 

@@ -98,6 +98,110 @@ function notModified(req: http.IncomingMessage, entry: Page): boolean {
   return !Number.isNaN(since) && Date.parse(entry.lastModified) <= since;
 }
 
+type Send = (status: number, headers: http.OutgoingHttpHeaders, body?: Buffer) => void;
+
+/** Streams a page of `bytes` bytes, stopping when the client goes away. */
+function sendHuge(res: http.ServerResponse, page: Extract<PageBehaviour, { type: 'huge' }>): void {
+  const chunk = Buffer.alloc(64 * 1024, '<p>大</p>');
+  const headers: http.OutgoingHttpHeaders = { 'content-type': 'text/html; charset=utf-8' };
+  if (!page.chunked) headers['content-length'] = page.bytes;
+  res.writeHead(200, headers);
+  let left = page.bytes;
+  const pump = () => {
+    while (left > 0) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, left));
+      left -= piece.length;
+      if (!res.write(piece)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  res.on('close', () => {
+    left = 0;
+  });
+  pump();
+}
+
+/** An article or list page's answer: its set failure, 304 to a matching validator, else the page. */
+function answerPage(req: http.IncomingMessage, page: Page, send: Send): void {
+  page.hits++;
+  if (page.alwaysStatus) {
+    const body = Buffer.from('<html><body>Internal Server Error</body></html>');
+    send(page.alwaysStatus, { 'content-type': 'text/html', 'content-length': body.length }, body);
+    return;
+  }
+  if (page.failFirst && page.hits <= page.failFirst) {
+    send(503, { 'retry-after': '0', 'content-length': 0 });
+    return;
+  }
+  const headers: http.OutgoingHttpHeaders = { 'content-type': page.contentType };
+  if (page.etag) headers.etag = page.etag;
+  if (page.lastModified) headers['last-modified'] = page.lastModified;
+  if (notModified(req, page)) {
+    send(304, headers);
+    return;
+  }
+  const gzip = page.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = gzip ? (page.gzipped as Buffer) : page.body;
+  if (gzip) headers['content-encoding'] = 'gzip';
+  headers['content-length'] = body.length;
+  send(200, headers, body);
+}
+
+/** One request to site `name`, logged in `requests`; a delayed answer's timer is kept in `timers`. */
+function serveRequest(
+  name: SiteName,
+  site: BuiltSite | undefined,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  requests: LoggedRequest[],
+  timers: Set<NodeJS.Timeout>,
+): void {
+  const path = req.url ?? '/';
+  const entry: LoggedRequest = {
+    site: name,
+    method: req.method ?? 'GET',
+    path,
+    at: performance.now(),
+    status: 0,
+    ifNoneMatch: req.headers['if-none-match'],
+    ifModifiedSince: req.headers['if-modified-since'],
+    userAgent: req.headers['user-agent'],
+  };
+  requests.push(entry);
+  const send: Send = (status, headers, body) => {
+    entry.status = status;
+    res.writeHead(status, headers);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+  const pageEntry = site?.pages.get(path.split('#')[0] ?? path);
+  if (!site || !pageEntry) {
+    send(404, { 'content-type': 'text/html', 'content-length': site?.notFound.length ?? 0 }, site?.notFound);
+    return;
+  }
+  if (pageEntry.type === 'redirect') {
+    send(pageEntry.status, { location: pageEntry.location, 'content-length': 0 });
+    return;
+  }
+  if (pageEntry.type === 'huge') {
+    entry.status = 200;
+    sendHuge(res, pageEntry);
+    return;
+  }
+  if (!pageEntry.delayMs) {
+    answerPage(req, pageEntry, send);
+    return;
+  }
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    if (!res.destroyed) answerPage(req, pageEntry, send);
+  }, pageEntry.delayMs);
+  timers.add(timer);
+  res.on('close', () => {
+    clearTimeout(timer);
+    timers.delete(timer);
+  });
+}
+
 /** Starts the servers, builds the sites for their ports, and serves until `close()`. */
 export async function startFixtureWeb(options: FixtureWebOptions = {}): Promise<FixtureWeb> {
   const build: BuildOptions = { ...DEFAULTS, ...options };
@@ -106,96 +210,8 @@ export async function startFixtureWeb(options: FixtureWebOptions = {}): Promise<
   const requests: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let built: Record<SiteName, BuiltSite> | undefined;
-
-  const handle = (name: SiteName, req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = req.url ?? '/';
-    const entry: LoggedRequest = {
-      site: name,
-      method: req.method ?? 'GET',
-      path,
-      at: performance.now(),
-      status: 0,
-      ifNoneMatch: req.headers['if-none-match'],
-      ifModifiedSince: req.headers['if-modified-since'],
-      userAgent: req.headers['user-agent'],
-    };
-    requests.push(entry);
-    const site = built?.[name];
-    const send = (status: number, headers: http.OutgoingHttpHeaders, body?: Buffer) => {
-      entry.status = status;
-      res.writeHead(status, headers);
-      res.end(req.method === 'HEAD' ? undefined : body);
-    };
-    const pageEntry = site?.pages.get(path.split('#')[0] ?? path);
-    if (!site || !pageEntry) {
-      send(
-        404,
-        { 'content-type': 'text/html', 'content-length': site?.notFound.length ?? 0 },
-        site?.notFound,
-      );
-      return;
-    }
-    if (pageEntry.type === 'redirect') {
-      send(pageEntry.status, { location: pageEntry.location, 'content-length': 0 });
-      return;
-    }
-    if (pageEntry.type === 'huge') {
-      entry.status = 200;
-      const chunk = Buffer.alloc(64 * 1024, '<p>大</p>');
-      const headers: http.OutgoingHttpHeaders = { 'content-type': 'text/html; charset=utf-8' };
-      if (!pageEntry.chunked) headers['content-length'] = pageEntry.bytes;
-      res.writeHead(200, headers);
-      let left = pageEntry.bytes;
-      const pump = () => {
-        while (left > 0) {
-          const piece = chunk.subarray(0, Math.min(chunk.length, left));
-          left -= piece.length;
-          if (!res.write(piece)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('close', () => {
-        left = 0;
-      });
-      pump();
-      return;
-    }
-    const answer = () => {
-      pageEntry.hits++;
-      if (pageEntry.alwaysStatus) {
-        const body = Buffer.from('<html><body>Internal Server Error</body></html>');
-        send(pageEntry.alwaysStatus, { 'content-type': 'text/html', 'content-length': body.length }, body);
-        return;
-      }
-      if (pageEntry.failFirst && pageEntry.hits <= pageEntry.failFirst) {
-        send(503, { 'retry-after': '0', 'content-length': 0 });
-        return;
-      }
-      const headers: http.OutgoingHttpHeaders = { 'content-type': pageEntry.contentType };
-      if (pageEntry.etag) headers.etag = pageEntry.etag;
-      if (pageEntry.lastModified) headers['last-modified'] = pageEntry.lastModified;
-      if (notModified(req, pageEntry)) {
-        send(304, headers);
-        return;
-      }
-      const gzip = pageEntry.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-      const body = gzip ? (pageEntry.gzipped as Buffer) : pageEntry.body;
-      if (gzip) headers['content-encoding'] = 'gzip';
-      headers['content-length'] = body.length;
-      send(200, headers, body);
-    };
-    if (pageEntry.delayMs) {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        if (!res.destroyed) answer();
-      }, pageEntry.delayMs);
-      timers.add(timer);
-      res.on('close', () => {
-        clearTimeout(timer);
-        timers.delete(timer);
-      });
-    } else answer();
-  };
+  const handle = (name: SiteName, req: http.IncomingMessage, res: http.ServerResponse) =>
+    serveRequest(name, built?.[name], req, res, requests, timers);
 
   const servers = new Map<SiteName, http.Server>();
   const origins = {} as Record<SiteName, string>;

@@ -429,136 +429,23 @@ export function buildSites(
       listed.push({ href: path, title: titles[i] as string });
     });
 
-    if (options.brokenPages) {
-      /** The k-th article of this site: its id, page and truth. */
-      const nth = (k: number) => {
-        const id = ids[k] as string;
-        const entry = pages.get(spec.articlePath(id)) as Extract<PageBehaviour, { type: 'page' }>;
-        const article = truth.find((t) => t.url === origin + spec.articlePath(id)) as TruthArticle;
-        return { id, entry, article };
-      };
-      extra.push({ href: spec.articlePath('9999999'), title: '已删除的文章' });
-      problems.push({ site: name, url: origin + spec.articlePath('9999999'), kind: 'http-status' });
-      if (name === 'gbk-farm') {
-        const other =
-          origins['big5-portal'] + SITES['big5-portal'].articlePath(String(seedsOf('big5-portal')[0]));
-        extra.push(
-          { href: other, title: '友情链接' },
-          { href: 'http://www.example.com/show/1.html', title: '外部链接' },
-        );
-      }
-      if (name === 'big5-portal') {
-        // Always 500: never reachable.
-        const broken = nth(0);
-        broken.entry.alwaysStatus = 500;
-        broken.article.reachable = false;
-        problems.push({ site: name, url: broken.article.url, kind: 'http-status' });
-        // 503 once, then fine: found after a retry.
-        nth(1).entry.failFirst = 1;
-        // Slow, but within any sane timeout.
-        nth(2).entry.delayMs = 300;
-        // Slower than the crawl's timeout: reported.
-        const slow = nth(3);
-        slow.entry.delayMs = options.slowMs;
-        slow.article.reachable = false;
-        problems.push({ site: name, url: slow.article.url, kind: 'timeout' });
-        // Linked only through a redirect, and through a chain of two.
-        for (const [k, hops] of [
-          [4, 1],
-          [5, 2],
-        ] as const) {
-          const target = nth(k);
-          const old = `/a/old-${target.id}.html`;
-          pages.set(old, { type: 'redirect', status: 301, location: spec.articlePath(target.id) });
-          let linked = old;
-          if (hops === 2) {
-            linked = `/a/older-${target.id}.html`;
-            pages.set(linked, { type: 'redirect', status: 302, location: origin + old });
-          }
-          target.article.linkedAs = origin + linked;
-          const index = listed.findIndex((l) => l.href === spec.articlePath(target.id));
-          if (index >= 0) (listed[index] as ListItem).href = linked;
-        }
-        const offsite = origins['gbk-farm'] + SITES['gbk-farm'].articlePath(String(seedsOf('gbk-farm')[1]));
-        pages.set('/a/away.html', { type: 'redirect', status: 302, location: offsite });
-        pages.set('/a/gone.html', { type: 'redirect', status: 301, location: '/' });
-        pages.set('/a/sneaky.html', {
-          type: 'redirect',
-          status: 302,
-          location: spec.hiddenPath(ids[n] as string),
-        });
-        pages.set('/a/huge.html', { type: 'huge', bytes: 3 * 1024 * 1024, chunked: false });
-        pages.set('/a/huge-stream.html', { type: 'huge', bytes: 3 * 1024 * 1024, chunked: true });
-        pages.set(
-          '/a/report.pdf',
-          page(spec, Buffer.from('%PDF-1.4\n% fixture\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'), {
-            contentType: 'application/pdf',
-          }),
-        );
-        for (const [path, kind] of [
-          ['/a/away.html', 'off-site'],
-          ['/a/gone.html', 'redirect'],
-          ['/a/sneaky.html', 'robots'],
-          ['/a/huge.html', 'too-large'],
-          ['/a/huge-stream.html', 'too-large'],
-          ['/a/report.pdf', 'not-html'],
-        ] as const) {
-          extra.push({ href: path, title: '特别推荐' });
-          problems.push({ site: name, url: origin + path, kind });
-        }
-      }
-    }
-
-    // List pages: the hidden (robots-disallowed) articles are listed like the others.
-    const listPages = Math.max(1, Math.ceil(listed.length / options.perPage));
-    for (let k = 1; k <= listPages; k++) {
-      const items = listed.slice((k - 1) * options.perPage, k * options.perPage);
-      pages.set(
-        spec.listPath(k),
-        page(spec, encodeHtml(listPage(spec, k, listPages, items, extra), spec.charset)),
-      );
-    }
-
-    // Sitemaps: an index of two urlsets, the second one gzipped.
-    // Sitemaps list every post, the robots-disallowed drafts and a deleted one too.
-    const entries = [...pages.entries()]
-      .filter(([path, p]) => p.type === 'page' && /^\/post\//.test(path))
-      .map(([path]) => path);
-    if (options.brokenPages) entries.push(spec.articlePath('9999999'));
-    if (spec.start[0] === '/sitemap.xml') {
-      const half = Math.ceil(entries.length / 2);
-      const lastmod = '2024-11-01';
-      const xml = (part: string[]) => Buffer.from(urlset(part.map((p) => ({ loc: origin + p, lastmod }))));
-      pages.set(
-        '/sitemaps/posts-1.xml',
-        page(spec, xml(entries.slice(0, half)), { contentType: 'application/xml' }),
-      );
-      pages.set(
-        '/sitemaps/posts-2.xml.gz',
-        page(spec, gzipSync(xml(entries.slice(half))), { contentType: 'application/gzip' }),
-      );
-      pages.set(
-        '/sitemap.xml',
-        page(
-          spec,
-          Buffer.from(sitemapIndex([`${origin}/sitemaps/posts-1.xml`, `${origin}/sitemaps/posts-2.xml.gz`])),
-          {
-            contentType: 'application/xml',
-          },
-        ),
-      );
-    }
-    pages.set('/', page(spec, encodeHtml(homePage(spec), spec.charset)));
-    pages.set(
-      '/robots.txt',
-      page(
+    if (options.brokenPages)
+      addBrokenPages({
+        name,
         spec,
-        Buffer.from(robotsTxt(spec, origin, name === 'ruby-blog' ? options.crawlDelaySecs : undefined)),
-        {
-          contentType: 'text/plain',
-        },
-      ),
-    );
+        origin,
+        origins,
+        pages,
+        ids,
+        n,
+        truth,
+        problems,
+        listed,
+        extra,
+        seedsOf,
+        slowMs: options.slowMs,
+      });
+    addIndexPages({ name, spec, origin, pages, listed, extra, options });
     const notFound = encodeHtml(
       `<!DOCTYPE html><html><head><meta charset="${spec.metaCharset}"><title>404</title></head><body><h1>页面不存在</h1></body></html>`,
       spec.charset,
@@ -566,4 +453,163 @@ export function buildSites(
     sites[name] = { spec, origin, pages, notFound };
   }
   return { sites, truth, problems };
+}
+
+/** One site's pages being built, as the steps of `buildSites` share them. */
+interface SiteBuild {
+  name: SiteName;
+  spec: SiteSpec;
+  origin: string;
+  pages: Map<string, PageBehaviour>;
+  /** The articles the list pages link to, and the other links they carry. */
+  listed: ListItem[];
+  extra: ListItem[];
+}
+
+/** The broken and odd pages (404, 500, 503 once, slow, redirects, huge, PDF, off-site links). */
+function addBrokenPages(
+  site: SiteBuild & {
+    origins: Record<SiteName, string>;
+    ids: string[];
+    n: number;
+    truth: TruthArticle[];
+    problems: ExpectedProblem[];
+    seedsOf: (name: SiteName) => number[];
+    slowMs: number;
+  },
+): void {
+  const { name, spec, origin, origins, pages, ids, n, truth, problems, listed, extra, seedsOf, slowMs } =
+    site;
+  /** The k-th article of this site: its id, page and truth. */
+  const nth = (k: number) => {
+    const id = ids[k] as string;
+    const entry = pages.get(spec.articlePath(id)) as Extract<PageBehaviour, { type: 'page' }>;
+    const article = truth.find((t) => t.url === origin + spec.articlePath(id)) as TruthArticle;
+    return { id, entry, article };
+  };
+  extra.push({ href: spec.articlePath('9999999'), title: '已删除的文章' });
+  problems.push({ site: name, url: origin + spec.articlePath('9999999'), kind: 'http-status' });
+  if (name === 'gbk-farm') {
+    const other =
+      origins['big5-portal'] + SITES['big5-portal'].articlePath(String(seedsOf('big5-portal')[0]));
+    extra.push(
+      { href: other, title: '友情链接' },
+      { href: 'http://www.example.com/show/1.html', title: '外部链接' },
+    );
+  }
+  if (name === 'big5-portal') {
+    // Always 500: never reachable.
+    const broken = nth(0);
+    broken.entry.alwaysStatus = 500;
+    broken.article.reachable = false;
+    problems.push({ site: name, url: broken.article.url, kind: 'http-status' });
+    // 503 once, then fine: found after a retry.
+    nth(1).entry.failFirst = 1;
+    // Slow, but within any sane timeout.
+    nth(2).entry.delayMs = 300;
+    // Slower than the crawl's timeout: reported.
+    const slow = nth(3);
+    slow.entry.delayMs = slowMs;
+    slow.article.reachable = false;
+    problems.push({ site: name, url: slow.article.url, kind: 'timeout' });
+    // Linked only through a redirect, and through a chain of two.
+    for (const [k, hops] of [
+      [4, 1],
+      [5, 2],
+    ] as const) {
+      const target = nth(k);
+      const old = `/a/old-${target.id}.html`;
+      pages.set(old, { type: 'redirect', status: 301, location: spec.articlePath(target.id) });
+      let linked = old;
+      if (hops === 2) {
+        linked = `/a/older-${target.id}.html`;
+        pages.set(linked, { type: 'redirect', status: 302, location: origin + old });
+      }
+      target.article.linkedAs = origin + linked;
+      const index = listed.findIndex((l) => l.href === spec.articlePath(target.id));
+      if (index >= 0) (listed[index] as ListItem).href = linked;
+    }
+    const offsite = origins['gbk-farm'] + SITES['gbk-farm'].articlePath(String(seedsOf('gbk-farm')[1]));
+    pages.set('/a/away.html', { type: 'redirect', status: 302, location: offsite });
+    pages.set('/a/gone.html', { type: 'redirect', status: 301, location: '/' });
+    pages.set('/a/sneaky.html', {
+      type: 'redirect',
+      status: 302,
+      location: spec.hiddenPath(ids[n] as string),
+    });
+    pages.set('/a/huge.html', { type: 'huge', bytes: 3 * 1024 * 1024, chunked: false });
+    pages.set('/a/huge-stream.html', { type: 'huge', bytes: 3 * 1024 * 1024, chunked: true });
+    pages.set(
+      '/a/report.pdf',
+      page(spec, Buffer.from('%PDF-1.4\n% fixture\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'), {
+        contentType: 'application/pdf',
+      }),
+    );
+    for (const [path, kind] of [
+      ['/a/away.html', 'off-site'],
+      ['/a/gone.html', 'redirect'],
+      ['/a/sneaky.html', 'robots'],
+      ['/a/huge.html', 'too-large'],
+      ['/a/huge-stream.html', 'too-large'],
+      ['/a/report.pdf', 'not-html'],
+    ] as const) {
+      extra.push({ href: path, title: '特别推荐' });
+      problems.push({ site: name, url: origin + path, kind });
+    }
+  }
+}
+
+/** List pages, sitemaps, the home page and robots.txt. */
+function addIndexPages(site: SiteBuild & { options: BuildOptions }): void {
+  const { name, spec, origin, pages, listed, extra, options } = site;
+  // List pages: the hidden (robots-disallowed) articles are listed like the others.
+  const listPages = Math.max(1, Math.ceil(listed.length / options.perPage));
+  for (let k = 1; k <= listPages; k++) {
+    const items = listed.slice((k - 1) * options.perPage, k * options.perPage);
+    pages.set(
+      spec.listPath(k),
+      page(spec, encodeHtml(listPage(spec, k, listPages, items, extra), spec.charset)),
+    );
+  }
+
+  // Sitemaps: an index of two urlsets, the second one gzipped.
+  // Sitemaps list every post, the robots-disallowed drafts and a deleted one too.
+  const entries = [...pages.entries()]
+    .filter(([path, p]) => p.type === 'page' && /^\/post\//.test(path))
+    .map(([path]) => path);
+  if (options.brokenPages) entries.push(spec.articlePath('9999999'));
+  if (spec.start[0] === '/sitemap.xml') {
+    const half = Math.ceil(entries.length / 2);
+    const lastmod = '2024-11-01';
+    const xml = (part: string[]) => Buffer.from(urlset(part.map((p) => ({ loc: origin + p, lastmod }))));
+    pages.set(
+      '/sitemaps/posts-1.xml',
+      page(spec, xml(entries.slice(0, half)), { contentType: 'application/xml' }),
+    );
+    pages.set(
+      '/sitemaps/posts-2.xml.gz',
+      page(spec, gzipSync(xml(entries.slice(half))), { contentType: 'application/gzip' }),
+    );
+    pages.set(
+      '/sitemap.xml',
+      page(
+        spec,
+        Buffer.from(sitemapIndex([`${origin}/sitemaps/posts-1.xml`, `${origin}/sitemaps/posts-2.xml.gz`])),
+        {
+          contentType: 'application/xml',
+        },
+      ),
+    );
+  }
+  pages.set('/', page(spec, encodeHtml(homePage(spec), spec.charset)));
+  pages.set(
+    '/robots.txt',
+    page(
+      spec,
+      Buffer.from(robotsTxt(spec, origin, name === 'ruby-blog' ? options.crawlDelaySecs : undefined)),
+      {
+        contentType: 'text/plain',
+      },
+    ),
+  );
 }

@@ -1,6 +1,10 @@
-/** The raw record of CONTRACT.md (a line of a `.jsonl` dump, a normalize job's payload), validated. */
+/**
+ * The raw record of CONTRACT.md: one page as fetched (a line of a `.jsonl` dump, a normalize job's
+ * payload). One zod schema; every other shape of it is derived from the schema: what the crawl
+ * writes (`CrawledRawRecord`) and what the normalizer reads (`RawDocument`, the body decoded from
+ * base64).
+ */
 import { z } from 'zod';
-import type { RawDocument } from './pipeline.js';
 
 export const rawRecordSchema = z
   .object({
@@ -9,8 +13,10 @@ export const rawRecordSchema = z
     html: z.string().optional(),
     text: z.string().optional(),
     content_type: z.string().optional(),
+    /** ISO 8601. */
     fetched_at: z.string().optional(),
     source: z.string().optional(),
+    /** The source's charset hint (sources file `charset`), for sites that lie about theirs. */
     charset: z.string().optional(),
     /** The source's extraction selectors (sources file `selectors`). */
     selectors: z
@@ -22,7 +28,27 @@ export const rawRecordSchema = z
     message: 'needs exactly one of body_base64, html, text',
   });
 
+/** A raw record as read back and validated: exactly one of `body_base64`, `html`, `text`. */
 export type RawRecord = z.infer<typeof rawRecordSchema>;
+
+/** A raw record as the crawl writes it: the bytes as served, when and from which source. */
+export type CrawledRawRecord = Omit<RawRecord, 'body_base64' | 'html' | 'text' | 'fetched_at' | 'source'> &
+  Required<Pick<RawRecord, 'body_base64' | 'fetched_at' | 'source'>>;
+
+/** A raw record as the normalizer reads it: the body decoded from base64, camelCase names. */
+export interface RawDocument {
+  url: RawRecord['url'];
+  source?: RawRecord['source'];
+  body?: Uint8Array;
+  html?: RawRecord['html'];
+  text?: RawRecord['text'];
+  contentType?: RawRecord['content_type'];
+  fetchedAt?: RawRecord['fetched_at'];
+  /** The sources file's charset hint for sites that lie about theirs. */
+  charset?: RawRecord['charset'];
+  /** The sources file's extraction selectors for this source. */
+  selectors?: RawRecord['selectors'];
+}
 
 /** Parses one JSON line; throws an Error whose message says what is wrong with it. */
 export function parseRawRecordLine(line: string): RawDocument {

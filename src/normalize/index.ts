@@ -1,0 +1,36 @@
+/**
+ * The normalizer's public surface: what the CLI, the queue, the store, the feed, the dashboard and
+ * the crawl use of it. Code outside src/normalize imports from here, never from a file inside.
+ * (The record's shapes themselves live in src/records.)
+ */
+
+export { formatProfiles } from './deleted-words/batch.js';
+export { DeletionCycle, relearnDue } from './deleted-words/cycle.js';
+export type { DeletionProfile } from './deleted-words/profile.js';
+export {
+  byRank,
+  type ProfileStore,
+  pageChars,
+  passageAnchors,
+  profileWords,
+  replaceProfile,
+  SAMPLE_SIZE,
+  type Sample,
+  type SampleStore,
+  type StoredProfile,
+  sampleRank,
+} from './deleted-words/samples.js';
+export { type DecodedBody, type DecodeHints, decodeBytes } from './encoding/decode-bytes.js';
+export { normalizeCharsetLabel } from './encoding/labels.js';
+export {
+  draftDocument,
+  finalizeRecord,
+  flagRepairFailed,
+  type NormalizeOptions,
+  normalizeDocument,
+  REPAIR_FAILED,
+  readDocument,
+} from './pipeline.js';
+export { convertKeepingUnresolved } from './protected-runs.js';
+export { canonicalText, contentHash, hash64, recordId } from './record.js';
+export { convertLines, convertScript, fromHans, toHans } from './script/convert.js';
