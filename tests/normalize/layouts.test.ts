@@ -36,6 +36,14 @@ describe('line shapes', () => {
     ['上图为网友分享', 'caption'],
     ['贷款大数据老是过不了？可能是这些原因在作怪！  第1张', 'caption'],
     ['征信记录多久清空一次相关经验', 'navigation'],
+    ['点击展开全文', 'navigation'],
+    ['阅读下一篇：信用卡分期怎么算利息', 'navigation'],
+    ['本文地址：http://farm.example/a/1.html', 'navigation'],
+    ['方法/步骤', 'navigation'],
+    ['热搜：', 'navigation'],
+    ['（图片来源网络，侵删）', 'caption'],
+    ['▲資料圖', 'caption'],
+    ['226人看过', 'counter'],
   ])('%s is %s', (line, shape) => {
     expect(lineShape(line)).toBe(shape);
   });
@@ -49,6 +57,8 @@ describe('line shapes', () => {
     '第一章  总则',
     '《',
     '本站将对此进行深入探讨。',
+    '（图片来源于网上，资料不一定准确，办理前请向银行核实各项费用和利率。）',
+    '已有226人看过这份资料，但很少有人注意到其中的利率条款。',
   ])('%s is text', (line) => {
     expect(lineShape(line)).toBeUndefined();
   });

@@ -271,8 +271,16 @@ function selfMedia(p: Parts): Rendered {
   const [date, clock] = split(p.time);
   const author = p.rng.pick(AUTHORS);
   const byline = `${author} 发布于 ${date} ${clock.slice(0, 5)}`;
-  const head = [chrome(`#${p.category}那些事#`), shown(p.title), chrome(byline), chrome('关注')];
+  const views = `${p.rng.int(100, 9999)}人看过`;
+  const head = [
+    chrome(`#${p.category}那些事#`),
+    shown(p.title),
+    chrome(byline),
+    chrome('关注'),
+    chrome(views),
+  ];
   const tail = [
+    chrome('（图片来源网络，侵删）'),
     chrome(`点赞(${p.rng.int(0, 300)}) 评论 收藏`),
     chrome('免责声明：本文仅代表作者本人观点，与本站立场无关。'),
   ];
@@ -280,7 +288,8 @@ function selfMedia(p: Parts): Rendered {
     `<title>${escapeHtml(p.title)}</title><meta property="og:title" content="${escapeHtml(p.title)}"><meta property="article:published_time" content="${date}T${clock.slice(0, 5)}:00+08:00">`,
     `<div class="topic">#${p.category}那些事#</div><div class="post"><h1>${escapeHtml(p.title)}</h1>
 <div class="author-bar"><span>${author}</span> 发布于 <time datetime="${date}T${clock.slice(0, 5)}:00+08:00">${date} ${clock.slice(0, 5)}</time> <button>关注</button></div>
-<div class="post-body">${ps(p.body)}</div><div class="actions"><a>点赞</a> <a>评论</a> <a>收藏</a></div>
+<div class="views">${views}</div>
+<div class="post-body">${ps(p.body)}<p class="credit">（图片来源网络，侵删）</p></div><div class="actions"><a>点赞</a> <a>评论</a> <a>收藏</a></div>
 <p class="disclaimer">免责声明：本文仅代表作者本人观点，与本站立场无关。</p></div>`,
   );
   return {

@@ -33,7 +33,8 @@ const NAVIGATION_LINES = new Set(
     '返回首页 返回列表 返回顶部 分享到 打印本页 关闭窗口 点击排行 阅读全文 展开全文 收起全文 收藏本文 首页 上一篇 下一篇 ' +
     '正文 问题 回答 提问 最佳答案 满意答案 其他回答 网友回答 全部回答 我来回答 查看更多 加载更多 更多 广告 ' +
     '找回密码 立即注册 登录 注册 扫一扫 切换城市 网站导航 网站地图 站点地图 联系我们 关于我们 设为首页 加入收藏 ' +
-    '会员登录 免费注册 帮助中心 意见反馈 最新推荐 热门推荐 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签'
+    '会员登录 免费注册 帮助中心 意见反馈 最新推荐 热门推荐 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签 ' +
+    '点击展开全文 阅读下一篇 阅读上一篇 更多精彩资讯 热搜 热搜榜 方法步骤 此专题下没有文章'
   ).split(' '),
 );
 /** Words of a navigation bar (`| 會員登錄 | 站點地圖 | 聯系我們 |`). */
@@ -50,7 +51,7 @@ const NAV_WORDS = new Set([
 /** `某某相关经验`, `某某相关文章`: the heading of a list of links about the article's subject. */
 const RELATED_HEADING = /相关(经验|文章|阅读|推荐|问题|内容|资讯|知识|问答|帖子|下载)$/;
 const NAVIGATION_PREFIX =
-  /^(上一篇|下一篇|上一页|下一页|标签|本文标签|tags?|分享到|本文链接|原文链接)\s*[:：]/i;
+  /^(上一篇|下一篇|上一页|下一页|阅读下一篇|阅读上一篇|标签|本文标签|tags?|分享到|本文链接|原文链接|本文地址)\s*[:：]/i;
 const BREADCRUMB_LABEL = /^(当前位置|您的位置|您现在的位置|你的位置|现在位置|所在位置|位置)\s*[:：]/;
 const BREADCRUMB_SEPARATOR = /\s*(?:>>|>|＞|»|›|→)\s*/;
 /** A share, comment or reading widget: every token of the line is one of these, with a count. */
@@ -84,7 +85,11 @@ const HASHTAG_TOPIC = /^#[^#]{2,40}#$/;
 const NUMBERED_PICTURE = /^.{2,60}\s第\s*\d{1,3}\s*张$/;
 /** An image's caption: `上图为…`, `（图片来源：…）`. */
 const CAPTION =
-  /^(上图|下图|如图|图片|图源|图)(为|来源|来自|源于|[:：])|^[(（](图片来源|图源|来源|图)[:：].{0,30}[)）]$/;
+  /^(上图|下图|如图|图片|图源|图)(为|来源|来自|源于|[:：])|^[(（](图片来源|图源|来源|图)[:：].{0,30}[)）]$|^[▲△]?[(（]?(资料图|示意图|配图)[)）]?$/;
+/** A bracketed picture credit, which says more than a caption does: `（图片来源网络，侵删）`. */
+const PICTURE_CREDIT = /^[(（](图片来源|图片来自|图片源于|图源)[^()（）。！？]{0,12}[)）]$/;
+/** A view count alone: `226人看过`, `3.4万人浏览`. */
+const VIEWS = /^\d+(?:\.\d+)?[万wW]?人(看过|浏览过?|阅读过?|已读|关注)$/;
 const CONTACT =
   /^(全国|免费)?(咨询|服务|客服|联系|投诉|举报)?(热线|电话|手机|qq|q q|微信|邮箱|e-?mail|地址|传真)\s*[:：]/i;
 const KEYWORDS = /^(关键词|关键字)\s*[:：]/;
@@ -200,6 +205,7 @@ export function lineShape(line: string): Shape | undefined {
   }
   // A sentence can only be a notice (takedown, disclaimer, copyright) or an ad: the row shapes
   // (bars, widgets, breadcrumbs, field rows) never hold clauses. Most lines of a page end here.
+  if (PICTURE_CREDIT.test(folded)) return 'caption';
   if (isSentenceLike(folded) && !MAY_BE_TRAIL.test(folded)) return noticeShape(folded);
   const stripped = folded.replace(NOT_WORDS, '');
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
@@ -214,7 +220,7 @@ export function lineShape(line: string): Shape | undefined {
   if (notice) return notice;
   if (isStuffedTitle(folded)) return 'spam';
   if ((CAPTION.test(folded) && folded.length <= 40) || NUMBERED_PICTURE.test(spaced)) return 'caption';
-  if (COUNTER.test(folded)) return 'counter';
+  if (COUNTER.test(folded) || VIEWS.test(folded)) return 'counter';
   if (CONTACT.test(folded) && folded.length <= 60 && !SENTENCE.test(folded)) return 'contact';
   if (KEYWORDS.test(folded)) return 'keywords';
   // Names are told apart by the spaces between them, which the fold closes.
