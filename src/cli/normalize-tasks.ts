@@ -11,8 +11,11 @@
  * - `finish`: pass two of a draft (its deleted words restored, the record in the target script).
  */
 import { Buffer } from 'node:buffer';
+import { sharedFileBytes, useSharedFileBytes } from '../normalize/binary-file.js';
 import { DeletionCycle } from '../normalize/deleted-words/cycle.js';
+import { INDEX_FILE } from '../normalize/deleted-words/dictionary-index.js';
 import type { Sample, StoredProfile } from '../normalize/deleted-words/samples.js';
+import { TABLE_FILE } from '../normalize/language-model.js';
 import {
   type DraftDocument,
   draftDocument,
@@ -23,6 +26,21 @@ import {
 } from '../normalize/pipeline.js';
 import type { CleanRecord } from '../normalize/record.js';
 import type { Script } from '../normalize/types.js';
+
+/** What each thread is started with: the dictionary files' bytes, read once for all threads. */
+export interface ThreadData {
+  files: Record<string, Uint8Array>;
+}
+
+/** The language model's table and the dictionary index, read here, shared with every thread. */
+export function threadData(): ThreadData {
+  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE]) };
+}
+
+/** In a thread: its tables are read from the shared bytes, not from the files. */
+export function useThreadData(data: ThreadData | undefined): void {
+  useSharedFileBytes(data?.files);
+}
 
 export type BatchSetup = { samples: Sample[] } | { profiles: [string, StoredProfile][] };
 
