@@ -267,8 +267,6 @@ async function firstRecord(file: string): Promise<void> {
 async function pool(file: string): Promise<void> {
   const dumps = JSON.parse(readFileSync(file, 'utf8')) as Dump[];
   const total = dumps.reduce((sum, d) => sum + Buffer.byteLength(d.text, 'utf8'), 0);
-  const baselineS = await baselineSeconds(dumps);
-
   const input = join(dirname(file), 'dumps.jsonl');
   writeFileSync(
     input,
@@ -287,13 +285,16 @@ async function pool(file: string): Promise<void> {
   const poolS = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   if (code !== 0) throw new Error(`finfaq normalize exited with ${code}`);
+  // After the pool, so that its peak RSS is the command's alone (the threads have ended).
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const baselineS = await baselineSeconds(dumps);
   const poolMbs = total / MB / poolS;
   const baselineMbs = total / MB / baselineS;
   console.log(
     `finfaq normalize --threads ${POOL_THREADS}: ${poolMbs.toFixed(2)} MB/s, ${(dumps.length / poolS).toFixed(0)} docs/s (${poolS.toFixed(2)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU in all threads); baseline in this process ${baselineMbs.toFixed(2)} MB/s; ratio ${(poolMbs / baselineMbs).toFixed(3)}`,
   );
   console.log(
-    `peak RSS of the process and its ${POOL_THREADS} threads: ${mb(process.resourceUsage().maxRSS * 1024)} MB (the ${mb(total)} MB of dumps read in)`,
+    `peak RSS of the process and its ${POOL_THREADS} threads: ${mb(peakRss)} MB (the ${mb(total)} MB of dumps read in)`,
   );
 }
 
