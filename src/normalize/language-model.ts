@@ -9,7 +9,9 @@
  * table as the build wrote it (`dist/language-model.bin`, one read; built in memory, about 1 s,
  * when missing).
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArraysFile, writeArraysFile } from './binary-file.js';
 import { toSimplifiedChars } from './script/char-fold.js';
@@ -599,6 +601,18 @@ function dictionaryBytes(): Uint8Array {
   return (require('@node-rs/jieba/dict') as { dict: Uint8Array }).dict;
 }
 
+/**
+ * The length of the file `@node-rs/jieba/dict` reads, without reading it (requiring that module
+ * reads its 5 MB and 6 MB of idf too); -1 when it cannot be found.
+ */
+function dictionaryFileBytes(): number {
+  try {
+    return statSync(join(dirname(require.resolve('@node-rs/jieba/package.json')), 'dict.txt')).size;
+  } catch {
+    return -1;
+  }
+}
+
 function dictionaryText(): string {
   return new TextDecoder().decode(dictionaryBytes());
 }
@@ -638,7 +652,7 @@ function readTable(file: string): WordTable | string {
   const { header } = stored;
   if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
   const version = dictionaryVersion();
-  if (header.dictionary !== version || header.dictionaryBytes !== dictionaryBytes().length)
+  if (header.dictionary !== version || header.dictionaryBytes !== dictionaryFileBytes())
     return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
   const [textBuffer, textAt, textBytes] = stored.bytes(9);
   const text = Buffer.from(textBuffer, textAt, textBytes).toString('utf16le');
