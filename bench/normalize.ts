@@ -22,6 +22,11 @@
  *       drafted, sampled and spooled to a file, each source's deleted words learned, each draft
  *       read back, restored and finalized (`DeletionCycle`);
  * and prints MB/s, documents/s, the ratio between the two, each pass's share and the peak RSS.
+ * Then, in another fresh process, the product as it ships (`dist/`, `npm run bench` builds it):
+ * the time to its first record (import and first `normalizeDocument`), and `finfaq normalize
+ * --threads 2` over the same dumps (the command's own code, `runNormalize`: threads, spooling,
+ * learning, writing), against the baseline again in that process: MB/s, the ratio, CPU time and
+ * the peak RSS of the process with its threads (issue 14: on 2 cores).
  * Last, in another fresh process, (b) again on the first `PROFILE_MB` MB under the CPU profiler:
  * the ten functions with the most self time (share, function, file:line of the TypeScript source).
  */
@@ -116,6 +121,8 @@ async function main(): Promise<void> {
   try {
     writeFileSync(file, JSON.stringify(dumps));
     await child(['--measure', file]);
+    await child(['--first', file]);
+    await child(['--pool', file]);
     if (!process.argv.includes('--no-profile')) await child(['--profile', file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -222,6 +229,75 @@ async function measure(file: string): Promise<void> {
   console.log(`(${run.paragraphs} paragraphs out, ${run.words} deleted words learned; checksum ${sink})`);
 }
 
+/** The baseline (a): regex pinyin strip and opencc tw→cn over every dump; seconds. */
+async function baselineSeconds(dumps: Dump[]): Promise<number> {
+  const OpenCC = await import('opencc-js');
+  const PINYIN = /(\p{Script=Han})[(（]\s*[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}\s*[)）]/gu;
+  const twToCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
+  twToCn((dumps[0] as Dump).text); // builds the dictionary trie first
+  let sink = 0;
+  const started = performance.now();
+  for (const dump of dumps) sink += twToCn(dump.text.replace(PINYIN, '$1')).length;
+  if (sink < 0) throw new Error('unreachable');
+  return (performance.now() - started) / 1000;
+}
+
+/** Threads of the pooled run: issue 14's two cores. */
+const POOL_THREADS = 2;
+
+const DIST = new URL('../dist/', import.meta.url);
+
+/** Child: the built product's time to its first record (import and first call, from `dist/`). */
+async function firstRecord(file: string): Promise<void> {
+  const dumps = JSON.parse(readFileSync(file, 'utf8')) as Dump[];
+  const cpuAtStart = process.cpuUsage();
+  const started = performance.now();
+  const { normalizeDocument } = (await import(
+    new URL('normalize/pipeline.js', DIST).href
+  )) as typeof import('../src/normalize/pipeline.js');
+  normalizeDocument(dumps[0] as Dump, { to: 'hans' });
+  const firstMs = performance.now() - started;
+  const firstCpu = process.cpuUsage(cpuAtStart);
+  console.log(
+    `built product (dist/): time to first record ${firstMs.toFixed(0)} ms (import + first call; ${((firstCpu.user + firstCpu.system) / 1000).toFixed(0)} ms of CPU)`,
+  );
+}
+
+/** Child: `finfaq normalize --threads 2` over the dumps (from `dist/`), against the baseline. */
+async function pool(file: string): Promise<void> {
+  const dumps = JSON.parse(readFileSync(file, 'utf8')) as Dump[];
+  const total = dumps.reduce((sum, d) => sum + Buffer.byteLength(d.text, 'utf8'), 0);
+  const input = join(dirname(file), 'dumps.jsonl');
+  writeFileSync(
+    input,
+    dumps.map((d) => JSON.stringify({ url: d.url, text: d.text, content_type: d.contentType })).join('\n'),
+  );
+  const { runNormalize } = (await import(
+    new URL('cli/normalize-command.js', DIST).href
+  )) as typeof import('../src/cli/normalize-command.js');
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const code = await runNormalize([input], {
+    threads: POOL_THREADS,
+    to: 'hans',
+    output: join(dirname(file), 'records.jsonl'),
+  });
+  const poolS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (code !== 0) throw new Error(`finfaq normalize exited with ${code}`);
+  // After the pool, so that its peak RSS is the command's alone (the threads have ended).
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const baselineS = await baselineSeconds(dumps);
+  const poolMbs = total / MB / poolS;
+  const baselineMbs = total / MB / baselineS;
+  console.log(
+    `finfaq normalize --threads ${POOL_THREADS}: ${poolMbs.toFixed(2)} MB/s, ${(dumps.length / poolS).toFixed(0)} docs/s (${poolS.toFixed(2)} s, ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU in all threads); baseline in this process ${baselineMbs.toFixed(2)} MB/s; ratio ${(poolMbs / baselineMbs).toFixed(3)}`,
+  );
+  console.log(
+    `peak RSS of the process and its ${POOL_THREADS} threads: ${mb(peakRss)} MB (the ${mb(total)} MB of dumps read in)`,
+  );
+}
+
 /** Child: the full normalizer on the first `PROFILE_MB` MB under the CPU profiler, top functions. */
 async function profile(file: string): Promise<void> {
   const all = JSON.parse(readFileSync(file, 'utf8')) as Dump[];
@@ -291,7 +367,9 @@ function place(frame: Profiler.ProfileNode['callFrame']): string {
   return `${path}:${line + 1}`;
 }
 
-const at = process.argv.findIndex((a) => a === '--measure' || a === '--profile');
+const at = process.argv.findIndex((a) => ['--measure', '--first', '--pool', '--profile'].includes(a));
 if (at < 0) await main();
 else if (process.argv[at] === '--measure') await measure(process.argv[at + 1] as string);
+else if (process.argv[at] === '--first') await firstRecord(process.argv[at + 1] as string);
+else if (process.argv[at] === '--pool') await pool(process.argv[at + 1] as string);
 else await profile(process.argv[at + 1] as string);

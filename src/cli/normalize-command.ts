@@ -41,7 +41,7 @@ import type { Script } from '../records/scripts.js';
 import { inOrder } from '../threads/ordered.js';
 import { builtModule, TaskTimeoutError, ThreadPool } from '../threads/pool.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';
-import type { BatchSetup, BatchTaskName, Finished } from './normalize-tasks.js';
+import { type BatchSetup, type BatchTaskName, type Finished, threadData } from './normalize-tasks.js';
 
 export interface NormalizeCommandOptions {
   to?: Script;
@@ -157,7 +157,8 @@ async function normalizeFiles(
   leftovers.add(spoolDir);
   const spoolPath = join(spoolDir, 'drafts.jsonl');
   const threads = options.threads ?? defaultThreads();
-  const pool = new ThreadPool(builtModule('cli/normalize-thread.js'), undefined, {
+  // The dictionary files are read once here and shared: not a copy in every thread.
+  const pool = new ThreadPool(builtModule('cli/normalize-thread.js'), threadData(), {
     size: threads,
     budgetMs: (name) => (name === 'learn' ? budgetMs * BATCH_BUDGET_FACTOR : budgetMs),
   });

@@ -16,14 +16,33 @@ import {
   draftDocument,
   finalizeRecord,
   flagRepairFailed,
+  INDEX_FILE,
   normalizeDocument,
   type Sample,
   type StoredProfile,
+  sharedFileBytes,
+  TABLE_FILE,
+  useSharedFileBytes,
 } from '../normalize/index.js';
 import type { CleanRecord } from '../records/clean.js';
 import type { DraftDocument } from '../records/draft.js';
 import type { RawDocument } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
+
+/** What each thread is started with: the dictionary files' bytes, read once for all threads. */
+export interface ThreadData {
+  files: Record<string, Uint8Array>;
+}
+
+/** The language model's table and the dictionary index, read here, shared with every thread. */
+export function threadData(): ThreadData {
+  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE]) };
+}
+
+/** In a thread: its tables are read from the shared bytes, not from the files. */
+export function useThreadData(data: ThreadData | undefined): void {
+  useSharedFileBytes(data?.files);
+}
 
 export type BatchSetup = { samples: Sample[] } | { profiles: [string, StoredProfile][] };
 

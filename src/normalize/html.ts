@@ -15,9 +15,10 @@
  * or `LIMITS.htmlChars` characters is read as text without a tree (flag `html-text-only`), as is
  * one the extractor fails on.
  */
-import { type CheerioAPI, load } from 'cheerio';
+import { createRequire } from 'node:module';
+import type { CheerioAPI } from 'cheerio';
 import type { AnyNode, Element, ParentNode } from 'domhandler';
-import { adapter as domAdapter } from 'parse5-htmlparser2-tree-adapter';
+import type { adapter as Parse5Adapter } from 'parse5-htmlparser2-tree-adapter';
 import { flattenDeepHtml, readHtmlText } from './html-tokens.js';
 import { breadcrumbTrail } from './layout/line-shapes.js';
 import { LIMIT_FLAGS, LIMITS } from './limits.js';
@@ -177,6 +178,22 @@ export function extractArticle(html: string, options: ExtractOptions = {}): Extr
   return readAsText(page);
 }
 
+const require = createRequire(import.meta.url);
+let parser: { load: typeof import('cheerio').load; adapter: typeof Parse5Adapter } | undefined;
+
+/**
+ * cheerio and its tree adapter, loaded with the first HTML page: a third of a second of start-up
+ * that a batch of text dumps never needs (issue 14: the first record within a second).
+ */
+function htmlParser(): NonNullable<typeof parser> {
+  parser ??= {
+    load: (require('cheerio') as typeof import('cheerio')).load,
+    adapter: (require('parse5-htmlparser2-tree-adapter') as typeof import('parse5-htmlparser2-tree-adapter'))
+      .adapter,
+  };
+  return parser;
+}
+
 /** Thrown by the tree builder's adapter when a page builds more elements than the limit. */
 class TooManyElements extends Error {}
 
@@ -184,7 +201,8 @@ class TooManyElements extends Error {}
  * The tree builder's adapter, counting the elements it creates: a page can build many more than
  * its tags (a tree builder reopens unclosed formatting elements in every new block).
  */
-function countingAdapter(max: number): typeof domAdapter {
+function countingAdapter(max: number): typeof Parse5Adapter {
+  const domAdapter = htmlParser().adapter;
   let created = 0;
   return {
     ...domAdapter,
@@ -215,7 +233,7 @@ function readAsText(html: string): ExtractedArticle {
 }
 
 function extract(html: string, options: ExtractOptions): ExtractedArticle {
-  const $ = load(html, { treeAdapter: countingAdapter(LIMITS.htmlElements) });
+  const $ = htmlParser().load(html, { treeAdapter: countingAdapter(LIMITS.htmlElements) });
   const root = $.root()[0] as AnyNode;
   const removed: RemovedHtml[] = [];
   const record = (what: string, text: string) => {

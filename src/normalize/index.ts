@@ -4,8 +4,10 @@
  * (The record's shapes themselves live in src/records.)
  */
 
+export { sharedFileBytes, useSharedFileBytes } from './binary-file.js';
 export { formatProfiles } from './deleted-words/batch.js';
 export { DeletionCycle, relearnDue } from './deleted-words/cycle.js';
+export { INDEX_FILE } from './deleted-words/dictionary-index.js';
 export type { DeletionProfile } from './deleted-words/profile.js';
 export {
   byRank,
@@ -22,6 +24,7 @@ export {
 } from './deleted-words/samples.js';
 export { type DecodedBody, type DecodeHints, decodeBytes } from './encoding/decode-bytes.js';
 export { normalizeCharsetLabel } from './encoding/labels.js';
+export { TABLE_FILE } from './language-model.js';
 export {
   draftDocument,
   finalizeRecord,

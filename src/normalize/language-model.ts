@@ -9,7 +9,9 @@
  * table as the build wrote it (`dist/language-model.bin`, one read; built in memory, about 1 s,
  * when missing).
  */
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArraysFile, writeArraysFile } from './binary-file.js';
 import { toSimplifiedChars } from './script/char-fold.js';
@@ -162,8 +164,11 @@ class RangeTable {
 interface WordTableArrays {
   words: RangeTableArrays;
   prefixes: RangeTableArrays;
-  freqs: Float64Array;
+  freqs: Float64Array | Uint32Array;
   total: number;
+  /** `logPs` and `charLogPs` as the build computed them (the same numbers, not computed again). */
+  logPs?: Float64Array;
+  charLogPs?: Float64Array;
 }
 
 /**
@@ -175,10 +180,11 @@ interface WordTableArrays {
 class WordTable {
   private readonly words: RangeTable;
   private readonly prefixes: RangeTable;
-  private readonly freqs: Float64Array;
+  private readonly freqs: Float64Array | Uint32Array;
   /** `log(freq) - log(total)` of each word's slot, computed once (NaN in empty slots). */
   readonly logPs: Float64Array;
   total = 0;
+  private chars: Float64Array | undefined;
 
   constructor(
     private readonly text: string,
@@ -190,7 +196,8 @@ class WordTable {
       this.prefixes = new RangeTable(text, stored.prefixes);
       this.freqs = stored.freqs;
       this.total = stored.total;
-      this.logPs = this.logProbabilities();
+      this.logPs = stored.logPs ?? this.logProbabilities();
+      this.chars = stored.charLogPs;
       return;
     }
     let lines = 1;
@@ -226,13 +233,32 @@ class WordTable {
     return logPs;
   }
 
-  arrays(): WordTableArrays {
+  arrays(): Required<WordTableArrays> {
     return {
       words: this.words.arrays(),
       prefixes: this.prefixes.arrays(),
       freqs: this.freqs,
       total: this.total,
+      logPs: this.logPs,
+      charLogPs: this.charLogPs(),
     };
+  }
+
+  /**
+   * Log-probability of each UTF-16 code unit (NaN: unseen) under the character unigram over the
+   * dictionary, weighted by word frequency; Han characters all sit in the BMP table.
+   */
+  charLogPs(): Float64Array {
+    if (!this.chars) {
+      const counts = this.charCounts();
+      let total = 0;
+      for (const count of counts) total += count;
+      const logTotal = Math.log(total);
+      for (let code = 0; code < counts.length; code++)
+        counts[code] = counts[code] ? Math.log(counts[code] as number) - logTotal : Number.NaN;
+      this.chars = counts;
+    }
+    return this.chars;
   }
 
   private add(start: number, end: number, freq: number): void {
@@ -336,8 +362,6 @@ class BoundedMemo<T> {
 class JiebaLanguageModel implements LanguageModel {
   private readonly words_: WordTable;
   private readonly logTotal: number;
-  /** Log-probability by UTF-16 code unit (NaN: unseen); Han characters all sit in the BMP table. */
-  private chars: Float64Array | undefined;
 
   /**
    * Scores already made: the mojibake engine scores the same few characters around a run many
@@ -352,18 +376,9 @@ class JiebaLanguageModel implements LanguageModel {
     this.logTotal = Math.log(this.words_.total);
   }
 
-  /** Character unigram over the dictionary, weighted by word frequency; built on first use. */
+  /** Character unigram over the dictionary (`WordTable.charLogPs`). */
   private charTable(): Float64Array {
-    if (!this.chars) {
-      const counts = this.words_.charCounts();
-      let total = 0;
-      for (const count of counts) total += count;
-      const logTotal = Math.log(total);
-      for (let code = 0; code < counts.length; code++)
-        counts[code] = counts[code] ? Math.log(counts[code] as number) - logTotal : Number.NaN;
-      this.chars = counts;
-    }
-    return this.chars;
+    return this.words_.charLogPs();
   }
 
   private logP(word: string): number | undefined {
@@ -560,12 +575,16 @@ function isHan(code: number): boolean {
 
 const MAGIC = 'FFLM';
 /** Changes whenever the table's layout or what goes into it does. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface TableHeader {
   format: number;
-  /** The dictionary the table was built from: `@node-rs/jieba`'s version and its text's length. */
+  /**
+   * The dictionary the table was built from: `@node-rs/jieba`'s version, its file's length in
+   * bytes and its text's in UTF-16 code units (the text is stored too, read without decoding UTF-8).
+   */
   dictionary: string;
+  dictionaryBytes: number;
   dictionaryChars: number;
   total: number;
 }
@@ -578,9 +597,24 @@ export function dictionaryVersion(): string {
   return (require('@node-rs/jieba/package.json') as { version: string }).version;
 }
 
+function dictionaryBytes(): Uint8Array {
+  return (require('@node-rs/jieba/dict') as { dict: Uint8Array }).dict;
+}
+
+/**
+ * The length of the file `@node-rs/jieba/dict` reads, without reading it (requiring that module
+ * reads its 5 MB and 6 MB of idf too); -1 when it cannot be found.
+ */
+function dictionaryFileBytes(): number {
+  try {
+    return statSync(join(dirname(require.resolve('@node-rs/jieba/package.json')), 'dict.txt')).size;
+  } catch {
+    return -1;
+  }
+}
+
 function dictionaryText(): string {
-  const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
-  return new TextDecoder().decode(dict);
+  return new TextDecoder().decode(dictionaryBytes());
 }
 
 /** Builds the model's table from the dictionary and writes it to `file` (the build's step). */
@@ -590,10 +624,12 @@ export function writeLanguageModelTable(file = TABLE_FILE): number {
   const header: TableHeader = {
     format: FORMAT,
     dictionary: dictionaryVersion(),
+    dictionaryBytes: dictionaryBytes().length,
     dictionaryChars: text.length,
     total: arrays.total,
   };
   const { words, prefixes } = arrays;
+  const utf16 = Buffer.from(text, 'utf16le');
   return writeArraysFile(file, MAGIC, header, [
     words.offsets,
     words.lengths,
@@ -601,19 +637,34 @@ export function writeLanguageModelTable(file = TABLE_FILE): number {
     prefixes.offsets,
     prefixes.lengths,
     prefixes.filter,
-    arrays.freqs,
+    // Counts, all below 2^32: half the bytes of doubles (a megabyte read is ~4 ms of page faults).
+    Uint32Array.from(arrays.freqs),
+    arrays.logPs,
+    arrays.charLogPs,
+    new Uint8Array(utf16.buffer, utf16.byteOffset, utf16.length),
   ]);
 }
 
-/** The table stored in `file` for `text`, or the reason it cannot be used. */
-function readTable(file: string, text: string): WordTable | string {
+/** The table stored in `file` for the installed dictionary, or the reason it cannot be used. */
+function readTable(file: string): WordTable | string {
   const stored = readArraysFile<TableHeader>(file, MAGIC);
   if (typeof stored === 'string') return stored;
   const { header } = stored;
   if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
   const version = dictionaryVersion();
-  if (header.dictionary !== version || header.dictionaryChars !== text.length)
+  if (header.dictionary !== version || header.dictionaryBytes !== dictionaryFileBytes())
     return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  const [textBuffer, textAt, textBytes] = stored.bytes(9);
+  const text = Buffer.from(textBuffer, textAt, textBytes).toString('utf16le');
+  if (text.length !== header.dictionaryChars) return 'truncated dictionary text';
+  const uint32s = (k: number) => {
+    const [buffer, at, bytes] = stored.bytes(k);
+    return new Uint32Array(buffer, at, bytes / 4);
+  };
+  const float64s = (k: number) => {
+    const [buffer, at, bytes] = stored.bytes(k);
+    return new Float64Array(buffer, at, bytes / 8);
+  };
   const int32s = (k: number) => {
     const [buffer, at, bytes] = stored.bytes(k);
     return new Int32Array(buffer, at, bytes / 4);
@@ -622,24 +673,24 @@ function readTable(file: string, text: string): WordTable | string {
     const [buffer, at, bytes] = stored.bytes(k);
     return new Uint8Array(buffer, at, bytes);
   };
-  const [freqsBuffer, freqsAt, freqsBytes] = stored.bytes(6);
   return new WordTable(text, {
     words: { offsets: int32s(0), lengths: uint8s(1), filter: int32s(2) },
     prefixes: { offsets: int32s(3), lengths: uint8s(4), filter: int32s(5) },
-    freqs: new Float64Array(freqsBuffer, freqsAt, freqsBytes / 8),
+    freqs: uint32s(6),
     total: header.total,
+    logPs: float64s(7),
+    charLogPs: float64s(8),
   });
 }
 
 /** The model over jieba's dictionary, its table read from `file` or, missing or stale, built (said on stderr). */
 export function loadLanguageModel(file = TABLE_FILE): LanguageModel {
-  const text = dictionaryText();
-  let table = readTable(file, text);
+  let table = readTable(file);
   if (typeof table === 'string') {
     process.stderr.write(
       `finfaq: language model table ${file}: ${table}; building it in memory (about 1 s; \`npm run build\` writes it)\n`,
     );
-    table = new WordTable(text);
+    table = new WordTable(dictionaryText());
   }
   return new JiebaLanguageModel(table);
 }

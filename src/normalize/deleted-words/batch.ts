@@ -103,7 +103,12 @@ export class SourceBatch {
     if (!this.learned) {
       const evidence = new SourceEvidence(this.source);
       for (const page of this.ownPages) evidence.add(page);
-      this.learned = learnProfile(evidence, undefined, this.statistics());
+      // A batch of one source's text has no other source to compare with: the statistics would
+      // find nothing missing (no source lacks a word the batch itself uses) and keep every orphan
+      // (none is seen elsewhere), which is what learning without them gives, at none of their cost
+      // (a suffix array and a pass over the frequent strings: most of a lone page's learning).
+      const alone = this.corpus.sizes().size <= 1;
+      this.learned = learnProfile(evidence, undefined, alone ? undefined : this.statistics());
     }
     return this.learned;
   }
