@@ -44,6 +44,9 @@ describe('line shapes', () => {
     ['（图片来源网络，侵删）', 'caption'],
     ['▲資料圖', 'caption'],
     ['226人看过', 'counter'],
+    // Black-hat SEO injected into a hacked page (made-up keyword lists of the kind).
+    ['久久精品视频,国产精品一区二区,在线观看免费', 'spam'],
+    ['某某主站蜘蛛池模板', 'spam'],
   ])('%s is %s', (line, shape) => {
     expect(lineShape(line)).toBe(shape);
   });
@@ -59,6 +62,7 @@ describe('line shapes', () => {
     '本站将对此进行深入探讨。',
     '（图片来源于网上，资料不一定准确，办理前请向银行核实各项费用和利率。）',
     '已有226人看过这份资料，但很少有人注意到其中的利率条款。',
+    '国产数据库和欧美厂商的产品都可以在线申请试用。',
   ])('%s is text', (line) => {
     expect(lineShape(line)).toBeUndefined();
   });

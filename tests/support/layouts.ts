@@ -305,11 +305,20 @@ function oldPortal(p: Parts): Rendered {
   const [date, clock] = split(p.time);
   const [y, m, d] = date.split('-');
   const byline = `${y}年${m}月${d}日 ${clock}  来源: ${p.rng.pick(PAPERS)}  所属分类:${p.category}  编辑:${p.rng.pick(AUTHORS)}  阅读:   查看评论()`;
-  const head = [chrome(p.site), chrome(`${p.site}>新闻>正在查看`), shown(p.title), chrome(byline)];
+  // An old site is often a hacked one: a link farm's line injected above everything (black-hat SEO).
+  const injected = `信用卡逾期怎么办,网贷逾期协商还款,征信修复多少钱,${p.site}主站蜘蛛池模板,小额贷款快速放款,个人信用贷款利率`;
+  const head = [
+    chrome(injected),
+    chrome(p.site),
+    chrome(`${p.site}>新闻>正在查看`),
+    shown(p.title),
+    chrome(byline),
+  ];
   const tail = [chrome('【打印本页】【关闭窗口】')];
   const html = page(
     `<title>${escapeHtml(p.title)}</title>`,
-    `<table width="960"><tr><td>${p.site}</td></tr><tr><td>${p.site}&gt;新闻&gt;正在查看</td></tr>
+    `<div style="position:absolute;left:-9999px">${injected}</div>
+<table width="960"><tr><td>${p.site}</td></tr><tr><td>${p.site}&gt;新闻&gt;正在查看</td></tr>
 <tr><td class="title">${escapeHtml(p.title)}</td></tr><tr><td class="date">${byline}</td></tr>
 <tr><td class="content">${p.body.map((b) => `　　${escapeHtml(b)}`).join('<br><br>\n')}</td></tr>
 <tr><td>【打印本页】【关闭窗口】</td></tr></table>`,

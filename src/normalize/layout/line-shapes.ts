@@ -81,6 +81,21 @@ const MAX_SPAM_LENGTH = 60;
 /** A page title stuffed with keywords: `某官方网站,某,某APP下载`, `某网--某社区- 某论坛`. */
 const SEO_WORDS = /官方网站|官网|app下载|下载|论坛|社区|网站|网$/i;
 const HASHTAG_TOPIC = /^#[^#]{2,40}#$/;
+/**
+ * Black-hat SEO text injected into hacked pages: adult-site keyword lists (`久久精品…一区二区`) and
+ * link-farm templates (`蜘蛛池`). Two such terms, or 蜘蛛池, make the line spam: finance prose uses
+ * none of these compounds (国产 or 欧美 alone are not among them).
+ */
+const SEO_SPAM_TERMS =
+  /无码|一区二区|久久精品|精品视频|午夜|成人网站|成人视频|男人网站|亚洲精品|国产精品|欧美日韩|日韩精品|在线观看|蜘蛛池|性[xX]{2,}|淫/g;
+const MAX_SEO_SPAM_LENGTH = 400;
+
+function isSeoSpam(folded: string): boolean {
+  if (folded.length > MAX_SEO_SPAM_LENGTH) return false;
+  const terms = new Set(folded.match(SEO_SPAM_TERMS) ?? []);
+  return terms.size >= 2 || terms.has('蜘蛛池');
+}
+
 /** An image's alt text, numbered (`标题  第1张`). */
 const NUMBERED_PICTURE = /^.{2,60}\s第\s*\d{1,3}\s*张$/;
 /** An image's caption: `上图为…`, `（图片来源：…）`. */
@@ -192,11 +207,13 @@ function noticeShape(folded: string): Shape | undefined {
 
 /** The line's shape, or undefined for text. */
 export function lineShape(line: string): Shape | undefined {
-  if (line.length >= MAX_CHROME_LENGTH) return undefined;
+  if (line.length >= MAX_SEO_SPAM_LENGTH) return undefined;
   // Folded once: bars and widget rows are told apart by their spaces (`spaced`), the rest is read
   // as the line will read once the spaces inside Chinese are closed (`folded`).
   const spaced = toSimplifiedChars(line.trim());
   const folded = withoutSpacesInChinese(spaced);
+  if (isSeoSpam(folded)) return 'spam';
+  if (line.length >= MAX_CHROME_LENGTH) return undefined;
   // Symbols alone are text (`∆°`, `5×£35`): only punctuation, spaces or a separator are not.
   if (!hasHan(folded, 1)) {
     const symbols = folded.replace(NOT_TEXT, '');
