@@ -238,11 +238,15 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
       '대출 상환 기간을 먼저 확인하세요.',
       '신용카드 연체는 신용 점수에 영향을 줍니다.',
       '이자는 매달 계산되며 자세한 내용은 고객센터에 문의하세요.',
+      '이 글에서는 똠방각하라는 옛 표현을 설명합니다.',
     ]) {
-      const misread = iconv.decode(iconv.encode(korean, 'euc-kr'), 'win1252');
-      const out = repairMojibake(misread, lm);
-      expect(out.text, misread).toBe(misread);
-      expect(out.unresolved?.length, misread).toBe(1);
+      const bytes = iconv.encode(korean, 'cp949');
+      // Read as Windows-1252, and by a "UTF-8, else Windows-1252" reader; 똠 is CP949's (8C 63).
+      for (const misread of [iconv.decode(bytes, 'win1252'), readUtf8ElseWindows1252(bytes)]) {
+        const out = repairMojibake(misread, lm);
+        expect(out.text, misread).toBe(misread);
+        expect(out.unresolved?.length, misread).toBe(1);
+      }
     }
   });
 

@@ -298,38 +298,32 @@ export function gbkPunctuationReadAsLatin1(text: string): string | undefined {
   return fixed + text.slice(at);
 }
 
-/** Hangul syllables' lead bytes in EUC-KR (B0–C8), and the share of a text's pairs that must have one. */
-const HANGUL_LEADS = [0xb0, 0xc8] as const;
+/** Share of Hangul syllables among what Korean bytes decode to, and the least count of them. */
 const MIN_HANGUL_SHARE = 0.9;
-/** Pairs a line needs before it counts as Korean; a line this long, or any that spaces its words. */
-const MIN_KOREAN_PAIRS = 4;
-const SURE_KOREAN_PAIRS = 10;
+const MIN_KOREAN_CHARS = 4;
+/** A line this long is Korean without spaces to show it; a shorter one must space its words. */
+const SURE_KOREAN_CHARS = 10;
+const HANGUL = /[\uac00-\ud7a3]/;
 
 /**
- * Whether `bytes` are Korean written in EUC-KR: their double-byte pairs nearly all Hangul
- * syllables, and many of them or their words spaced. EUC-KR shares GB2312's byte layout, so Korean
- * read as Windows-1252 re-decodes as GBK or Big5 into fluent-looking rare Han (`努扼捞攫飘`);
- * Chinese in GB2312 spreads over far more lead bytes than Hangul's 25 rows, and Big5 over others.
+ * Whether `bytes` are Korean in EUC-KR or its Windows extension (CP949): read so, nearly all their
+ * non-ASCII characters are Hangul syllables, and many or spaced. EUC-KR shares GB2312's byte
+ * layout, so Korean read as Windows-1252 re-decodes as GBK or Big5 into fluent-looking rare Han
+ * (`努扼捞攫飘`); Chinese in GBK read as CP949 is Hanja and Hangul mixed (GB2312's rows B0–C8 are
+ * Hangul's, its others are not).
  */
 export function readsAsKorean(bytes: Uint8Array): boolean {
-  let pairs = 0;
+  const text = iconv.decode(Buffer.from(bytes), 'cp949');
+  let nonAscii = 0;
   let hangul = 0;
-  let spaced = false;
-  for (let at = 0; at < bytes.length; at++) {
-    const lead = bytes[at] as number;
-    if (lead < 0x80) {
-      if (lead === 0x20 && at >= 2 && (bytes[at - 1] as number) >= 0xa1 && (bytes[at + 1] ?? 0) >= 0xa1)
-        spaced = true;
-      continue;
-    }
-    const trail = bytes[at + 1] ?? 0;
-    if (lead < 0xa1 || trail < 0xa1 || trail > 0xfe) return false; // not EUC-KR
-    pairs++;
-    if (lead >= HANGUL_LEADS[0] && lead <= HANGUL_LEADS[1]) hangul++;
-    at++;
+  for (const ch of text) {
+    if ((ch.codePointAt(0) as number) < 0x80) continue;
+    if (ch === '\uFFFD') return false;
+    nonAscii++;
+    if (HANGUL.test(ch)) hangul++;
   }
-  if (pairs < MIN_KOREAN_PAIRS || hangul < pairs * MIN_HANGUL_SHARE) return false;
-  return pairs >= SURE_KOREAN_PAIRS || spaced;
+  if (hangul < MIN_KOREAN_CHARS || hangul < nonAscii * MIN_HANGUL_SHARE) return false;
+  return hangul >= SURE_KOREAN_CHARS || /[\uac00-\ud7a3]\s+[\uac00-\ud7a3]/.test(text);
 }
 
 /** Non-ASCII characters a text must have before any re-decoding is tried: fewer is no evidence
