@@ -23,8 +23,16 @@ export const NGRAM_FILE = fileURLToPath(new URL('../../dist/ngram-model.bin', im
 
 /** Words longer than this are not looked up (the model's longer words are a few hundred names). */
 const MAX_WORD_LENGTH = 8;
-/** Cost of a character the model does not know: it stands alone and carries no context. */
+/** Cost of a character the model does not know: it stands alone and carries no context. As the
+ * unigram model's (`language-model.ts`), a little below its rarest word. */
 const UNKNOWN_COST = 20;
+/** Cost of an ASCII character (a digit, a letter, `?`), as the unigram model's: neutral-ish. */
+const ASCII_COST = 7;
+/** Word indexes of what the model lacks: an ASCII character, any other character. */
+const ASCII = -2;
+const UNKNOWN = -1;
+/** Scores remembered before the memo starts afresh: a few MB of short strings. */
+const MEMO_ENTRIES = 100_000;
 
 export interface NgramReading {
   /** ln P of the text's best segmentation under the bigram model. */
@@ -34,6 +42,8 @@ export interface NgramReading {
 }
 
 export interface NgramModel {
+  /** `read(text).logP`, remembered: the mojibake engine scores the same windows many times. */
+  score(text: string): number;
   /** The best segmentation's log-probability and what context adds to it (Traditional folded). */
   read(text: string): NgramReading;
   /** `read(text).context`. */
@@ -82,6 +92,8 @@ class BigramModel implements NgramModel {
   private readonly bigramCost: Uint8Array;
   /** Open addressing: word index + 1 at the slot of its hash (0: empty). */
   private readonly table = new Int32Array(2 ** TABLE_BITS);
+  /** Scores already made; forgotten all at once when full. */
+  private readonly scores = new Map<string, number>();
 
   constructor(arrays: {
     chars: Uint16Array;
@@ -137,9 +149,9 @@ class BigramModel implements NgramModel {
     }
   }
 
-  /** Cost (-ln P) of `word` after `previous` (either -1: unknown, no context). */
+  /** Cost (-ln P) of `word` after `previous` (either negative: unknown, no context). */
   private cost(previous: number, word: number): number {
-    if (word < 0) return UNKNOWN_COST;
+    if (word < 0) return word === ASCII ? ASCII_COST : UNKNOWN_COST;
     const alone = this.unigramCost[word] as number;
     if (previous < 0) return alone;
     let lo = this.rowStarts[previous] as number;
@@ -154,10 +166,20 @@ class BigramModel implements NgramModel {
     return (this.backoffCost[previous] as number) + alone;
   }
 
+  score(text: string): number {
+    let score = this.scores.get(text);
+    if (score === undefined) {
+      score = this.viterbi(toSimplifiedChars(text)).logP;
+      if (this.scores.size >= MEMO_ENTRIES) this.scores.clear();
+      this.scores.set(text, score);
+    }
+    return score;
+  }
+
   read(text: string): NgramReading {
     const { logP, path } = this.viterbi(toSimplifiedChars(text));
     let alone = 0;
-    for (const [word] of path) alone += word < 0 ? UNKNOWN_COST : (this.unigramCost[word] as number);
+    for (const [word] of path) alone += this.cost(UNKNOWN, word);
     return { logP, context: logP + alone };
   }
 
@@ -173,7 +195,7 @@ class BigramModel implements NgramModel {
 
   /**
    * The best segmentation of Simplified `s` under the bigram model: its ln P and its words as
-   * [word index (-1: unknown), start, end]. Viterbi over (end position, last word): each end holds
+   * [word index (negative: unknown), start, end]. Viterbi over (end position, last word): each end holds
    * the words that end there, each with the best cost of reaching it and the state before it.
    */
   private viterbi(s: string): { logP: number; path: [number, number, number][] } {
@@ -183,9 +205,10 @@ class BigramModel implements NgramModel {
     for (let j = 1; j <= n; j++) {
       const here: State[] = [];
       for (let i = Math.max(0, j - MAX_WORD_LENGTH); i < j; i++) {
-        // A lone code unit the model lacks (or half of a surrogate pair) stands for itself (-1).
-        const word = this.lookUp(s, i, j);
+        // A lone code unit the model lacks (or half of a surrogate pair) stands for itself.
+        let word = this.lookUp(s, i, j);
         if (word < 0 && j - i > 1) continue;
+        if (word < 0 && s.charCodeAt(i) < 0x80) word = ASCII;
         const before = ends[i] as State[];
         let best = i === 0 ? this.cost(-1, word) : Number.POSITIVE_INFINITY;
         let back = -1;
