@@ -69,14 +69,6 @@ function hashRange(text: string, start: number, end: number): number {
   return hash >>> 0;
 }
 
-/** A word ending at some position of the text, reached at `cost` from state `back` of its start. */
-interface State {
-  word: number;
-  start: number;
-  cost: number;
-  back: number;
-}
-
 interface Header {
   words: number;
   bigrams: number;
@@ -92,6 +84,10 @@ class BigramModel implements NgramModel {
   private readonly bigramCost: Uint8Array;
   /** Open addressing: word index + 1 at the slot of its hash (0: empty). */
   private readonly table = new Int32Array(2 ** TABLE_BITS);
+  /** Viterbi's states, by end * MAX_WORD_LENGTH + length - 1, reused call after call. */
+  private stateWord = new Int32Array(0);
+  private stateCost = new Float64Array(0);
+  private stateBack = new Int32Array(0);
   /** Scores already made; forgotten all at once when full. */
   private readonly scores = new Map<string, number>();
 
@@ -195,45 +191,54 @@ class BigramModel implements NgramModel {
 
   /**
    * The best segmentation of Simplified `s` under the bigram model: its ln P and its words as
-   * [word index (negative: unknown), start, end]. Viterbi over (end position, last word): each end holds
-   * the words that end there, each with the best cost of reaching it and the state before it.
+   * [word index (negative: unknown), start, end]. Viterbi over (end, length of the last word): a
+   * state is the word `s[end - length, end)` reached at its best cost, from the state `back`.
    */
   private viterbi(s: string): { logP: number; path: [number, number, number][] } {
     const n = s.length;
     if (n === 0) return { logP: 0, path: [] };
-    const ends: State[][] = [[]];
+    const size = (n + 1) * MAX_WORD_LENGTH;
+    if (this.stateCost.length < size) {
+      this.stateWord = new Int32Array(size * 2);
+      this.stateCost = new Float64Array(size * 2);
+      this.stateBack = new Int32Array(size * 2);
+    }
+    const { stateWord: words, stateCost: costs, stateBack: backs } = this;
     for (let j = 1; j <= n; j++) {
-      const here: State[] = [];
-      for (let i = Math.max(0, j - MAX_WORD_LENGTH); i < j; i++) {
+      for (let length = 1; length <= MAX_WORD_LENGTH; length++) {
+        const slot = j * MAX_WORD_LENGTH + length - 1;
+        costs[slot] = Number.POSITIVE_INFINITY;
+        const i = j - length;
+        if (i < 0) continue;
         // A lone code unit the model lacks (or half of a surrogate pair) stands for itself.
         let word = this.lookUp(s, i, j);
-        if (word < 0 && j - i > 1) continue;
+        if (word < 0 && length > 1) continue;
         if (word < 0 && s.charCodeAt(i) < 0x80) word = ASCII;
-        const before = ends[i] as State[];
-        let best = i === 0 ? this.cost(-1, word) : Number.POSITIVE_INFINITY;
-        let back = -1;
-        for (let k = 0; k < before.length; k++) {
-          const state = before[k] as State;
-          const c = state.cost + this.cost(state.word, word);
-          if (c < best) {
-            best = c;
-            back = k;
+        words[slot] = word;
+        if (i === 0) {
+          costs[slot] = this.cost(UNKNOWN, word);
+          backs[slot] = -1;
+          continue;
+        }
+        for (let k = i * MAX_WORD_LENGTH; k < (i + 1) * MAX_WORD_LENGTH; k++) {
+          const before = costs[k] as number;
+          if (before === Number.POSITIVE_INFINITY) continue;
+          const c = before + this.cost(words[k] as number, word);
+          if (c < (costs[slot] as number)) {
+            costs[slot] = c;
+            backs[slot] = k;
           }
         }
-        if (best < Number.POSITIVE_INFINITY) here.push({ word, start: i, cost: best, back });
       }
-      ends.push(here);
     }
-    const last = ends[n] as State[];
-    let k = 0;
-    for (let m = 1; m < last.length; m++) if ((last[m] as State).cost < (last[k] as State).cost) k = m;
-    const logP = -(last[k] as State).cost;
+    let best = n * MAX_WORD_LENGTH;
+    for (let k = best + 1; k < (n + 1) * MAX_WORD_LENGTH; k++)
+      if ((costs[k] as number) < (costs[best] as number)) best = k;
+    const logP = -(costs[best] as number);
     const path: [number, number, number][] = [];
-    for (let at = n; at > 0; ) {
-      const state = (ends[at] as State[])[k] as State;
-      path.push([state.word, state.start, at]);
-      at = state.start;
-      k = state.back;
+    for (let k = best; k >= 0; k = backs[k] as number) {
+      const end = Math.floor(k / MAX_WORD_LENGTH);
+      path.push([words[k] as number, end - (k % MAX_WORD_LENGTH) - 1, end]);
     }
     return { logP, path: path.reverse() };
   }
