@@ -106,15 +106,12 @@ class BigramModel implements NgramModel {
     this.backoffCost = Float32Array.from(arrays.backoffCost, (c) => c / 1000 - 1);
     this.rowStarts = arrays.rowStarts;
     this.bigramCost = arrays.bigramCost;
-    // The next words are stored as differences within their row.
-    this.next = new Int32Array(arrays.nextDeltas.length);
-    for (let w = 0; w + 1 < this.rowStarts.length; w++) {
-      let id = 0;
-      for (let k = this.rowStarts[w] as number; k < (this.rowStarts[w + 1] as number); k++) {
-        id += arrays.nextDeltas[k] as number;
-        this.next[k] = id;
-      }
-    }
+    // The next words are stored as differences within their row: summed up in place (the
+    // arrays are this model's own, read for it).
+    this.next = arrays.nextDeltas;
+    for (let w = 0; w + 1 < this.rowStarts.length; w++)
+      for (let k = (this.rowStarts[w] as number) + 1; k < (this.rowStarts[w + 1] as number); k++)
+        this.next[k] = (this.next[k] as number) + (this.next[k - 1] as number);
     for (let w = 0; w < this.wordEnds.length; w++) {
       const start = w === 0 ? 0 : (this.wordEnds[w - 1] as number);
       let hash = FNV_OFFSET;
@@ -275,19 +272,22 @@ export function loadNgramModel(file = NGRAM_FILE): NgramModel {
     bytes = brotliDecompressSync(readFileSync(NGRAM_SOURCE_FILE));
   }
   const arrays = arraysOf(bytes);
-  // Copies: the file's offsets are aligned, a decompressed buffer's need not be.
-  const array = <T>(make: (b: ArrayBuffer) => T, index: number): T => {
+  // Views of the bytes read (the arrays' offsets are multiples of 8 from the file's start), or
+  // copies where the buffer does not start on such a boundary.
+  const array = <T>(make: (b: ArrayBuffer, offset: number, bytes: number) => T, index: number): T => {
     const [start, end] = arrays[index] as [number, number];
-    return make(new Uint8Array(bytes.subarray(start, end)).buffer);
+    if ((bytes.byteOffset + start) % 8 === 0)
+      return make(bytes.buffer as ArrayBuffer, bytes.byteOffset + start, end - start);
+    return make(new Uint8Array(bytes.subarray(start, end)).buffer, 0, end - start);
   };
   return new BigramModel({
-    chars: array((b) => new Uint16Array(b), 0),
-    wordEnds: array((b) => new Int32Array(b), 1),
-    unigramCost: array((b) => new Uint16Array(b), 2),
-    backoffCost: array((b) => new Uint16Array(b), 3),
-    rowStarts: array((b) => new Int32Array(b), 4),
-    nextDeltas: array((b) => new Int32Array(b), 5),
-    bigramCost: array((b) => new Uint8Array(b), 6),
+    chars: array((b, o, n) => new Uint16Array(b, o, n / 2), 0),
+    wordEnds: array((b, o, n) => new Int32Array(b, o, n / 4), 1),
+    unigramCost: array((b, o, n) => new Uint16Array(b, o, n / 2), 2),
+    backoffCost: array((b, o, n) => new Uint16Array(b, o, n / 2), 3),
+    rowStarts: array((b, o, n) => new Int32Array(b, o, n / 4), 4),
+    nextDeltas: array((b, o, n) => new Int32Array(b, o, n / 4), 5),
+    bigramCost: array((b, o, n) => new Uint8Array(b, o, n), 6),
   });
 }
 
