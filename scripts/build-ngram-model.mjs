@@ -11,7 +11,7 @@
  * `tslminfo -v` prints the model (`lm_sc.t3g`) as ARPA text with word ids and costs in nats
  * (-ln P; a history's back-off weight as a cost too); the words are the NUL-terminated UTF-32LE
  * strings at the offset in `pydict_sc.bin`'s third header word, in id order. Kept: every unigram
- * with its back-off cost, and the bigrams (trigrams are left out: they did not pay for their size).
+ * with its back-off cost, and the bigrams (its million trigrams are left out: not tried yet).
  * Costs are stored in thousandths (unigrams) or tenths (bigrams) of a nat, the bigrams' next words
  * as differences within their row, so that the file compresses well.
  */

@@ -13,9 +13,9 @@
  * before text that reads well is an ordinary question mark and is left alone.
  */
 import type { LanguageModel } from '../language-model.js';
-import { ngramModel } from '../ngram-model.js';
 import { roundConfidence, softmax } from '../probability.js';
 import type { TextRepair, UnresolvedSpan } from '../types.js';
+import { scoreInContext } from './context-score.js';
 import { restoreDroppedPairs } from './dropped-pairs.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
 import { charPrior, closesOpener, isTraditionalContext } from './priors.js';
@@ -140,20 +140,6 @@ function rank(options: string[], scores: number[]): Choice[] {
   return options
     .map((text, k) => ({ text, probability: probabilities[k] as number }))
     .sort((a, b) => b.probability - a.probability);
-}
-
-/**
- * Share of the word bigram model (`ngram-model.ts`) in a window's score, the rest the unigram
- * model's: their log-probabilities are averaged. jieba's dictionary knows the finance words
- * open-gram lacks (花呗, 提额); open-gram knows which word follows which (可以向平台, not 可以或平台).
- * On generated runs (three seeds) 0.5 repaired the most runs exactly without a wrong one; adding
- * the bigram's gain over its own unigrams to jieba's score did less, 0.7 made wrong repairs sure.
- */
-const NGRAM_SHARE = 0.5;
-
-/** A window's score under the two models together. */
-function scoreInContext(lm: LanguageModel, text: string): number {
-  return (1 - NGRAM_SHARE) * lm.score(text) + NGRAM_SHARE * ngramModel().score(text);
 }
 
 /** Candidates scored in full context; the rest are ranked out by their closest neighbours. */
