@@ -25,7 +25,9 @@ import { NGRAM_MAGIC } from '../dist/normalize/ngram-model.js';
 
 const DATA = '/usr/lib/x86_64-linux-gnu/sunpinyin/data';
 const OUT = fileURLToPath(new URL('../models/open-gram/ngram-model.bin.br', import.meta.url));
-/** Bigrams whose cost is within this of what the back-off gives say nothing: left out. */
+/** Bigrams whose cost is within this of what the back-off gives say nothing: left out. At 2 nats
+ * the file is 4.3 MB instead of 5.3, but fewer runs (74.1 % against 74.7 %) and whole pages read as
+ * GBK (18 of 60 against 23) came back exactly. */
 const MIN_BIGRAM_EVIDENCE = Number(process.env.MIN_BIGRAM_EVIDENCE ?? 0.5);
 
 function readLexicon() {
