@@ -13,8 +13,10 @@ RUN apt-get update \
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
-# `prepare` writes the dictionary files into dist/ with scripts/build-dictionary-files.mjs.
+# `prepare` writes the dictionary files into dist/ with scripts/build-dictionary-files.mjs, the
+# bigram model decompressed from models/open-gram/ among them.
 COPY scripts ./scripts
+COPY models ./models
 COPY web ./web
 # `npm ci` runs `prepare`, which compiles src/ to dist/ (TypeScript is a dev dependency).
 RUN npm ci --no-audit --no-fund \
@@ -30,6 +32,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/web ./web
+# The bigram model in dist/ is open-gram's data (CC BY-SA 3.0): its attribution goes with it.
+COPY --from=build /app/models/open-gram/NOTICE ./models/open-gram/NOTICE
 # The default SQLite store (when DATABASE_URL is not set) lives under ./data.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

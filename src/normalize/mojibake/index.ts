@@ -3,7 +3,8 @@
  * generates the byte-level readings that undo it, lets the language model choose, and explains
  * what it did. Structured like ftfy: detection (`badness.ts`), candidates (`misdecodings.ts` for
  * whole texts read with the wrong charset, `shifted-gbk.ts` for runs a GBK decoder read one byte
- * off), choice (`shifted-runs.ts` and `chooseMisdecoding` below), and the repairs as explanation.
+ * off), choice (`shifted-runs.ts` and `chooseMisdecoding` below; where a lost character or byte
+ * must be picked, `context-score.ts` weighs it in its context), and the repairs as explanation.
  *
  * What it is not sure of it leaves exactly as it is and lists (`unresolved`), so no later stage
  * touches garbage and no garbage is published without its place.

@@ -15,6 +15,7 @@ import {
 } from '../encoding/codecs.js';
 import { encodeAsWhatwgGbk } from '../encoding/gbk-table.js';
 import type { LanguageModel } from '../language-model.js';
+import { scoreInContext } from './context-score.js';
 import { charPrior } from './priors.js';
 
 export interface Misdecoding {
@@ -117,7 +118,7 @@ function scoreLostByte(bytes: Buffer, at: number, lm: LanguageModel): number {
   const right = iconv.decode(bytes.subarray(around.end, to), 'utf8');
   const before = iconv.decode(bytes.subarray(Math.max(0, around.start - 40 * span), around.start), 'utf8');
   const prior = charPrior(around.char, { before, context: left + right, atEnd: around.end === bytes.length });
-  return lm.score(left + around.char + right) + prior;
+  return scoreInContext(lm, left + around.char + right) + prior;
 }
 
 /** Every way to fill `count` lost bytes from `lost`. */
