@@ -263,6 +263,17 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     }
   });
 
+  it('lists a page whose only re-decoding is characters no text strings together, line by line', () => {
+    // A page that lost bytes before a "UTF-8, else Windows-1252" reader showed it: undone exactly,
+    // it reads as rare Han with the readings' letters between (`V變叩葘茖W(xu)校` on a real page).
+    const lost = ['葘茖叩W(xu)校', '蘙虋W(j)趛D', '蟁W(xu)蠜D(sh)', '鬷W(xu)鼀院'];
+    const text = readUtf8ElseWindows1252(iconv.encode(lost.join('\n'), 'gbk'));
+    const record = normalizeDocument({ url: 'file:///lost.txt', text });
+    expect(record.repairs.filter((r) => r.kind === 'charset')).toEqual([]);
+    expect(record.paragraphs).toEqual(text.split('\n'));
+    expect(record.unresolved.map((u) => u.paragraph)).toEqual([0, 1, 2, 3]);
+  });
+
   it('reads back GBK punctuation shown as Latin-1 between English words, and leaves Spanish alone', () => {
     const line = 'Thus，　upon　equal　profits；　every　merchant　prefers　the　home　trade。';
     expect(repairMojibake(gbkAsLatin1(line), lm).text).toBe(line);

@@ -30,8 +30,13 @@ export { MIN_RUN_CONFIDENCE, repairShiftedRuns } from './shifted-runs.js';
 /** A re-decoding must beat the text by this many nats per character. Clean text never gained more
  * than 1.3 under any hypothesis (the seed pages and OpenCC's test cases, cut into clauses too). */
 const MIN_GAIN_PER_CHAR = 2;
-/** …and read like Chinese in its own right: the worst clean text in that corpus scores -13.7. */
-const MIN_REPAIRED_LOGP = -14;
+/** …and read like Chinese in its own right: the worst clean clause of that corpus scores -13.7, a
+ * name-heavy repair (`作者｜赵健`) -10; lost lead bytes re-decoded into rare Han (`V變叩葘茖W(xu)校`)
+ * -13.9. Between the two the line is listed, not re-decoded. */
+const MIN_REPAIRED_LOGP = -12.5;
+/** A page's worth of text is steadier: real pages' text scores -5 (the median) and above -7 all
+ * but a few; a page of lost lead bytes re-decoded into rare Han (`V變叩葘茖W(xu)校`) scores -12.5. */
+const MIN_REPAIRED_PAGE_LOGP = -10;
 /** Below this a put-back byte is not used, and its line is listed: 9 in 10 right guesses score
  * above, 3 in 4 wrong ones below. */
 const SURE_LOST_BYTE = 0.8;
@@ -224,7 +229,7 @@ function lineByLineMisdecoding(
     if (!plausibleMisreading(joined, fixedText, m, DOCUMENT_NON_ASCII_SHARE)) continue;
     const after = scoreText(fixedText, lm).mean;
     const gain = after - before;
-    if (after >= MIN_REPAIRED_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
+    if (after >= MIN_REPAIRED_PAGE_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
       best = { m, gain };
   }
   return best;
@@ -236,6 +241,7 @@ function lineByLineMisdecoding(
  */
 function redecodeLine(text: string, m: Misdecoding, lm: LanguageModel): StageOutput | undefined {
   if (!/\P{ASCII}/u.test(text)) return undefined;
+  if (m.unreadable) return WRONG_READER_RESIDUE.test(text) && m.wrong(text) ? listedWhole(text) : undefined;
   const undone = undo(text, m, lm);
   // A lost byte put back with less than `SURE_LOST_BYTE` is a guess (`小編總統` for 總結): the
   // line stays as it came, listed.
@@ -247,14 +253,22 @@ function redecodeLine(text: string, m: Misdecoding, lm: LanguageModel): StageOut
       ],
       flags: [],
     };
-  if (undone || text.includes('\uFFFD') || looksMisdecoded(text, lm))
-    return {
-      text,
-      repairs: [],
-      flags: ['unrepaired-mojibake'],
-      unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: [...text].length }],
-    };
+  if (undone || text.includes('\uFFFD') || looksMisdecoded(text, lm)) return listedWhole(text);
   return undefined;
+}
+
+/** What a wrong reader leaves of Chinese bytes besides Han: Latin-1, Latin extended, Greek, Cyrillic,
+ * Hebrew, Arabic, NKo… (one or two bytes of UTF-8, or one of Windows-1252). */
+const WRONG_READER_RESIDUE = /[\u0080-\u07ff]/u;
+
+/** A line kept as it came and listed whole. */
+function listedWhole(text: string): StageOutput {
+  return {
+    text,
+    repairs: [],
+    flags: ['unrepaired-mojibake'],
+    unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: [...text].length }],
+  };
 }
 
 /**
@@ -276,6 +290,7 @@ export function repairMisdecodedDocument(
   if (sample.length === 0 || !looksMisdecoded(sample, lm)) return { text, repairs: [] };
   const before = scoreText(sample, lm).mean;
   let best: { name: string; text: string; gain: number } | undefined;
+  let unreadable: Misdecoding | undefined;
   for (const m of MISDECODINGS) {
     if (m.lost && text.includes('\uFFFD')) continue; // bytes lost over a whole page: leave it to lines
     const bytes = m.wrong(text);
@@ -286,9 +301,15 @@ export function repairMisdecodedDocument(
       continue;
     const after = scoreText(fixed, lm, DOCUMENT_SAMPLE_CHARS).mean;
     const gain = after - before;
-    if (after >= MIN_REPAIRED_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
+    if (gain < MIN_GAIN_PER_CHAR) continue;
+    if (after >= MIN_REPAIRED_PAGE_LOGP && (!best || gain > best.gain))
       best = { name: m.name, text: fixed, gain };
+    else if (after < MIN_REPAIRED_PAGE_LOGP) unreadable ??= m;
   }
+  // The page is what a wrong reader made of Chinese, and no reading gives Chinese back: every line
+  // that reader left its marks on is listed rather than re-decoded into rare Han.
+  if (!best && unreadable && !text.includes('\uFFFD'))
+    return { text, repairs: [], lineMisdecoding: { ...unreadable, unreadable: true } };
   if (!best) {
     // Bytes dropped by the wrong decoder: undone line by line (the lines' own stage does it).
     const lossy = text.includes('\uFFFD') ? lineByLineMisdecoding(text, lm) : undefined;

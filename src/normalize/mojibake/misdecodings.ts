@@ -33,6 +33,11 @@ export interface Misdecoding {
    * follows instead of a trail byte; iconv-lite's Windows-1252 loses the five bytes it leaves undefined.
    */
   lost?: readonly number[];
+  /**
+   * Set on a page's hypothesis when the page fits it but its re-decoding does not read as Chinese
+   * either (bytes lost on the way): the page's lines it could have made are listed, not undone.
+   */
+  unreadable?: boolean;
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
