@@ -9,17 +9,14 @@ export { formatProfiles } from './deleted-words/batch.js';
 export { DeletionCycle, relearnDue } from './deleted-words/cycle.js';
 export { INDEX_FILE } from './deleted-words/dictionary-index.js';
 export type { DeletionProfile } from './deleted-words/profile.js';
+export type { ProfileStore, Sample, SampleStore, StoredProfile } from './deleted-words/samples.js';
 export {
   byRank,
-  type ProfileStore,
   pageChars,
   passageAnchors,
   profileWords,
   replaceProfile,
   SAMPLE_SIZE,
-  type Sample,
-  type SampleStore,
-  type StoredProfile,
   sampleRank,
 } from './deleted-words/samples.js';
 export { type DecodedBody, type DecodeHints, decodeBytes } from './encoding/decode-bytes.js';

@@ -3,15 +3,16 @@
  * lock, head, key locks, lookup, reindex, write, COMMIT (the store sends BEGIN and COMMIT).
  */
 import type pg from 'pg';
-import type {
-  Candidate,
-  Head,
-  IndexEntries,
-  LockKey,
-  LookupQuery,
-  LookupResult,
-  PublishTx,
-  VersionWrite,
+import {
+  type Candidate,
+  type Head,
+  type IndexEntries,
+  type LockKey,
+  type LookupQuery,
+  type LookupResult,
+  type PublishTx,
+  type VersionWrite,
+  versionColumns,
 } from './publish-tx.js';
 
 /** A bigint or numeric column (which `pg` reads as a string) as a number. */
@@ -141,19 +142,7 @@ export class PostgresPublishTx implements PublishTx {
       [
         row.id,
         row.version,
-        row.url,
-        row.source,
-        row.title,
-        row.category,
-        row.published_at,
-        row.script,
-        JSON.stringify(row.paragraphs),
-        JSON.stringify(row.repairs),
-        JSON.stringify(row.flags),
-        row.content_hash,
-        row.duplicate_of,
-        row.similarity,
-        row.stored_at,
+        ...versionColumns(row),
         raw?.text ?? null,
         raw?.content_type ?? null,
         raw?.fetched_at ?? null,

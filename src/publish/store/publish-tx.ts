@@ -98,6 +98,28 @@ export interface VersionWrite {
   stats: ReadonlyMap<string, number>;
 }
 
+/**
+ * A version's `record_versions` columns from `url` to `stored_at`, in table order (the JSON
+ * columns as text), as both backends insert them.
+ */
+export function versionColumns(row: VersionWrite['version']): unknown[] {
+  return [
+    row.url,
+    row.source,
+    row.title,
+    row.category,
+    row.published_at,
+    row.script,
+    JSON.stringify(row.paragraphs),
+    JSON.stringify(row.repairs),
+    JSON.stringify(row.flags),
+    row.content_hash,
+    row.duplicate_of,
+    row.similarity,
+    row.stored_at,
+  ];
+}
+
 export interface IndexEntries {
   exactHash: string | null;
   keys: readonly number[];

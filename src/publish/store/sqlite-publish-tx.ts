@@ -3,14 +3,15 @@
  * transaction: statements prepared once on the writer connection, run one at a time.
  */
 import type Database from 'better-sqlite3';
-import type {
-  Candidate,
-  Head,
-  IndexEntries,
-  LookupQuery,
-  LookupResult,
-  PublishTx,
-  VersionWrite,
+import {
+  type Candidate,
+  type Head,
+  type IndexEntries,
+  type LookupQuery,
+  type LookupResult,
+  type PublishTx,
+  type VersionWrite,
+  versionColumns,
 } from './publish-tx.js';
 
 export class SqlitePublishTx implements PublishTx {
@@ -77,25 +78,7 @@ export class SqlitePublishTx implements PublishTx {
       `INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
          paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.id,
-      row.version,
-      seq,
-      row.url,
-      row.source,
-      row.title,
-      row.category,
-      row.published_at,
-      row.script,
-      JSON.stringify(row.paragraphs),
-      JSON.stringify(row.repairs),
-      JSON.stringify(row.flags),
-      row.content_hash,
-      row.duplicate_of,
-      row.similarity,
-      row.stored_at,
-      JSON.stringify(row.unresolved ?? []),
-    );
+    ).run(row.id, row.version, seq, ...versionColumns(row), JSON.stringify(row.unresolved ?? []));
     if (raw)
       this.w(
         'INSERT INTO record_raw (id, version, text, content_type, fetched_at) VALUES (?, ?, ?, ?, ?)',
