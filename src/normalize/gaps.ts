@@ -21,11 +21,13 @@ const HEADING_ENDING_IN_DE = /^(?:[一二三四五六七八九十]+、|\d+(?:\.\
 
 /** Marks after which a space is the page's layout: a label's colon, a sentence's end. */
 const LAYOUT_AFTER = new Set(['：', '。', '！', '？', '；']);
-/** Brackets a space beside is layout: `年利率 【第1页】`, `（注） 以上`. */
-const OPENING = new Set(['【', '（', '「', '《', '『', '〔']);
-const CLOSING = new Set(['】', '）', '」', '》', '』', '〕']);
+/** Brackets, quotes and dashes a space beside is layout: `年利率 【第1页】`, `所谓 “以贷养贷”`, `后果 —— 罚息`. */
+const OPENING = new Set(['【', '（', '「', '《', '『', '〔', '“', '‘', '—']);
+const CLOSING = new Set(['】', '）', '」', '》', '』', '〕', '”', '’', '—']);
 /** An article's or chapter's number just before the space: `第一条 为适应`, `第十二章 附则`. */
 const NUMBERED_HEADING = /第[0-9０-９一二三四五六七八九十百千零〇两]+(?:[章节条款篇部项]|部分)$/u;
+/** A numbered heading run into its paragraph: `1.1使用记录不佳 你的…` (the line so far). */
+const NUMBERED_LEAD = /^\s*\d+(?:\.\d+)+\S{1,16}$/u;
 /** Chinese punctuation whose neighbouring spaces tell a page's habit. */
 const MARKS = /[，。、；：！？]/gu;
 const MARK = /^[，。、；：！？]$/u;
@@ -58,17 +60,29 @@ const CELL = /^[^，。、；！？,;!?]{1,12}$/u;
 const FIGURE = /[0-9A-Za-z]/;
 const MIN_CELLS = 4;
 const MIN_HEADER_CELLS = 5;
+/** A header or tag row of three short cells (`方法 优点 缺点`, `信用卡 逾期 征信`). */
+const SHORT_CELL = /^[^，。、；！？,;!?]{1,4}$/u;
+const MIN_SHORT_CELLS = 3;
+const SECTION_NUMBER = /^(?:\d+(?:\.\d+)*[.、]?|[一二三四五六七八九十]+、|第.{1,4}[章节条部])$/u;
 
 /**
  * Whether the paragraph is a table's row flattened into one line: four cells or more, two in three
  * of them clean, one with a figure (`甲財務 4.5% 500,000 84個月 網上申請，即日批核`), or five and
- * more all clean (`機構 參考年利率 最高貸款額 最長還款期 批核特點`). A filter's gaps cut sentences,
- * whose pieces carry the sentence's punctuation.
+ * more all clean (`機構 參考年利率 最高貸款額 最長還款期 批核特點`), or three and more, all of them
+ * short (`方法 优点 缺点`, a tag row). A filter's gaps cut sentences, whose pieces carry the
+ * sentence's punctuation.
  */
 function readsAsTableRow(text: string): boolean {
   const cells = text.trim().split(/[ \t\u3000]+/u);
   const clean = cells.filter((cell) => CELL.test(cell));
   if (clean.length >= MIN_HEADER_CELLS && clean.length === cells.length) return true;
+  // A numbered heading (`4.1 识别 来源`, 电话 cut between) is not a row of cells.
+  if (
+    cells.length >= MIN_SHORT_CELLS &&
+    !SECTION_NUMBER.test(cells[0] as string) &&
+    cells.every((c) => SHORT_CELL.test(c))
+  )
+    return true;
   return (
     clean.length >= MIN_CELLS && clean.length * 3 >= cells.length * 2 && clean.some((c) => FIGURE.test(c))
   );
@@ -96,7 +110,8 @@ export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
     const after = text.slice(index + match.length, index + match.length + 8);
     punctuationSpaced ??= spacesPunctuation(text);
     tableRow ??= readsAsTableRow(text);
-    if (!tableRow && !isLayoutSpace(before, left, after, punctuationSpaced))
+    const heading = NUMBERED_LEAD.test(text.slice(0, index + left.length));
+    if (!tableRow && !heading && !isLayoutSpace(before, left, after, punctuationSpaced))
       gaps.push({ offset: index - removed + left.length, evidence: 'marked' });
     removed += match.length - left.length;
     return left;

@@ -163,6 +163,10 @@ describe('closeMarkedGaps', () => {
         '贷款机构参考年利率最高贷款额最长还款期审批特点',
       ],
       ['甲财务 4.5% 五十万 84个月 网上申请，即日审批', '甲财务 4.5% 五十万 84个月网上申请，即日审批'],
+      ['方法 优点 缺点', '方法优点缺点'],
+      ['所谓 “以贷养贷” 就是借新还旧。', '所谓“以贷养贷”就是借新还旧。'],
+      ['逾期的后果 —— 罚息和违约金。', '逾期的后果——罚息和违约金。'],
+      ['1.1使用记录不佳 你的征信会受到影响。', '1.1使用记录不佳你的征信会受到影响。'],
       // A site that spaces every punctuation mark.
       [
         '银行根据资信状况 ，综合审核后给出额度 。除此之外 ，持卡人也可以申请 。',
@@ -183,6 +187,7 @@ describe('closeMarkedGaps', () => {
       '借款人可以通过法律途径 。',
       '三、 背后的原因',
       '包括 催收、短信催收',
+      '4.1 识别 来源',
     ])
       expect(closeMarkedGaps(text).gaps, text).toHaveLength(1);
     // A sentence a filter cut in many places is no table: its pieces carry its punctuation.
