@@ -11,6 +11,7 @@
  */
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readArraysFile, writeArraysFile } from './binary-file.js';
@@ -95,7 +96,8 @@ class RangeTable {
   private readonly filter: Int32Array;
 
   constructor(
-    private readonly text: string,
+    /** The text the table's strings are ranges of, as UTF-16 code units. */
+    private readonly units: Uint16Array,
     /** How many strings it is to hold, or the arrays of a table built before (`arrays`). */
     entries: number | RangeTableArrays,
   ) {
@@ -132,7 +134,7 @@ class RangeTable {
 
   private sameRange(offset: number, source: string, start: number, length: number): boolean {
     for (let i = 0; i < length; i++)
-      if (this.text.charCodeAt(offset + i) !== source.charCodeAt(start + i)) return false;
+      if (this.units[offset + i] !== source.charCodeAt(start + i)) return false;
     return true;
   }
 
@@ -144,11 +146,11 @@ class RangeTable {
     return (this.offsets[slot] as number) < 0 ? -1 : slot;
   }
 
-  /** The slot of `text[start, end)` of the table's own text, taken if it was empty. */
-  insert(start: number, end: number, hash = hashRange(this.text, start, end)): number {
+  /** The slot of `text[start, end)` of the table's own text (`text` as a string), taken if it was empty. */
+  insert(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
     const bit = hash & FILTER_MASK;
     this.filter[bit >>> 5] = (this.filter[bit >>> 5] as number) | (1 << (bit & 31));
-    const slot = this.slotOf(this.text, start, end, hash);
+    const slot = this.slotOf(text, start, end, hash);
     if ((this.offsets[slot] as number) < 0) {
       this.offsets[slot] = start;
       this.lengths[slot] = end - start;
@@ -186,12 +188,16 @@ class WordTable {
   total = 0;
   private chars: Float64Array | undefined;
 
-  constructor(
-    private readonly text: string,
-    /** The arrays of the table built before from the same text (`arrays`). */
-    stored?: WordTableArrays,
-  ) {
-    if (stored) {
+  /** The dictionary's text as UTF-16 code units: no string of it is made (6 MB, and ~50 ms). */
+  private readonly units: Uint16Array;
+
+  /** Built from the dictionary's text, or loaded: its code units and the arrays built before. */
+  constructor(text: string);
+  constructor(units: Uint16Array, stored: WordTableArrays);
+  constructor(text: string | Uint16Array, stored?: WordTableArrays) {
+    if (typeof text !== 'string') {
+      if (!stored) throw new Error('a loaded word table needs its arrays');
+      this.units = text;
       this.words = new RangeTable(text, stored.words);
       this.prefixes = new RangeTable(text, stored.prefixes);
       this.freqs = stored.freqs;
@@ -200,10 +206,12 @@ class WordTable {
       this.chars = stored.charLogPs;
       return;
     }
+    this.units = new Uint16Array(text.length);
+    for (let i = 0; i < text.length; i++) this.units[i] = text.charCodeAt(i);
     let lines = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-    this.words = new RangeTable(text, lines);
-    this.prefixes = new RangeTable(text, lines);
+    this.words = new RangeTable(this.units, lines);
+    this.prefixes = new RangeTable(this.units, lines);
     this.freqs = new Float64Array(this.words.mask + 1);
     let lineStart = 0;
     while (lineStart < text.length) {
@@ -217,7 +225,7 @@ class WordTable {
           if (digit < 0 || digit > 9) break;
           freq = freq * 10 + digit;
         }
-        if (freq > 0) this.add(lineStart, space, freq);
+        if (freq > 0) this.add(text, lineStart, space, freq);
       }
       lineStart = lineEnd + 1;
     }
@@ -261,13 +269,13 @@ class WordTable {
     return this.chars;
   }
 
-  private add(start: number, end: number, freq: number): void {
+  private add(text: string, start: number, end: number, freq: number): void {
     let hash = FNV_OFFSET;
     for (let i = start; i < end - 1; i++) {
-      hash = Math.imul(hash ^ this.text.charCodeAt(i), FNV_PRIME);
-      this.prefixes.insert(start, i + 1, hash >>> 0);
+      hash = Math.imul(hash ^ text.charCodeAt(i), FNV_PRIME);
+      this.prefixes.insert(text, start, i + 1, hash >>> 0);
     }
-    const slot = this.words.insert(start, end);
+    const slot = this.words.insert(text, start, end);
     this.freqs[slot] = (this.freqs[slot] as number) + freq;
     this.total += freq;
   }
@@ -312,8 +320,8 @@ class WordTable {
     if (word.length === 0 || word.length > 255) return undefined;
     const offset = this.words.offsets[this.words.slotOf(word, 0, word.length)] as number;
     if (offset < 0) return undefined;
-    const lineEnd = this.text.indexOf('\n', offset);
-    const line = this.text.slice(offset + word.length, lineEnd < 0 ? this.text.length : lineEnd);
+    const lineEnd = this.units.indexOf(0x0a, offset);
+    const line = this.string(offset + word.length, lineEnd < 0 ? this.units.length : lineEnd);
     return line.trim().split(' ')[1] || undefined;
   }
 
@@ -322,7 +330,7 @@ class WordTable {
     for (let slot = 0; slot <= mask; slot++) {
       const offset = offsets[slot] as number;
       if (offset >= 0)
-        yield [this.text.slice(offset, offset + (lengths[slot] as number)), this.freqs[slot] as number];
+        yield [this.string(offset, offset + (lengths[slot] as number)), this.freqs[slot] as number];
     }
   }
 
@@ -336,9 +344,14 @@ class WordTable {
       const freq = this.freqs[slot] as number;
       const end = offset + (lengths[slot] as number);
       for (let i = offset; i < end; i++)
-        counts[this.text.charCodeAt(i)] = (counts[this.text.charCodeAt(i)] as number) + freq;
+        counts[this.units[i] as number] = (counts[this.units[i] as number] as number) + freq;
     }
     return counts;
+  }
+
+  /** The dictionary's text from `start` to `end` (a word, the rest of its line). */
+  private string(start: number, end: number): string {
+    return String.fromCharCode(...this.units.subarray(start, end));
   }
 }
 
@@ -654,9 +667,11 @@ function readTable(file: string): WordTable | string {
   const version = dictionaryVersion();
   if (header.dictionary !== version || header.dictionaryBytes !== dictionaryFileBytes())
     return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  // The text is read as the file's UTF-16LE code units, in place.
+  if (endianness() !== 'LE') return 'stored little-endian, read on a big-endian machine';
   const [textBuffer, textAt, textBytes] = stored.bytes(9);
-  const text = Buffer.from(textBuffer, textAt, textBytes).toString('utf16le');
-  if (text.length !== header.dictionaryChars) return 'truncated dictionary text';
+  const units = new Uint16Array(textBuffer, textAt, textBytes / 2);
+  if (units.length !== header.dictionaryChars) return 'truncated dictionary text';
   const uint32s = (k: number) => {
     const [buffer, at, bytes] = stored.bytes(k);
     return new Uint32Array(buffer, at, bytes / 4);
@@ -673,7 +688,7 @@ function readTable(file: string): WordTable | string {
     const [buffer, at, bytes] = stored.bytes(k);
     return new Uint8Array(buffer, at, bytes);
   };
-  return new WordTable(text, {
+  return new WordTable(units, {
     words: { offsets: int32s(0), lengths: uint8s(1), filter: int32s(2) },
     prefixes: { offsets: int32s(3), lengths: uint8s(4), filter: int32s(5) },
     freqs: uint32s(6),

@@ -85,6 +85,40 @@ describe('the batch text index', () => {
     expect(copiedInsertions({ corpus, excluded: copy }, text.replace('的保护', '的同时保护'))).toEqual([]);
   });
 
+  it('finds where a string occurs, and its window filter never misses one that does', () => {
+    const corpus = new TextCorpus();
+    const pages = {
+      'a.example': '如何在提供便捷服务的同时保护用户的隐私，是整个行业需要面对的问题。',
+      'b.example': '在享受便利的同时，也需要保护用户的隐私。问题是整个行业的。',
+      'c.example': '如何在提供便捷服务的保护用户的隐私',
+    };
+    for (const [source, text] of Object.entries(pages)) corpus.add(source, text);
+    const excluded = new Set([corpus.sourceId('c.example')]);
+    // Naive: the text of each source but c, with the boundaries the corpus puts around paragraphs.
+    const others = ['\n', `${pages['a.example']}\n`, `${pages['b.example']}\n`].join('');
+    const filter = corpus.windowFilter(10, excluded);
+    let present = 0;
+    for (const probe of [pages['a.example'], pages['c.example'], `\n${pages['b.example']}\n`])
+      for (let from = 0; from < probe.length; from++)
+        for (const length of [1, 3, 10, 20]) {
+          const pattern = probe.slice(from, from + length);
+          if (pattern.length !== length) continue;
+          const expected = others.includes(pattern);
+          expect(corpus.has(pattern, excluded)).toBe(expected);
+          const at = corpus.occurrence(pattern, excluded);
+          expect(at >= 0).toBe(expected);
+          if (expected) {
+            present++;
+            expect(corpus.occursAt(at, pattern, excluded)).toBe(true);
+            if (length === 10) expect(filter.mayHold(pattern, 0)).toBe(true);
+          }
+        }
+    expect(present).toBeGreaterThan(100);
+    // c's own text is not looked at: 的保护 is only there.
+    expect(corpus.has('的保护', excluded)).toBe(false);
+    expect(corpus.occursAt(corpus.occurrence('的保护'), '的保护', excluded)).toBe(false);
+  });
+
   it('tells the sources that lack a word the others use', () => {
     const corpus = new TextCorpus();
     for (let i = 0; i < 10; i++) {

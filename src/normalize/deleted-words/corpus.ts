@@ -21,6 +21,8 @@ export class TextCorpus {
   private chars = 1;
   private readonly sourceIds = new Map<string, number>();
   private index: { text: string; sa: Int32Array; source: Int32Array } | undefined;
+  /** `windowFilter`s made, by window length and excluded sources. */
+  private readonly windowFilters = new Map<string, WindowFilter>();
 
   constructor(private readonly maxChars = 500_000) {}
 
@@ -83,15 +85,53 @@ export class TextCorpus {
 
   /** Whether `pattern` occurs in the text of a source not in `excluded` (one binary search). */
   has(pattern: string, excluded?: ReadonlySet<number>): boolean {
-    if (pattern.length === 0) return false;
+    return this.occurrence(pattern, excluded) >= 0;
+  }
+
+  /**
+   * Where `pattern` (cut to `MAX_PATTERN`) occurs in the text of a source not in `excluded`: the
+   * first such place in suffix order, or -1 (`has`).
+   */
+  occurrence(pattern: string, excluded?: ReadonlySet<number>): number {
+    if (pattern.length === 0) return -1;
     const { text, sa, source } = this.built();
     const p = pattern.length > MAX_PATTERN ? pattern.slice(0, MAX_PATTERN) : pattern;
     for (let i = lowerBound(text, sa, p); i < sa.length; i++) {
       const start = sa[i] as number;
-      if (compare(text, start, p) !== 0) return false;
-      if (!excluded?.has(source[start] as number)) return true;
+      if (compare(text, start, p) !== 0) return -1;
+      if (!excluded?.has(source[start] as number)) return start;
     }
-    return false;
+    return -1;
+  }
+
+  /** Whether `pattern` (up to `MAX_PATTERN`) occurs at `at` in the text of a source not in `excluded`. */
+  occursAt(at: number, pattern: string, excluded: ReadonlySet<number>): boolean {
+    const { text, source } = this.built();
+    return (
+      at >= 0 &&
+      at + pattern.length <= text.length &&
+      pattern.length <= MAX_PATTERN &&
+      !excluded.has(source[at] as number) &&
+      text.startsWith(pattern, at)
+    );
+  }
+
+  /**
+   * A filter of the strings of `length` characters that start in the text of sources not in
+   * `excluded`: one it says are absent are (`has` is false); one it may hold, `has` decides. Built
+   * once per length and set of sources, in one pass over the text.
+   */
+  windowFilter(length: number, excluded: ReadonlySet<number>): WindowFilter {
+    const key = `${length}:${[...excluded].sort((a, b) => a - b).join(',')}`;
+    let filter = this.windowFilters.get(key);
+    if (!filter) {
+      const { text, source } = this.built();
+      filter = new WindowFilter(length);
+      for (let start = 0; start + length <= text.length; start++)
+        if (!excluded.has(source[start] as number)) filter.add(text, start);
+      this.windowFilters.set(key, filter);
+    }
+    return filter;
   }
 
   /** What follows `pattern` (`length` characters) at its first `cap` occurrences outside `excluded`. */
@@ -180,6 +220,37 @@ export class TextCorpus {
       if (s >= 0) sizes.set(s, (sizes.get(s) ?? 0) + part.length);
     });
     return sizes;
+  }
+}
+
+/** Bits of a `WindowFilter` (1 MB): a few hundred thousand windows leave most bits clear. */
+const WINDOW_FILTER_BITS = 23;
+
+/**
+ * One bit per hash of a fixed-length string (FNV-1a over its code units): clear for every string
+ * never added. Lets a caller skip the suffix array's binary search for the many strings a batch
+ * does not have.
+ */
+export class WindowFilter {
+  private readonly bits = new Int32Array(2 ** (WINDOW_FILTER_BITS - 5));
+
+  constructor(readonly length: number) {}
+
+  private static bit(text: string, start: number, length: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < start + length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    return (hash >>> 0) & (2 ** WINDOW_FILTER_BITS - 1);
+  }
+
+  add(text: string, start: number): void {
+    const bit = WindowFilter.bit(text, start, this.length);
+    this.bits[bit >>> 5] = (this.bits[bit >>> 5] as number) | (1 << (bit & 31));
+  }
+
+  /** False when `text[start, start + length)` was never added; true when it may have been. */
+  mayHold(text: string, start: number): boolean {
+    const bit = WindowFilter.bit(text, start, this.length);
+    return ((this.bits[bit >>> 5] as number) & (1 << (bit & 31))) !== 0;
   }
 }
 
@@ -470,6 +541,12 @@ export function copiedInsertions(
   text: string,
 ): { offset: number; word: string }[] {
   const found: { offset: number; word: string }[] = [];
+  const { corpus, excluded } = intact;
+  // Where the page is a copy, the place after goes on where the last one did (`copyAt`, checked
+  // in place); where it is not, most left sides are in no other page (the filter says so). Either
+  // way, no search.
+  const filter = corpus.windowFilter(COPY_CONTEXT, excluded);
+  let copyAt = -1;
   for (let offset = 1; offset < text.length; offset++) {
     // A side cut short by the paragraph's start or end ends with the boundary, as the copy must.
     const left =
@@ -480,10 +557,16 @@ export function copiedInsertions(
         : text.slice(offset) + BOUNDARY;
     if (left.length + right.length < MIN_COPY_CONTEXT || left.length < 3 || right.length < 3) continue;
     // Most places: the copy goes on as this text does, or there is no copy.
-    if (!intact.corpus.has(left, intact.excluded) || intact.corpus.has(left + right, intact.excluded))
+    const both = left + right;
+    if (copyAt >= 0 && corpus.occursAt(copyAt + 1, both, excluded)) {
+      copyAt++;
       continue;
+    }
+    if (left.length === COPY_CONTEXT && !filter.mayHold(left, 0)) continue;
+    copyAt = corpus.occurrence(both, excluded);
+    if (copyAt >= 0 || !corpus.has(left, excluded)) continue;
     const words = new Set<string>();
-    for (const after of intact.corpus.following(left, COPY_CONTEXT + MAX_COPY_WORD, intact.excluded, 20))
+    for (const after of corpus.following(left, COPY_CONTEXT + MAX_COPY_WORD, excluded, 20))
       for (let n = 1; n <= MAX_COPY_WORD; n++)
         if (after.startsWith(right, n) && HAN_ONLY.test(after.slice(0, n))) words.add(after.slice(0, n));
     if (words.size === 1) found.push({ offset, word: [...words][0] as string });
