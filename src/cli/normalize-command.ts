@@ -37,6 +37,7 @@ import { normalizeTimeoutMs } from '../queue/connection.js';
 import { BATCH_BUDGET_FACTOR } from '../queue/normalize-worker.js';
 import type { CleanRecord } from '../records/clean.js';
 import type { DraftDocument } from '../records/draft.js';
+import type { RawDocument } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
 import { inOrder } from '../threads/ordered.js';
 import { builtModule, TaskTimeoutError, ThreadPool } from '../threads/pool.js';
@@ -117,6 +118,121 @@ function temporaryOutput(output: string): string {
   return join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
 }
 
+/** What the passes of one `finfaq normalize` share: its thread pool and its failures. */
+interface BatchRun {
+  run: <R>(name: BatchTaskName, data: unknown) => Promise<R>;
+  /** Tasks in flight: enough to keep every thread busy while the answers are taken in order. */
+  window: number;
+  /** Says what failed on stderr; the command then exits 1. */
+  fail: (message: string) => void;
+}
+
+/**
+ * Where the records go: stdout, or `-o FILE` written to a temporary file renamed over FILE at the
+ * end (a stopped or failed run never leaves a partial FILE, nor an empty one). Undefined, said on
+ * stderr, when FILE cannot be written: a bad argument, found before anything is read.
+ */
+async function openOutput(
+  options: NormalizeCommandOptions,
+  leftovers: Set<string>,
+): Promise<{ out: Writable; temporary?: string } | undefined> {
+  if (!options.output) return { out: process.stdout };
+  const temporary = temporaryOutput(options.output);
+  try {
+    if ((await stat(options.output).catch(() => null))?.isDirectory()) throw new Error('is a directory');
+    leftovers.add(temporary);
+    const out = createWriteStream(temporary);
+    await once(out, 'open');
+    return { out, temporary };
+  } catch (error) {
+    process.stderr.write(`finfaq: cannot write ${options.output}: ${(error as Error).message}
+`);
+    return undefined;
+  }
+}
+
+/** Pass one: each document repaired in the threads; here, in input order, sampled and spooled. */
+async function draftPass(
+  batch: BatchRun,
+  inputs: AsyncIterable<RawDocument>,
+  cycle: DeletionCycle,
+  spoolPath: string,
+  onDocument: () => void,
+): Promise<void> {
+  const spool = createWriteStream(spoolPath);
+  for await (const { item: raw, result } of inOrder(inputs, batch.window, (raw) =>
+    batch.run<DraftDocument>('draft', raw),
+  )) {
+    if (result.ok) {
+      await cycle.observe(result.value);
+      await write(spool, `${JSON.stringify(result.value)}\n`);
+    } else {
+      // A bug on one document, or one past its time budget, must not lose the others; say which.
+      batch.fail(`${raw.url}: normalize failed: ${describeFailure(result.error)}`);
+    }
+    onDocument();
+  }
+  await close(spool);
+}
+
+/**
+ * Each source's profile, learned once (sources shared among the threads) from the batch's samples
+ * and the pages related to them; the samples and then the profiles are given to every thread.
+ */
+async function learnPass(batch: BatchRun, pool: ThreadPool, cycle: DeletionCycle): Promise<StoredProfile[]> {
+  const sources = await cycle.samples.sources();
+  const samples: Sample[] = [];
+  const chars = new Map<string, number>();
+  for (const source of sources)
+    for (const sample of await cycle.samples.samples(source)) {
+      samples.push(sample);
+      chars.set(source, (chars.get(source) ?? 0) + pageChars(sample));
+    }
+  pool.broadcast({ samples } satisfies BatchSetup);
+  // The largest sources first, so that no thread is left with a large one at the end.
+  const learning = new Map(
+    [...sources]
+      .sort((a, b) => (chars.get(b) ?? 0) - (chars.get(a) ?? 0))
+      .map((source) => [source, batch.run<StoredProfile>('learn', source)]),
+  );
+  const learned = await Promise.allSettled(
+    sources.map((source) => learning.get(source) as Promise<StoredProfile>),
+  );
+  const profiles: [string, StoredProfile][] = [];
+  learned.forEach((outcome, i) => {
+    const source = sources[i] as string;
+    if (outcome.status === 'fulfilled') profiles.push([source, outcome.value]);
+    else batch.fail(`${source}: learning deleted words failed: ${describeFailure(outcome.reason)}`);
+  });
+  pool.broadcast({ profiles } satisfies BatchSetup);
+  return profiles.map(([, stored]) => stored);
+}
+
+/** Pass two: deleted words restored and records finished in the threads; here, written in order. */
+async function finishPass(batch: BatchRun, spoolPath: string, to: Script | undefined, out: Writable) {
+  const drafts = createInterface({ input: createReadStream(spoolPath), crlfDelay: Number.POSITIVE_INFINITY });
+  const finishTasks = (async function* () {
+    for await (const line of drafts) yield { draft: JSON.parse(line) as DraftDocument, to };
+  })();
+  for await (const { item, result } of inOrder(finishTasks, batch.window, (task) =>
+    batch.run<Finished>('finish', task),
+  )) {
+    let record: CleanRecord;
+    let restoreError: string | undefined;
+    if (result.ok) ({ record, restoreError } = result.value);
+    else {
+      // The thread died or ran out of time: the record without its deleted words, made here.
+      record = finalizeRecord(flagRepairFailed(item.draft), item.to);
+      restoreError = describeFailure(result.error);
+    }
+    if (restoreError !== undefined)
+      batch.fail(
+        `${item.draft.url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${restoreError}`,
+      );
+    await write(out, `${JSON.stringify(record)}\n`);
+  }
+}
+
 async function normalizeFiles(
   paths: string[],
   options: NormalizeCommandOptions,
@@ -130,28 +246,19 @@ async function normalizeFiles(
     return 2;
   }
   let failed = false;
+  const fail = (message: string) => {
+    failed = true;
+    process.stderr.write(`finfaq: ${message}\n`);
+  };
   const report = (problem: InputProblem) => {
     if (problem.fatal) failed = true;
     process.stderr.write(`finfaq: ${problem.where}: ${problem.message}\n`);
   };
 
   const files = await expandPaths(paths, report);
-  // `-o FILE` is written to a temporary file renamed over FILE at the end: a stopped or failed
-  // run never leaves a partial FILE (nor an empty one).
-  const temporary = options.output ? temporaryOutput(options.output) : undefined;
-  let out: Writable = process.stdout;
-  if (options.output && temporary) {
-    // An unwritable output is a bad argument: fail before reading anything.
-    try {
-      if ((await stat(options.output).catch(() => null))?.isDirectory()) throw new Error('is a directory');
-      leftovers.add(temporary);
-      out = createWriteStream(temporary);
-      await once(out, 'open');
-    } catch (error) {
-      process.stderr.write(`finfaq: cannot write ${options.output}: ${(error as Error).message}\n`);
-      return 2;
-    }
-  }
+  const output = await openOutput(options, leftovers);
+  if (!output) return 2;
+  const { out, temporary } = output;
 
   const spoolDir = await mkdtemp(join(tmpdir(), 'finfaq-normalize-'));
   leftovers.add(spoolDir);
@@ -162,13 +269,13 @@ async function normalizeFiles(
     size: threads,
     budgetMs: (name) => (name === 'learn' ? budgetMs * BATCH_BUDGET_FACTOR : budgetMs),
   });
-  const run = <R>(name: BatchTaskName, data: unknown) => pool.run({ name, data }) as Promise<R>;
-  // Enough tasks in flight to keep every thread busy while the answers are taken in order.
-  const window = threads * 2 + 2;
+  const batch: BatchRun = {
+    run: <R>(name: BatchTaskName, data: unknown) => pool.run({ name, data }) as Promise<R>,
+    window: threads * 2 + 2,
+    fail,
+  };
   try {
-    // Pass one, in the threads: repair; here, in input order: sample, spool.
     const cycle = DeletionCycle.inMemory();
-    const spool = createWriteStream(spoolPath);
     const bar = progressBar(files.reduce((sum, f) => sum + f.size, 0));
     let bytesDone = 0;
     let documents = 0;
@@ -176,90 +283,20 @@ async function normalizeFiles(
       paths.length > 0
         ? readDocuments(files, report, (n) => (bytesDone += n))
         : readStdin(process.stdin, report);
-    for await (const { item: raw, result } of inOrder(inputs, window, (raw) =>
-      run<DraftDocument>('draft', raw),
-    )) {
-      if (result.ok) {
-        await cycle.observe(result.value);
-        await write(spool, `${JSON.stringify(result.value)}\n`);
-      } else {
-        // A bug on one document, or one past its time budget, must not lose the others; say which.
-        failed = true;
-        process.stderr.write(`finfaq: ${raw.url}: normalize failed: ${describeFailure(result.error)}\n`);
-      }
+    await draftPass(batch, inputs, cycle, spoolPath, () => {
       documents++;
       bar?.update(Math.floor(bytesDone / 1e6), { docs: documents });
-    }
+    });
     bar?.stop();
-    await close(spool);
-
-    // Each source's profile, learned once (sources shared among the threads) from the batch's
-    // samples and the pages related to them, then given to every thread.
-    const sources = await cycle.samples.sources();
-    const samples: Sample[] = [];
-    const chars = new Map<string, number>();
-    for (const source of sources)
-      for (const sample of await cycle.samples.samples(source)) {
-        samples.push(sample);
-        chars.set(source, (chars.get(source) ?? 0) + pageChars(sample));
-      }
-    pool.broadcast({ samples } satisfies BatchSetup);
-    // The largest sources first, so that no thread is left with a large one at the end.
-    const learning = new Map(
-      [...sources]
-        .sort((a, b) => (chars.get(b) ?? 0) - (chars.get(a) ?? 0))
-        .map((source) => [source, run<StoredProfile>('learn', source)]),
-    );
-    const learned = await Promise.allSettled(
-      sources.map((source) => learning.get(source) as Promise<StoredProfile>),
-    );
-    const profiles: [string, StoredProfile][] = [];
-    learned.forEach((outcome, i) => {
-      const source = sources[i] as string;
-      if (outcome.status === 'fulfilled') profiles.push([source, outcome.value]);
-      else {
-        failed = true;
-        process.stderr.write(
-          `finfaq: ${source}: learning deleted words failed: ${describeFailure(outcome.reason)}\n`,
-        );
-      }
-    });
-    pool.broadcast({ profiles } satisfies BatchSetup);
-    if (options.report) process.stderr.write(formatProfiles(profiles.map(([, stored]) => stored.profile)));
-
-    // Pass two, in the threads: restore deleted words, finish the records; here: write them in order.
-    const drafts = createInterface({
-      input: createReadStream(spoolPath),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    const finishTasks = (async function* () {
-      for await (const line of drafts) yield { draft: JSON.parse(line) as DraftDocument, to: options.to };
-    })();
-    for await (const { item, result } of inOrder(finishTasks, window, (task) =>
-      run<Finished>('finish', task),
-    )) {
-      let record: CleanRecord;
-      let restoreError: string | undefined;
-      if (result.ok) ({ record, restoreError } = result.value);
-      else {
-        // The thread died or ran out of time: the record without its deleted words, made here.
-        record = finalizeRecord(flagRepairFailed(item.draft), item.to);
-        restoreError = describeFailure(result.error);
-      }
-      if (restoreError !== undefined) {
-        failed = true;
-        process.stderr.write(
-          `finfaq: ${item.draft.url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${restoreError}\n`,
-        );
-      }
-      await write(out, `${JSON.stringify(record)}\n`);
-    }
+    const profiles = await learnPass(batch, pool, cycle);
+    if (options.report) process.stderr.write(formatProfiles(profiles.map((stored) => stored.profile)));
+    await finishPass(batch, spoolPath, options.to, out);
   } finally {
     await pool.close();
     await rm(spoolDir, { recursive: true, force: true });
     leftovers.delete(spoolDir);
   }
-  if (options.output && temporary) {
+  if (temporary && options.output) {
     await close(out);
     try {
       await rename(temporary, options.output);

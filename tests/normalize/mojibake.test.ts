@@ -96,7 +96,9 @@ describe('shifted GBK runs', () => {
     expect(garbled).toContain('X(qián)');
     expect(repairShiftedRuns(garbled, lm).text).toBe(sentence);
   });
+});
 
+describe('shifted GBK runs: question marks, and runs it cannot read', () => {
   it('leaves an ASCII question mark before ordinary text alone', () => {
     for (const text of [
       '這背後究竟隱藏著怎樣的故事?本站將對此進行深入探討。',
