@@ -99,13 +99,7 @@ export function repairMisdecodedText(text: string, lm: LanguageModel = languageM
   if (!best) return { text, repairs: [], flags: [] };
   // The rest of the paragraph is certain; a lost byte the model cannot place surely is a guess
   // (`3有30日` for 3月30日 at 0.79), and the paragraph stays as it came (listed) rather than carry one.
-  if (best.confidence < SURE_LOST_BYTE)
-    return {
-      text,
-      repairs: [],
-      flags: ['unrepaired-mojibake'],
-      unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: text.length }],
-    };
+  if (best.confidence < SURE_LOST_BYTE) return listedWhole(text);
   const confidence = Math.min(
     Math.round(best.confidence * 100) / 100,
     confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
@@ -168,12 +162,7 @@ export function repairMojibake(
     runs.unresolved.length === 0 &&
     (readsAsLatinMojibake(text) || mostlyUtf8ReadAsGbk(text))
   )
-    return {
-      text,
-      repairs: [],
-      flags: ['unrepaired-mojibake'],
-      unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: [...text].length }],
-    };
+    return listedWhole(text);
   const flags = runs.unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
   return { text: runs.text, repairs: runs.repairs, flags, unresolved: runs.unresolved };
 }
