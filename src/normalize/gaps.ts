@@ -16,6 +16,21 @@ import type { Gap, StageOutput, TextRepair } from './types.js';
 
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20“”‘’…—';
 const SPACE_IN_CHINESE = new RegExp(`([${CJK}])[ \\t\\u3000]+(?=[${CJK}])`, 'gu');
+/** …or a filter's mask (`风险**工具`, `电话 *** 通常`): stars standing for the word it cut. */
+const SPACE_OR_MASK_IN_CHINESE = new RegExp(
+  `([${CJK}])(?:[ \\t\\u3000]*\\*{2,}[ \\t\\u3000]*|[ \\t\\u3000]+)(?=[${CJK}])`,
+  'gu',
+);
+const MASK = new RegExp(`(?<=[${CJK}])[ \\t\\u3000]*\\*{2,}[ \\t\\u3000]*(?=[${CJK}])`, 'gu');
+
+/**
+ * What closes the paragraph's gaps: spaces, and stars too where every run of them stands between
+ * Chinese characters. A run elsewhere (`**重点**是`) is Markdown's, and the paragraph's stars are left.
+ */
+function gapPattern(text: string): RegExp {
+  if (!text.includes('**')) return SPACE_IN_CHINESE;
+  return /\*\*/.test(text.replace(MASK, '')) ? SPACE_IN_CHINESE : SPACE_OR_MASK_IN_CHINESE;
+}
 /** A heading that ends on 的 lost the noun after it (`二、莫名其妙的`). */
 const HEADING_ENDING_IN_DE = /^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)*\s)?\S{0,20}的$/u;
 
@@ -37,7 +52,7 @@ const FIELD_LABEL = /^\p{Script=Han}{1,6}[：:]/u;
 
 /** `text` with the spaces inside Chinese closed, as `closeMarkedGaps` closes them (no bookkeeping). */
 export function withoutSpacesInChinese(text: string): string {
-  return text.replace(SPACE_IN_CHINESE, '$1');
+  return text.replace(gapPattern(text), '$1');
 }
 
 /**
@@ -103,7 +118,7 @@ export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
   let punctuationSpaced: boolean | undefined;
   let tableRow: boolean | undefined;
   let removed = 0;
-  const out = text.replace(SPACE_IN_CHINESE, (match: string, left: string, index: number) => {
+  const out = text.replace(gapPattern(text), (match: string, left: string, index: number) => {
     const next = text[index + match.length] ?? '';
     repairs.push({ kind: 'punctuation', before: `${match}${next}`, after: `${left}${next}`, confidence: 1 });
     const before = text.slice(Math.max(0, index - 11), index + left.length);
@@ -111,7 +126,9 @@ export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
     punctuationSpaced ??= spacesPunctuation(text);
     tableRow ??= readsAsTableRow(text);
     const heading = NUMBERED_LEAD.test(text.slice(0, index + left.length));
-    if (!tableRow && !heading && !isLayoutSpace(before, left, after, punctuationSpaced))
+    // Stars are never layout: each is a place a filter cut a word.
+    const masked = match.includes('*');
+    if (masked || (!tableRow && !heading && !isLayoutSpace(before, left, after, punctuationSpaced)))
       gaps.push({ offset: index - removed + left.length, evidence: 'marked' });
     removed += match.length - left.length;
     return left;

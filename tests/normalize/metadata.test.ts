@@ -190,6 +190,13 @@ describe('closeMarkedGaps', () => {
       '4.1 识别 来源',
     ])
       expect(closeMarkedGaps(text).gaps, text).toHaveLength(1);
+    // Stars a filter put in a word's place are a gap, closed and listed; Markdown's are left.
+    expect(closeMarkedGaps('购买风险**工具之前要看清条款。')).toMatchObject({
+      text: '购买风险工具之前要看清条款。',
+      gaps: [{ offset: 4, evidence: 'marked' }],
+    });
+    expect(closeMarkedGaps('可以拨打客服 *** 咨询。').gaps).toHaveLength(1);
+    expect(closeMarkedGaps('**重点**是按时还款')).toMatchObject({ text: '**重点**是按时还款', gaps: [] });
     // A sentence a filter cut in many places is no table: its pieces carry its punctuation.
     expect(closeMarkedGaps('客户会先接到 再收到 然后是 的上门 最后是起诉。').gaps).toHaveLength(4);
   });

@@ -1,7 +1,8 @@
 /**
  * Simulated content-farm sites whose word filter deletes the same words on every page
  * (FAULTS.md §3), for measuring deleted-word restoration. Each site has a profile of 2–5 words
- * (some leave a space, some do not, some are single characters such as the 题 of 问题); some
+ * (some leave a space, some do not, some mask the word with stars, some are single characters
+ * such as the 题 of 问题); some
  * sites delete nothing. Pages are generated articles, so their clean text is the truth.
  */
 
@@ -9,7 +10,8 @@ import { fromHans } from '../../src/normalize/script/convert.js';
 import type { RawDocument } from '../../src/records/raw.js';
 import { generateArticle, Rng } from './article-generator.js';
 
-export type SpacePolicy = 'always' | 'never' | 'sometimes';
+/** What the filter leaves where a word was: a space (always, never, sometimes), or stars. */
+export type SpacePolicy = 'always' | 'never' | 'sometimes' | 'stars';
 
 export interface FilteredWord {
   /** What the filter removes (Simplified); `题` alone takes the 题 out of 问题. */
@@ -91,6 +93,11 @@ function filterLine(line: string, words: FilteredWord[], rng: Rng): string {
     let joined = parts[0] as string;
     for (let k = 1; k < parts.length; k++) {
       const next = parts[k] as string;
+      // Stars, one a character of the word (at least two), wherever the word was: `风险**工具`.
+      if (space === 'stars') {
+        joined += '*'.repeat(Math.max(2, [...word].length)) + next;
+        continue;
+      }
       const leave =
         space === 'always' || (space === 'sometimes' && rng.chance(0.5))
           ? HAN.test(joined.slice(-1)) && HAN.test(next.slice(0, 1))
