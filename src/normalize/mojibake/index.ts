@@ -160,7 +160,8 @@ export function repairMojibake(
   if (
     runs.repairs.length === 0 &&
     runs.unresolved.length === 0 &&
-    (readsAsLatinMojibake(text) || mostlyUtf8ReadAsGbk(text))
+    // The encoding back to GBK only behind the cheap gate every line already passes through.
+    (readsAsLatinMojibake(text) || (looksMisdecoded(text, lm) && mostlyUtf8ReadAsGbk(text)))
   )
     return listedWhole(text);
   const flags = runs.unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
