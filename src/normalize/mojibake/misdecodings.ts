@@ -279,6 +279,7 @@ export function mostlyUtf8ReadAsGbk(text: string): boolean {
 /** GBK's rows of punctuation and full-width forms (A1–A3, `¡¡` is the ideographic space A1 A1). */
 const GBK_PUNCTUATION_LEADS = /[\u00a1-\u00a3][\u00a1-\u00fe]/g;
 const CJK_PUNCTUATION = /^[\u3000-\u303f\uff00-\uffef\u2010-\u203f]$/u;
+const readGb18030 = decodeClean('gb18030');
 const ALNUM_AROUND = /[A-Za-z0-9][\u00a1-\u00a3][\u00a1-\u00fe][A-Za-z0-9]/;
 
 /**
@@ -296,7 +297,7 @@ export function gbkPunctuationReadAsLatin1(text: string): string | undefined {
   let at = 0;
   for (const match of text.matchAll(GBK_PUNCTUATION_LEADS)) {
     const index = match.index as number;
-    const char = decodeClean('gb18030')(encodeLatin1(match[0]) ?? Buffer.alloc(0));
+    const char = readGb18030(encodeLatin1(match[0]) ?? Buffer.alloc(0));
     if (!char || !CJK_PUNCTUATION.test(char)) return undefined;
     fixed += text.slice(at, index) + char;
     at = index + 2;
