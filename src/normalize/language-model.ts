@@ -658,15 +658,31 @@ export function writeLanguageModelTable(file = TABLE_FILE): number {
   ]);
 }
 
+/**
+ * Why a file the build wrote from jieba's dictionary cannot be used: another format, or another
+ * dictionary than the installed one (its version, and its size where the file recorded it).
+ */
+export function staleDictionaryFile(
+  header: { format: number; dictionary: string; dictionaryBytes?: number },
+  format: number,
+): string | undefined {
+  if (header.format !== format) return `format ${header.format}, expected ${format}`;
+  const version = dictionaryVersion();
+  if (
+    header.dictionary !== version ||
+    (header.dictionaryBytes !== undefined && header.dictionaryBytes !== dictionaryFileBytes())
+  )
+    return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  return undefined;
+}
+
 /** The table stored in `file` for the installed dictionary, or the reason it cannot be used. */
 function readTable(file: string): WordTable | string {
   const stored = readArraysFile<TableHeader>(file, MAGIC);
   if (typeof stored === 'string') return stored;
   const { header } = stored;
-  if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
-  const version = dictionaryVersion();
-  if (header.dictionary !== version || header.dictionaryBytes !== dictionaryFileBytes())
-    return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  const stale = staleDictionaryFile(header, FORMAT);
+  if (stale) return stale;
   // The text is read as the file's UTF-16LE code units, in place.
   if (endianness() !== 'LE') return 'stored little-endian, read on a big-endian machine';
   const [textBuffer, textAt, textBytes] = stored.bytes(9);

@@ -10,7 +10,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import { readArraysFile, writeArraysFile } from '../binary-file.js';
-import { dictionaryVersion, type LanguageModel, languageModel } from '../language-model.js';
+import {
+  dictionaryVersion,
+  type LanguageModel,
+  languageModel,
+  staleDictionaryFile,
+} from '../language-model.js';
 
 const HAN = /^\p{Script=Han}+$/u;
 /** Two-character words rarer than this do not count as a character's usual continuation. */
@@ -172,10 +177,8 @@ function readIndex(file: string): IndexData | string {
   const stored = readArraysFile<Header>(file, MAGIC);
   if (typeof stored === 'string') return stored;
   const { header } = stored;
-  if (header.format !== FORMAT) return `format ${header.format}, expected ${FORMAT}`;
-  const version = dictionaryVersion();
-  if (header.dictionary !== version)
-    return `built from @node-rs/jieba ${header.dictionary}, installed ${version}`;
+  const stale = staleDictionaryFile(header, FORMAT);
+  if (stale) return stale;
   const strings = (first: number) => {
     const [startsBuffer, startsAt, startsBytes] = stored.bytes(first);
     const [logPsBuffer, logPsAt, logPsBytes] = stored.bytes(first + 1);
