@@ -7,7 +7,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { languageModel } from '../../src/normalize/language-model.js';
-import { repairMisdecodedDocument, repairMojibake } from '../../src/normalize/mojibake/index.js';
+import {
+  repairMisdecodedDocument,
+  repairMisdecodedText,
+  repairMojibake,
+} from '../../src/normalize/mojibake/index.js';
 import { repairShiftedRuns } from '../../src/normalize/mojibake/shifted-runs.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { type LineEnd, type LostReading, shiftedRun } from '../support/fault-injector.js';
@@ -95,6 +99,44 @@ describe('shifted GBK runs', () => {
     const garbled = `咱們${run?.garbled}${[...sentence].slice(2 + (run?.covered ?? 0)).join('')}`;
     expect(garbled).toContain('X(qián)');
     expect(repairShiftedRuns(garbled, lm).text).toBe(sentence);
+  });
+});
+
+describe('shifted GBK runs: choices the model must not lose', () => {
+  it('repairs a run cut short by a comma the page folded to ASCII, its last character picked from all that share its lead byte', () => {
+    // The decoder met `,` (0x2C) right after the run's last lead byte: its trail byte is unknown,
+    // and every character with that lead byte is a candidate. 惯 (B9 DF) is not among the forty
+    // commonest of B9, and 说 must beat 他 before `,` as it does before `，`.
+    for (const sentence of [
+      '对于暂时还不上钱的用户来说,最重要的是不要逃避问题。',
+      '只有养成良好的还款习惯,才能在需要资金的时候获得支持。',
+    ]) {
+      const after = sentence.indexOf(',') - 2;
+      const garbled = garble(sentence, after, 'bracketed');
+      expect(garbled).toMatch(/\?\([a-zāáǎàēéěèīíǐìōóǒòūúǔùü]+\)\?,/u);
+      const result = repairShiftedRuns(garbled as string, lm);
+      expect(result.text).toBe(sentence);
+      expect(result.repairs[0]?.confidence).toBeGreaterThanOrEqual(0.97);
+    }
+  });
+
+  it('lists a decoding that reaches the end of a prose paragraph without its final mark', () => {
+    // 骗 = C6 AD and 。= A1 A3: read one byte off, AD A1 is a user-defined pair the store dropped,
+    // and the lone A3 with it. 都是诈骗 reads well; the paragraph's 。 is gone with the pair.
+    const garbled = '凡是要求先交保证金或者手续费才能放款的，基本?际钦┢';
+    const result = repairShiftedRuns(garbled, lm);
+    expect(result.text).toBe(garbled);
+    expect(result.repairs).toEqual([]);
+    expect(result.unresolved).toHaveLength(1);
+  });
+
+  it('doubts a decoding where two characters with any bytes read as well as the one it shows', () => {
+    // 么回 (C3 B4, BB D8) lost in capture between 怎 and 事: read as it stands, the run decodes to
+    // 怎秘事, which the model alone cannot fault.
+    const garbled = '这类平台很多，借款人?(shùn)簧佟D敲凑饩烤故窃趺厥履兀?';
+    const result = repairShiftedRuns(garbled, lm);
+    expect(result.text).not.toContain('怎秘事');
+    expect(result.unresolved.length).toBeGreaterThan(0);
   });
 });
 
@@ -274,6 +316,14 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     expect(record.repairs.filter((r) => r.kind === 'charset')).toEqual([]);
     expect(record.paragraphs).toEqual(text.split('\n'));
     expect(record.unresolved.map((u) => u.paragraph)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('does not re-decode as one GBK line a line whose Han already reads as words', () => {
+    // 美美 (UTF-8) shown as Windows-1252 before real words: re-decoded whole as GBK read by a
+    // UTF-8-else-Windows-1252 reader, it made 缇庣編閫炬湡娉曞姟, and the line changed again on a
+    // second pass (found by the idempotence property).
+    for (const line of ['ç¾Žç¾Ž逾期法务 2024-10-02 23:26:37', 'ç¾Žç¾Ž逾期法務 2024-10-02 23:26:37'])
+      expect(repairMisdecodedText(line, lm).text).toBe(line);
   });
 
   it('reads back GBK punctuation shown as Latin-1 between English words, and leaves Spanish alone', () => {

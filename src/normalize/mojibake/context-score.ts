@@ -16,5 +16,12 @@ const NGRAM_SHARE = 0.5;
 
 /** A window's score (natural-log probability, higher is likelier) under the two models together. */
 export function scoreInContext(lm: LanguageModel, text: string): number {
+  text = withFullWidthPunctuation(text);
   return (1 - NGRAM_SHARE) * lm.score(text) + NGRAM_SHARE * ngramModel().score(text);
+}
+
+const FULL_WIDTH: Record<string, string> = { ',': '，', ';': '；', ':': '：', '!': '！', '.': '。' };
+/** ASCII punctuation after a Chinese character read as the full-width mark a page folded. */
+function withFullWidthPunctuation(text: string): string {
+  return text.replace(/(?<=\p{Script=Han})[,;:!.](?![0-9A-Za-z])/gu, (c) => FULL_WIDTH[c] as string);
 }

@@ -53,6 +53,53 @@ function wordScore(lm: LanguageModel, candidate: string, word: string): number {
   return Math.max(lm.charLogP(candidate), logP === undefined ? Number.NEGATIVE_INFINITY : logP / 2);
 }
 
+/** Words of two characters, the first from `firsts` and the second from `seconds`, commonest first. */
+const PAIR_WORDS = 3;
+function pairWords(firsts: readonly string[], seconds: readonly string[], lm: LanguageModel): string[] {
+  const words: { text: string; logP: number }[] = [];
+  for (const a of firsts)
+    for (const b of seconds) {
+      const logP = lm.wordLogP(a + b);
+      if (logP !== undefined) words.push({ text: a + b, logP });
+    }
+  return words
+    .sort((x, y) => y.logP - x.logP)
+    .slice(0, PAIR_WORDS)
+    .map((w) => w.text);
+}
+
+/** Every character whose lead byte is `lead`, any trail. */
+function charactersStartingWith(lead: number): string[] {
+  const list: string[] = [];
+  for (let trail = 0x40; trail <= 0xfe; trail++) {
+    const ch = decodeGbkPair(lead, trail);
+    if (ch) list.push(ch);
+  }
+  return list;
+}
+
+/**
+ * Whether two characters where the decoding shows one read about as well, the first with any trail
+ * byte: a pair lost in capture whatever its bytes (`怎么回事` read as `怎秘事`). Not evidence enough to
+ * put the pair back, only to doubt the decoding.
+ */
+function lostAnyPairReadsAsWell(
+  lm: LanguageModel,
+  pair: BytePair,
+  seconds: readonly string[],
+  left: string,
+  right: string,
+  plain: number,
+): boolean {
+  const firsts = charactersStartingWith(pair[1])
+    .map((a) => ({ a, s: wordScore(lm, a, left.slice(-1) + a) }))
+    .sort((x, y) => y.s - x.s)
+    .slice(0, FIRST_CANDIDATES);
+  for (const { a } of firsts)
+    for (const b of seconds) if (lm.score(left + a + b + right) - plain >= SUSPECT_GAIN) return true;
+  return false;
+}
+
 export interface RestoredPairs {
   text: string;
   /** How sure the choice of the put-back characters is (1 when nothing was put back). */
@@ -100,10 +147,14 @@ export function restoreDroppedPairs(
     const options: { text: string; score: number }[] = [];
     for (const { a } of topFirsts)
       for (const b of seconds) options.push({ text: a + b, score: lm.score(left + a + b + right) });
+    // The two put back are often one word (`机构` for `还`): the likeliest such words too.
+    for (const text of pairWords(firsts, charactersEndingIn((pairs[k + 1] as BytePair)[0]), lm))
+      if (!options.some((o) => o.text === text)) options.push({ text, score: lm.score(left + text + right) });
     if (options.length === 0) continue;
     options.sort((x, y) => y.score - x.score);
     const best = options[0] as { text: string; score: number };
     if (best.score - plain >= SUSPECT_GAIN) suspect = true;
+    else if (lostAnyPairReadsAsWell(lm, pairs[k] as BytePair, seconds, left, right, plain)) suspect = true;
     if (best.score - plain < DROPPED_PAIR_GAIN) continue;
     const shares = softmax([plain, ...options.map((o) => o.score)]);
     confidence *= shares[1] as number;

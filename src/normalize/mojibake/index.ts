@@ -43,6 +43,22 @@ const SURE_LOST_BYTE = 0.8;
 /** GBK punctuation pairs read as Latin-1 between Latin words: the pairs are certain, the rest ASCII. */
 const PUNCTUATION_PAIRS_CONFIDENCE = 0.99;
 
+/** Han that reads as words: clean text scores -5 to -7 a character; GBK bytes that happen to be
+ * UTF-8 make characters with no word between them (-12 and below). */
+const HAN_WORDS_LOGP = -9;
+const HAN_RUN = /\p{Script=Han}{2,}/gu;
+
+/**
+ * Whether the Han characters of `text` already read as Chinese. A reader that took what was valid
+ * UTF-8 as UTF-8 and the rest as Windows-1252 leaves Han only where GBK bytes happened to be UTF-8:
+ * `ç¾Žç¾Ž逾期法务` is 美美 read as Windows-1252 beside real words, not a GBK line, and re-decoding it
+ * whole as one makes garbage (`缇庣編閫炬湡娉曞姟`).
+ */
+function hanReadsAsWords(text: string, lm: LanguageModel): boolean {
+  for (const [run] of text.matchAll(HAN_RUN)) if (lm.scorePerChar(run) >= HAN_WORDS_LOGP) return true;
+  return false;
+}
+
 interface Redecoding {
   name: string;
   text: string;
@@ -58,6 +74,7 @@ function chooseMisdecoding(text: string, lm: LanguageModel): Redecoding | undefi
   for (const m of MISDECODINGS) {
     const fixed = undo(text, m, lm);
     if (!fixed || fixed.text === text || !plausibleMisreading(text, fixed.text, m)) continue;
+    if (m.name === 'gbk→utf-8/windows-1252' && hanReadsAsWords(text, lm)) continue;
     const after = scoreText(fixed.text, lm).mean;
     const gain = after - before;
     if (after >= MIN_REPAIRED_LOGP && gain >= MIN_GAIN_PER_CHAR && (!best || gain > best.gain))
