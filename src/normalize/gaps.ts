@@ -43,6 +43,8 @@ const CLOSING = new Set(['】', '）', '」', '》', '』', '〕', '”', '’',
 const NUMBERED_HEADING = /第[0-9０-９一二三四五六七八九十百千零〇两]+(?:[章节条款篇部项]|部分)$/u;
 /** A numbered heading run into its paragraph: `1.1使用记录不佳 你的…` (the line so far). */
 const NUMBERED_LEAD = /^\s*\d+(?:\.\d+)+\S{1,16}$/u;
+/** A teaser's label set apart from its text by a space: `导读 在日常生活中…` (the line so far). */
+const LEAD_LABEL = /^\s*(?:导读|導讀|摘要|提要|核心提示|导语|導語|编者按|編者按)$/u;
 /** Chinese punctuation whose neighbouring spaces tell a page's habit. */
 const MARKS = /[，。、；：！？]/gu;
 const MARK = /^[，。、；：！？]$/u;
@@ -125,7 +127,8 @@ export function closeMarkedGaps(text: string): StageOutput & { gaps: Gap[] } {
     const after = text.slice(index + match.length, index + match.length + 8);
     punctuationSpaced ??= spacesPunctuation(text);
     tableRow ??= readsAsTableRow(text);
-    const heading = NUMBERED_LEAD.test(text.slice(0, index + left.length));
+    const lineSoFar = text.slice(0, index + left.length);
+    const heading = NUMBERED_LEAD.test(lineSoFar) || LEAD_LABEL.test(lineSoFar);
     // Stars are never layout: each is a place a filter cut a word.
     const masked = match.includes('*');
     if (masked || (!tableRow && !heading && !isLayoutSpace(before, left, after, punctuationSpaced)))

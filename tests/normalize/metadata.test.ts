@@ -8,6 +8,7 @@ import {
 } from '../../src/normalize/boilerplate.js';
 import { removeControlResidue } from '../../src/normalize/control-chars.js';
 import { closeMarkedGaps } from '../../src/normalize/gaps.js';
+import { readMetaLine } from '../../src/normalize/layout/fields.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { datedByFetch, parsePublishedAt } from '../../src/normalize/time.js';
 
@@ -127,6 +128,16 @@ describe('boilerplate lines', () => {
     expect(parseByline('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
   });
 
+  it('reads a time with a view counter or a script switch beside it as a byline', () => {
+    // Shapes of real mobile pages: the counter is a field of its own, the switch a widget.
+    expect(readMetaLine('2022-08-20 11:36:56  浏览:33')).toMatchObject({ time: '2022-08-20 11:36:56' });
+    expect(readMetaLine('  2025-06-21 18:03:04     简体|繁體')).toMatchObject({
+      time: '2025-06-21 18:03:04',
+    });
+    // A counter alone, without a time, is still no byline.
+    expect(readMetaLine('浏览:33')).toBeUndefined();
+  });
+
   it('knows generic opening headings and compares lines across scripts', () => {
     expect(isGenericHeading('小編導語')).toBe(true);
     expect(isGenericHeading('為啥小米金融給我發信息')).toBe(false);
@@ -167,6 +178,10 @@ describe('closeMarkedGaps', () => {
       ['所谓 “以贷养贷” 就是借新还旧。', '所谓“以贷养贷”就是借新还旧。'],
       ['逾期的后果 —— 罚息和违约金。', '逾期的后果——罚息和违约金。'],
       ['1.1使用记录不佳 你的征信会受到影响。', '1.1使用记录不佳你的征信会受到影响。'],
+      [
+        '导读 在日常生活中，个人的信用状况越来越受到重视。',
+        '导读在日常生活中，个人的信用状况越来越受到重视。',
+      ],
       // A site that spaces every punctuation mark.
       [
         '银行根据资信状况 ，综合审核后给出额度 。除此之外 ，持卡人也可以申请 。',

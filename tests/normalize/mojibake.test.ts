@@ -130,6 +130,32 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     expect(result.unresolved).toHaveLength(1);
   });
 
+  it('lists a paragraph that ends in a lost byte and the rest of its closing tag, however its run reads', () => {
+    // A shape of real pages: `?!?/p>` decodes to nothing that reads better than it stands, and was
+    // published as `？！？/p>` with no flag.
+    const garbled = '請停止騷擾，否則將向12378投訴?!?/p>';
+    const result = repairShiftedRuns(garbled, lm);
+    expect(result.text).toBe(garbled);
+    expect(result.unresolved).toHaveLength(1);
+    expect(garbled.slice(result.unresolved[0]?.start)).toBe('?!?/p>');
+    // A question mark earlier in the paragraph is not part of it.
+    const asked = '為什麼會這樣?請停止騷擾，否則將向12378投訴?!?/p>';
+    expect(repairShiftedRuns(asked, lm).unresolved).toHaveLength(1);
+  });
+
+  it('lists a character lost at the start of a paragraph instead of making a question mark of it', () => {
+    // A bullet the page's charset lacked: `?银行系…` is no question.
+    const record = normalizeDocument({
+      url: 'file:///bullets.txt',
+      text: '根据最新的抽样调查数据:\n?银行系网贷产品全部对接央行征信\n? 持牌消费金融公司大多实时上报数据',
+    });
+    expect(record.paragraphs.slice(1).map((p) => p[0])).toEqual(['?', '?']);
+    expect(record.unresolved).toEqual([
+      { paragraph: 1, kind: 'unrepaired-mojibake', start: 0, end: 1 },
+      { paragraph: 2, kind: 'unrepaired-mojibake', start: 0, end: 1 },
+    ]);
+  });
+
   it('doubts a decoding where two characters with any bytes read as well as the one it shows', () => {
     // 么回 (C3 B4, BB D8) lost in capture between 怎 and 事: read as it stands, the run decodes to
     // 怎秘事, which the model alone cannot fault.

@@ -85,6 +85,8 @@ const MAX_VALUE = 30;
 /** Forum widgets printed in the post's byline row. */
 const FORUM_WIDGETS =
   /显示全部楼层|阅读模式|只看该作者|只看楼主|电梯直达|倒序浏览|楼主|沙发|板凳|复制链接|打印|举报/g;
+/** The page's Simplified/Traditional switch, printed beside the byline's time. */
+const SCRIPT_SWITCH = /简体\s*[|｜丨/]\s*繁[體体]|繁[體体]\s*[|｜丨/]\s*简体/g;
 const SEPARATORS = /[\s|｜丨/·•、\-–—()（）[\]【】]/g;
 /** A date without its year (`01-17`), printed by mobile pages: a field value, never a time here. */
 const MONTH_DAY = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?$/;
@@ -107,7 +109,7 @@ const MAX_LINE = 160;
 export function readMetaLine(line: string): MetaLine | undefined {
   // Judged as the line will read once the spaces inside Chinese are closed (between characters
   // and before punctuation alike), so that a second pass over the output decides the same.
-  const trimmed = withoutSpacesInChinese(line.trim());
+  const trimmed = withoutSpacesInChinese(line.replace(SCRIPT_SWITCH, ' ').trim());
   if (trimmed.length === 0 || trimmed.length > MAX_LINE) return undefined;
   const folded = toSimplifiedChars(trimmed);
   const bare = BARE_BYLINE.exec(trimmed);
@@ -157,10 +159,12 @@ export function readMetaLine(line: string): MetaLine | undefined {
     // The Simplified fold: the record's category is converted to the target script downstream.
     if (CATEGORY_LABELS.has(label) && value && category === null) category = value;
   }
-  // One field alone is a byline only when it is a time, or a source or author line.
+  // One field alone is a byline only when it is a time, or a source or author line, or comes after
+  // a time (`2022-08-20 11:36:56  浏览:33`).
   if (
     labels.length === 1 &&
     timeFields === 0 &&
+    prefixTime === null &&
     !/^(来源|稿源|出处|作者|责任编辑|编辑|博主)$/.test(first[1] ?? '')
   )
     return undefined;

@@ -181,9 +181,23 @@ export function repairMojibake(
     (readsAsLatinMojibake(text) || (looksMisdecoded(text, lm) && mostlyUtf8ReadAsGbk(text)))
   )
     return listedWhole(text);
-  const flags = runs.unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
-  return { text: runs.text, repairs: runs.repairs, flags, unresolved: runs.unresolved };
+  const lead = LOST_LEAD.exec(runs.text);
+  const unresolved = lead
+    ? [
+        { kind: 'unrepaired-mojibake' as const, start: 0, end: [...(lead[1] as string)].length },
+        ...runs.unresolved,
+      ]
+    : runs.unresolved;
+  const flags = unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
+  return { text: runs.text, repairs: runs.repairs, flags, unresolved };
 }
+
+/**
+ * A paragraph that opens with a character its decoder lost (`? 银行系网贷产品100%对接央行征信`: a
+ * bullet or an emoji the page's charset lacked). No sentence opens with a question mark: it is
+ * listed, so that no later stage makes a `？` of it.
+ */
+const LOST_LEAD = /^([?\uFFFD]+)(?=[ \t\u3000]*[^\s?\uFFFD])/u;
 
 /** Text read at once for the document-level decision: enough to be sure, bounded in cost. */
 const DOCUMENT_SAMPLE_CHARS = 20_000;

@@ -26,6 +26,7 @@ import {
   lastCharacters,
   lastReadingConfirms,
   loneCharacters,
+  MAX_RUN_CHARS,
   middleCharacters,
   type RunEnd,
   type RunShape,
@@ -465,6 +466,21 @@ function foldedQuestionMarksFit(decoded: string, innerLost: readonly number[]): 
   return innerLost.every((k) => decodedChars[k] === '。');
 }
 
+/** A lost character and the rest of a closing tag whose `<` it swallowed, ending the paragraph. */
+const SWALLOWED_TAG_AT_END = /^[?\uFFFD][^?\uFFFD]+[?\uFFFD]\/?[a-zA-Z][a-zA-Z0-9]*>\s*$/u;
+
+/**
+ * `投訴?!?/p>`: whatever the run decodes to, a paragraph that ends in a `?` and the rest of its
+ * closing tag was read one byte off up to there (the seeds' shape, FAULTS.md §2), from the last `?`
+ * before that one. No prose ends so; left as it stands, it is garbage, and is listed. (An earlier
+ * `?` is a run of its own or a question mark; the last `?` alone is where a run read from an
+ * earlier one ends.)
+ */
+function endsInSwallowedTag(chars: readonly string[], start: number): boolean {
+  const tail = chars.slice(start).join('');
+  return tail.length <= MAX_RUN_CHARS && SWALLOWED_TAG_AT_END.test(tail);
+}
+
 /**
  * `以??,`: two lost bytes and nothing between them (a lost character, then the lone byte of the
  * next). Prose does not put `??` inside a sentence, before a comma, a digit or a Han character
@@ -599,18 +615,20 @@ function readRun(
   const gain =
     Math.max(...candidates.map((c, k) => (scores[k] as number) - (c.pageBonus ?? 0) - (c.pickPrior ?? 0))) -
     asItStands;
-  const garbled = question
-    ? gain >= GARBLED_GAIN + QUESTION_WORD_PRIOR
-    : shape.reading !== undefined ||
-      gain >= GARBLED_GAIN ||
-      // A `?` before a closing bracket (`嘛?】花呗逾期`) reads as a question mark: only a decoding
-      // that reads better says it is not, and then the text as it stands is not the judge.
-      (runText.length > 0 &&
-        !(shape.reading === undefined && CLOSING.test(chars[shape.runStart] ?? '')) &&
-        lm.scorePerChar(runText) < GARBLED_MEAN_LOGP) ||
-      lostMidSentence(chars, shape) ||
-      (gain > 0 && NOT_PROSE_CHAR.test(runText)) ||
-      (chosen !== undefined && letterBetweenHan(chars, shape, chosen.end));
+  const garbled =
+    endsInSwallowedTag(chars, shape.start) ||
+    (question
+      ? gain >= GARBLED_GAIN + QUESTION_WORD_PRIOR
+      : shape.reading !== undefined ||
+        gain >= GARBLED_GAIN ||
+        // A `?` before a closing bracket (`嘛?】花呗逾期`) reads as a question mark: only a decoding
+        // that reads better says it is not, and then the text as it stands is not the judge.
+        (runText.length > 0 &&
+          !(shape.reading === undefined && CLOSING.test(chars[shape.runStart] ?? '')) &&
+          lm.scorePerChar(runText) < GARBLED_MEAN_LOGP) ||
+        lostMidSentence(chars, shape) ||
+        (gain > 0 && NOT_PROSE_CHAR.test(runText)) ||
+        (chosen !== undefined && letterBetweenHan(chars, shape, chosen.end)));
   const reading: RunReading = { start: shape.start, end, garbled };
   if (chosen && (scores[best] as number) > identity && (rareSingles[best] as number) < MAX_RARE_SINGLES) {
     // Pairs the page lost inside the run (`dropped-pairs.ts`): put back where the model is sure.
