@@ -12,7 +12,8 @@
  * `restore` job: re-finalize the source's sampled pages with the new profile; publish the changed.
  *
  * Each thread opens its own Redis connection, queues and store once (`warmUp`, before its first
- * job), from the settings the worker passes as `workerData`.
+ * job), from the settings the worker passes as `workerData`, and reads the language model's table
+ * and the dictionary index from the bytes the worker read once for all its threads (`files`).
  */
 import { workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
@@ -41,6 +42,8 @@ import { openAppStore, type StoreSettings } from './store.js';
 export interface ProcessorSettings {
   queue: QueueSettings;
   store: StoreSettings;
+  /** The dictionary files' bytes (`sharedFileBytes`), read once by the worker for all its threads. */
+  files?: Record<string, Uint8Array>;
 }
 
 interface Context {
