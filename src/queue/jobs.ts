@@ -56,9 +56,19 @@ export interface RestoreJob {
 /** What the normalize queue carries: pages to clean, and its `learn` and `restore` jobs. */
 export type NormalizeQueueJob = NormalizeJob | LearnJob | RestoreJob;
 
-/** One clean record to store, dedupe and put on the feed. */
+/**
+ * One clean record to store, dedupe and put on the feed. The normalize worker sends it in
+ * Simplified, the normalizer's own form, and names the script it is read in by default: the store
+ * keeps the Simplified text and converts it when it is read, once.
+ */
 export interface PublishJob {
+  /** The text fields in `record.script` (`hans` from this release's normalize worker). */
   record: CleanRecord;
+  /**
+   * The script readers get it in when they ask for none (sources file `output.script`). Absent in
+   * jobs queued by earlier releases, whose record is already in that script.
+   */
+  feedScript?: Script;
   /** The page the record was made from, kept with the version (a page normalized now). */
   raw?: RawSnapshot;
   /**
@@ -119,8 +129,8 @@ export function normalizeJobId(raw: CrawledRawRecord, to: Script): string {
 }
 
 /** Same record id and content hash (and every other field): same job. */
-export function publishJobId(record: CleanRecord): string {
-  return jobId('publish', record.id, record.content_hash, digest([JSON.stringify(record)]));
+export function publishJobId(record: CleanRecord, feedScript: Script = record.script): string {
+  return jobId('publish', record.id, record.content_hash, digest([JSON.stringify(record)]), feedScript);
 }
 
 /** One crawl of a source for a given `run` (or `crawl --once` invocation). */

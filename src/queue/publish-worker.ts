@@ -17,9 +17,9 @@ export const PUBLISH_CONCURRENCY = 4;
 
 export function publishProcessor(redis: Redis, publisher: Publisher, store: PublishStore, prefix: string) {
   return async (job: Job<PublishJob>): Promise<PublishResult> => {
-    const { record, rawOf, run } = job.data;
+    const { record, rawOf, run, feedScript } = job.data;
     const raw = job.data.raw ?? (rawOf ? await store.getRaw(rawOf.id, rawOf.version) : null);
-    const result = await publisher.publish(record, raw ?? null);
+    const result = await publisher.publish(record, raw ?? null, { feedScript });
     if (run) await recordPublish(redis, prefix, run, record, result);
     return result;
   };
