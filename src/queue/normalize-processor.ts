@@ -32,6 +32,7 @@ import {
   learnJobId,
   type NormalizeJob,
   type PublishJob,
+  packPublishJob,
   publishJobId,
   type RestoreJob,
   restoreJobId,
@@ -95,7 +96,7 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const job: PublishJob = { record, feedScript: data.to, raw: snapshot };
   if (data.run) job.run = data.run;
   const publishJob = publishJobId(record, data.to);
-  await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJob });
+  await ctx.queues.publish.add(JOB_NAMES.publish, packPublishJob(job), { jobId: publishJob });
 
   // Sampled only once its publish job is queued: a `restore` job that sees the sample can count
   // on the page reaching the store.
@@ -153,7 +154,9 @@ async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string
       if (record.content_hash === current.content_hash) continue;
       const feedScript = sample.to ?? current.feed_script;
       const job: PublishJob = { record, feedScript, rawOf: { id: current.id, version: current.version } };
-      await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJobId(record, feedScript) });
+      await ctx.queues.publish.add(JOB_NAMES.publish, packPublishJob(job), {
+        jobId: publishJobId(record, feedScript),
+      });
       restored++;
     }
     if (later.length === 0 || Date.now() > deadline) break;

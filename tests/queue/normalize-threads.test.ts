@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { INDEX_FILE, TABLE_FILE } from '../../src/normalize/index.js';
 import { queueSettings } from '../../src/queue/connection.js';
-import { JOB_NAMES, type PublishJob } from '../../src/queue/jobs.js';
+import { JOB_NAMES, type PublishQueueJob, unpackPublishJob } from '../../src/queue/jobs.js';
 import { threadSettings } from '../../src/queue/normalize-worker.js';
 import { connectQueues } from '../../src/queue/queues.js';
 import { storeSettings } from '../../src/queue/store.js';
@@ -54,9 +54,13 @@ describe("the normalize worker's threads", () => {
         publishJob: string;
       };
       const job = await client.queues.publish.getJob(result.publishJob);
-      const data = job?.data as PublishJob;
+      const data = unpackPublishJob(job?.data as PublishQueueJob);
       expect(data.record.url).toBe(raw.url);
-      expect(data.record.paragraphs.join('')).toContain('逾期');
+      // Simplified (the page is Traditional), to be read in the script the job asked for.
+      expect(data.record.script).toBe('hans');
+      expect(data.feedScript).toBe('tw');
+      expect(data.record.paragraphs.join('')).toContain('逾期以后，征信会受到影响');
+      expect(data.raw?.text).toContain('徵信會受到影響');
     } finally {
       await pool.close();
       await client.close();
