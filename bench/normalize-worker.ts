@@ -8,7 +8,7 @@
  * - memory: the process's resident set (threads included) once those jobs are done, and its peak
  *   (`VmHWM`), from /proc.
  *
- *   npm run bench:normalize-worker -- [--threads 2] [--rounds 2]
+ *   npm run bench:normalize-worker -- [--threads 2] [--rounds 2] [--to hans|hant|tw|hk]
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -18,6 +18,7 @@ import { queueSettings } from '../src/queue/connection.js';
 import { JOB_NAMES, normalizeJobId } from '../src/queue/jobs.js';
 import { connectQueues } from '../src/queue/queues.js';
 import type { CrawledRawRecord } from '../src/records/raw.js';
+import type { Script } from '../src/records/scripts.js';
 import { dropPrefix } from '../tests/queue/helpers.js';
 
 function argument(name: string, fallback: string): string {
@@ -27,6 +28,7 @@ function argument(name: string, fallback: string): string {
 
 const THREADS = Number(argument('threads', '2'));
 const ROUNDS = Number(argument('rounds', '2'));
+const TO = argument('to', 'hans') as Script;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = new URL('../bin/finfaq.js', import.meta.url).pathname;
 const SEEDS = new URL('../../shared/seeds/', import.meta.url).pathname;
@@ -94,9 +96,9 @@ async function round(k: number, seeds: CrawledRawRecord[], dir: string): Promise
     for (let i = 0; i < THREADS; i++) {
       const seed = seeds[i % seeds.length] as CrawledRawRecord;
       const raw = { ...seed, url: `${seed.url}?${k}-${i}` };
-      const id = normalizeJobId(raw, 'hans');
+      const id = normalizeJobId(raw, TO);
       ids.push(id);
-      await client.queues.normalize.add(JOB_NAMES.normalize, { raw, to: 'hans' }, { jobId: id });
+      await client.queues.normalize.add(JOB_NAMES.normalize, { raw, to: TO }, { jobId: id });
     }
     for (;;) {
       const states = await Promise.all(ids.map((id) => client.queues.normalize.getJobState(id)));
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   const seeds = await pages();
   const dir = await mkdtemp(join(tmpdir(), 'finfaq-bench-worker-'));
   console.log(
-    `bench:normalize-worker: finfaq worker --only normalize --concurrency ${THREADS}, ${THREADS} jobs at once; load average ${loadavg()
+    `bench:normalize-worker: finfaq worker --only normalize --concurrency ${THREADS}, ${THREADS} jobs at once (to ${TO}); load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );

@@ -14,7 +14,9 @@
  * measured runs from queueing the three crawls to the last publish (the queues drained), learn
  * jobs of the deleted-word profiles included. The fixture web's servers run in this process.
  *
- *   npm run bench:pipeline -- [--articles N] [--workers 1,2,4]
+ *   npm run bench:pipeline -- [--articles N] [--workers 1,2,4] [--script hans|hant|tw|hk]
+ *
+ * `--script` is the sources file's `output.script` (default `hans`).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -40,6 +42,7 @@ function argument(name: string, fallback: string): string {
 
 const ARTICLES_PER_SITE = Number(argument('articles', '100'));
 const WORKER_COUNTS = argument('workers', '1,2').split(',').map(Number);
+const SCRIPT = argument('script', 'hans');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = new URL('../bin/finfaq.js', import.meta.url).pathname;
 const CRAWL = { timeout_secs: 5, retries: 1, retry_backoff_secs: 0.05, max_body_bytes: 1024 * 1024 };
@@ -97,7 +100,8 @@ async function samplesHeld(redis: Redis, prefix: string): Promise<{ bytes: numbe
 }
 
 function configOf(web: FixtureWeb) {
-  return parseSourcesConfig(web.sourcesConfig({ crawl: CRAWL, source: { per_minute: 1_000_000 } }));
+  const config = web.sourcesConfig({ crawl: CRAWL, source: { per_minute: 1_000_000 } });
+  return parseSourcesConfig({ ...config, output: { script: SCRIPT } });
 }
 
 async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, dir: string): Promise<Result> {
@@ -190,7 +194,7 @@ async function main(): Promise<void> {
   await writeFile(join(dir, 'README'), 'finfaq bench:pipeline scratch\n');
   const pages = web.truth.length;
   console.log(
-    `bench:pipeline: ${pages} article pages (${ARTICLES_PER_SITE} per site, 3 sites), ${availableParallelism()} CPUs, store ${/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'PostgreSQL' : 'SQLite'}, load average ${load()}`,
+    `bench:pipeline: ${pages} article pages (${ARTICLES_PER_SITE} per site, 3 sites), ${availableParallelism()} CPUs, store ${/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'PostgreSQL' : 'SQLite'}, output.script ${SCRIPT}, load average ${load()}`,
   );
   const results: Result[] = [];
   const crawlRates: number[] = [];

@@ -8,7 +8,6 @@
  * bytes twice, or the same record twice, is therefore one job: a crawl job retried after its worker
  * died re-enqueues nothing that is already queued or recently done.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { DefaultJobOptions } from 'bullmq';
 import type { CrawlSettings, SourceConfig } from '../config/sources.js';
 import type { CleanRecord } from '../records/clean.js';
@@ -16,6 +15,7 @@ import { sha256Hex } from '../records/hash.js';
 import type { CrawledRawRecord } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
 import type { RawSnapshot } from '../records/stored.js';
+import { packJson, unpackJson } from './packed.js';
 
 export const QUEUE_NAMES = ['crawl', 'normalize', 'publish'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -90,7 +90,7 @@ export interface PackedPublishJob {
   /** The record's URL. */
   url: string;
   run?: string;
-  /** base64 of the gzip of the JSON of the `PublishJob` (without `run`). */
+  /** The `PublishJob` without `run`, packed (`packed.ts`: gzipped JSON, base64). */
   packed: string;
 }
 
@@ -101,7 +101,7 @@ export function packPublishJob(job: PublishJob): PackedPublishJob {
   const { run, ...rest } = job;
   const packed: PackedPublishJob = {
     url: job.record.url,
-    packed: gzipSync(JSON.stringify(rest)).toString('base64'),
+    packed: packJson(rest),
   };
   if (run) packed.run = run;
   return packed;
@@ -109,7 +109,7 @@ export function packPublishJob(job: PublishJob): PackedPublishJob {
 
 export function unpackPublishJob(data: PublishQueueJob): PublishJob {
   if (!('packed' in data)) return data;
-  const job = JSON.parse(gunzipSync(Buffer.from(data.packed, 'base64')).toString('utf8')) as PublishJob;
+  const job = unpackJson<PublishJob>(data.packed);
   if (data.run) job.run = data.run;
   return job;
 }

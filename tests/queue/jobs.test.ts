@@ -13,6 +13,7 @@ import {
   publishJobId,
   unpackPublishJob,
 } from '../../src/queue/jobs.js';
+import { packJson, unpackJson } from '../../src/queue/packed.js';
 import { relearnDue } from '../../src/queue/profiles.js';
 import type { CleanRecord } from '../../src/records/clean.js';
 import type { CrawledRawRecord } from '../../src/records/raw.js';
@@ -139,5 +140,18 @@ describe('learning schedule', () => {
   it('learns at 20, 40, 80, 160 and 320 pages of a source, then every 500', () => {
     const due = Array.from({ length: 2100 }, (_, i) => i).filter(relearnDue);
     expect(due).toEqual([20, 40, 80, 160, 320, 500, 1000, 1500, 2000]);
+  });
+});
+
+describe('packed values', () => {
+  it('are never larger than their JSON: short or dense ones stay plain', () => {
+    for (const value of [{ a: 1 }, '逾期', { text: '银行贷款逾期了怎么办？'.repeat(3) }]) {
+      const packed = packJson(value);
+      expect(Buffer.byteLength(packed)).toBeLessThanOrEqual(Buffer.byteLength(JSON.stringify(value)));
+      expect(unpackJson(packed)).toEqual(value);
+    }
+    const long = { repairs: Array.from({ length: 50 }, (_, i) => ({ kind: 'html', paragraph: i })) };
+    expect(packJson(long).startsWith('gz:')).toBe(true);
+    expect(unpackJson(packJson(long))).toEqual(long);
   });
 });
