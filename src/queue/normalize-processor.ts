@@ -7,8 +7,8 @@
  * `normalize` job: raw record → draft (every repair) → deleted words restored with the source's
  * profile → clean record in Simplified (the draft's own form: no conversion here), with the
  * configured script to be read in → publish queue. The feed and the dashboard convert it once,
- * when it is read. The draft is kept as a sample
- * of its source; every so often that asks for a `learn` job (see `profiles.ts`).
+ * when it is read. The draft is kept as a sample of its source; every so often that asks for a
+ * `learn` job (see `profiles.ts`).
  * `learn` job: re-learn one source's profile from its samples and save it in the store; when its
  * words changed, ask for a `restore` job.
  * `restore` job: re-finalize the source's sampled pages with the new profile; publish the changed.
