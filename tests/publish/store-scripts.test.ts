@@ -9,12 +9,14 @@
  * - a version stored by an earlier release (text in the script it is read in, no `feed_script`) is
  *   read as before, and the same page published again in Simplified writes no version;
  * - search finds the Simplified text by what a reader types in Traditional, and lists its title in
- *   the record's script.
+ *   the record's script;
+ * - over HTTP, the feed serves it in the record's script by default and in any `script=` asked.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { draftDocument, finalizeRecord } from '../../src/normalize/index.js';
-import { toFeedItem } from '../../src/publish/feed/items.js';
+import { type FeedItem, toFeedItem } from '../../src/publish/feed/items.js';
+import { buildFeedServer } from '../../src/publish/feed/server.js';
 import { createPublisher } from '../../src/publish/publisher.js';
 import type { CleanRecord } from '../../src/records/clean.js';
 import { SCRIPTS } from '../../src/records/scripts.js';
@@ -114,6 +116,32 @@ describe.each(BACKENDS)('scripts on %s: stored once, converted on read', (backen
     const now = await store.getRecord(old.id);
     expect(now?.script).toBe('hans');
     expect(now && toFeedItem(now).title).toBe(finalizeRecord({ ...draft, title: changed.title }, 'tw').title);
+  });
+
+  it('is served over HTTP in its script by default, and in the script= asked for', async () => {
+    const store = await factory.fresh(backend);
+    const publisher = await createPublisher(store);
+    await publisher.publish(finalizeRecord(draft, 'hans'), null, { feedScript: 'tw' });
+    const app = buildFeedServer(store, { publisher });
+    try {
+      const items = async (query: string) =>
+        ((await app.inject({ method: 'GET', url: `/v1/records${query}` })).json() as { items: FeedItem[] })
+          .items;
+      const [plain] = await items('');
+      expect(plain?.script).toBe('tw');
+      expect(plain?.paragraphs).toEqual(finalizeRecord(draft, 'tw').paragraphs);
+      for (const script of SCRIPTS) {
+        const [item] = await items(`?script=${script}`);
+        expect(item?.script).toBe(script);
+        expect(item?.paragraphs).toEqual(finalizeRecord(draft, script).paragraphs);
+      }
+      const feed = (await app.inject({ method: 'GET', url: '/feed.json' })).json() as {
+        items: { language: string }[];
+      };
+      expect(feed.items[0]?.language).toBe('zh-Hant-TW');
+    } finally {
+      await app.close();
+    }
   });
 
   it('finds Simplified text typed in Traditional, and lists it in the script it is read in', async () => {
