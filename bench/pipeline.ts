@@ -4,7 +4,9 @@
  * ratio to the 1-worker run and to the crawl alone (`crawlSources` in this process, no Redis, on
  * the same web, before and after the pipeline runs: the faster counts), and what the jobs carried
  * through Redis per page (the JSON of each normalize and publish job, and the drafts held as
- * deleted-word samples).
+ * deleted-word samples), each worker's peak resident memory (`VmHWM`, its threads included) and the
+ * machine's load average before and after (the 2 cores may be shared: ratios within one run
+ * matter more than absolutes).
  *
  * Each run gets a fresh queue prefix and a fresh store (an SQLite file, or a fresh schema when
  * DATABASE_URL is a postgres:// URL), so each one crawls and publishes everything. The workers are
@@ -12,11 +14,13 @@
  * measured runs from queueing the three crawls to the last publish (the queues drained), learn
  * jobs of the deleted-word profiles included. The fixture web's servers run in this process.
  *
- *   npm run bench:pipeline -- [--articles N] [--workers 1,2,4]
+ *   npm run bench:pipeline -- [--articles N] [--workers 1,2,4] [--script hans|hant|tw|hk]
+ *
+ * `--script` is the sources file's `output.script` (default `hans`).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -38,6 +42,7 @@ function argument(name: string, fallback: string): string {
 
 const ARTICLES_PER_SITE = Number(argument('articles', '100'));
 const WORKER_COUNTS = argument('workers', '1,2').split(',').map(Number);
+const SCRIPT = argument('script', 'hans');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BIN = new URL('../bin/finfaq.js', import.meta.url).pathname;
 const CRAWL = { timeout_secs: 5, retries: 1, retry_backoff_secs: 0.05, max_body_bytes: 1024 * 1024 };
@@ -55,7 +60,21 @@ interface Result {
   carried: Record<string, { bytes: number; jobs: number }>;
   /** Bytes of the drafts held as samples in Redis, and how many. */
   samples: { bytes: number; drafts: number };
+  /** Each worker process's peak resident memory (MB). */
+  peakMb: number[];
 }
+
+/** Peak resident memory of a process, MB (`VmHWM` of /proc/PID/status), NaN when unknown. */
+async function peakMb(pid: number | undefined): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** The crawl alone on the same web: article pages per second (no Redis, records dropped). */
 async function crawlAlone(web: FixtureWeb): Promise<number> {
@@ -81,7 +100,8 @@ async function samplesHeld(redis: Redis, prefix: string): Promise<{ bytes: numbe
 }
 
 function configOf(web: FixtureWeb) {
-  return parseSourcesConfig(web.sourcesConfig({ crawl: CRAWL, source: { per_minute: 1_000_000 } }));
+  const config = web.sourcesConfig({ crawl: CRAWL, source: { per_minute: 1_000_000 } });
+  return parseSourcesConfig({ ...config, output: { script: SCRIPT } });
 }
 
 async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, dir: string): Promise<Result> {
@@ -153,6 +173,7 @@ async function benchOne(workers: number, web: FixtureWeb, warmWeb: FixtureWeb, d
       busy,
       carried,
       samples: await samplesHeld(client.redis, prefix),
+      peakMb: await Promise.all(children.map((child) => peakMb(child.pid))),
     };
   } finally {
     for (const child of children) child.kill('SIGTERM');
@@ -173,7 +194,7 @@ async function main(): Promise<void> {
   await writeFile(join(dir, 'README'), 'finfaq bench:pipeline scratch\n');
   const pages = web.truth.length;
   console.log(
-    `bench:pipeline: ${pages} article pages (${ARTICLES_PER_SITE} per site, 3 sites), ${availableParallelism()} CPUs, store ${/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'PostgreSQL' : 'SQLite'}`,
+    `bench:pipeline: ${pages} article pages (${ARTICLES_PER_SITE} per site, 3 sites), ${availableParallelism()} CPUs, store ${/^postgres/.test(process.env.DATABASE_URL ?? '') ? 'PostgreSQL' : 'SQLite'}, output.script ${SCRIPT}, load average ${load()}`,
   );
   const results: Result[] = [];
   const crawlRates: number[] = [];
@@ -196,6 +217,9 @@ async function main(): Promise<void> {
         .join(', ');
       console.log(
         `    carried through Redis per job: ${carried}; samples held ${result.samples.drafts} drafts, ${kb(result.samples.bytes, result.samples.drafts)} each`,
+      );
+      console.log(
+        `    peak RSS per worker: ${result.peakMb.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}; load average ${load()}`,
       );
     }
     crawlRates.push(await crawlAlone(web));

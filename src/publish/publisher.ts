@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { CleanRecord } from '../records/clean.js';
+import type { Script } from '../records/scripts.js';
 import {
   DEDUPE_DEFAULTS,
   type DedupeOptions,
@@ -64,14 +65,24 @@ export class Publisher extends EventEmitter<PublisherEvents> {
    * position), an unchanged one changes nothing. Idempotent: publishing the same record twice
    * writes once. `raw` is kept with a written version for the dashboard. Control characters and
    * lone surrogates are taken out of the text first, as recorded repairs (store/text.ts).
+   *
+   * The text is stored as given, in `given.script`; `feedScript` is the script readers get it in
+   * when they ask for none (default: `given.script`). The queue gives Simplified text (the
+   * normalizer's own form) and the sources file's `output.script`: the text is converted once,
+   * when it is read (feed/items.ts), never before it is stored.
    */
-  async publish(given: CleanRecord, raw?: RawSnapshot | null): Promise<PublishResult> {
+  async publish(
+    given: CleanRecord,
+    raw?: RawSnapshot | null,
+    options: { feedScript?: Script } = {},
+  ): Promise<PublishResult> {
     const started = performance.now();
     try {
       // Both stores keep the same text: no control characters, no lone surrogates (store/text.ts).
       const record = storableRecord(given);
       const result = await this.store.publish({
         record,
+        feedScript: options.feedScript,
         raw: raw ? storableRaw(raw) : raw,
         fingerprint: this.fingerprintOf(record.paragraphs),
         fingerprintOf: this.fingerprintOf,

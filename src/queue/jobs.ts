@@ -15,6 +15,7 @@ import { sha256Hex } from '../records/hash.js';
 import type { CrawledRawRecord } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
 import type { RawSnapshot } from '../records/stored.js';
+import { packJson, unpackJson } from './packed.js';
 
 export const QUEUE_NAMES = ['crawl', 'normalize', 'publish'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
@@ -56,9 +57,19 @@ export interface RestoreJob {
 /** What the normalize queue carries: pages to clean, and its `learn` and `restore` jobs. */
 export type NormalizeQueueJob = NormalizeJob | LearnJob | RestoreJob;
 
-/** One clean record to store, dedupe and put on the feed. */
+/**
+ * One clean record to store, dedupe and put on the feed. The normalize worker sends it in
+ * Simplified, the normalizer's own form, and names the script it is read in by default: the store
+ * keeps the Simplified text and converts it when it is read, once.
+ */
 export interface PublishJob {
+  /** The text fields in `record.script` (`hans` from this release's normalize worker). */
   record: CleanRecord;
+  /**
+   * The script readers get it in when they ask for none (sources file `output.script`). Absent in
+   * jobs queued by earlier releases, whose record is already in that script.
+   */
+  feedScript?: Script;
   /** The page the record was made from, kept with the version (a page normalized now). */
   raw?: RawSnapshot;
   /**
@@ -67,6 +78,40 @@ export interface PublishJob {
    */
   rawOf?: { id: string; version: number };
   run?: string;
+}
+
+/**
+ * A publish job as it crosses Redis: the record and the page, which are most of it (repairs list
+ * every change with its text; the page is kept with the version), gzipped together as JSON, so a
+ * page costs Redis about a third of their JSON (and retained jobs hold that much memory). The
+ * URL stays readable: it names the job in `finfaq jobs failed` and on the dashboard.
+ */
+export interface PackedPublishJob {
+  /** The record's URL. */
+  url: string;
+  run?: string;
+  /** The `PublishJob` without `run`, packed (`packed.ts`: gzipped JSON, base64). */
+  packed: string;
+}
+
+/** What the publish queue carries: packed jobs, and plain ones queued by earlier releases. */
+export type PublishQueueJob = PackedPublishJob | PublishJob;
+
+export function packPublishJob(job: PublishJob): PackedPublishJob {
+  const { run, ...rest } = job;
+  const packed: PackedPublishJob = {
+    url: job.record.url,
+    packed: packJson(rest),
+  };
+  if (run) packed.run = run;
+  return packed;
+}
+
+export function unpackPublishJob(data: PublishQueueJob): PublishJob {
+  if (!('packed' in data)) return data;
+  const job = unpackJson<PublishJob>(data.packed);
+  if (data.run) job.run = data.run;
+  return job;
 }
 
 export function isQueueName(value: string): value is QueueName {
@@ -93,7 +138,7 @@ export function jobSubject(queue: QueueName, data: unknown): string {
   if (queue === 'crawl') return (data as Partial<CrawlJob>)?.source?.name ?? '?';
   if (queue === 'normalize')
     return (data as Partial<NormalizeJob>)?.raw?.url ?? (data as Partial<LearnJob>)?.source ?? '?';
-  return (data as Partial<PublishJob>)?.record?.url ?? '?';
+  return (data as Partial<PublishJob>)?.record?.url ?? (data as Partial<PackedPublishJob>)?.url ?? '?';
 }
 
 export const JOB_NAMES = {
@@ -119,8 +164,8 @@ export function normalizeJobId(raw: CrawledRawRecord, to: Script): string {
 }
 
 /** Same record id and content hash (and every other field): same job. */
-export function publishJobId(record: CleanRecord): string {
-  return jobId('publish', record.id, record.content_hash, digest([JSON.stringify(record)]));
+export function publishJobId(record: CleanRecord, feedScript: Script = record.script): string {
+  return jobId('publish', record.id, record.content_hash, digest([JSON.stringify(record)]), feedScript);
 }
 
 /** One crawl of a source for a given `run` (or `crawl --once` invocation). */

@@ -10,11 +10,15 @@
  * | `<prefix>:crawl-state:<source>` | hash | recrawl validators of each article page (`validators.ts`) |
  * | `<prefix>:crawl-lock:<source>` | string | the crawl job crawling the source (`crawl-worker.ts`) |
  * | `<prefix>:source-crawls` | hash | each source's last crawl (`admin.ts`) |
- * | `<prefix>:profile-samples:<source>` | hash | sampled drafts by id (`profiles.ts`) |
+ * | `<prefix>:profile-samples:<source>` | hash | sampled drafts by id, packed (`profiles.ts`, `packed.ts`) |
  * | `<prefix>:profile-order:<source>` | sorted set | sampled ids by rank |
  * | `<prefix>:profile-pages:<source>` | string | pages of the source normalized |
  * | `<prefix>:profile-sources` | set | sources with samples |
  * | `<prefix>:run:<run>:<part>` | hash / string | a `finfaq run`'s tallies and marker (`runs.ts`) |
+ *
+ * Nothing else names a key: the modules take these functions (some under a local alias), BullMQ
+ * names its own (`Queue#toKey`), and `tests/queue/pipeline.test.ts` checks that every key a run
+ * leaves under its prefix is BullMQ's or has one of these shapes.
  */
 
 /** The parts of a `finfaq run`'s record: crawl summaries, pages handed on, publishes, its marker. */

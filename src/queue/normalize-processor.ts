@@ -5,14 +5,17 @@
  * too long fails instead of holding the worker.
  *
  * `normalize` job: raw record → draft (every repair) → deleted words restored with the source's
- * profile → clean record in the configured script → publish queue. The draft is kept as a sample
- * of its source; every so often that asks for a `learn` job (see `profiles.ts`).
+ * profile → clean record in Simplified (the draft's own form: no conversion here), with the
+ * configured script to be read in → publish queue. The feed and the dashboard convert it once,
+ * when it is read. The draft is kept as a sample of its source; every so often that asks for a
+ * `learn` job (see `profiles.ts`).
  * `learn` job: re-learn one source's profile from its samples and save it in the store; when its
  * words changed, ask for a `restore` job.
  * `restore` job: re-finalize the source's sampled pages with the new profile; publish the changed.
  *
  * Each thread opens its own Redis connection, queues and store once (`warmUp`, before its first
- * job), from the settings the worker passes as `workerData`.
+ * job), from the settings the worker passes as `workerData`, and reads the language model's table
+ * and the dictionary index from the bytes the worker read once for all its threads (`files`).
  */
 import { workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
@@ -29,6 +32,7 @@ import {
   learnJobId,
   type NormalizeJob,
   type PublishJob,
+  packPublishJob,
   publishJobId,
   type RestoreJob,
   restoreJobId,
@@ -41,6 +45,8 @@ import { openAppStore, type StoreSettings } from './store.js';
 export interface ProcessorSettings {
   queue: QueueSettings;
   store: StoreSettings;
+  /** The dictionary files' bytes (`sharedFileBytes`), read once by the worker for all its threads. */
+  files?: Record<string, Uint8Array>;
 }
 
 interface Context {
@@ -78,7 +84,8 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const profile = await ctx.cycle.profileOf(draft.source);
   // A restoration that throws keeps the page without it, flagged: the record is not lost.
   const restored = await ctx.cycle.restore(draft).catch(() => flagRepairFailed(draft));
-  const record = finalizeRecord(restored, data.to);
+  // Stored in Simplified and converted when read: `data.to` is only the script it is read in.
+  const record = finalizeRecord(restored, 'hans');
 
   // The page as the normalizer read it, kept with the version for the dashboard.
   const snapshot: RawSnapshot = {
@@ -86,10 +93,10 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
     content_type: raw.contentType ?? null,
     fetched_at: raw.fetchedAt ?? null,
   };
-  const job: PublishJob = { record, raw: snapshot };
+  const job: PublishJob = { record, feedScript: data.to, raw: snapshot };
   if (data.run) job.run = data.run;
-  const publishJob = publishJobId(record);
-  await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJob });
+  const publishJob = publishJobId(record, data.to);
+  await ctx.queues.publish.add(JOB_NAMES.publish, packPublishJob(job), { jobId: publishJob });
 
   // Sampled only once its publish job is queued: a `restore` job that sees the sample can count
   // on the page reaching the store.
@@ -143,10 +150,13 @@ async function restore(ctx: Context, data: RestoreJob): Promise<{ source: string
         later.push({ sample, restored: draft });
         continue;
       }
-      const record = finalizeRecord(draft, sample.to);
+      const record = finalizeRecord(draft, 'hans');
       if (record.content_hash === current.content_hash) continue;
-      const job: PublishJob = { record, rawOf: { id: current.id, version: current.version } };
-      await ctx.queues.publish.add(JOB_NAMES.publish, job, { jobId: publishJobId(record) });
+      const feedScript = sample.to ?? current.feed_script;
+      const job: PublishJob = { record, feedScript, rawOf: { id: current.id, version: current.version } };
+      await ctx.queues.publish.add(JOB_NAMES.publish, packPublishJob(job), {
+        jobId: publishJobId(record, feedScript),
+      });
       restored++;
     }
     if (later.length === 0 || Date.now() > deadline) break;

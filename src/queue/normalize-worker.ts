@@ -5,11 +5,14 @@
  * times as long): a job past it fails with a reason that says so, its thread is stopped and the
  * worker goes on. Threads die with the process (a `kill -9` leaves no orphan finishing a job behind
  * the queue's back) and get no signals of their own (Ctrl-C does not cut a job short: the worker
- * finishes it on `close()`, then stops its threads).
+ * finishes it on `close()`, then stops its threads). The threads share the read-only tables (the
+ * language model's table, the dictionary index) as `finfaq normalize`'s do: read once by this
+ * thread into SharedArrayBuffers, not once per thread.
  */
 import { availableParallelism } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { INDEX_FILE, sharedFileBytes, TABLE_FILE } from '../normalize/index.js';
 import { builtModule, ThreadPool } from '../threads/pool.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { JOB_NAMES, type NormalizeQueueJob } from './jobs.js';
@@ -40,14 +43,22 @@ export function jobBudgetMs(settings: QueueSettings, name: string): number {
     : settings.normalizeTimeoutMs * BATCH_BUDGET_FACTOR;
 }
 
+/**
+ * What each normalize thread is started with: the settings of its connections, and the language
+ * model's table and the dictionary index, read once here into shared memory: every thread (a
+ * replacement for a stopped one too) reads its arrays from those bytes, not from the files.
+ */
+export function threadSettings(settings: QueueSettings, store: StoreSettings): ProcessorSettings {
+  return { queue: settings, store, files: sharedFileBytes([TABLE_FILE, INDEX_FILE]) };
+}
+
 export function startNormalizeWorker(
   redis: Redis,
   settings: QueueSettings,
   store: StoreSettings,
   options: { concurrency?: number; name: string },
 ): Worker<NormalizeQueueJob> {
-  const workerData: ProcessorSettings = { queue: settings, store };
-  const threads = new ThreadPool(builtModule('queue/normalize-thread.js'), workerData, {
+  const threads = new ThreadPool(builtModule('queue/normalize-thread.js'), threadSettings(settings, store), {
     budgetMs: (name) => jobBudgetMs(settings, name),
     timeoutError: (name, budgetMs) => new NormalizeTimeoutError(name, budgetMs),
   });

@@ -26,6 +26,7 @@ import {
 } from '../normalize/index.js';
 import type { ProfileStore as SourceProfiles } from '../publish/store/index.js';
 import { redisKeys } from './keys.js';
+import { packJson, unpackJson } from './packed.js';
 
 export type { Sample, StoredProfile } from '../normalize/index.js';
 export { profileWords as wordsOf, relearnDue, SAMPLE_SIZE } from '../normalize/index.js';
@@ -43,7 +44,7 @@ const keys = (prefix: string, source: string) => ({
 /**
  * Adds a sample and trims the source's samples to the `size` lowest-ranked in one step, so that
  * workers keeping pages at once never trim more than they add (equal scores: Redis orders them by
- * id, as `byRank` does). KEYS: samples hash, order set; ARGV: id, rank, draft JSON, size.
+ * id, as `byRank` does). KEYS: samples hash, order set; ARGV: id, rank, draft (packed JSON), size.
  */
 const KEEP_SAMPLE = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
@@ -87,22 +88,14 @@ export class RedisSampleStore implements SampleStore {
         rank > Number(highestRank) || (rank === Number(highestRank) && sample.id > highestId);
       if (ranksAfter) return pages;
     }
-    await this.redis.eval(
-      KEEP_SAMPLE,
-      2,
-      k.samples,
-      k.order,
-      sample.id,
-      rank,
-      JSON.stringify(sample),
-      this.size,
-    );
+    await this.redis.eval(KEEP_SAMPLE, 2, k.samples, k.order, sample.id, rank, packJson(sample), this.size);
     return pages;
   }
 
   async samples(source: string): Promise<Sample[]> {
     const values = await this.redis.hvals(keys(this.prefix, source).samples);
-    return values.map((json) => JSON.parse(json) as Sample).sort(byRank);
+    // Packed (`packed.ts`); plain JSON from earlier releases.
+    return values.map((value) => unpackJson<Sample>(value)).sort(byRank);
   }
 
   async sources(): Promise<string[]> {

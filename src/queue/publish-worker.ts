@@ -9,17 +9,18 @@ import type { Publisher } from '../publish/publisher.js';
 import type { PublishStore } from '../publish/store/index.js';
 import type { PublishResult } from '../publish/types.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
-import type { PublishJob } from './jobs.js';
+import { type PublishQueueJob, unpackPublishJob } from './jobs.js';
 import { recordPublish } from './runs.js';
 
 /** Publishes in flight per worker process (store transactions, mostly waiting on the database). */
 export const PUBLISH_CONCURRENCY = 4;
 
 export function publishProcessor(redis: Redis, publisher: Publisher, store: PublishStore, prefix: string) {
-  return async (job: Job<PublishJob>): Promise<PublishResult> => {
-    const { record, rawOf, run } = job.data;
-    const raw = job.data.raw ?? (rawOf ? await store.getRaw(rawOf.id, rawOf.version) : null);
-    const result = await publisher.publish(record, raw ?? null);
+  return async (job: Job<PublishQueueJob>): Promise<PublishResult> => {
+    const data = unpackPublishJob(job.data);
+    const { record, rawOf, run, feedScript } = data;
+    const raw = data.raw ?? (rawOf ? await store.getRaw(rawOf.id, rawOf.version) : null);
+    const result = await publisher.publish(record, raw ?? null, { feedScript });
     if (run) await recordPublish(redis, prefix, run, record, result);
     return result;
   };
@@ -31,8 +32,8 @@ export function startPublishWorker(
   store: PublishStore,
   settings: QueueSettings,
   options: { concurrency?: number; name: string },
-): Worker<PublishJob, PublishResult> {
-  const worker = new Worker<PublishJob, PublishResult>(
+): Worker<PublishQueueJob, PublishResult> {
+  const worker = new Worker<PublishQueueJob, PublishResult>(
     'publish',
     publishProcessor(redis, publisher, store, settings.prefix),
     workerOptions(redis, settings, options.concurrency ?? PUBLISH_CONCURRENCY, options.name),

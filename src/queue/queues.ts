@@ -6,7 +6,7 @@ import {
   type CrawlJob,
   JOB_OPTIONS,
   type NormalizeQueueJob,
-  type PublishJob,
+  type PublishQueueJob,
   QUEUE_NAMES,
   type QueueName,
 } from './jobs.js';
@@ -14,7 +14,7 @@ import {
 export interface Queues {
   crawl: Queue<CrawlJob>;
   normalize: Queue<NormalizeQueueJob>;
-  publish: Queue<PublishJob>;
+  publish: Queue<PublishQueueJob>;
 }
 
 export function openQueues(connection: Redis, prefix: string): Queues {
@@ -26,7 +26,7 @@ export function openQueues(connection: Redis, prefix: string): Queues {
   return {
     crawl: open<CrawlJob>('crawl'),
     normalize: open<NormalizeQueueJob>('normalize'),
-    publish: open<PublishJob>('publish'),
+    publish: open<PublishQueueJob>('publish'),
   };
 }
 

@@ -127,6 +127,7 @@ describe('runs left as they came', () => {
     const run = '?zzz)玫匠浞直U稀';
     const record = {
       ...makeRecord({ seed: 1, script: 'tw' }),
+      feed_script: 'tw' as const,
       title: null,
       paragraphs: [`銀行會先通過電話提醒${run}`],
       repairs: [],
@@ -171,6 +172,7 @@ describe('possible gaps', () => {
   it('move with the conversion on the record page, which shows each as an insertion mark', () => {
     const record = {
       ...makeRecord({ seed: 1, script: 'tw' }),
+      feed_script: 'tw' as const,
       title: null,
       paragraphs: ['銀行會先通過、短信等方式提醒'],
       repairs: [],

@@ -152,7 +152,7 @@ describe('a crawl failed without running', () => {
     await client.queues.crawl.add(JOB_NAMES.crawl, await goneSource(), { jobId: id });
     // What BullMQ's stalled-job check leaves on a job that stalled more than `maxStalledCount`
     // times (its `defa` field): the next worker to take it fails it without running it.
-    await client.redis.hset(`${prefix}:crawl:${id}`, 'defa', 'job stalled more than allowable limit');
+    await client.redis.hset(client.queues.crawl.toKey(id), 'defa', 'job stalled more than allowable limit');
     crawlWorker(client);
     await until('the job to fail', async () => (await stateOf(client, 'crawl', id)) === 'failed');
     await until('the failure to be recorded', async () =>

@@ -2,7 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { redactUrl } from '../../src/config/redact.js';
 import { queueSettings, RedisUnavailableError } from '../../src/queue/connection.js';
-import { crawlJobId, jobId, normalizeJobId, parseQueueList, publishJobId } from '../../src/queue/jobs.js';
+import {
+  crawlJobId,
+  jobId,
+  jobSubject,
+  normalizeJobId,
+  type PublishJob,
+  packPublishJob,
+  parseQueueList,
+  publishJobId,
+  unpackPublishJob,
+} from '../../src/queue/jobs.js';
+import { packJson, unpackJson } from '../../src/queue/packed.js';
 import { relearnDue } from '../../src/queue/profiles.js';
 import type { CleanRecord } from '../../src/records/clean.js';
 import type { CrawledRawRecord } from '../../src/records/raw.js';
@@ -51,7 +62,44 @@ describe('job ids', () => {
     expect(publishJobId(record)).toBe(publishJobId({ ...record }));
     expect(publishJobId(record)).not.toBe(publishJobId({ ...record, content_hash: 'fedcba9876543210' }));
     expect(publishJobId(record)).not.toBe(publishJobId({ ...record, title: '新标题' }));
+    // The same Simplified record read in another script is another job (not dropped as a repeat).
+    expect(publishJobId(record, 'hans')).toBe(publishJobId(record));
+    expect(publishJobId(record, 'tw')).not.toBe(publishJobId(record, 'hk'));
     expect(crawlJobId('gbk-farm', 'run1')).not.toBe(crawlJobId('gbk-farm', 'run2'));
+  });
+});
+
+describe('publish jobs as they cross Redis', () => {
+  const page = `<html><body>${'<p>逾期以后，征信会受到影响。</p>'.repeat(200)}</body></html>`;
+  const repairs = Array.from({ length: 100 }, (_, i) => ({
+    kind: 'pinyin' as const,
+    paragraph: i,
+    before: '导(dǎo)',
+    after: '导',
+    confidence: 0.99,
+  }));
+  const job: PublishJob = {
+    record: { ...record, repairs },
+    feedScript: 'tw',
+    raw: { text: page, content_type: 'text/html', fetched_at: raw.fetched_at },
+    run: 'run1',
+  };
+
+  it('carry the record and the page packed, unpacked as they were, named by the URL', () => {
+    const packed = packPublishJob(job);
+    expect(JSON.stringify(packed)).not.toContain('征信');
+    expect(Buffer.byteLength(JSON.stringify(packed))).toBeLessThan(
+      Buffer.byteLength(JSON.stringify(job)) / 3,
+    );
+    expect(unpackPublishJob(JSON.parse(JSON.stringify(packed)))).toEqual(job);
+    expect(jobSubject('publish', packed)).toBe(raw.url);
+    expect(packed.run).toBe('run1');
+  });
+
+  it('queued by an earlier release (plain) are read as they are', () => {
+    const plain = { record, raw: { text: page } };
+    expect(unpackPublishJob(plain)).toBe(plain);
+    expect(jobSubject('publish', plain)).toBe(raw.url);
   });
 });
 
@@ -92,5 +140,18 @@ describe('learning schedule', () => {
   it('learns at 20, 40, 80, 160 and 320 pages of a source, then every 500', () => {
     const due = Array.from({ length: 2100 }, (_, i) => i).filter(relearnDue);
     expect(due).toEqual([20, 40, 80, 160, 320, 500, 1000, 1500, 2000]);
+  });
+});
+
+describe('packed values', () => {
+  it('are never larger than their JSON: short or dense ones stay plain', () => {
+    for (const value of [{ a: 1 }, '逾期', { text: '银行贷款逾期了怎么办？'.repeat(3) }]) {
+      const packed = packJson(value);
+      expect(Buffer.byteLength(packed)).toBeLessThanOrEqual(Buffer.byteLength(JSON.stringify(value)));
+      expect(unpackJson(packed)).toEqual(value);
+    }
+    const long = { repairs: Array.from({ length: 50 }, (_, i) => ({ kind: 'html', paragraph: i })) };
+    expect(packJson(long).startsWith('gz:')).toBe(true);
+    expect(unpackJson(packJson(long))).toEqual(long);
   });
 });

@@ -3,11 +3,17 @@
  * the three farms, normalizes and publishes through the queues; every article is stored once,
  * copies of one article on two sites (Simplified and Traditional) are marked as duplicates, a
  * consumer paging the feed while publishing goes on sees every record exactly once, a second run
- * over the unchanged sites adds nothing, and `finfaq feed` prints what the store holds.
+ * over the unchanged sites adds nothing, and `finfaq feed` prints what the store holds. The
+ * sources file asks for Taiwan script: each record is stored once, in Simplified, and converted
+ * when read. Every Redis key the run leaves is BullMQ's or one of `keys.ts`.
  */
+import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/publish/index.js';
+import { type Store, toFeedItem } from '../../src/publish/index.js';
+import { QUEUE_NAMES } from '../../src/queue/jobs.js';
+import { pipelinePattern, redisKeys } from '../../src/queue/keys.js';
 import type { RunSummary } from '../../src/queue/runs.js';
 import { escapeHtml } from '../support/html-templates.js';
 import {
@@ -25,6 +31,8 @@ let store: Store;
 
 beforeAll(async () => {
   web = await startTestWeb({ articlesPerSite: 12 });
+  const config = JSON.parse(await readFile(web.configPath, 'utf8')) as Record<string, unknown>;
+  await writeFile(web.configPath, JSON.stringify({ ...config, output: { script: 'tw' } }));
   pipeline = isolatedPipeline();
   store = await pipeline.store();
 });
@@ -33,6 +41,27 @@ afterAll(async () => {
   await pipeline?.cleanup();
   await web?.close();
 });
+
+/** Whether `key` is BullMQ's (`<prefix>:<queue>:…`) or has one of the shapes of `keys.ts`. */
+function knownKey(prefix: string, key: string): boolean {
+  if (QUEUE_NAMES.some((queue) => key.startsWith(`${prefix}:${queue}:`))) return true;
+  const any = '\u0000';
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const shapes = [
+    redisKeys.crawlState(prefix, any),
+    redisKeys.crawlLock(prefix, any),
+    redisKeys.sourceCrawls(prefix),
+    redisKeys.profileSamples(prefix, any),
+    redisKeys.profileOrder(prefix, any),
+    redisKeys.profilePages(prefix, any),
+    redisKeys.profileSources(prefix),
+    redisKeys.run(prefix, any, 'crawl'),
+    redisKeys.run(prefix, any, 'handed'),
+    redisKeys.run(prefix, any, 'publish'),
+    redisKeys.run(prefix, any, 'marker'),
+  ].map((shape) => new RegExp(`^${literal(shape).split(any).join('.+')}$`));
+  return shapes.some((shape) => shape.test(key));
+}
 
 /** Pages the feed from `after` to its head; returns the ids seen and the new cursor. */
 async function readFeed(after: number, limit = 7): Promise<{ ids: string[]; next: number }> {
@@ -71,7 +100,11 @@ describe('finfaq run', () => {
     const urls = web.expected.map((t) => t.url).sort();
     const records = await recordsByUrl(store, urls);
     expect([...records.keys()].sort()).toEqual(urls);
-    for (const record of records.values()) expect(record.version).toBe(1);
+    for (const record of records.values()) {
+      expect(record.version).toBe(1);
+      // Stored once, in Simplified; read in the configured script.
+      expect([record.script, record.feed_script]).toEqual(['hans', 'tw']);
+    }
     expect(summary.failures).toEqual([]);
     expect(summary.published).toEqual({ created: urls.length, updated: 0, unchanged: 0 });
     expect(summary.records).toBe(urls.length);
@@ -124,6 +157,24 @@ describe('finfaq run', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { id: string; cursor: string });
     expect(items.map((i) => i.id).sort()).toEqual(canonical.sort());
+    // In the configured script, converted from the stored Simplified text.
+    const byId = new Map([...records.values()].map((r) => [r.id, r]));
+    for (const item of items as unknown as ReturnType<typeof toFeedItem>[]) {
+      expect(item.script).toBe('tw');
+      const stored = byId.get(item.id);
+      if (stored) expect(item.paragraphs).toEqual(toFeedItem(stored, 'tw').paragraphs);
+    }
+    expect(items.some((i) => /[這個們會說]/.test(JSON.stringify(i)))).toBe(true);
+
+    // Every key the runs left is BullMQ's or one of keys.ts's.
+    const redis = new Redis(String(pipeline.env.REDIS_URL));
+    try {
+      const keys = await redis.keys(pipelinePattern(pipeline.prefix));
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.filter((key) => !knownKey(pipeline.prefix, key))).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
     const rest = finfaq(['feed', '--after', (items.at(-1) as { cursor: string }).cursor], pipeline.env);
     expect(await rest.exited).toBe(0);
     expect(rest.stdout()).toBe('');

@@ -75,4 +75,29 @@ describe('RedisSampleStore', () => {
     for (const id of kept) expect(written).toContain(id);
     expect(await redis.hlen(redisKeys.profileSamples(prefix, SOURCE))).toBe(SIZE);
   }, 60_000);
+
+  it('keeps drafts packed, and reads the plain JSON an earlier release kept', async () => {
+    const source = 'packed.example';
+    const store = new RedisSampleStore(redis, prefix, SIZE);
+    const [first, second] = pages.map((page) => ({ ...page, source }));
+    if (!first || !second) throw new Error('no pages');
+    // A farm page's draft: most of it is its repairs (every change, with its text).
+    first.repairs = Array.from({ length: 150 }, (_, i) => ({
+      kind: 'pinyin' as const,
+      paragraph: i % 20,
+      before: '逾(yú)期',
+      after: '逾期',
+      confidence: 0.99,
+    }));
+    await store.keep(first);
+    const stored = (await redis.hget(redisKeys.profileSamples(prefix, source), first.id)) as string;
+    expect(Buffer.byteLength(stored)).toBeLessThan(Buffer.byteLength(JSON.stringify(first)) / 2);
+    // An earlier release's sample: plain JSON in the same hash.
+    await redis.hset(redisKeys.profileSamples(prefix, source), second.id, JSON.stringify(second));
+    await redis.zadd(redisKeys.profileOrder(prefix, source), 0, second.id);
+    const read = await store.samples(source);
+    expect(read.map((s) => s.id).sort()).toEqual([first.id, second.id].sort());
+    expect(read.find((s) => s.id === first.id)).toEqual(first);
+    expect(read.find((s) => s.id === second.id)).toEqual(second);
+  });
 });

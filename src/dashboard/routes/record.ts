@@ -25,7 +25,7 @@ export function registerRecordPage(ctx: DashboardContext): void {
     const version = parsed.data.version ?? latest.version;
     const record = version === latest.version ? latest : await reads.stored(latest.id, version);
     if (!record) return message(request, reply, 404, 'Not found', 'The record has no such version.');
-    const script: Script = parsed.data.script ?? record.script;
+    const script: Script = parsed.data.script ?? record.feed_script;
     const [raw, duplicates] = await Promise.all([
       store.getRaw(record.id, record.version),
       store.duplicatesOf(record.id),

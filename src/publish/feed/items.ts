@@ -2,8 +2,10 @@
  * Feed items: the clean record of CONTRACT.md plus `duplicate_of`, and these extensions:
  * `also_on` (records that duplicate this one: id, url, source), `version`, `cursor` (this item's
  * position: pass it as `after` to continue after it; SSE event id), `stored_at`, `similarity`.
- * Text fields are converted to the requested script on the fly; `repairs[].before/after` stay in
- * the source's script (they describe the page as it was).
+ * Text fields are converted from the script they are stored in (`record.script`: Simplified for
+ * what the queue publishes) to the requested script, by default the record's `feed_script` (the
+ * sources file's `output.script`), here and nowhere before; `repairs[].before/after` stay in the
+ * source's script (they describe the page as it was).
  */
 import { convertKeepingUnresolved, convertLines, convertScript } from '../../normalize/index.js';
 import type { CleanRecord } from '../../records/clean.js';
@@ -24,7 +26,7 @@ export function formatCursor(seq: number): string {
 }
 
 export function toFeedItem(record: StoredRecord, script?: Script): FeedItem {
-  const to = script ?? record.script;
+  const to = script ?? record.feed_script;
   const convert = (text: string) => convertScript(text, record.script, to);
   // Garbled runs left in place are not text to convert: only what lies between them is.
   const text = convertKeepingUnresolved(record, (lines) => convertLines(lines, convert));

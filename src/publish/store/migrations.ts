@@ -16,7 +16,10 @@
  * - `store_stats`: running totals for /metrics; `store_meta`: the dedupe index format.
  *
  * Migration 2 adds indexes for the dashboard queries (`Store.searchRecords`, `publishedOverTime`);
- * migration 3 the `unresolved` column of `record_versions` (CONTRACT.md's record field).
+ * migration 3 the `unresolved` column of `record_versions` (CONTRACT.md's record field);
+ * migration 4 its `feed_script`: the script a version is read in by default, its text being stored
+ * in `script` (Simplified, from the queue; NULL in versions stored before it, whose text was stored
+ * in the script they are read in, so NULL reads as `script`: no row is rewritten).
  */
 
 export interface Migration {
@@ -168,6 +171,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // Versions stored before it have none listed: '[]', as CONTRACT.md says for a record without.
     sqlite: `ALTER TABLE record_versions ADD COLUMN unresolved TEXT NOT NULL DEFAULT '[]';`,
     postgres: `ALTER TABLE record_versions ADD COLUMN unresolved TEXT NOT NULL DEFAULT '[]';`,
+  },
+  {
+    version: 4,
+    name: 'feed_script: the script a version is read in by default, its text stored in script',
+    // NULL in the versions stored before it: their text is in the script they are read in.
+    sqlite: 'ALTER TABLE record_versions ADD COLUMN feed_script TEXT;',
+    postgres: 'ALTER TABLE record_versions ADD COLUMN feed_script TEXT;',
   },
 ];
 

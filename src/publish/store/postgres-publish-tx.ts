@@ -35,7 +35,8 @@ export class PostgresPublishTx implements PublishTx {
   async head(id: string): Promise<Head | null> {
     const { rows } = await this.client.query(
       `SELECT r.doc, r.id, r.version, r.seq, r.first_seq, r.feed_seq, r.duplicate_of, v.similarity,
-              r.content_hash, r.title, r.category, r.published_at, v.paragraphs
+              r.content_hash, r.title, r.category, r.published_at, v.paragraphs, v.script,
+              coalesce(v.feed_script, v.script) AS feed_script
        FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version WHERE r.id = $1`,
       [id],
     );
@@ -117,10 +118,10 @@ export class PostgresPublishTx implements PublishTx {
       `WITH c AS (UPDATE feed_counter SET last_seq = last_seq + 1 WHERE singleton = 1 RETURNING last_seq),
        v AS (
          INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
-           paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved)
+           paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved, feed_script)
          SELECT $1::text, $2::int, c.last_seq, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text,
            $9::text, $10::text, $11::text, $12::text, $13::text, $14::double precision, $15::text,
-           $26::text FROM c),
+           $26::text, $27::text FROM c),
        raw AS (
          INSERT INTO record_raw (id, version, text, content_type, fetched_at)
          SELECT $1::text, $2::int, $16::text, $17::text, $18::text WHERE $16::text IS NOT NULL),
@@ -154,6 +155,7 @@ export class PostgresPublishTx implements PublishTx {
         [...stats.keys()],
         [...stats.values()],
         JSON.stringify(row.unresolved ?? []),
+        row.feed_script,
       ],
     );
     return num(rows[0].last_seq);

@@ -46,7 +46,9 @@
  * consumer reading from the start sees each record once, in its latest listed version, and a
  * consumer holding a cursor sees a record again exactly when it got a newer version.
  */
+import { convertScript } from '../../normalize/index.js';
 import type { CleanRecord } from '../../records/clean.js';
+import type { Script } from '../../records/scripts.js';
 import { BAND_SPAN, fmix32 } from '../dedupe/minhash.js';
 import { copySimilarity } from '../dedupe/verify.js';
 import type { PublishResult, RawSnapshot } from '../types.js';
@@ -67,6 +69,9 @@ export interface Head {
   category: string | null;
   published_at: string | null;
   paragraphs: string[];
+  /** The script the current version's text is stored in, and the one it is read in by default. */
+  script: Script;
+  feed_script: Script;
 }
 
 export interface Candidate {
@@ -82,6 +87,7 @@ export interface Candidate {
 /** A version to write; the store fills in `seq` (and the head's sequence columns) from the counter. */
 export interface VersionWrite {
   version: CleanRecord & {
+    feed_script: Script;
     version: number;
     duplicate_of: string | null;
     similarity: number | null;
@@ -207,12 +213,21 @@ function lockKeysOf(hashes: readonly (string | null)[], bandKeys: readonly numbe
     });
 }
 
-function sameContent(head: Head, record: CleanRecord): boolean {
+/**
+ * Whether `record`, read in `feedScript` by default, is what the head already holds. The title and
+ * category are compared in the script the head's text is stored in: a version stored before the
+ * queue stored Simplified holds them in the script it is read in, which is what the normalizer
+ * would have written from the same Simplified text (`convertScript` from `hans` is that step).
+ */
+function sameContent(head: Head, record: CleanRecord, feedScript: Script): boolean {
+  const inHeadScript = (text: string | null) =>
+    text === null || head.script === record.script ? text : convertScript(text, record.script, head.script);
   return (
     head.content_hash === record.content_hash &&
-    head.title === record.title &&
-    head.category === record.category &&
-    head.published_at === record.published_at
+    head.feed_script === feedScript &&
+    head.published_at === record.published_at &&
+    head.title === inHeadScript(record.title) &&
+    head.category === inHeadScript(record.category)
   );
 }
 
@@ -279,8 +294,9 @@ function statDeltas(record: CleanRecord, head: Head | null, duplicateOf: string 
 /** Runs one publish inside an open transaction holding the record's lock (see the top of this file). */
 export async function publishInTransaction(tx: PublishTx, input: PublishInput): Promise<PublishResult> {
   const { record, fingerprint } = input;
+  const feedScript = input.feedScript ?? record.script;
   const head = await tx.head(record.id);
-  if (head && sameContent(head, record)) {
+  if (head && sameContent(head, record, feedScript)) {
     return {
       id: record.id,
       version: head.version,
@@ -313,6 +329,7 @@ export async function publishInTransaction(tx: PublishTx, input: PublishInput): 
   const seq = await tx.writeVersion({
     version: {
       ...record,
+      feed_script: feedScript,
       version,
       duplicate_of: duplicateOf,
       similarity,

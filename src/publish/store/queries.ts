@@ -21,7 +21,9 @@ const TRADITIONAL: readonly Script[] = ['hant', 'tw', 'hk'];
 
 /**
  * The text as typed, in Simplified, and in each Traditional standard (they differ: 台/臺, 着/著):
- * stored text is in its record's script, whichever script the user typed.
+ * stored text is in the script it was stored in (Simplified for what the queue publishes; any
+ * script in versions stored before, or given to the publisher directly), whichever script the
+ * user typed.
  */
 export function scriptForms(text: string): string[] {
   const hans = convertScript(text, 'hant', 'hans');
@@ -71,11 +73,15 @@ export function searchWhere(
 
 /** Columns of a summary row, before `repairs` (JSON object text) and `excerpt`, which differ by dialect. */
 export const SUMMARY_COLUMNS =
-  'r.id, r.version, r.url, r.source, v.title, v.category, v.published_at, v.script, v.stored_at, ' +
-  'r.duplicate_of, v.flags';
+  'r.id, r.version, r.url, r.source, v.title, v.category, v.published_at, v.script, ' +
+  'coalesce(v.feed_script, v.script) AS feed_script, v.stored_at, r.duplicate_of, v.flags';
 
-/** A summary row: `RecordSummary` with its JSON columns as text and the count as it arrives. */
+/**
+ * A summary row: `RecordSummary` with its JSON columns as text and the count as it arrives; its
+ * text in `script`, the script it is stored in, to be shown in `feed_script`.
+ */
 export type SummaryDbRow = Omit<RecordSummary, 'version' | 'flags' | 'repairs' | 'excerpt'> & {
+  feed_script: string;
   version: number | string;
   /** JSON array text. */
   flags: string;
@@ -84,13 +90,22 @@ export type SummaryDbRow = Omit<RecordSummary, 'version' | 'flags' | 'repairs' |
   excerpt: string | null;
 };
 
+/** The summary, its title, category and excerpt in the script the record is read in by default. */
 export function toSummary(row: SummaryDbRow): RecordSummary {
+  const { feed_script, ...rest } = row;
+  const from = row.script as Script;
+  const to = feed_script as Script;
+  const shown = (text: string | null) =>
+    text === null || from === to ? text : convertScript(text, from, to);
   return {
-    ...row,
+    ...rest,
+    title: shown(row.title),
+    category: shown(row.category),
+    script: to,
     version: Number(row.version),
     flags: JSON.parse(row.flags) as string[],
     repairs: counts(JSON.parse(row.repairs) as Record<string, number | string>),
-    excerpt: row.excerpt ?? '',
+    excerpt: shown(row.excerpt) ?? '',
   };
 }
 

@@ -10,9 +10,11 @@ import type { AlsoOn, SourceProfile, StoredRecord } from '../types.js';
  */
 export type VersionDbRow = Omit<
   StoredRecord,
-  'script' | 'paragraphs' | 'repairs' | 'flags' | 'unresolved' | 'seq' | 'also_on'
+  'script' | 'feed_script' | 'paragraphs' | 'repairs' | 'flags' | 'unresolved' | 'seq' | 'also_on'
 > & {
   script: string;
+  /** NULL in versions stored before migration 4: read in the script their text is in. */
+  feed_script: string | null;
   paragraphs: string;
   repairs: string;
   flags: string;
@@ -21,8 +23,8 @@ export type VersionDbRow = Omit<
 };
 
 export const VERSION_COLUMNS =
-  'v.id, v.version, v.seq, v.url, v.source, v.title, v.category, v.published_at, v.script, v.paragraphs, ' +
-  'v.repairs, v.flags, v.unresolved, v.content_hash, v.duplicate_of, v.similarity, v.stored_at';
+  'v.id, v.version, v.seq, v.url, v.source, v.title, v.category, v.published_at, v.script, v.feed_script, ' +
+  'v.paragraphs, v.repairs, v.flags, v.unresolved, v.content_hash, v.duplicate_of, v.similarity, v.stored_at';
 
 export function toStoredRecord(row: VersionDbRow): StoredRecord {
   return {
@@ -33,6 +35,7 @@ export function toStoredRecord(row: VersionDbRow): StoredRecord {
     category: row.category,
     published_at: row.published_at,
     script: row.script as Script,
+    feed_script: (row.feed_script ?? row.script) as Script,
     paragraphs: JSON.parse(row.paragraphs) as string[],
     repairs: JSON.parse(row.repairs),
     flags: JSON.parse(row.flags) as string[],

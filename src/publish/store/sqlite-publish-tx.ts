@@ -24,7 +24,8 @@ export class SqlitePublishTx implements PublishTx {
   async head(id: string): Promise<Head | null> {
     const row = this.w(
       `SELECT r.doc, r.id, r.version, r.seq, r.first_seq, r.feed_seq, r.duplicate_of, v.similarity,
-              r.content_hash, r.title, r.category, r.published_at, v.paragraphs
+              r.content_hash, r.title, r.category, r.published_at, v.paragraphs, v.script,
+              coalesce(v.feed_script, v.script) AS feed_script
        FROM records r JOIN record_versions v ON v.id = r.id AND v.version = r.version WHERE r.id = ?`,
     ).get(id) as (Omit<Head, 'paragraphs'> & { paragraphs: string }) | undefined;
     return row ? { ...row, paragraphs: JSON.parse(row.paragraphs) as string[] } : null;
@@ -76,9 +77,16 @@ export class SqlitePublishTx implements PublishTx {
     ).get() as { last_seq: number };
     this.w(
       `INSERT INTO record_versions (id, version, seq, url, source, title, category, published_at, script,
-         paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(row.id, row.version, seq, ...versionColumns(row), JSON.stringify(row.unresolved ?? []));
+         paragraphs, repairs, flags, content_hash, duplicate_of, similarity, stored_at, unresolved, feed_script)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.id,
+      row.version,
+      seq,
+      ...versionColumns(row),
+      JSON.stringify(row.unresolved ?? []),
+      row.feed_script,
+    );
     if (raw)
       this.w(
         'INSERT INTO record_raw (id, version, text, content_type, fetched_at) VALUES (?, ?, ?, ?, ?)',

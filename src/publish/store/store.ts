@@ -7,6 +7,7 @@
  * stays safe under concurrent publishers is explained in store/publish-tx.ts.
  */
 import type { CleanRecord } from '../../records/clean.js';
+import type { Script } from '../../records/scripts.js';
 import type { DedupeOptions, Fingerprint } from '../dedupe/fingerprint.js';
 import type { FingerprintCache } from '../dedupe/fingerprint-cache.js';
 import type {
@@ -25,7 +26,10 @@ import type {
 
 /** Everything one publish needs; the publisher computes the fingerprint outside the transaction. */
 export interface PublishInput {
+  /** Its text fields in `record.script`. */
   record: CleanRecord;
+  /** The script it is read in by default (`StoredRecord.feed_script`); default `record.script`. */
+  feedScript?: Script;
   raw?: RawSnapshot | null;
   fingerprint: Fingerprint;
   /** Fingerprints stored paragraphs (candidates, the version being replaced). */
