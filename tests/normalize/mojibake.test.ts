@@ -12,7 +12,7 @@ import {
   repairMisdecodedText,
   repairMojibake,
 } from '../../src/normalize/mojibake/index.js';
-import { repairShiftedRuns } from '../../src/normalize/mojibake/shifted-runs.js';
+import { readRuns, repairShiftedRuns } from '../../src/normalize/mojibake/shifted-runs.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import { type LineEnd, type LostReading, shiftedRun } from '../support/fault-injector.js';
 import { damagedNegatives, evaluateRuns, evaluateWholeDocuments } from '../support/mojibake-eval.js';
@@ -154,6 +154,19 @@ describe('shifted GBK runs: choices the model must not lose', () => {
       { paragraph: 1, kind: 'unrepaired-mojibake', start: 0, end: 1 },
       { paragraph: 2, kind: 'unrepaired-mojibake', start: 0, end: 1 },
     ]);
+  });
+
+  it('reads a pair dropped right after the lost first character, where the reading pins its lead', () => {
+    // 申請太多如果沒有: read one byte off, (請 88, 太 CC) is 執 (zhí, lost to `?`, its reading kept);
+    // (太 AB, 多 B6) is a user-defined pair the store dropped; (多 E0, 如 C8) is 嗳. Read as it
+    // stands, the first character is CC E0 (锑).
+    const text = '網貸申請?zhí)嗳绻麤]有逾期的話，徵信一般會在客戶還清貸款半年以後就會恢復。';
+    const [reading] = readRuns(text, lm);
+    expect(reading?.best?.text).toBe('太多如果沒');
+    // Not sure enough on this page alone: listed, as it came.
+    const result = repairShiftedRuns(text, lm);
+    expect(result.text).toBe(text);
+    expect(result.unresolved).toHaveLength(1);
   });
 
   it('doubts a decoding where two characters with any bytes read as well as the one it shows', () => {

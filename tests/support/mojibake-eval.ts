@@ -14,15 +14,16 @@ import { type FaultKind, injectFaults, type PageScript, toScript } from './fault
 export interface RunEval {
   /** Paragraphs with a run the page can be read back from: exactly right, listed, or neither. */
   garbled: { total: number; exact: number; listed: number; silent: number };
-  /** Paragraphs with a run that lost bytes: each must be listed. */
-  unrecoverable: { total: number; listed: number; silent: number };
+  /** Paragraphs with a run that lost bytes: each must be listed, or come back exactly where the
+   * bytes left allow it (a dropped pair put back). */
+  unrecoverable: { total: number; listed: number; silent: number; exact: number };
   /** Paragraphs without a run: exactly right, and how many carry a needless `unresolved` entry. */
   clean: { total: number; exact: number; listed: number };
   /** Repairs of kind `mojibake` of runs that can be read back, by confidence bucket: how many,
    * how many right. */
   calibration: { from: number; to: number; repairs: number; right: number }[];
-  /** Repairs made in a paragraph whose run lost bytes: wrong by construction (nothing can put the
-   * lost character back), so each is a garbled paragraph published as repaired. */
+  /** Repairs made in a paragraph whose run lost bytes that did not bring it back exactly: each is
+   * a garbled paragraph published as repaired. */
   repairsOfDamagedRuns: number;
   /** A few paragraphs that were neither right nor listed, for reading. */
   silentExamples: { got: string; want: string }[];
@@ -41,7 +42,7 @@ function listed(record: CleanRecord, paragraph: number): boolean {
 export function evaluateRuns(count: number, seed = 5000): RunEval {
   const result: RunEval = {
     garbled: { total: 0, exact: 0, listed: 0, silent: 0 },
-    unrecoverable: { total: 0, listed: 0, silent: 0 },
+    unrecoverable: { total: 0, listed: 0, silent: 0, exact: 0 },
     clean: { total: 0, exact: 0, listed: 0 },
     calibration: BUCKETS.slice(0, -1).map((from, k) => ({
       from,
@@ -73,6 +74,7 @@ export function evaluateRuns(count: number, seed = 5000): RunEval {
       } else if (here.some((r) => r.unrecoverable)) {
         result.unrecoverable.total++;
         if (listed(record, k)) result.unrecoverable.listed++;
+        else if (got === want) result.unrecoverable.exact++;
         else result.unrecoverable.silent++;
       } else {
         result.garbled.total++;
@@ -88,7 +90,8 @@ export function evaluateRuns(count: number, seed = 5000): RunEval {
     for (const repair of record.repairs) {
       if (repair.kind !== 'mojibake') continue;
       if (runs.some((r) => r.paragraph === repair.paragraph && r.unrecoverable)) {
-        result.repairsOfDamagedRuns++;
+        if (record.paragraphs[repair.paragraph] !== doc.truth.paragraphs[repair.paragraph])
+          result.repairsOfDamagedRuns++;
         continue;
       }
       const bucket = result.calibration.find((b) => repair.confidence >= b.from && repair.confidence < b.to);
@@ -106,9 +109,9 @@ export function formatRunEval(r: RunEval): string {
   const lines = [
     `garbled paragraphs that can be read back: ${r.garbled.total}: exactly right ${pct(r.garbled.exact, r.garbled.total)}, ` +
       `listed in unresolved ${pct(r.garbled.listed, r.garbled.total)}, silent ${r.garbled.silent}`,
-    `garbled paragraphs that lost bytes: ${r.unrecoverable.total}: listed ${pct(r.unrecoverable.listed, r.unrecoverable.total)}, silent ${r.unrecoverable.silent}`,
+    `garbled paragraphs that lost bytes: ${r.unrecoverable.total}: listed ${pct(r.unrecoverable.listed, r.unrecoverable.total)}, exactly right all the same ${r.unrecoverable.exact}, silent ${r.unrecoverable.silent}`,
     `clean paragraphs: ${r.clean.total}: exactly right ${pct(r.clean.exact, r.clean.total)}, needlessly listed ${r.clean.listed}`,
-    `repairs made in paragraphs whose run lost bytes (wrong by construction): ${r.repairsOfDamagedRuns}`,
+    `wrong repairs made in paragraphs whose run lost bytes: ${r.repairsOfDamagedRuns}`,
     'calibration of mojibake repairs of readable runs (confidence → share right):',
     ...r.calibration
       .filter((b) => b.repairs > 0)

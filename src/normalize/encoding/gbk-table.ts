@@ -97,3 +97,26 @@ export function encodeAsWhatwgGbk(text: string): Buffer | undefined {
   }
   return Buffer.from(bytes);
 }
+
+/**
+ * Trail bytes of GBK's user-defined rows (AAA1–AFFE, F8A1–FEFE): a decoder one byte off that reads
+ * such a byte as a lead makes a private-use character, which browsers print and stores drop.
+ */
+export const USER_DEFINED_TRAILS: readonly number[] = [
+  0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe,
+];
+
+/** Every character whose trail byte is `trail`, any lead (computed once a byte). */
+const endingIn = new Map<number, string[]>();
+export function charactersEndingIn(trail: number): string[] {
+  let list = endingIn.get(trail);
+  if (!list) {
+    list = [];
+    for (let lead = 0x81; lead <= 0xfe; lead++) {
+      const ch = decodeGbkPair(lead, trail);
+      if (ch) list.push(ch);
+    }
+    endingIn.set(trail, list);
+  }
+  return list;
+}

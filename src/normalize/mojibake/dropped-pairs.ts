@@ -12,11 +12,15 @@
  * one character, it is put back; where it reads it about as well, the decoding is not trusted (the
  * run is listed rather than repaired as `日常深中` at 0.997).
  */
-import { type BytePair, decodeGbkPair } from '../encoding/gbk-table.js';
+import {
+  type BytePair,
+  charactersEndingIn,
+  decodeGbkPair,
+  USER_DEFINED_TRAILS,
+} from '../encoding/gbk-table.js';
 import type { LanguageModel } from '../language-model.js';
 import { softmax } from '../probability.js';
 
-const USER_DEFINED_TRAILS = [0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe];
 /** The pair must read this many nats better than the one character (as `GARBLED_GAIN`) to be
  * put back… */
 const DROPPED_PAIR_GAIN = 6;
@@ -29,23 +33,6 @@ const SUSPECT_GAIN = -1;
 const CONTEXT_CHARS = 4;
 const FIRST_CANDIDATES = 3;
 const SECOND_CANDIDATES = 4;
-
-let allSeconds: Map<number, string[]> | undefined;
-
-/** Every character whose trail byte is `trail`, any lead. */
-function charactersEndingIn(trail: number): string[] {
-  allSeconds ??= new Map();
-  let list = allSeconds.get(trail);
-  if (!list) {
-    list = [];
-    for (let lead = 0x81; lead <= 0xfe; lead++) {
-      const ch = decodeGbkPair(lead, trail);
-      if (ch) list.push(ch);
-    }
-    allSeconds.set(trail, list);
-  }
-  return list;
-}
 
 /** A candidate character by the dictionary: alone, or in `word` with its neighbour. */
 function wordScore(lm: LanguageModel, candidate: string, word: string): number {

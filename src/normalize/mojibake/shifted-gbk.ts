@@ -23,10 +23,12 @@
  */
 import {
   type BytePair,
+  charactersEndingIn,
   decodeGbkPair,
   encodeAsWhatwgGbk,
   encodeGbkChar,
   trailsAfter,
+  USER_DEFINED_TRAILS,
 } from '../encoding/gbk-table.js';
 import { readingsOf } from '../pinyin.js';
 
@@ -225,6 +227,28 @@ export function firstCharacters(shape: RunShape, end: RunEnd): string[] {
     const head = decodeGbkPair(lead, firstTrail);
     if (head && (!ownReading || readingsOf(head).has(ownReading))) heads.push(head);
   }
+  return heads;
+}
+
+/**
+ * First characters where the run also lost the pair after them (`dropped-pairs.ts`): the first
+ * real character's trail byte was user-defined, so the pair it made with the next one's lead was
+ * dropped, and the run's first visible pair holds the second's trail. Two characters, then: the
+ * lead the reading pins with a user-defined trail, and any character with the first pair's lead
+ * byte as its trail (`申請?zhí)嗳绻麤]有` = 申請太多如果沒有: 太 = CC AB, and AB B6 was dropped).
+ * Only where a reading pins the lead: without one, the pairs are too many to say anything.
+ */
+export function droppedPairHeads(shape: RunShape, end: RunEnd): string[] {
+  const n = end.runEnd - shape.runStart;
+  if (!shape.reading || n === 0) return [];
+  const previous = encodeGbkChar(shape.previous) as BytePair;
+  const seconds = charactersEndingIn((shape.pairs[0] as BytePair)[0]);
+  const heads: string[] = [];
+  for (const lead of leadsReading(previous[1], shape.reading))
+    for (const trail of USER_DEFINED_TRAILS) {
+      const first = decodeGbkPair(lead, trail);
+      if (first) for (const second of seconds) heads.push(first + second);
+    }
   return heads;
 }
 

@@ -22,6 +22,7 @@ import { restoreDroppedPairs } from './dropped-pairs.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
 import { charPrior, closesOpener, isTraditionalContext } from './priors.js';
 import {
+  droppedPairHeads,
   firstCharacters,
   lastCharacters,
   lastReadingConfirms,
@@ -158,6 +159,14 @@ function charLogPOf(lm: LanguageModel, char: string): number {
   return lm.charLogP(char);
 }
 
+/** Two characters put back for a dropped pair (`droppedPairHeads`), per character: as one word
+ * where they are one (`太多`), else each on its own. */
+function pairLogP(lm: LanguageModel, pair: string): number {
+  const word = lm.wordLogP(pair);
+  if (word !== undefined) return word / 2;
+  return [...pair].reduce((sum, c) => sum + charLogPOf(lm, c), 0) / 2;
+}
+
 /** The last character's lead byte is known and its words with the run's end are few: fewer do. */
 const LAST_SHORTLIST = 6;
 
@@ -171,7 +180,7 @@ const nearRanges = new Int32Array(10);
 const nearLogPs = new Float64Array(5);
 
 function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
-  let best = charLogPOf(lm, char);
+  let best = char.length === 1 ? charLogPOf(lm, char) : pairLogP(lm, char);
   // The words l1+char, char+r1, l2+char, char+r2 and l1+char+r1, as ranges of one text.
   const l1 = Math.min(1, left.length);
   const l2 = Math.min(2, left.length);
@@ -271,6 +280,8 @@ interface Candidate {
   end: RunEnd;
   /** What replaces `chars[start, end.end)`. */
   decoded: string;
+  /** Characters the first pick gave: 2 where it put a dropped pair back (`droppedPairHeads`). */
+  headChars?: number;
   /** Where the picked characters rank among their own (0 = best by close context). */
   headRank: number;
   lastRank: number;
@@ -355,16 +366,47 @@ function lastPickOf(run: RunContext, end: RunEnd, head: string, middle: string, 
   return pickOf(ranked, LASTS_COMPARED, lastExtra);
 }
 
+/**
+ * Log-odds of a first character whose pair with the next was dropped against one whose was not:
+ * about one character in fifteen has a user-defined trail byte (13 of GBK's 190).
+ */
+const DROPPED_PAIR_HEAD_PRIOR = -3;
+
+/** Dropped-pair heads kept for the pick: a reading leaves a thousand or two (13 trails × ~126). */
+const PAIR_HEADS_KEPT = 8;
+
+/**
+ * The likeliest heads of two (`droppedPairHeads`) by the unigram model over their closest
+ * neighbours: the dictionary look-ups of `nearScore` alone rank a rare word (`太监`) over two
+ * common characters that read well together (`太多`).
+ */
+function likeliestPairHeads(run: RunContext, end: RunEnd, next: string): string[] {
+  const pairs = droppedPairHeads(run.shape, end);
+  if (pairs.length <= PAIR_HEADS_KEPT) return pairs;
+  const left = run.before.slice(-2);
+  const right = next.slice(0, 2);
+  return pairs
+    .map((pair) => ({ pair, score: run.lm.score(left + pair + right) }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, PAIR_HEADS_KEPT)
+    .map((p) => p.pair);
+}
+
 /** The run's first character, the one lost to `?`, picked by its close context. */
 function headPickOf(run: RunContext, end: RunEnd, middle: string): Pick {
   const { lm, shape, page, before, paragraph, traditional } = run;
   const next = middle.slice(0, CONTEXT_CHARS);
   // The page's pairs count in the window comparison too, or the model's word there undoes them
   // (they are the candidate's `pageBonus`, not part of this extra).
-  const headPrior = (h: string) => charPrior(h, { before, context: paragraph, traditional, atEnd: false });
+  const charPriorOf = (h: string) => charPrior(h, { before, context: paragraph, traditional, atEnd: false });
+  // A head of two characters stands for a dropped pair (`droppedPairHeads`): less likely a priori.
+  const headPrior = (h: string) =>
+    h.length === 1
+      ? charPriorOf(h)
+      : DROPPED_PAIR_HEAD_PRIOR + [...h].reduce((sum, c) => sum + charPriorOf(c), 0);
   const headExtra = (h: string) => headPrior(h) + page.bonus(shape.previous, h, next.slice(0, 1));
   const ranked = rankShortlisted(
-    firstCharacters(shape, end),
+    [...firstCharacters(shape, end), ...likeliestPairHeads(run, end, next)],
     (h) => nearScore(lm, before, h, next) + headExtra(h),
     (h) =>
       scoreInContext(lm, before.slice(-PICK_CONTEXT_CHARS) + h + next.slice(0, PICK_CONTEXT_CHARS)) +
@@ -436,13 +478,15 @@ function candidatesOf(
               ? LAST_READING_BONUS
               : -LAST_READING_MISMATCH;
         const decoded = head.text + middle + last.text;
-        if (!foldedQuestionMarksFit(decoded, innerLost)) continue;
+        // A head of two (a dropped pair) puts the run's characters one place further.
+        if (!foldedQuestionMarksFit([...decoded].slice([...head.text].length - 1), innerLost)) continue;
         out.push({
           end,
           decoded,
           prior: prior + readingPrior,
           pickPrior: (heads.extras[headRank] as number) + (lasts.extras[lastRank] as number),
           pageBonus: PAGE_PAIRS_WEIGHT * page.bonus(shape.previous, head.text, middle.slice(0, 1)),
+          headChars: [...head.text].length,
           headRank,
           lastRank,
           headRest: heads.rest,
@@ -460,9 +504,8 @@ function candidatesOf(
  * character whose lead byte is BF. Any other decoding through the `?` is garbage that reads like
  * words (`用户的牵科` for `用户的钱财`, a pair lost there), so it is not a candidate.
  */
-function foldedQuestionMarksFit(decoded: string, innerLost: readonly number[]): boolean {
+function foldedQuestionMarksFit(decodedChars: readonly string[], innerLost: readonly number[]): boolean {
   if (innerLost.length === 0) return true;
-  const decodedChars = [...decoded];
   return innerLost.every((k) => decodedChars[k] === '。');
 }
 
@@ -637,19 +680,22 @@ function readRun(
     const confidence = cutBeforeItsEnd(chars, chosen)
       ? 0
       : shareWithUnseen(identity, candidates, scores, best);
+    // The pairs of the run start at its last first character (after a dropped pair's first).
+    const decodedChars = [...chosen.decoded];
+    const putBack = decodedChars.slice(0, (chosen.headChars ?? 1) - 1).join('');
     const restored =
       confidence < MIN_RUN_CONFIDENCE
         ? { text: chosen.decoded, confidence: 1, restored: 0 }
         : restoreDroppedPairs(
-            chosen.decoded,
+            decodedChars.slice(putBack.length > 0 ? 1 : 0).join(''),
             shape.pairs.slice(0, n),
-            prefix,
+            prefix + putBack,
             chars.slice(chosen.end.end, chosen.end.end + CONTEXT_CHARS).join(''),
             lm,
           );
     reading.best = {
       end: chosen.end.end,
-      text: restored.text,
+      text: confidence < MIN_RUN_CONFIDENCE ? restored.text : putBack + restored.text,
       confidence: confidence * restored.confidence,
       ...(chosen.end.kind === 'lost' && !chosen.end.atParagraphEnd ? { lostAt: chosen.end.runEnd } : {}),
     };
