@@ -236,20 +236,20 @@ export function firstCharacters(shape: RunShape, end: RunEnd): string[] {
  * dropped, and the run's first visible pair holds the second's trail. Two characters, then: the
  * lead the reading pins with a user-defined trail, and any character with the first pair's lead
  * byte as its trail (`申請?zhí)嗳绻麤]有` = 申請太多如果沒有: 太 = CC AB, and AB B6 was dropped).
- * Only where a reading pins the lead: without one, the pairs are too many to say anything.
+ * Only where a reading pins the lead: without one, the pairs are too many to say anything. The
+ * head is any first with any second.
  */
-export function droppedPairHeads(shape: RunShape, end: RunEnd): string[] {
+export function droppedPairHeads(shape: RunShape, end: RunEnd): { firsts: string[]; seconds: string[] } {
   const n = end.runEnd - shape.runStart;
-  if (!shape.reading || n === 0) return [];
+  if (!shape.reading || n === 0) return { firsts: [], seconds: [] };
   const previous = encodeGbkChar(shape.previous) as BytePair;
-  const seconds = charactersEndingIn((shape.pairs[0] as BytePair)[0]);
-  const heads: string[] = [];
+  const firsts: string[] = [];
   for (const lead of leadsReading(previous[1], shape.reading))
     for (const trail of USER_DEFINED_TRAILS) {
       const first = decodeGbkPair(lead, trail);
-      if (first) for (const second of seconds) heads.push(first + second);
+      if (first) firsts.push(first);
     }
-  return heads;
+  return { firsts, seconds: firsts.length > 0 ? charactersEndingIn((shape.pairs[0] as BytePair)[0]) : [] };
 }
 
 /** The characters between the first and the last, known from the run's pairs alone. */

@@ -372,24 +372,36 @@ function lastPickOf(run: RunContext, end: RunEnd, head: string, middle: string, 
  */
 const DROPPED_PAIR_HEAD_PRIOR = -3;
 
-/** Dropped-pair heads kept for the pick: a reading leaves a thousand or two (13 trails × ~126). */
-const PAIR_HEADS_KEPT = 8;
+/** First and second characters of a dropped-pair head looked at, by their neighbour each. */
+const PAIR_FIRSTS = 3;
+const PAIR_SECONDS = 8;
 
 /**
- * The likeliest heads of two (`droppedPairHeads`) by the unigram model over their closest
- * neighbours: the dictionary look-ups of `nearScore` alone rank a rare word (`太监`) over two
- * common characters that read well together (`太多`).
+ * The likeliest heads of two (`droppedPairHeads`): a reading leaves a thousand or two (13 trails ×
+ * ~126 leads), so each character is first ranked by the word it makes with its neighbour (or its
+ * own frequency), as `dropped-pairs.ts` does, and the two-character words they can make are added
+ * (the dictionary look-ups of `nearScore` alone rank a rare word, `太监`, over `太多`).
  */
 function likeliestPairHeads(run: RunContext, end: RunEnd, next: string): string[] {
-  const pairs = droppedPairHeads(run.shape, end);
-  if (pairs.length <= PAIR_HEADS_KEPT) return pairs;
-  const left = run.before.slice(-2);
-  const right = next.slice(0, 2);
-  return pairs
-    .map((pair) => ({ pair, score: run.lm.score(left + pair + right) }))
-    .sort((a, b) => b.score - a.score)
-    .slice(0, PAIR_HEADS_KEPT)
-    .map((p) => p.pair);
+  const { firsts, seconds } = droppedPairHeads(run.shape, end);
+  if (firsts.length === 0) return [];
+  const { lm } = run;
+  const left = run.before.slice(-1);
+  const right = next.slice(0, 1);
+  const best = (options: string[], word: (c: string) => string, count: number) =>
+    options
+      .map((c) => ({
+        c,
+        s: Math.max(lm.charLogP(c), (lm.wordLogP(word(c)) ?? Number.NEGATIVE_INFINITY) / 2),
+      }))
+      .sort((x, y) => y.s - x.s)
+      .slice(0, count)
+      .map(({ c }) => c);
+  const heads = new Set<string>();
+  for (const a of best(firsts, (c) => left + c, PAIR_FIRSTS))
+    for (const b of best(seconds, (c) => c + right, PAIR_SECONDS)) heads.add(a + b);
+  for (const a of firsts) for (const b of seconds) if (lm.wordLogP(a + b) !== undefined) heads.add(a + b);
+  return [...heads];
 }
 
 /** The run's first character, the one lost to `?`, picked by its close context. */
