@@ -135,7 +135,11 @@ export function restoreDroppedPairs(
     for (const { a } of topFirsts)
       for (const b of seconds) options.push({ text: a + b, score: lm.score(left + a + b + right) });
     // The two put back are often one word (`机构` for `还`): the likeliest such words too.
-    for (const text of pairWords(firsts, charactersEndingIn((pairs[k + 1] as BytePair)[0]), lm))
+    for (const text of pairWords(
+      topFirsts.map(({ a }) => a),
+      charactersEndingIn((pairs[k + 1] as BytePair)[0]),
+      lm,
+    ))
       if (!options.some((o) => o.text === text)) options.push({ text, score: lm.score(left + text + right) });
     if (options.length === 0) continue;
     options.sort((x, y) => y.score - x.score);

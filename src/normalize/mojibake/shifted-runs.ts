@@ -154,6 +154,41 @@ function rank(options: string[], scores: number[]): Choice[] {
 /** Candidates scored in full context; the rest are ranked out by their closest neighbours. */
 const SHORTLIST = 16;
 
+/** Candidates kept by their own frequency before any context is read. */
+const PREFILTER = 40;
+
+/** The characters either side of a choice, for the look-ups that keep a rare candidate. */
+class Neighbours {
+  constructor(
+    private readonly lm: LanguageModel,
+    private readonly left: string,
+    private readonly right: string,
+  ) {}
+
+  /** Whether `option` makes a word of two with the character before or after it. */
+  formsWord(option: string): boolean {
+    return (
+      (this.left !== '' && this.lm.wordLogP(this.left + option) !== undefined) ||
+      (this.right !== '' && this.lm.wordLogP(option + this.right) !== undefined)
+    );
+  }
+}
+
+/** The candidate lists are the characters of one lead or trail byte: a few hundred lists, sorted
+ * once each by the characters' own frequency (the model's, which never changes). Keyed by the
+ * list's length and three of its characters, which tell them apart. */
+const frequencyOrders = new Map<string, string[]>();
+
+function byFrequency(options: string[], lm: LanguageModel): string[] {
+  const key = `${options.length}:${options[0]}:${options.at(-1)}:${options[options.length >> 1]}`;
+  let sorted = frequencyOrders.get(key);
+  if (!sorted) {
+    sorted = [...options].sort((a, b) => lm.charLogP(b) - lm.charLogP(a));
+    frequencyOrders.set(key, sorted);
+  }
+  return sorted;
+}
+
 /** A character's own log-probability (the model keeps them once looked up). */
 function charLogPOf(lm: LanguageModel, char: string): number {
   return lm.charLogP(char);
@@ -208,12 +243,21 @@ function nearScore(lm: LanguageModel, left: string, char: string, right: string)
  * count in the probabilities (below), so that pruning never makes a choice look surer than it is.
  */
 function rankShortlisted(
+  lm: LanguageModel,
+  neighbours: Neighbours,
   options: string[],
   near: (option: string) => number,
   full: (option: string) => number,
   size = SHORTLIST,
 ): Choice[] {
   if (options.length <= size) return rank(options, options.map(full));
+  // A hundred and ninety characters share a lead byte: the commonest forty are looked at, and
+  // those that make a word with a neighbour (the forty alone dropped 惯 of 习惯, 贷 of 借贷).
+  if (options.length > PREFILTER) {
+    const common = byFrequency(options, lm).slice(0, PREFILTER);
+    const kept = new Set(common);
+    options = [...common, ...options.filter((o) => !kept.has(o) && neighbours.formsWord(o))];
+  }
   const nearScores = options.map(near);
   const order = options
     .map((_, k) => k)
@@ -325,6 +369,8 @@ function loneCandidates(run: RunContext, end: RunEnd, prior: number, after: stri
     charPrior(c, { before, context: paragraph, traditional, atEnd: end.atParagraphEnd }) +
     page.bonus(shape.previous, c, after.slice(0, 1));
   const ranked = rankShortlisted(
+    lm,
+    new Neighbours(lm, before.slice(-1), after.slice(0, 1)),
     lone,
     (c) => nearScore(lm, before, c, after) + loneExtra(c),
     (c) => scoreInContext(lm, before + c + after) + loneExtra(c),
@@ -356,6 +402,8 @@ function lastPickOf(run: RunContext, end: RunEnd, head: string, middle: string, 
       : charPrior(z, { before: before + head + middle, context: paragraph, traditional, atEnd: false })) +
     page.bonus(tail.slice(-1), z, after.slice(0, 1));
   const ranked = rankShortlisted(
+    lm,
+    new Neighbours(lm, tail.slice(-1), after.slice(0, 1)),
     lasts,
     (z) => nearScore(lm, tail, z, after) + lastExtra(z),
     (z) =>
@@ -398,9 +446,9 @@ function likeliestPairHeads(run: RunContext, end: RunEnd, next: string): string[
       .slice(0, count)
       .map(({ c }) => c);
   const heads = new Set<string>();
-  for (const a of best(firsts, (c) => left + c, PAIR_FIRSTS))
-    for (const b of best(seconds, (c) => c + right, PAIR_SECONDS)) heads.add(a + b);
-  for (const a of firsts) for (const b of seconds) if (lm.wordLogP(a + b) !== undefined) heads.add(a + b);
+  const topFirsts = best(firsts, (c) => left + c, PAIR_FIRSTS);
+  for (const a of topFirsts) for (const b of best(seconds, (c) => c + right, PAIR_SECONDS)) heads.add(a + b);
+  for (const a of topFirsts) for (const b of seconds) if (lm.wordLogP(a + b) !== undefined) heads.add(a + b);
   return [...heads];
 }
 
@@ -418,6 +466,8 @@ function headPickOf(run: RunContext, end: RunEnd, middle: string): Pick {
       : DROPPED_PAIR_HEAD_PRIOR + [...h].reduce((sum, c) => sum + charPriorOf(c), 0);
   const headExtra = (h: string) => headPrior(h) + page.bonus(shape.previous, h, next.slice(0, 1));
   const ranked = rankShortlisted(
+    lm,
+    new Neighbours(lm, before.slice(-1), next.slice(0, 1)),
     [...firstCharacters(shape, end), ...likeliestPairHeads(run, end, next)],
     (h) => nearScore(lm, before, h, next) + headExtra(h),
     (h) =>
