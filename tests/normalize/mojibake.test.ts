@@ -169,6 +169,15 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     expect(result.unresolved).toHaveLength(1);
   });
 
+  it('lists a run whose resync reading names another character than its decoding ends on', () => {
+    // 不到及時 lost 及's pair: read as it stands the run ends on 紃 (xún), while the reading after the
+    // resync letter says shí (時). Published, it was `得不到紃的幫助` at 0.9998.
+    const garbled = '如果遇到困難卻得?mào)坏郊r(shí)的幫助，用戶應當主動聯繫平臺。';
+    const result = repairShiftedRuns(garbled, lm);
+    expect(result.text).toBe(garbled);
+    expect(result.unresolved).toHaveLength(1);
+  });
+
   it('doubts a decoding where two characters with any bytes read as well as the one it shows', () => {
     // 么回 (C3 B4, BB D8) lost in capture between 怎 and 事: read as it stands, the run decodes to
     // 怎秘事, which the model alone cannot fault.

@@ -739,7 +739,7 @@ function readRun(
     // Pairs the page lost inside the run (`dropped-pairs.ts`): put back where the model is sure.
     // Only a decoding that would be published is worth the search.
     const n = chosen.end.runEnd - shape.runStart;
-    const confidence = cutBeforeItsEnd(chars, chosen)
+    const confidence = cutBeforeItsEnd(chars, chosen, n)
       ? 0
       : shareWithUnseen(identity, candidates, scores, best);
     // The pairs of the run start at its last first character (after a dropped pair's first).
@@ -776,9 +776,19 @@ const SENTENCE_INSIDE = /[。！？，；]/u;
  * run's last pairs were lost with the paragraph's final mark (`本都是诈骗` for `本都是诈骗。`), and the
  * decoding, however well it reads, is missing what it lost.
  */
-function cutBeforeItsEnd(chars: readonly string[], chosen: Candidate): boolean {
+function cutBeforeItsEnd(chars: readonly string[], chosen: Candidate, n: number): boolean {
   // `并?幌嗤??`: the decoding ends at a `?` and another lost character follows it.
   if (chosen.end.kind === 'lost' && LOST_CHARS.has(chars[chosen.end.end] ?? '')) return true;
+  // `得?mào)坏郊r(shí)`: the reading after the resync letter names another character than the
+  // decoding ends on (紃, not 時): the run lost bytes on the way.
+  const { end } = chosen;
+  if (
+    end.kind === 'resync' &&
+    end.lastReading !== undefined &&
+    n > 0 &&
+    !lastReadingConfirms(end, [...chosen.decoded].at(-1) ?? '')
+  )
+    return true;
   if (!chosen.end.atParagraphEnd || SENTENCE_END.test(chosen.decoded)) return false;
   return chars.length >= PROSE_CHARS && SENTENCE_INSIDE.test(chars.join('') + chosen.decoded);
 }
