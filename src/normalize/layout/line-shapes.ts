@@ -34,7 +34,8 @@ const NAVIGATION_LINES = new Set(
     '正文 问题 回答 提问 最佳答案 满意答案 其他回答 网友回答 全部回答 我来回答 查看更多 加载更多 更多 广告 ' +
     '找回密码 立即注册 登录 注册 扫一扫 切换城市 网站导航 网站地图 站点地图 联系我们 关于我们 设为首页 加入收藏 ' +
     '会员登录 免费注册 帮助中心 意见反馈 最新推荐 热门推荐 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签 ' +
-    '点击展开全文 阅读下一篇 阅读上一篇 更多精彩资讯 热搜 热搜榜 方法步骤 此专题下没有文章'
+    '点击展开全文 阅读下一篇 阅读上一篇 更多精彩资讯 热搜 热搜榜 方法步骤 此专题下没有文章 ' +
+    '相关新闻 在线咨询 在线客服 热门标签 热门搜索 大家都在搜'
   ).split(' '),
 );
 /** Words of a navigation bar (`| 會員登錄 | 站點地圖 | 聯系我們 |`). */
@@ -51,7 +52,7 @@ const NAV_WORDS = new Set([
 /** `某某相关经验`, `某某相关文章`: the heading of a list of links about the article's subject. */
 const RELATED_HEADING = /相关(经验|文章|阅读|推荐|问题|内容|资讯|知识|问答|帖子|下载)$/;
 const NAVIGATION_PREFIX =
-  /^(上一篇|下一篇|上一页|下一页|阅读下一篇|阅读上一篇|标签|本文标签|tags?|分享到|本文链接|原文链接|本文地址)\s*[:：]/i;
+  /^(上一篇|下一篇|上一页|下一页|阅读下一篇|阅读上一篇|标签|本文标签|tags?|分享到|本文链接|原文链接|本文地址|热搜|热门搜索|大家都在搜)\s*[:：]/i;
 const BREADCRUMB_LABEL = /^(当前位置|您的位置|您现在的位置|你的位置|现在位置|所在位置|位置)\s*[:：]/;
 const BREADCRUMB_SEPARATOR = /\s*(?:>>|>|＞|»|›|→)\s*/;
 /** A share, comment or reading widget: every token of the line is one of these, with a count. */
