@@ -131,6 +131,15 @@ describe('boilerplate lines', () => {
     expect(parseByline('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
   });
 
+  it("takes no section heading for the title where a filter deleted the numerals' 、", () => {
+    const record = normalizeDocument({
+      url: 'https://example.com/a/1.html',
+      text: '一保留关键证据\n保存骚扰电话的号码、时间和内容，以及短信、邮件等记录。\n二向监管部门投诉\n可以向银行业监管部门投诉违规催收行为。',
+    });
+    expect(record.title).toBeNull();
+    expect(record.paragraphs[0]).toBe('一保留关键证据');
+  });
+
   it('reads a time with a view counter or a script switch beside it as a byline', () => {
     // Shapes of real mobile pages: the counter is a field of its own, the switch a widget.
     expect(readMetaLine('2022-08-20 11:36:56  浏览:33')).toMatchObject({ time: '2022-08-20 11:36:56' });

@@ -211,6 +211,7 @@ function findTitle(
   if (first < 0 || first >= headEnd) return null;
   const text = texts[first] as string;
   if (!headlineShaped(text) || (text.match(HAN) ?? []).length < 4) return null;
+  if (firstOfUnmarkedSections(texts, first)) return null;
   const next = nextOpen(first);
   if (next < 0) {
     const chromeAround = shapes.some((s) => s !== undefined && s !== 'control');
@@ -218,6 +219,17 @@ function findTitle(
   }
   const nextText = texts[next] as string;
   return prose[next] || isSentence(nextText) || NUMBERED.test(nextText) ? first : null;
+}
+
+/**
+ * `一保留關鍵證據` … `二向監管部門投訴`: section headings whose `、` a site's filter deleted. The
+ * first is a heading, not the title, when a short line further down opens with the next numeral.
+ */
+function firstOfUnmarkedSections(texts: readonly string[], first: number): boolean {
+  if (!(texts[first] as string).trim().startsWith('一')) return false;
+  return texts.some(
+    (t, i) => i > first && t.trim().length <= MAX_TITLE && /^二\p{Script=Han}/u.test(t.trim()),
+  );
 }
 
 /** A sentence, however short: clauses, and a full stop or question mark at its end. */
