@@ -16,20 +16,20 @@ import type { Gap, StageOutput, TextRepair } from './types.js';
 
 const CJK = '\\p{Script=Han}\\u3000-\\u303f\\uff01-\\uff0f\\uff1a-\\uff20“”‘’…—';
 const SPACE_IN_CHINESE = new RegExp(`([${CJK}])[ \\t\\u3000]+(?=[${CJK}])`, 'gu');
-/** …or a filter's mask (`风险**工具`, `电话 *** 通常`): stars standing for the word it cut. */
+/** …or a filter's mask (`风险**工具`, `电话 *** 通常`, `不*于`): stars standing for what it cut. */
 const SPACE_OR_MASK_IN_CHINESE = new RegExp(
-  `([${CJK}])(?:[ \\t\\u3000]*\\*{2,}[ \\t\\u3000]*|[ \\t\\u3000]+)(?=[${CJK}])`,
+  `([${CJK}])(?:[ \\t\\u3000]*\\*+[ \\t\\u3000]*|[ \\t\\u3000]+)(?=[${CJK}])`,
   'gu',
 );
-const MASK = new RegExp(`(?<=[${CJK}])[ \\t\\u3000]*\\*{2,}[ \\t\\u3000]*(?=[${CJK}])`, 'gu');
+const MASK = new RegExp(`(?<=[${CJK}])[ \\t\\u3000]*\\*+[ \\t\\u3000]*(?=[${CJK}])`, 'gu');
 
 /**
  * What closes the paragraph's gaps: spaces, and stars too where every run of them stands between
  * Chinese characters. A run elsewhere (`**重点**是`) is Markdown's, and the paragraph's stars are left.
  */
 function gapPattern(text: string): RegExp {
-  if (!text.includes('**')) return SPACE_IN_CHINESE;
-  return /\*\*/.test(text.replace(MASK, '')) ? SPACE_IN_CHINESE : SPACE_OR_MASK_IN_CHINESE;
+  if (!text.includes('*')) return SPACE_IN_CHINESE;
+  return text.replace(MASK, '').includes('*') ? SPACE_IN_CHINESE : SPACE_OR_MASK_IN_CHINESE;
 }
 /** A heading that ends on 的 lost the noun after it (`二、莫名其妙的`). */
 const HEADING_ENDING_IN_DE = /^(?:[一二三四五六七八九十]+、|\d+(?:\.\d+)*\s)?\S{0,20}的$/u;

@@ -223,6 +223,15 @@ describe('closeMarkedGaps', () => {
       gaps: [{ offset: 4, evidence: 'marked' }],
     });
     expect(closeMarkedGaps('可以拨打客服 *** 咨询。').gaps).toHaveLength(1);
+    // One star for one character (an ad-wording filter: 最终 → `*终`, 不至于 → `不*于`).
+    expect(closeMarkedGaps('拒赔并不代表*终结果，不*于慌张。')).toMatchObject({
+      text: '拒赔并不代表终结果，不于慌张。',
+      gaps: [
+        { offset: 6, evidence: 'marked' },
+        { offset: 11, evidence: 'marked' },
+      ],
+    });
+    expect(closeMarkedGaps('*注：年化利率以合同为准').gaps).toEqual([]);
     expect(closeMarkedGaps('**重点**是按时还款')).toMatchObject({ text: '**重点**是按时还款', gaps: [] });
     // A sentence a filter cut in many places is no table: its pieces carry its punctuation.
     expect(closeMarkedGaps('客户会先接到 再收到 然后是 的上门 最后是起诉。').gaps).toHaveLength(4);
