@@ -355,6 +355,9 @@ class WordTable {
   }
 }
 
+/** Characters of text whose segmentation is remembered before the memo starts afresh (a few MB). */
+const SEGMENT_MEMO_CHARS = 1_000_000;
+
 /** Entries a memo holds before it starts afresh: a few MB of short strings. */
 const MEMO_ENTRIES = 100_000;
 
@@ -381,6 +384,13 @@ class JiebaLanguageModel implements LanguageModel {
    * times over (half of its scores are repeats).
    */
   private readonly scores = new BoundedMemo<number>();
+  /**
+   * Segmentations already made, as the ends of their tokens: the deleted-word cycle segments the
+   * same paragraphs when drafting, learning and restoring, and copied pages repeat them.
+   */
+  private readonly segments = new Map<string, Uint32Array>();
+  /** Characters of the texts `segments` holds; it starts afresh past `SEGMENT_MEMO_CHARS`. */
+  private segmentChars = 0;
   /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
   private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
@@ -484,7 +494,32 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   segment(text: string): string[] {
-    return this.segmentFolded(this.fold(text), text);
+    const cuts = this.segments.get(text);
+    if (cuts) {
+      const tokens: string[] = [];
+      for (let k = 0, from = 0; k < cuts.length; from = cuts[k++] as number)
+        tokens.push(text.slice(from, cuts[k]));
+      return tokens;
+    }
+    const folded = this.fold(text);
+    const tokens = this.segmentFolded(folded, text);
+    // Kept as the ends of its tokens (the tokens are cut out of `text` itself when the fold kept
+    // its length): a few bytes a token, not a string each.
+    if (folded.length === text.length && text.length <= SEGMENT_MEMO_CHARS / 16) {
+      if (this.segmentChars + text.length > SEGMENT_MEMO_CHARS) {
+        this.segments.clear();
+        this.segmentChars = 0;
+      }
+      const ends = new Uint32Array(tokens.length);
+      let end = 0;
+      tokens.forEach((token, k) => {
+        end += token.length;
+        ends[k] = end;
+      });
+      this.segments.set(text, ends);
+      this.segmentChars += text.length;
+    }
+    return tokens;
   }
 
   segmentSimplified(simplified: string): { words: string[]; logP: number } {

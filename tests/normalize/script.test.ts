@@ -3,7 +3,7 @@ import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
 import { convertScript, fromHans, toHans } from '../../src/normalize/script/convert.js';
-import { detectScript } from '../../src/normalize/script/detect.js';
+import { detectScript, hasSimplifiedOnly, isSimplifiedOnly } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
 import { PARTICLE_ZHE_WORDS, TO_TRADITIONAL_OVERRIDES } from '../../src/normalize/script/overrides.js';
 import { fixProseYi } from '../../src/normalize/script/prose-yi.js';
@@ -151,6 +151,22 @@ describe('detectScript', () => {
 
   it('still calls half-converted Traditional text Traditional', () => {
     expect(detectScript('這背后究竟隱藏著怎樣的故事，但并沒有申請過該產品，對于騷擾電話')).not.toBe('hans');
+  });
+});
+
+describe('hasSimplifiedOnly', () => {
+  it('says what asking each character would, surrogates included', () => {
+    for (const text of [
+      '',
+      '背後的問題',
+      '背后的問題',
+      '問題\uD83D后',
+      '\uD83D\uDE00后',
+      '𠮷野家',
+      '\uDE00并',
+      '這個',
+    ])
+      expect(hasSimplifiedOnly(text), text).toBe([...text].some(isSimplifiedOnly));
   });
 });
 
