@@ -391,6 +391,9 @@ class JiebaLanguageModel implements LanguageModel {
   private readonly segments = new Map<string, Uint32Array>();
   /** Characters of the texts `segments` holds; it starts afresh past `SEGMENT_MEMO_CHARS`. */
   private segmentChars = 0;
+  /** Viterbi's best scores and back pointers, reused call after call (`viterbi`). */
+  private best = new Float64Array(256);
+  private back = new Int32Array(256);
   /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
   private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
@@ -577,8 +580,13 @@ class JiebaLanguageModel implements LanguageModel {
    */
   private viterbi(text: string, starts: number[]): { best: Float64Array; back: Int32Array } {
     const n = starts.length - 1;
-    const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
-    const back = new Int32Array(n + 1);
+    // The arrays are reused call after call (read by the caller before the next call).
+    if (this.best.length < n + 1) {
+      this.best = new Float64Array(2 * (n + 1));
+      this.back = new Int32Array(2 * (n + 1));
+    }
+    const { best, back } = this;
+    best.fill(Number.NEGATIVE_INFINITY, 0, n + 1);
     const table = this.words_;
     best[0] = 0;
     for (let start = 0; start < n; start++) {
