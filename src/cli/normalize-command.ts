@@ -166,11 +166,12 @@ async function draftPass(
 ): Promise<void> {
   const spool = createWriteStream(spoolPath);
   for await (const { item: raw, result } of inOrder(inputs, batch.window, (raw) =>
-    batch.run<DraftDocument>('draft', raw),
+    batch.run<string>('draft', raw),
   )) {
     if (result.ok) {
-      await cycle.observe(result.value);
-      await write(spool, `${JSON.stringify(result.value)}\n`);
+      // The draft comes as its line of JSON: spooled as it is, read here for the samples.
+      await cycle.observe(JSON.parse(result.value) as DraftDocument);
+      await write(spool, `${result.value}\n`);
     } else {
       // A bug on one document, or one past its time budget, must not lose the others; say which.
       batch.fail(`${raw.url}: normalize failed: ${describeFailure(result.error)}`);

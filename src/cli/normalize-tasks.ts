@@ -98,7 +98,8 @@ export async function finishTask({ draftJson, to }: FinishTask): Promise<Finishe
 }
 
 export const BATCH_TASKS = {
-  draft: (data: unknown) => draftTask(data as RawDocument),
+  // As a line of JSON, as the calling thread spools it (see `FinishTask`).
+  draft: (data: unknown) => JSON.stringify(draftTask(data as RawDocument)),
   learn: (data: unknown) => learnTask(data as string),
   finish: (data: unknown) => finishTask(data as FinishTask),
 } as const;
