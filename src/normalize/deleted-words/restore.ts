@@ -290,6 +290,26 @@ function fillUnmarked(
     for (let offset = 0; offset <= text.length; offset++) {
       const t = boundaries.get(offset);
       if (t === undefined && !anyBackground) continue;
+      // Words whose first and last characters intact text has next to this place's neighbours.
+      const candidates =
+        inBackground.length === 0
+          ? inBackground
+          : inBackground.filter(
+              (word) =>
+                joinsUnits(
+                  options.background,
+                  offset > 0 ? text.charCodeAt(offset - 1) : -1,
+                  word.charCodeAt(0),
+                ) &&
+                joinsUnits(
+                  options.background,
+                  word.charCodeAt(word.length - 1),
+                  offset < text.length ? text.charCodeAt(offset) : -1,
+                ),
+            );
+      // Inside a word only intact text's contexts speak (the phrases and partners need a word's
+      // edge): with no candidate for them, nothing can be put here.
+      if (t === undefined && candidates.length === 0) continue;
       const place = `${paragraph}:${offset}`;
       if (taken.has(place)) continue;
       const previous = t === undefined ? '' : (tokens[t - 1] ?? '');
@@ -298,16 +318,6 @@ function fillUnmarked(
       const openLeft = t !== undefined && (offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string));
       const openRight = danglingEnds.has(place);
       const partner = previous.length === 1 ? options.index.usualNext(previous) : undefined;
-      // Words whose first and last characters intact text has next to this place's neighbours.
-      const candidates = inBackground.filter(
-        (word) =>
-          joinsUnits(options.background, offset > 0 ? text.charCodeAt(offset - 1) : -1, word.charCodeAt(0)) &&
-          joinsUnits(
-            options.background,
-            word.charCodeAt(word.length - 1),
-            offset < text.length ? text.charCodeAt(offset) : -1,
-          ),
-      );
       // Intact text's long contexts first: the phrase with the word, clearly longer than without.
       const evidence = new Map<string, ContextEvidence>();
       const byContext =
