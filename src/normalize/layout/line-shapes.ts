@@ -205,8 +205,8 @@ function noticeShape(folded: string): Shape | undefined {
   return undefined;
 }
 
-/** Characters of lines whose shape is remembered before the memo starts afresh (a few MB). */
-const SHAPE_MEMO_CHARS = 1_000_000;
+/** Characters of lines whose shape is remembered before the memo starts afresh (see `SEGMENT_MEMO_CHARS` in `language-model.ts`). */
+const SHAPE_MEMO_CHARS = 100_000;
 /** Shapes already read (null: text): a site's template lines, and copied pages, repeat. */
 const shapes = new Map<string, Shape | null>();
 let shapeChars = 0;
