@@ -31,8 +31,8 @@ const ASCII_COST = 7;
 /** Word indexes of what the model lacks: an ASCII character, any other character. */
 const ASCII = -2;
 const UNKNOWN = -1;
-/** Scores remembered before the memo starts afresh: a few MB of short strings. */
-const MEMO_ENTRIES = 100_000;
+/** Scores remembered before the memo starts afresh (why so few: `MEMO_ENTRIES` in `language-model.ts`). */
+const MEMO_ENTRIES = 20_000;
 
 export interface NgramReading {
   /** ln P of the text's best segmentation under the bigram model. */
