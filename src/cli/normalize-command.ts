@@ -35,14 +35,19 @@ import {
 } from '../normalize/index.js';
 import { normalizeTimeoutMs } from '../queue/connection.js';
 import { BATCH_BUDGET_FACTOR } from '../queue/normalize-worker.js';
-import type { CleanRecord } from '../records/clean.js';
 import type { DraftDocument } from '../records/draft.js';
 import type { RawDocument } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
 import { inOrder } from '../threads/ordered.js';
 import { builtModule, TaskTimeoutError, ThreadPool } from '../threads/pool.js';
 import { expandPaths, type InputProblem, readDocuments, readStdin } from './inputs.js';
-import { type BatchSetup, type BatchTaskName, type Finished, threadData } from './normalize-tasks.js';
+import {
+  type BatchSetup,
+  type BatchTaskName,
+  type Finished,
+  type FinishTask,
+  threadData,
+} from './normalize-tasks.js';
 
 export interface NormalizeCommandOptions {
   to?: Script;
@@ -161,11 +166,12 @@ async function draftPass(
 ): Promise<void> {
   const spool = createWriteStream(spoolPath);
   for await (const { item: raw, result } of inOrder(inputs, batch.window, (raw) =>
-    batch.run<DraftDocument>('draft', raw),
+    batch.run<string>('draft', raw),
   )) {
     if (result.ok) {
-      await cycle.observe(result.value);
-      await write(spool, `${JSON.stringify(result.value)}\n`);
+      // The draft comes as its line of JSON: spooled as it is, read here for the samples.
+      await cycle.observe(JSON.parse(result.value) as DraftDocument);
+      await write(spool, `${result.value}\n`);
     } else {
       // A bug on one document, or one past its time budget, must not lose the others; say which.
       batch.fail(`${raw.url}: normalize failed: ${describeFailure(result.error)}`);
@@ -211,25 +217,27 @@ async function learnPass(batch: BatchRun, pool: ThreadPool, cycle: DeletionCycle
 /** Pass two: deleted words restored and records finished in the threads; here, written in order. */
 async function finishPass(batch: BatchRun, spoolPath: string, to: Script | undefined, out: Writable) {
   const drafts = createInterface({ input: createReadStream(spoolPath), crlfDelay: Number.POSITIVE_INFINITY });
+  // The drafts go to the threads, and the records come back, as lines of JSON (`FinishTask`).
   const finishTasks = (async function* () {
-    for await (const line of drafts) yield { draft: JSON.parse(line) as DraftDocument, to };
+    for await (const draftJson of drafts) yield { draftJson, to } satisfies FinishTask;
   })();
   for await (const { item, result } of inOrder(finishTasks, batch.window, (task) =>
     batch.run<Finished>('finish', task),
   )) {
-    let record: CleanRecord;
+    let recordJson: string;
     let restoreError: string | undefined;
-    if (result.ok) ({ record, restoreError } = result.value);
+    if (result.ok) ({ recordJson, restoreError } = result.value);
     else {
       // The thread died or ran out of time: the record without its deleted words, made here.
-      record = finalizeRecord(flagRepairFailed(item.draft), item.to);
+      const draft = JSON.parse(item.draftJson) as DraftDocument;
+      recordJson = JSON.stringify(finalizeRecord(flagRepairFailed(draft), item.to));
       restoreError = describeFailure(result.error);
     }
     if (restoreError !== undefined)
       batch.fail(
-        `${item.draft.url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${restoreError}`,
+        `${(JSON.parse(item.draftJson) as DraftDocument).url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${restoreError}`,
       );
-    await write(out, `${JSON.stringify(record)}\n`);
+    await write(out, `${recordJson}\n`);
   }
 }
 

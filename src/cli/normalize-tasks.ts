@@ -46,14 +46,19 @@ export function useThreadData(data: ThreadData | undefined): void {
 
 export type BatchSetup = { samples: Sample[] } | { profiles: [string, StoredProfile][] };
 
+/**
+ * A draft as the spool holds it (a line of JSON) and the script of its record. Drafts and records
+ * cross between threads as JSON, not as objects: the calling thread reads and writes JSON lines
+ * anyway, and cloning a record's many small objects for `postMessage` cost more than the JSON.
+ */
 export interface FinishTask {
-  draft: DraftDocument;
+  draftJson: string;
   to?: Script;
 }
 
-/** A finished record, and why its deleted words could not be restored, if they could not. */
+/** A finished record as its line of JSON, and why its deleted words could not be restored, if they could not. */
 export interface Finished {
-  record: CleanRecord;
+  recordJson: string;
   restoreError?: string;
 }
 
@@ -78,19 +83,23 @@ export async function learnTask(source: string): Promise<StoredProfile> {
 }
 
 /** Pass two; a failure to restore is reported with the record, finished without its deleted words. */
-export async function finishTask({ draft, to }: FinishTask): Promise<Finished> {
+export async function finishTask({ draftJson, to }: FinishTask): Promise<Finished> {
+  const draft = JSON.parse(draftJson) as DraftDocument;
+  let record: CleanRecord;
   try {
-    return { record: finalizeRecord(await cycle.restore(draft), to) };
+    record = finalizeRecord(await cycle.restore(draft), to);
   } catch (error) {
     return {
-      record: finalizeRecord(flagRepairFailed(draft), to),
+      recordJson: JSON.stringify(finalizeRecord(flagRepairFailed(draft), to)),
       restoreError: (error as Error).stack ?? String(error),
     };
   }
+  return { recordJson: JSON.stringify(record) };
 }
 
 export const BATCH_TASKS = {
-  draft: (data: unknown) => draftTask(data as RawDocument),
+  // As a line of JSON, as the calling thread spools it (see `FinishTask`).
+  draft: (data: unknown) => JSON.stringify(draftTask(data as RawDocument)),
   learn: (data: unknown) => learnTask(data as string),
   finish: (data: unknown) => finishTask(data as FinishTask),
 } as const;

@@ -355,8 +355,19 @@ class WordTable {
   }
 }
 
-/** Entries a memo holds before it starts afresh: a few MB of short strings. */
-const MEMO_ENTRIES = 100_000;
+/**
+ * Characters of text whose segmentation is remembered before the memo starts afresh. Its texts
+ * may hold on to the pages they were cut from: 1M characters cost ~60 MB more at the peak of 10 MB
+ * of dumps than 100,000, and saved no time that could be measured.
+ */
+const SEGMENT_MEMO_CHARS = 100_000;
+
+/**
+ * Entries a memo holds before it starts afresh. The strings it keeps are windows cut from pages
+ * and may hold on to them: 100,000 entries (with the bigram model's) cost 50–70 MB more at the peak
+ * of 10 MB of dumps than 20,000, for no CPU time that could be measured (run side by side, twice).
+ */
+const MEMO_ENTRIES = 20_000;
 
 /** A memo of a pure function of short strings that forgets everything when full. */
 class BoundedMemo<T> {
@@ -381,6 +392,16 @@ class JiebaLanguageModel implements LanguageModel {
    * times over (half of its scores are repeats).
    */
   private readonly scores = new BoundedMemo<number>();
+  /**
+   * Segmentations already made, as the ends of their tokens: the deleted-word cycle segments the
+   * same paragraphs when drafting, learning and restoring, and copied pages repeat them.
+   */
+  private readonly segments = new Map<string, Uint32Array>();
+  /** Characters of the texts `segments` holds; it starts afresh past `SEGMENT_MEMO_CHARS`. */
+  private segmentChars = 0;
+  /** Viterbi's best scores and back pointers, reused call after call (`viterbi`). */
+  private best = new Float64Array(256);
+  private back = new Int32Array(256);
   /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
   private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
@@ -484,7 +505,32 @@ class JiebaLanguageModel implements LanguageModel {
   }
 
   segment(text: string): string[] {
-    return this.segmentFolded(this.fold(text), text);
+    const cuts = this.segments.get(text);
+    if (cuts) {
+      const tokens: string[] = [];
+      for (let k = 0, from = 0; k < cuts.length; from = cuts[k++] as number)
+        tokens.push(text.slice(from, cuts[k]));
+      return tokens;
+    }
+    const folded = this.fold(text);
+    const tokens = this.segmentFolded(folded, text);
+    // Kept as the ends of its tokens (the tokens are cut out of `text` itself when the fold kept
+    // its length): a few bytes a token, not a string each.
+    if (folded.length === text.length && text.length <= SEGMENT_MEMO_CHARS / 16) {
+      if (this.segmentChars + text.length > SEGMENT_MEMO_CHARS) {
+        this.segments.clear();
+        this.segmentChars = 0;
+      }
+      const ends = new Uint32Array(tokens.length);
+      let end = 0;
+      tokens.forEach((token, k) => {
+        end += token.length;
+        ends[k] = end;
+      });
+      this.segments.set(text, ends);
+      this.segmentChars += text.length;
+    }
+    return tokens;
   }
 
   segmentSimplified(simplified: string): { words: string[]; logP: number } {
@@ -542,8 +588,13 @@ class JiebaLanguageModel implements LanguageModel {
    */
   private viterbi(text: string, starts: number[]): { best: Float64Array; back: Int32Array } {
     const n = starts.length - 1;
-    const best = new Float64Array(n + 1).fill(Number.NEGATIVE_INFINITY);
-    const back = new Int32Array(n + 1);
+    // The arrays are reused call after call (read by the caller before the next call).
+    if (this.best.length < n + 1) {
+      this.best = new Float64Array(2 * (n + 1));
+      this.back = new Int32Array(2 * (n + 1));
+    }
+    const { best, back } = this;
+    best.fill(Number.NEGATIVE_INFINITY, 0, n + 1);
     const table = this.words_;
     best[0] = 0;
     for (let start = 0; start < n; start++) {

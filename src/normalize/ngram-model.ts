@@ -31,8 +31,8 @@ const ASCII_COST = 7;
 /** Word indexes of what the model lacks: an ASCII character, any other character. */
 const ASCII = -2;
 const UNKNOWN = -1;
-/** Scores remembered before the memo starts afresh: a few MB of short strings. */
-const MEMO_ENTRIES = 100_000;
+/** Scores remembered before the memo starts afresh (why so few: `MEMO_ENTRIES` in `language-model.ts`). */
+const MEMO_ENTRIES = 20_000;
 
 export interface NgramReading {
   /** ln P of the text's best segmentation under the bigram model. */
@@ -123,9 +123,9 @@ class BigramModel implements NgramModel {
     }
   }
 
-  /** The index of the word `text[start, end)`, or -1. */
-  private lookUp(text: string, start: number, end: number): number {
-    let slot = hashRange(text, start, end) & TABLE_MASK;
+  /** The index of the word `text[start, end)` (whose `hashRange` is `hash`), or -1. */
+  private lookUp(text: string, start: number, end: number, hash = hashRange(text, start, end)): number {
+    let slot = hash & TABLE_MASK;
     for (;;) {
       const entry = this.table[slot] as number;
       if (entry === 0) return -1;
@@ -201,6 +201,16 @@ class BigramModel implements NgramModel {
       this.stateBack = new Int32Array(size * 2);
     }
     const { stateWord: words, stateCost: costs, stateBack: backs } = this;
+    // Every word of up to MAX_WORD_LENGTH characters in `s`, each start's hash grown one
+    // character at a time: the state `s[i, j)` at slot j * MAX_WORD_LENGTH + j - i - 1.
+    for (let i = 0; i < n; i++) {
+      let hash = FNV_OFFSET;
+      const last = Math.min(n, i + MAX_WORD_LENGTH);
+      for (let j = i + 1; j <= last; j++) {
+        hash = Math.imul(hash ^ s.charCodeAt(j - 1), FNV_PRIME);
+        words[j * MAX_WORD_LENGTH + j - i - 1] = this.lookUp(s, i, j, hash >>> 0);
+      }
+    }
     for (let j = 1; j <= n; j++) {
       for (let length = 1; length <= MAX_WORD_LENGTH; length++) {
         const slot = j * MAX_WORD_LENGTH + length - 1;
@@ -208,7 +218,7 @@ class BigramModel implements NgramModel {
         const i = j - length;
         if (i < 0) continue;
         // A lone code unit the model lacks (or half of a surrogate pair) stands for itself.
-        let word = this.lookUp(s, i, j);
+        let word = words[slot] as number;
         if (word < 0 && length > 1) continue;
         if (word < 0 && s.charCodeAt(i) < 0x80) word = ASCII;
         words[slot] = word;

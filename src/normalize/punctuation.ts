@@ -17,9 +17,9 @@ function isChinese(ch: string | undefined): boolean {
   return ch !== undefined && CHINESE.test(ch);
 }
 
-/** A space or an ASCII mark: what `neighbours` looks past (`??`, `?!`, `, `). */
-function isSkipped(ch: string): boolean {
-  return ch === ' ' || ch in FULL_WIDTH;
+/** A space or an ASCII mark (`FULL_WIDTH`'s keys), by code unit: what `neighbours` looks past (`??`, `?!`, `, `). */
+function isSkipped(code: number): boolean {
+  return code === 0x20 || code === 0x2c || code === 0x3a || code === 0x3b || code === 0x3f || code === 0x21;
 }
 
 /**
@@ -29,15 +29,15 @@ function isSkipped(ch: string): boolean {
  */
 function neighbours(text: string) {
   let scanned = 0;
-  let left: string | undefined;
+  let leftAt = -1;
   let rightAt = -1;
   return (index: number): { before: string | undefined; after: string | undefined } => {
-    for (; scanned < index; scanned++) if (!isSkipped(text[scanned] as string)) left = text[scanned];
+    for (; scanned < index; scanned++) if (!isSkipped(text.charCodeAt(scanned))) leftAt = scanned;
     if (rightAt <= index) {
       rightAt = index + 1;
-      while (rightAt < text.length && isSkipped(text[rightAt] as string)) rightAt++;
+      while (rightAt < text.length && isSkipped(text.charCodeAt(rightAt))) rightAt++;
     }
-    return { before: left, after: text[rightAt] };
+    return { before: leftAt >= 0 ? text[leftAt] : undefined, after: text[rightAt] };
   };
 }
 

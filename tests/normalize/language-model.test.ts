@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { languageModel } from '../../src/normalize/language-model.js';
+import { buildLanguageModel, languageModel } from '../../src/normalize/language-model.js';
 
 describe('languageModel', () => {
   const lm = languageModel();
@@ -10,6 +10,16 @@ describe('languageModel', () => {
 
   it('prefers the decoding of UTF-8 to its GBK mojibake', () => {
     expect(lm.scorePerChar('取得')).toBeGreaterThan(lm.scorePerChar('鍙栧緱') + 3);
+  });
+
+  it('segments a text asked again as the first time, into tokens the caller owns', () => {
+    const fresh = buildLanguageModel();
+    const text = '銀行貸款逾期了怎麼辦？逾期以後，征信會受到影響。😀好的';
+    const first = fresh.segment(text);
+    expect(first.join('')).toBe(text);
+    first.push('changed by the caller');
+    expect(fresh.segment(text)).toEqual(lm.segment(text));
+    expect(fresh.segment(text).join('')).toBe(text);
   });
 
   it('scores Traditional and Simplified alike', () => {

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
+import { CompactTrie, chainConverter } from '../../src/normalize/script/compact-trie.js';
 import { convertScript, fromHans, toHans } from '../../src/normalize/script/convert.js';
-import { detectScript } from '../../src/normalize/script/detect.js';
+import { detectScript, hasSimplifiedOnly, isSimplifiedOnly } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
 import { PARTICLE_ZHE_WORDS, TO_TRADITIONAL_OVERRIDES } from '../../src/normalize/script/overrides.js';
 import { fixProseYi } from '../../src/normalize/script/prose-yi.js';
@@ -151,6 +152,22 @@ describe('detectScript', () => {
 
   it('still calls half-converted Traditional text Traditional', () => {
     expect(detectScript('這背后究竟隱藏著怎樣的故事，但并沒有申請過該產品，對于騷擾電話')).not.toBe('hans');
+  });
+});
+
+describe('hasSimplifiedOnly', () => {
+  it('says what asking each character would, surrogates included', () => {
+    for (const text of [
+      '',
+      '背後的問題',
+      '背后的問題',
+      '問題\uD83D后',
+      '\uD83D\uDE00后',
+      '𠮷野家',
+      '\uDE00并',
+      '這個',
+    ])
+      expect(hasSimplifiedOnly(text), text).toBe([...text].some(isSimplifiedOnly));
   });
 });
 
@@ -334,5 +351,56 @@ describe('script fixes through the normalizer', () => {
       expect(paragraph).toContain('資金發放');
       expect(paragraph).not.toContain('髮');
     }
+  });
+});
+
+describe('CompactTrie', () => {
+  const configs = OpenCC.Locale.configs as unknown as Record<
+    string,
+    { segmentation?: string[]; conversionChain: string[][] }
+  >;
+  const seeds = readdirSync(`${SHARED}seeds/`)
+    .filter((name) => name.endsWith('.txt'))
+    .map((name) => readFileSync(`${SHARED}seeds/${name}`, 'utf8'));
+  const texts = [
+    '',
+    '基金发行前，发卡银行要先面签；头发卡住了。',
+    '网上签约⿰氵青和⿱⿰木木土以及⿰氵',
+    '𠮷野家的发票\uD83D并且\uDE00后来',
+    ...seeds,
+    ...seeds.map((text) => toHans(text, 'tw')),
+  ];
+
+  it('segments and converts as the Trie of opencc-js does, for every group of its conversions', () => {
+    for (const name of ['s2t', 's2tw', 's2hk', 'tw2s']) {
+      const config = configs[name];
+      if (!config) throw new Error(name);
+      const groups = [...(config.segmentation ? [config.segmentation] : []), ...config.conversionChain];
+      for (const group of groups) {
+        const theirs = new OpenCC.Trie();
+        theirs.loadDictGroup(group);
+        const ours = new CompactTrie();
+        ours.loadDictGroup(group);
+        for (const text of texts) {
+          expect(ours.segment(text)).toEqual(theirs.segment(text));
+          expect(ours.convert(text)).toBe(theirs.convert(text));
+        }
+      }
+      const factory = OpenCC.ConverterFactory(...config.conversionChain);
+      const chained = chainConverter(config.conversionChain);
+      for (const text of texts) expect(chained(text)).toBe(factory(text));
+    }
+  });
+
+  it('lets the first dictionary of a group win, as opencc-js does', () => {
+    const trie = new CompactTrie();
+    trie.loadDictGroup([
+      '发 發|发卡 發卡',
+      [
+        ['发', '髮'],
+        ['发卡', '髮卡'],
+      ],
+    ]);
+    expect(trie.convert('发卡发')).toBe('發卡發');
   });
 });

@@ -277,6 +277,7 @@ function fillUnmarked(
   );
   const singleChars = words.some((w) => w.length === 1);
   const anyBackground = [...seenInBackground.values()].some(Boolean);
+  const inBackground = words.filter((w) => seenInBackground.get(w) === true);
   draft.paragraphs.forEach((text, paragraph) => {
     // Segmenting is the expensive part; skip paragraphs where no kind of evidence can apply.
     if (phrases.size === 0 && !singleChars && !anyBackground) return;
@@ -289,6 +290,26 @@ function fillUnmarked(
     for (let offset = 0; offset <= text.length; offset++) {
       const t = boundaries.get(offset);
       if (t === undefined && !anyBackground) continue;
+      // Words whose first and last characters intact text has next to this place's neighbours.
+      const candidates =
+        inBackground.length === 0
+          ? inBackground
+          : inBackground.filter(
+              (word) =>
+                joinsUnits(
+                  options.background,
+                  offset > 0 ? text.charCodeAt(offset - 1) : -1,
+                  word.charCodeAt(0),
+                ) &&
+                joinsUnits(
+                  options.background,
+                  word.charCodeAt(word.length - 1),
+                  offset < text.length ? text.charCodeAt(offset) : -1,
+                ),
+            );
+      // Inside a word only intact text's contexts speak (the phrases and partners need a word's
+      // edge): with no candidate for them, nothing can be put here.
+      if (t === undefined && candidates.length === 0) continue;
       const place = `${paragraph}:${offset}`;
       if (taken.has(place)) continue;
       const previous = t === undefined ? '' : (tokens[t - 1] ?? '');
@@ -297,13 +318,6 @@ function fillUnmarked(
       const openLeft = t !== undefined && (offset === 0 || /[\s\dA-Za-z.]/.test(text[offset - 1] as string));
       const openRight = danglingEnds.has(place);
       const partner = previous.length === 1 ? options.index.usualNext(previous) : undefined;
-      // Words whose first and last characters intact text has next to this place's neighbours.
-      const candidates = words.filter(
-        (word) =>
-          seenInBackground.get(word) === true &&
-          joins(options.background, `${text[offset - 1] ?? ''}${word[0]}`) &&
-          joins(options.background, `${word[word.length - 1]}${text[offset] ?? ''}`),
-      );
       // Intact text's long contexts first: the phrase with the word, clearly longer than without.
       const evidence = new Map<string, ContextEvidence>();
       const byContext =
@@ -451,6 +465,25 @@ function fromCopies(
     }
   });
   return insertions;
+}
+
+/** `joins` by code units (-1: none, the paragraph's edge), memoized by number: asked at every place of every paragraph. */
+const unitJoinCache = new WeakMap<NgramView, Map<number, boolean>>();
+
+function joinsUnits(view: NgramView | undefined, a: number, b: number): boolean {
+  if (!view) return false;
+  let seen = unitJoinCache.get(view);
+  if (!seen) {
+    seen = new Map();
+    unitJoinCache.set(view, seen);
+  }
+  const key = a < 0 ? -1 - b : b < 0 ? -0x10001 - a : a * 0x10000 + b;
+  let known = seen.get(key);
+  if (known === undefined) {
+    known = joins(view, (a < 0 ? '' : String.fromCharCode(a)) + (b < 0 ? '' : String.fromCharCode(b)));
+    seen.set(key, known);
+  }
+  return known;
 }
 
 /** Per character model: which two-character joins it has seen more than once (memoized). */

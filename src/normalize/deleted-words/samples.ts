@@ -76,7 +76,18 @@ export function sampleRank(id: string): number {
 
 /** Rank order: by the hash, then by id. */
 export function byRank(a: { id: string }, b: { id: string }): number {
-  return sampleRank(a.id) - sampleRank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return rankOf(a) - rankOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** `sampleRank` of pages already ranked: a source's sample is ranked against every page it sees. */
+const ranks = new WeakMap<{ id: string }, { id: string; rank: number }>();
+
+function rankOf(page: { id: string }): number {
+  const known = ranks.get(page);
+  if (known && known.id === page.id) return known.rank;
+  const rank = sampleRank(page.id);
+  ranks.set(page, { id: page.id, rank });
+  return rank;
 }
 
 /** Characters in a hashed passage (a k-gram of winnowing). */

@@ -206,9 +206,28 @@ function noticeShape(folded: string): Shape | undefined {
   return undefined;
 }
 
+/** Characters of lines whose shape is remembered before the memo starts afresh (see `SEGMENT_MEMO_CHARS` in `language-model.ts`). */
+const SHAPE_MEMO_CHARS = 100_000;
+/** Shapes already read (null: text): a site's template lines, and copied pages, repeat. */
+const shapes = new Map<string, Shape | null>();
+let shapeChars = 0;
+
 /** The line's shape, or undefined for text. */
 export function lineShape(line: string): Shape | undefined {
   if (line.length >= MAX_SEO_SPAM_LENGTH) return undefined;
+  const known = shapes.get(line);
+  if (known !== undefined) return known ?? undefined;
+  const shape = shapeOf(line);
+  if (shapeChars + line.length > SHAPE_MEMO_CHARS) {
+    shapes.clear();
+    shapeChars = 0;
+  }
+  shapes.set(line, shape ?? null);
+  shapeChars += line.length;
+  return shape;
+}
+
+function shapeOf(line: string): Shape | undefined {
   // Folded once: bars and widget rows are told apart by their spaces (`spaced`), the rest is read
   // as the line will read once the spaces inside Chinese are closed (`folded`).
   const spaced = toSimplifiedChars(line.trim());

@@ -22,8 +22,40 @@ let simplifiedOnly: Set<string> | undefined;
 /** Characters read to decide a document's script. */
 const DETECTION_SAMPLE = 50_000;
 
+/** `isSimplifiedOnly` of each BMP code unit (1: yes): pass one asks it of every character. */
+let simplifiedOnlyUnits: Uint8Array | undefined;
+
 /** True for a Simplified character that Traditional text writes differently (后, 并, 于, 么…). */
 export function isSimplifiedOnly(char: string): boolean {
+  if (char.length === 1) {
+    simplifiedOnlyUnits ??= simplifiedOnlyTable();
+    return simplifiedOnlyUnits[char.charCodeAt(0)] === 1;
+  }
+  return simplifiedOnlySet().has(char);
+}
+
+/** Whether any character of `text` is `isSimplifiedOnly`, without splitting it into characters. */
+export function hasSimplifiedOnly(text: string): boolean {
+  simplifiedOnlyUnits ??= simplifiedOnlyTable();
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      // A character outside the BMP: asked whole.
+      if (simplifiedOnlySet().has(text.slice(i, i + 2))) return true;
+      i++;
+    } else if (simplifiedOnlyUnits[code] === 1) return true;
+  }
+  return false;
+}
+
+function simplifiedOnlyTable(): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const char of simplifiedOnlySet()) if (char.length === 1) table[char.charCodeAt(0)] = 1;
+  return table;
+}
+
+function simplifiedOnlySet(): Set<string> {
   if (!simplifiedOnly) {
     const { Locale } = OpenCC;
     // A Taiwan or Hong Kong standard form (群, 才, 核…) is never a leftover Simplified character.
@@ -38,7 +70,7 @@ export function isSimplifiedOnly(char: string): boolean {
         simplifiedOnly.add(simplified);
     }
   }
-  return simplifiedOnly.has(char);
+  return simplifiedOnly;
 }
 
 export interface ScriptCounts {

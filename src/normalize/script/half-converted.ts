@@ -10,7 +10,7 @@
 import type { Script, StageOutput, TextRepair } from '../types.js';
 import { isTraditionalOnly } from './char-fold.js';
 import { convertScript } from './convert.js';
-import { isSimplifiedOnly } from './detect.js';
+import { hasSimplifiedOnly, isSimplifiedOnly } from './detect.js';
 import { fixProseYi } from './prose-yi.js';
 
 export function fixHalfConverted(text: string, script: Script): StageOutput {
@@ -20,15 +20,15 @@ export function fixHalfConverted(text: string, script: Script): StageOutput {
 }
 
 function fixMixedScript(text: string, script: Script): StageOutput {
-  const source = [...text];
   const traditional = script !== 'hans';
   // In Simplified text any character the Traditional→Simplified conversion changes is suspect
   // (瞭 is a Simplified character too, but not in 瞭解).
   const suspect = traditional ? isSimplifiedOnly : () => true;
   const worthConverting = traditional
-    ? source.some(isSimplifiedOnly)
-    : source.some(isTraditionalOnly) || text.includes('瞭');
+    ? hasSimplifiedOnly(text)
+    : [...text].some(isTraditionalOnly) || text.includes('瞭');
   if (!worthConverting) return { text, repairs: [], flags: [] };
+  const source = [...text];
 
   const converted = [
     ...(traditional ? convertScript(text, 'hans', script) : convertScript(text, 'hant', 'hans')),

@@ -16,6 +16,7 @@
 import * as OpenCC from 'opencc-js';
 import { languageModel } from '../language-model.js';
 import type { Script } from '../types.js';
+import { CompactTrie, chainConverter } from './compact-trie.js';
 import { TO_TRADITIONAL_OVERRIDES } from './overrides.js';
 
 type Converter = (text: string) => string;
@@ -53,11 +54,13 @@ function converter(to: TraditionalScript): Converter {
   if (!config) throw new Error(`opencc-js has no ${CONFIG[to]} config`);
   const dict = overrideDict();
   const [first = [], ...rest] = config.conversionChain;
-  const normalize = config.normalizationChain ? OpenCC.ConverterFactory(...config.normalizationChain) : null;
-  const chain = OpenCC.ConverterFactory([dict, ...first], ...rest);
-  let segmentation: OpenCC.Trie | null = null;
+  // opencc-js's ConverterFactory and Trie, in typed arrays (`compact-trie.ts`): the same
+  // conversion in a tenth of the memory, in every thread that converts.
+  const normalize = config.normalizationChain ? chainConverter(config.normalizationChain) : null;
+  const chain = chainConverter([[dict, ...first], ...rest]);
+  let segmentation: CompactTrie | null = null;
   if (config.segmentation) {
-    segmentation = new OpenCC.Trie();
+    segmentation = new CompactTrie();
     segmentation.loadDictGroup([
       dict,
       ...(Array.isArray(config.segmentation) ? config.segmentation : [config.segmentation]),
