@@ -54,6 +54,34 @@ describe('learned only from evidence', () => {
     expect(restored.paragraphs.filter((p) => p.includes('教你'))).toHaveLength(3);
   });
 
+  it('learns a single character a filter masks with one star, and restores it', async () => {
+    const site = {
+      name: 'star.example',
+      script: 'hans' as const,
+      words: [{ word: '题', space: 'stars' as const }],
+      pages: 6,
+      seed: 4343,
+    };
+    const intact = makeSites(5, 4, 6).map((s) => ({ ...s, words: [] }));
+    const pages = [site, ...intact].flatMap((s) =>
+      Array.from({ length: 6 }, (_, i) => draftDocument(renderPage(s, i).raw)),
+    );
+    const batch = await learnBatch(pages);
+    expect(batch.profiles.get('star.example')?.words.map((w) => w.word)).toEqual(['题']);
+    let masked = 0;
+    for (let i = 0; i < site.pages; i++) {
+      const { raw, truth } = renderPage(site, i);
+      const record = finalizeRecord(await batch.restore(pages[i] as DraftDocument));
+      const shown = (raw.text ?? '').split('\n').slice(3);
+      for (const [k, line] of shown.entries()) {
+        if (!/\p{Script=Han}\*\p{Script=Han}/u.test(line) || /\*\*/.test(line)) continue;
+        expect(record.paragraphs[k], line).toBe(truth[k]);
+        masked++;
+      }
+    }
+    expect(masked).toBeGreaterThanOrEqual(4);
+  });
+
   it('learns a word a filter masks with stars, and restores it where the stars stood', async () => {
     const site = {
       name: 'stars.example',

@@ -93,9 +93,10 @@ function filterLine(line: string, words: FilteredWord[], rng: Rng): string {
     let joined = parts[0] as string;
     for (let k = 1; k < parts.length; k++) {
       const next = parts[k] as string;
-      // Stars, one a character of the word (at least two), wherever the word was: `风险**工具`.
+      // Stars, one a character of the word, wherever the word was: `风险**工具`, and an ad-wording
+      // filter's single character, `*终结果` (real pages mask 最 so).
       if (space === 'stars') {
-        joined += '*'.repeat(Math.max(2, [...word].length)) + next;
+        joined += '*'.repeat([...word].length) + next;
         continue;
       }
       const leave =
