@@ -366,6 +366,18 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     expect(record.unresolved.map((u) => u.paragraph)).toEqual([0, 1, 2, 3]);
   });
 
+  it('undoes a stretch of UTF-8 read as Windows-1252 beside real words, and leaves Latin alone', () => {
+    // A name pasted from a UTF-8 source into a page that is otherwise right: 美美, 王伟.
+    const line = `${iconv.decode(Buffer.from('美美', 'utf8'), 'windows-1252')}逾期法務 2024-10-02 23:26:37`;
+    expect(line.startsWith('ç¾Žç¾Ž')).toBe(true);
+    expect(repairMojibake(line, lm)).toMatchObject({
+      text: '美美逾期法務 2024-10-02 23:26:37',
+      repairs: [{ kind: 'charset', before: 'ç¾Žç¾Ž', after: '美美' }],
+    });
+    for (const latin of ['Crème brûlée à la française', 'Ã©tÃ© Ã  Paris, 5×£35'])
+      expect(repairMojibake(latin, lm).text).toBe(latin);
+  });
+
   it('does not re-decode as one GBK line a line whose Han already reads as words', () => {
     // 美美 (UTF-8) shown as Windows-1252 before real words: re-decoded whole as GBK read by a
     // UTF-8-else-Windows-1252 reader, it made 缇庣編閫炬湡娉曞姟, and the line changed again on a

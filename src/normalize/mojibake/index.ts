@@ -24,6 +24,7 @@ import {
 } from './misdecodings.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
 import { repairShiftedRuns } from './shifted-runs.js';
+import { repairUtf8Stretches } from './utf8-segments.js';
 
 export { MIN_RUN_CONFIDENCE, repairShiftedRuns } from './shifted-runs.js';
 
@@ -173,8 +174,11 @@ export function repairMojibake(
   }
   const whole = repairMisdecodedText(text, lm);
   if (whole.repairs.length > 0 || whole.unresolved?.length) return whole;
-  const runs = repairShiftedRuns(text, lm, page.vocabulary ?? EMPTY_VOCABULARY);
+  // Stretches of UTF-8 read as Windows-1252 beside real words, then the shifted runs of what is left.
+  const stretches = repairUtf8Stretches(text);
+  const runs = repairShiftedRuns(stretches.text, lm, page.vocabulary ?? EMPTY_VOCABULARY);
   if (
+    stretches.repairs.length === 0 &&
     runs.repairs.length === 0 &&
     runs.unresolved.length === 0 &&
     // The encoding back to GBK only behind the cheap gate every line already passes through.
@@ -189,7 +193,7 @@ export function repairMojibake(
       ]
     : runs.unresolved;
   const flags = unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
-  return { text: runs.text, repairs: runs.repairs, flags, unresolved };
+  return { text: runs.text, repairs: [...stretches.repairs, ...runs.repairs], flags, unresolved };
 }
 
 /**
