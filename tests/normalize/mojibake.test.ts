@@ -34,6 +34,15 @@ function garble(
   return chars.slice(0, after + 1).join('') + run.garbled + chars.slice(after + 1 + run.covered).join('');
 }
 
+/** `garbled` comes back as it came, its run listed once, and nothing repaired. */
+function expectListedAsItCame(garbled: string): ReturnType<typeof repairShiftedRuns> {
+  const result = repairShiftedRuns(garbled, lm);
+  expect(result.text).toBe(garbled);
+  expect(result.repairs).toEqual([]);
+  expect(result.unresolved).toHaveLength(1);
+  return result;
+}
+
 describe('shifted GBK runs', () => {
   it('repairs the seed tails exactly', () => {
     expect(repairShiftedRuns('用戶的信息安全應當?shù)玫匠浞直U稀?/p>', lm).text).toBe(
@@ -124,19 +133,14 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     // 骗 = C6 AD and 。= A1 A3: read one byte off, AD A1 is a user-defined pair the store dropped,
     // and the lone A3 with it. 都是诈骗 reads well; the paragraph's 。 is gone with the pair.
     const garbled = '凡是要求先交保证金或者手续费才能放款的，基本?际钦┢';
-    const result = repairShiftedRuns(garbled, lm);
-    expect(result.text).toBe(garbled);
-    expect(result.repairs).toEqual([]);
-    expect(result.unresolved).toHaveLength(1);
+    expectListedAsItCame(garbled);
   });
 
   it('lists a paragraph that ends in a lost byte and the rest of its closing tag, however its run reads', () => {
     // A shape of real pages: `?!?/p>` decodes to nothing that reads better than it stands, and was
     // published as `？！？/p>` with no flag.
     const garbled = '請停止騷擾，否則將向12378投訴?!?/p>';
-    const result = repairShiftedRuns(garbled, lm);
-    expect(result.text).toBe(garbled);
-    expect(result.unresolved).toHaveLength(1);
+    const result = expectListedAsItCame(garbled);
     expect(garbled.slice(result.unresolved[0]?.start)).toBe('?!?/p>');
     // A question mark earlier in the paragraph is not part of it.
     const asked = '為什麼會這樣?請停止騷擾，否則將向12378投訴?!?/p>';
@@ -164,18 +168,14 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     const [reading] = readRuns(text, lm);
     expect(reading?.best?.text).toBe('太多如果沒');
     // Not sure enough on this page alone: listed, as it came.
-    const result = repairShiftedRuns(text, lm);
-    expect(result.text).toBe(text);
-    expect(result.unresolved).toHaveLength(1);
+    expectListedAsItCame(text);
   });
 
   it('lists a run whose resync reading names another character than its decoding ends on', () => {
     // 不到及時 lost 及's pair: read as it stands the run ends on 紃 (xún), while the reading after the
     // resync letter says shí (時). Published, it was `得不到紃的幫助` at 0.9998.
     const garbled = '如果遇到困難卻得?mào)坏郊r(shí)的幫助，用戶應當主動聯繫平臺。';
-    const result = repairShiftedRuns(garbled, lm);
-    expect(result.text).toBe(garbled);
-    expect(result.unresolved).toHaveLength(1);
+    expectListedAsItCame(garbled);
   });
 
   it('doubts a decoding where two characters with any bytes read as well as the one it shows', () => {
