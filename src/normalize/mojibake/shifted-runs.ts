@@ -10,9 +10,10 @@
  * The few likeliest first and last characters (by their close context) are read in full; the
  * choice's confidence is its share of the probability (tempered, see `TEMPERATURE`) among the text
  * as it stands, every decoding read, and the characters never read, each counted as weighing what
- * the last one read does in proportion to its close-context probability (`restOf`). A decoding sure enough replaces the run; a run that reads
- * as garbage and is not repaired with confidence is reported as unresolved, with its place; a `?`
- * before text that reads well is an ordinary question mark and is left alone.
+ * the last one read does in proportion to its close-context probability (`restOf`). A decoding
+ * sure enough replaces the run; a run that reads as garbage and is not repaired with confidence is
+ * reported as unresolved, with its place; a `?` before text that reads well is an ordinary
+ * question mark and is left alone.
  */
 import type { LanguageModel } from '../language-model.js';
 import { roundConfidence, softmax } from '../probability.js';
@@ -215,7 +216,7 @@ const nearRanges = new Int32Array(10);
 const nearLogPs = new Float64Array(5);
 
 function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
-  let best = char.length === 1 ? charLogPOf(lm, char) : pairLogP(lm, char);
+  let best = [...char].length === 1 ? charLogPOf(lm, char) : pairLogP(lm, char);
   // The words l1+char, char+r1, l2+char, char+r2 and l1+char+r1, as ranges of one text.
   const l1 = Math.min(1, left.length);
   const l2 = Math.min(2, left.length);
@@ -238,9 +239,8 @@ function nearScore(lm: LanguageModel, left: string, char: string, right: string)
 /**
  * `options` ranked by `full` (the model over a window), after a first ranking by `near` (the model
  * over the closest characters) keeps the likeliest `SHORTLIST`: a hundred candidate characters cost
- * a hundred short scores and sixteen long ones. Every option is looked at by `near`: a frequency
- * cut before it dropped right characters (`惯` of 习惯, `贷` of 借贷). The options pruned still
- * count in the probabilities (below), so that pruning never makes a choice look surer than it is.
+ * a hundred short scores and sixteen long ones. The options pruned still count in the
+ * probabilities (below), so that pruning never makes a choice look surer than it is.
  */
 function rankShortlisted(
   lm: LanguageModel,
@@ -461,7 +461,7 @@ function headPickOf(run: RunContext, end: RunEnd, middle: string): Pick {
   const charPriorOf = (h: string) => charPrior(h, { before, context: paragraph, traditional, atEnd: false });
   // A head of two characters stands for a dropped pair (`droppedPairHeads`): less likely a priori.
   const headPrior = (h: string) =>
-    h.length === 1
+    [...h].length === 1
       ? charPriorOf(h)
       : DROPPED_PAIR_HEAD_PRIOR + [...h].reduce((sum, c) => sum + charPriorOf(c), 0);
   const headExtra = (h: string) => headPrior(h) + page.bonus(shape.previous, h, next.slice(0, 1));
