@@ -956,6 +956,8 @@ export function repairShiftedRuns(
   return { text: repaired, repairs, unresolved: mergeGarbledGaps(repaired, unresolved, lm) };
 }
 
+const SPACE_CHARS = new Set([' ', '\t', '\u3000']);
+
 /** Listed runs this close together, with garbage between, are one stretch of garbage. */
 const MAX_GARBLED_GAP = 16;
 
@@ -982,6 +984,11 @@ function mergeGarbledGaps(text: string, spans: UnresolvedSpan[], lm: LanguageMod
     // …and what is left of the closing tag the last lone byte swallowed the `<` of (`??/p>`).
     const residue = /^\/?[a-zA-Z][a-zA-Z0-9]*>/.exec(chars.slice(span.end, span.end + 12).join(''));
     if (residue && LOST_CHARS.has(chars[span.end - 1] as string)) span.end += residue[0].length;
+    // …and the spaces between it and the Chinese after it (`淦教? 拨打`): a filter's gap or the
+    // page's layout, nothing can tell while the run is garbage, so no stage may close them.
+    let after = span.end;
+    while (after < chars.length && SPACE_CHARS.has(chars[after] as string)) after++;
+    if (after > span.end && HAN.test(chars[after] ?? '')) span.end = after;
   }
   const merged: UnresolvedSpan[] = [{ ...(spans[0] as UnresolvedSpan) }];
   for (const span of spans.slice(1)) {
