@@ -158,6 +158,9 @@ const SHORTLIST = 16;
 /** Candidates kept by their own frequency before any context is read. */
 const PREFILTER = 40;
 
+const formsWordRanges = new Int32Array(4);
+const formsWordLogPs = new Float64Array(2);
+
 /** The characters either side of a choice, for the look-ups that keep a rare candidate. */
 class Neighbours {
   constructor(
@@ -166,12 +169,16 @@ class Neighbours {
     private readonly right: string,
   ) {}
 
-  /** Whether `option` makes a word of two with the character before or after it. */
+  /** Whether `option` makes a word of two with the character before or after it (one text folded
+   * and looked up by ranges, as `nearScore` does: asked of a hundred options a pick). */
   formsWord(option: string): boolean {
-    return (
-      (this.left !== '' && this.lm.wordLogP(this.left + option) !== undefined) ||
-      (this.right !== '' && this.lm.wordLogP(option + this.right) !== undefined)
-    );
+    const text = this.left + option + this.right;
+    const from = this.left.length;
+    const to = from + option.length;
+    // An empty range where a neighbour is missing: no word.
+    formsWordRanges.set([0, this.left ? to : 0, from, this.right ? text.length : from]);
+    this.lm.wordLogPsIn(text, formsWordRanges, formsWordLogPs);
+    return !Number.isNaN(formsWordLogPs[0]) || !Number.isNaN(formsWordLogPs[1]);
   }
 }
 
@@ -365,9 +372,8 @@ function loneCandidates(run: RunContext, end: RunEnd, prior: number, after: stri
   const { lm, shape, page, before, paragraph, traditional } = run;
   const lone = loneCharacters(shape, end);
   if (lone.length === 0) return [];
-  const loneExtra = (c: string) =>
-    charPrior(c, { before, context: paragraph, traditional, atEnd: end.atParagraphEnd }) +
-    page.bonus(shape.previous, c, after.slice(0, 1));
+  const place = { before, context: paragraph, traditional, atEnd: end.atParagraphEnd };
+  const loneExtra = (c: string) => charPrior(c, place) + page.bonus(shape.previous, c, after.slice(0, 1));
   const ranked = rankShortlisted(
     lm,
     new Neighbours(lm, before.slice(-1), after.slice(0, 1)),
@@ -395,12 +401,12 @@ function lastPickOf(run: RunContext, end: RunEnd, head: string, middle: string, 
     return lasts.length === 1 ? certain(lasts[0] as string) : { kept: [], rest: 0, extras: [] };
   const table = QUESTION_PARTICLES.test(middle) ? AFTER_QUESTION_PRIOR : END_OF_PARAGRAPH_PRIOR;
   const tail = (head + middle).slice(-CONTEXT_CHARS);
+  // Built once: the extra is asked of every candidate.
+  const place = { before: before + head + middle, context: paragraph, traditional, atEnd: false };
   const lastExtra = (z: string) =>
     (end.atParagraphEnd
-      ? Math.log(table[z] ?? OTHER_END_PRIOR) +
-        (closesOpener(z, before + head + middle) ? OPEN_CLOSER_BONUS : 0)
-      : charPrior(z, { before: before + head + middle, context: paragraph, traditional, atEnd: false })) +
-    page.bonus(tail.slice(-1), z, after.slice(0, 1));
+      ? Math.log(table[z] ?? OTHER_END_PRIOR) + (closesOpener(z, place.before) ? OPEN_CLOSER_BONUS : 0)
+      : charPrior(z, place)) + page.bonus(tail.slice(-1), z, after.slice(0, 1));
   const ranked = rankShortlisted(
     lm,
     new Neighbours(lm, tail.slice(-1), after.slice(0, 1)),
@@ -458,7 +464,8 @@ function headPickOf(run: RunContext, end: RunEnd, middle: string): Pick {
   const next = middle.slice(0, CONTEXT_CHARS);
   // The page's pairs count in the window comparison too, or the model's word there undoes them
   // (they are the candidate's `pageBonus`, not part of this extra).
-  const charPriorOf = (h: string) => charPrior(h, { before, context: paragraph, traditional, atEnd: false });
+  const place = { before, context: paragraph, traditional, atEnd: false };
+  const charPriorOf = (h: string) => charPrior(h, place);
   // A head of two characters stands for a dropped pair (`droppedPairHeads`): less likely a priori.
   const headPrior = (h: string) =>
     [...h].length === 1
