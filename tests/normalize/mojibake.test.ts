@@ -145,6 +145,8 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     // A question mark earlier in the paragraph is not part of it.
     const asked = '為什麼會這樣?請停止騷擾，否則將向12378投訴?!?/p>';
     expect(repairShiftedRuns(asked, lm).unresolved).toHaveLength(1);
+    // Lost characters in a row at its start: `定???鹬厥印?/p>` (一定要引起重视。, pairs lost).
+    expectListedAsItCame('这一点大家一定???鹬厥印?/p>');
   });
 
   it('lists a character lost at the start of a paragraph instead of making a question mark of it', () => {

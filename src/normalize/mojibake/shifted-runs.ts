@@ -579,12 +579,12 @@ function foldedQuestionMarksFit(decodedChars: readonly string[], innerLost: read
 }
 
 /** A lost character and the rest of a closing tag whose `<` it swallowed, ending the paragraph. */
-const SWALLOWED_TAG_AT_END = /^[?\uFFFD][^?\uFFFD]+[?\uFFFD]\/?[a-zA-Z][a-zA-Z0-9]*>\s*$/u;
+const SWALLOWED_TAG_AT_END = /^[?\uFFFD]+[^?\uFFFD]+[?\uFFFD]\/?[a-zA-Z][a-zA-Z0-9]*>\s*$/u;
 
 /**
- * `投訴?!?/p>`: whatever the run decodes to, a paragraph that ends in a `?` and the rest of its
- * closing tag was read one byte off up to there (the seeds' shape, FAULTS.md §2), from the last `?`
- * before that one. No prose ends so; left as it stands, it is garbage, and is listed. (An earlier
+ * `投訴?!?/p>`, `定???鹬厥印?/p>`: whatever the run decodes to, a paragraph that ends in a `?`
+ * and the rest of its closing tag was read one byte off up to there (the seeds' shape, FAULTS.md
+ * §2), from the last `?` (or run of them) before that one. No prose ends so; left as it stands, it is garbage, and is listed. (An earlier
  * `?` is a run of its own or a question mark; the last `?` alone is where a run read from an
  * earlier one ends.)
  */
