@@ -253,6 +253,7 @@ function findStructure(lines: Line[], article: ExtractedArticle | undefined): St
   const plains = content.map((l) => (l.unrepaired ? '' : plainText(l)));
   const layout = readPageLayout(plains, plains, {
     knownTitle: article ? (structure.title ? plainText(structure.title) : '') : undefined,
+    garbled: content.map((l) => l.runs.length > 0),
   });
   if (!article && layout.title !== null) structure.title = content[layout.title] as Line;
   if (structure.title && layout.titleText !== null && structure.title.runs.length === 0)

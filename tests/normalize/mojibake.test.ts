@@ -149,6 +149,17 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     expectListedAsItCame('这一点大家一定???鹬厥印?/p>');
   });
 
+  it('does not take a garbled first line for the title of a text dump', () => {
+    // A sentence whose punctuation is in the garbage looks like a headline; a second pass over the
+    // cleaner page may repair it and see a sentence: the record would change from pass to pass.
+    const record = normalizeDocument({
+      url: 'file:///dump.txt',
+      text: '网上的借贷平台?芏啵访忠参寤ò嗣拧O旅姘殉<募父鑫侍庹沓隼矗┐蠹也慰肌\n\n一、逾期以后会怎么样\n\n如果长期拒不还款，平台可能会向法院提起诉讼。',
+    });
+    expect(record.title).toBeNull();
+    expect(record.unresolved.map((u) => u.paragraph)).toEqual([0]);
+  });
+
   it('lists a character lost at the start of a paragraph instead of making a question mark of it', () => {
     // A bullet the page's charset lacked: `?银行系…` is no question.
     const record = normalizeDocument({

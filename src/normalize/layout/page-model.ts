@@ -72,6 +72,8 @@ function headlineShaped(line: string): boolean {
 interface Options {
   /** The title is known (HTML): it is not looked for among the lines, only its repeats are. */
   knownTitle?: string | null;
+  /** Lines that hold a garbled run the mojibake engine listed: what they read as is unknown. */
+  garbled?: readonly boolean[];
 }
 
 /**
@@ -102,7 +104,7 @@ export function readPageLayout(
   let titleText: string | null = null;
   const knownTitle = options.knownTitle ?? null;
   if (knownTitle === null || knownTitle === undefined) {
-    title = findTitle(texts, bares, shapes, headEnd, open, nextOpen, prose);
+    title = findTitle(texts, bares, shapes, headEnd, open, nextOpen, prose, options.garbled ?? []);
     if (title !== null) {
       const stripped = (texts[title] as string).trim().replace(TITLE_WIDGET_PREFIX, '');
       if (stripped !== (texts[title] as string).trim()) titleText = stripped;
@@ -170,6 +172,7 @@ function findTitle(
   open: (i: number) => boolean,
   nextOpen: (i: number) => number,
   prose: readonly boolean[],
+  garbled: readonly boolean[],
 ): number | null {
   const n = texts.length;
   const candidates: number[] = [];
@@ -212,6 +215,9 @@ function findTitle(
   const text = texts[first] as string;
   if (!headlineShaped(text) || (text.match(HAN) ?? []).length < 4) return null;
   if (firstOfUnmarkedSections(texts, first)) return null;
+  // A garbled line standing first has no shape to go by: it may be a sentence (its punctuation is
+  // in the garbage), and taking it for the title one pass and not the next made records unstable.
+  if (garbled[first]) return null;
   const next = nextOpen(first);
   if (next < 0) {
     const chromeAround = shapes.some((s) => s !== undefined && s !== 'control');
