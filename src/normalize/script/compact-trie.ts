@@ -123,13 +123,23 @@ export class CompactTrie {
 
   /** `OpenCC.Trie.segment`: the dictionary's words and the stretches between them. */
   segment(s: string): string[] {
+    return this.pieces(s, false);
+  }
+
+  /** `OpenCC.Trie.convert`: each word replaced, the stretches between kept. */
+  convert(s: string): string {
+    return this.pieces(s, true).join('');
+  }
+
+  /** The stretches between the dictionary's words, and each word as it is or `replaced`. */
+  private pieces(s: string, replaced: boolean): string[] {
     const out: string[] = [];
     let unmatched = -1;
     for (let i = 0; i < s.length; ) {
       if (this.match(s, i)) {
         if (unmatched >= 0) out.push(s.slice(unmatched, i));
         unmatched = -1;
-        out.push(s.slice(i, this.matchEnd));
+        out.push(replaced ? this.matchValue : s.slice(i, this.matchEnd));
         i = this.matchEnd;
       } else {
         if (unmatched < 0) unmatched = i;
@@ -138,25 +148,6 @@ export class CompactTrie {
     }
     if (unmatched >= 0) out.push(s.slice(unmatched));
     return out;
-  }
-
-  /** `OpenCC.Trie.convert`: each word replaced, the stretches between kept. */
-  convert(s: string): string {
-    const out: string[] = [];
-    let unmatched = -1;
-    for (let i = 0; i < s.length; ) {
-      if (this.match(s, i)) {
-        if (unmatched >= 0) out.push(s.slice(unmatched, i));
-        unmatched = -1;
-        out.push(this.matchValue);
-        i = this.matchEnd;
-      } else {
-        if (unmatched < 0) unmatched = i;
-        i += unmatchedLength(s, i);
-      }
-    }
-    if (unmatched >= 0) out.push(s.slice(unmatched));
-    return out.join('');
   }
 }
 
