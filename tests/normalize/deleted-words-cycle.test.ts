@@ -54,67 +54,64 @@ describe('learned only from evidence', () => {
     expect(restored.paragraphs.filter((p) => p.includes('教你'))).toHaveLength(3);
   });
 
-  it('learns a single character a filter masks with one star, and restores it', async () => {
-    const site = {
-      name: 'star.example',
-      script: 'hans' as const,
-      words: [{ word: '题', space: 'stars' as const }],
-      pages: 6,
-      seed: 4343,
-    };
-    const intact = makeSites(5, 4, 6).map((s) => ({ ...s, words: [] }));
-    const pages = [site, ...intact].flatMap((s) =>
-      Array.from({ length: 6 }, (_, i) => draftDocument(renderPage(s, i).raw)),
-    );
-    const batch = await learnBatch(pages);
-    expect(batch.profiles.get('star.example')?.words.map((w) => w.word)).toEqual(['题']);
-    let masked = 0;
-    for (let i = 0; i < site.pages; i++) {
-      const { raw, truth } = renderPage(site, i);
-      const record = finalizeRecord(await batch.restore(pages[i] as DraftDocument));
-      const shown = (raw.text ?? '').split('\n').slice(3);
-      for (const [k, line] of shown.entries()) {
-        if (!/\p{Script=Han}\*\p{Script=Han}/u.test(line) || /\*\*/.test(line)) continue;
-        expect(record.paragraphs[k], line).toBe(truth[k]);
-        masked++;
-      }
-    }
-    expect(masked).toBeGreaterThanOrEqual(4);
-  });
-
-  it('learns a word a filter masks with stars, and restores it where the stars stood', async () => {
+  /**
+   * A site whose filter masks `word` with stars, learned in one batch beside intact sites (as in
+   * any crawl of several sources: they write the word); each line `checked` picks on its pages must
+   * come back as the truth has it.
+   */
+  async function starredSite(
+    word: string,
+    seed: number,
+    checked: (line: string) => boolean,
+  ): Promise<{ learned: string[] | undefined; lines: number }> {
     const site = {
       name: 'stars.example',
       script: 'hans' as const,
-      words: [{ word: '电话', space: 'stars' as const }],
+      words: [{ word, space: 'stars' as const }],
       pages: 6,
-      seed: 4242,
+      seed,
     };
-    // Intact sites beside it, as in any crawl of several sources: they write 电话.
     const intact = makeSites(5, 4, 6).map((s) => ({ ...s, words: [] }));
     const pages = [site, ...intact].flatMap((s) =>
       Array.from({ length: 6 }, (_, i) => draftDocument(renderPage(s, i).raw)),
     );
     const batch = await learnBatch(pages);
-    expect(batch.profiles.get('stars.example')?.words.map((w) => w.word)).toEqual(['电话']);
-    let restored = 0;
+    let lines = 0;
     for (let i = 0; i < site.pages; i++) {
       const { raw, truth } = renderPage(site, i);
       const record = finalizeRecord(await batch.restore(pages[i] as DraftDocument));
-      // Paragraphs whose every run of stars stands between Chinese characters (not a heading's
-      // end, `营销**`, which Markdown would write too) come back whole.
       const shown = (raw.text ?? '').split('\n').slice(3);
       for (const [k, line] of shown.entries()) {
-        if (
-          !line.includes('**') ||
-          /(^|[^\p{Script=Han}，。、？])\*\*|\*\*($|[^\p{Script=Han}，。、？])/u.test(line)
-        )
-          continue;
+        if (!checked(line)) continue;
         expect(record.paragraphs[k], line).toBe(truth[k]);
-        restored++;
+        lines++;
       }
     }
-    expect(restored).toBeGreaterThan(10);
+    return { learned: batch.profiles.get(site.name)?.words.map((w) => w.word), lines };
+  }
+
+  it('learns a single character a filter masks with one star, and restores it', async () => {
+    const { learned, lines } = await starredSite(
+      '题',
+      4343,
+      (line) => /\p{Script=Han}\*\p{Script=Han}/u.test(line) && !/\*\*/.test(line),
+    );
+    expect(learned).toEqual(['题']);
+    expect(lines).toBeGreaterThanOrEqual(4);
+  });
+
+  it('learns a word a filter masks with stars, and restores it where the stars stood', async () => {
+    // Paragraphs whose every run of stars stands between Chinese characters (not a heading's end,
+    // `营销**`, which Markdown would write too) come back whole.
+    const { learned, lines } = await starredSite(
+      '电话',
+      4242,
+      (line) =>
+        line.includes('**') &&
+        !/(^|[^\p{Script=Han}，。、？])\*\*|\*\*($|[^\p{Script=Han}，。、？])/u.test(line),
+    );
+    expect(learned).toEqual(['电话']);
+    expect(lines).toBeGreaterThan(10);
   });
 
   it('a character without its partner counts where marked gaps show a filter at work (问_日益 → 问题)', async () => {
