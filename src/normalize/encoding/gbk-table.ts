@@ -120,3 +120,14 @@ export function charactersEndingIn(trail: number): string[] {
   }
   return list;
 }
+
+/** Every character whose lead byte is `lead`, any trail (computed once a byte). */
+const startingWith = new Map<number, string[]>();
+export function charactersStartingWith(lead: number): string[] {
+  let list = startingWith.get(lead);
+  if (!list) {
+    list = trailsAfter(lead).map((trail) => decodeGbkPair(lead, trail) as string);
+    startingWith.set(lead, list);
+  }
+  return list;
+}

@@ -15,6 +15,7 @@
 import {
   type BytePair,
   charactersEndingIn,
+  charactersStartingWith,
   decodeGbkPair,
   USER_DEFINED_TRAILS,
 } from '../encoding/gbk-table.js';
@@ -53,16 +54,6 @@ function pairWords(firsts: readonly string[], seconds: readonly string[], lm: La
     .sort((x, y) => y.logP - x.logP)
     .slice(0, PAIR_WORDS)
     .map((w) => w.text);
-}
-
-/** Every character whose lead byte is `lead`, any trail. */
-function charactersStartingWith(lead: number): string[] {
-  const list: string[] = [];
-  for (let trail = 0x40; trail <= 0xfe; trail++) {
-    const ch = decodeGbkPair(lead, trail);
-    if (ch) list.push(ch);
-  }
-  return list;
 }
 
 /**
