@@ -67,11 +67,14 @@ function start(args: string[], tmp: string): Started {
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
+  // Decoded as streams: a chunk may end inside a character.
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    stdout += d;
   });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
+  child.stderr.on('data', (d: string) => {
+    stderr += d;
   });
   return {
     done: new Promise((resolve, reject) => {

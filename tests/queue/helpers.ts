@@ -145,11 +145,14 @@ export function finfaq(args: string[], env: NodeJS.ProcessEnv): Child {
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+  // Decoded as streams: a chunk may end inside a character (`上` split was read as `��`).
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    out += chunk;
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
+  child.stderr?.on('data', (chunk: string) => {
+    err += chunk;
     for (const w of [...waiters])
       if (w.pattern.test(err)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -157,7 +160,8 @@ export function finfaq(args: string[], env: NodeJS.ProcessEnv): Child {
       }
   });
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1));
+    // `close`, not `exit`: the output is read to its end before anyone reads it.
+    child.on('close', (code, signal) => resolve(code ?? signal ?? -1));
   });
   return {
     process: child,
