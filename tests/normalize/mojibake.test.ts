@@ -134,6 +134,8 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     // and the lone A3 with it. 都是诈骗 reads well; the paragraph's 。 is gone with the pair.
     const garbled = '凡是要求先交保证金或者手续费才能放款的，基本?际钦┢';
     expectListedAsItCame(garbled);
+    // The page folded its commas to ASCII: still a sentence inside, still prose.
+    expectListedAsItCame(garbled.replace('，', ','));
   });
 
   it('lists a paragraph that ends in a lost byte and the rest of its closing tag, however its run reads', () => {

@@ -776,7 +776,7 @@ function readRun(
 const SENTENCE_END = /[。！？…”」』）.!?)]$/u;
 /** A paragraph this long, with a sentence inside, is prose: it ends as a sentence does. */
 const PROSE_CHARS = 12;
-const SENTENCE_INSIDE = /[。！？，；]/u;
+const SENTENCE_INSIDE = /[。！？，；,;!]/u;
 
 /**
  * A decoding that reaches the end of a prose paragraph but does not end as a sentence does: the
