@@ -55,6 +55,16 @@ export function closesOpener(char: string, before: string): boolean {
   return opener !== undefined && before.lastIndexOf(opener) > before.lastIndexOf(char);
 }
 
+/**
+ * The closers that `before` leaves something open for: all that `closesOpener` and so `charPrior`
+ * read of `before`, as a key for remembering what they gave.
+ */
+export function closersOpenAfter(before: string): string {
+  let open = '';
+  for (const closer in CLOSERS) if (closesOpener(closer, before)) open += closer;
+  return open;
+}
+
 /** What `charPrior` needs to know of a character whatever its place, worked out once a character. */
 interface CharKind {
   han: boolean;

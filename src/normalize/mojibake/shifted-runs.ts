@@ -21,7 +21,7 @@ import type { TextRepair, UnresolvedSpan } from '../types.js';
 import { scoreInContext } from './context-score.js';
 import { restoreDroppedPairs } from './dropped-pairs.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
-import { charPrior, closesOpener, isTraditionalContext } from './priors.js';
+import { charPrior, closersOpenAfter, closesOpener, isTraditionalContext } from './priors.js';
 import {
   droppedPairHeads,
   firstCharacters,
@@ -243,21 +243,26 @@ function nearScore(lm: LanguageModel, left: string, char: string, right: string)
   return best;
 }
 
+/** The options of one pick worth reading in full, and what is known of the others. */
+interface Shortlist {
+  options: string[];
+  /** Near scores of the options pruned, and of the last option kept (see `rankShortlist`). */
+  pruned: number[];
+  worstNear: number;
+}
+
 /**
- * `options` ranked by `full` (the model over a window), after a first ranking by `near` (the model
- * over the closest characters) keeps the likeliest `SHORTLIST`: a hundred candidate characters cost
- * a hundred short scores and sixteen long ones. The options pruned still count in the
- * probabilities (below), so that pruning never makes a choice look surer than it is.
+ * The options worth reading in full, best by `near` (the model over the closest characters) first:
+ * a hundred candidate characters cost a hundred short scores and a few long ones.
  */
-function rankShortlisted(
+function shortlistByNear(
   lm: LanguageModel,
   neighbours: Neighbours,
   options: string[],
   near: (option: string) => number,
-  full: (option: string) => number,
   size = SHORTLIST,
-): Choice[] {
-  if (options.length <= size) return rank(options, options.map(full));
+): Shortlist {
+  if (options.length <= size) return { options, pruned: [], worstNear: 0 };
   // A hundred and ninety characters share a lead byte: the commonest forty are looked at, and
   // those that make a word with a neighbour (the forty alone dropped 惯 of 习惯, 贷 of 借贷).
   if (options.length > PREFILTER) {
@@ -269,22 +274,43 @@ function rankShortlisted(
   const order = options
     .map((_, k) => k)
     .sort((a, b) => (nearScores[b] as number) - (nearScores[a] as number));
-  const kept = order.slice(0, size);
-  const keptOptions = kept.map((k) => options[k] as string);
-  // The options pruned are never read in full: each counts as if it read as the last one kept
-  // does, give or take what its close context says (their near scores' difference). Their share
-  // under the near scores alone made right choices look far less sure than they were: the near
-  // scores are flat (`来说` 0.82 sure where the window read it 0.995).
-  const fullScores = keptOptions.map(full);
-  const worst = kept.at(-1) as number;
+  return {
+    options: order.slice(0, size).map((k) => options[k] as string),
+    pruned: order.slice(size).map((k) => nearScores[k] as number),
+    worstNear: nearScores[order[Math.min(size, order.length) - 1] as number] as number,
+  };
+}
+
+/**
+ * The shortlist ranked by `full` (the model over a window). The options pruned still count in the
+ * probabilities, so that pruning never makes a choice look surer than it is: each as if it read as
+ * the last one kept does, give or take what its close context says (their near scores' difference).
+ * Their share under the near scores alone made right choices look far less sure than they were:
+ * the near scores are flat (`来说` 0.82 sure where the window read it 0.995).
+ */
+function rankShortlist(shortlist: Shortlist, full: (option: string) => number): Choice[] {
+  const { options, pruned, worstNear } = shortlist;
+  if (pruned.length === 0) return rank(options, options.map(full));
+  const fullScores = options.map(full);
   const worstFull = fullScores.at(-1) as number;
-  const pruned = order
-    .slice(size)
-    .map((k) => worstFull + (nearScores[k] as number) - (nearScores[worst] as number));
-  const probabilities = softmax([...fullScores, ...pruned].map((x) => x / TEMPERATURE));
-  return keptOptions
+  const probabilities = softmax(
+    [...fullScores, ...pruned.map((near) => worstFull + near - worstNear)].map((x) => x / TEMPERATURE),
+  );
+  return options
     .map((text, k) => ({ text, probability: probabilities[k] as number }))
     .sort((a, b) => b.probability - a.probability);
+}
+
+/** `options` ranked by `full`, after `near` keeps the likeliest `size` (`shortlistByNear`). */
+function rankShortlisted(
+  lm: LanguageModel,
+  neighbours: Neighbours,
+  options: string[],
+  near: (option: string) => number,
+  full: (option: string) => number,
+  size = SHORTLIST,
+): Choice[] {
+  return rankShortlist(shortlistByNear(lm, neighbours, options, near, size), full);
 }
 
 /** First characters carried into the window comparison, best by their close context first. */
@@ -393,31 +419,69 @@ function loneCandidates(run: RunContext, end: RunEnd, prior: number, after: stri
   }));
 }
 
-/** The run's last character where its trail byte is unknown, after `head` and the middle. */
-function lastPickOf(run: RunContext, end: RunEnd, head: string, middle: string, after: string): Pick {
+/** Characters before the last one that its near score reads (`nearScore`'s two). */
+const NEAR_CONTEXT_CHARS = 2;
+
+/** What a run's last characters are ranked by, remembered across its heads (`lastPickOf`). */
+interface LastPicks {
+  /** Ranked picks by what their window reads: the last `PICK_CONTEXT_CHARS` before them and
+   * the brackets those leave open. */
+  picks: Map<string, Pick>;
+  /** Shortlists by what their near scores read: the last `NEAR_CONTEXT_CHARS`, the brackets. */
+  shortlists: Map<string, Shortlist>;
+}
+
+/**
+ * The run's last character where its trail byte is unknown, after `head` and the middle. What it
+ * reads of the text before it is the last few characters and the brackets left open, so heads
+ * that agree there share their pick, and their shortlist (the costly part) where they agree on the
+ * last two characters: on a run with a few middle characters, each of the three heads compared.
+ */
+function lastPickOf(
+  run: RunContext,
+  end: RunEnd,
+  head: string,
+  middle: string,
+  after: string,
+  remembered: LastPicks,
+): Pick {
   const { lm, page, before, paragraph, traditional } = run;
   const lasts = lastCharacters(run.shape, end);
   if (lasts.length <= 1)
     return lasts.length === 1 ? certain(lasts[0] as string) : { kept: [], rest: 0, extras: [] };
-  const table = QUESTION_PARTICLES.test(middle) ? AFTER_QUESTION_PRIOR : END_OF_PARAGRAPH_PRIOR;
   const tail = (head + middle).slice(-CONTEXT_CHARS);
+  const open = closersOpenAfter(before + head + middle);
+  const pickKey = `${end.end}|${open}|${tail.slice(-PICK_CONTEXT_CHARS)}`;
+  const known = remembered.picks.get(pickKey);
+  if (known) return known;
+  const table = QUESTION_PARTICLES.test(middle) ? AFTER_QUESTION_PRIOR : END_OF_PARAGRAPH_PRIOR;
   // Built once: the extra is asked of every candidate.
   const place = { before: before + head + middle, context: paragraph, traditional, atEnd: false };
   const lastExtra = (z: string) =>
     (end.atParagraphEnd
       ? Math.log(table[z] ?? OTHER_END_PRIOR) + (closesOpener(z, place.before) ? OPEN_CLOSER_BONUS : 0)
       : charPrior(z, place)) + page.bonus(tail.slice(-1), z, after.slice(0, 1));
-  const ranked = rankShortlisted(
-    lm,
-    new Neighbours(lm, tail.slice(-1), after.slice(0, 1)),
-    lasts,
-    (z) => nearScore(lm, tail, z, after) + lastExtra(z),
+  const shortlistKey = `${end.end}|${open}|${tail.slice(-NEAR_CONTEXT_CHARS)}`;
+  let shortlist = remembered.shortlists.get(shortlistKey);
+  if (!shortlist) {
+    shortlist = shortlistByNear(
+      lm,
+      new Neighbours(lm, tail.slice(-1), after.slice(0, 1)),
+      lasts,
+      (z) => nearScore(lm, tail, z, after) + lastExtra(z),
+      LAST_SHORTLIST,
+    );
+    remembered.shortlists.set(shortlistKey, shortlist);
+  }
+  const ranked = rankShortlist(
+    shortlist,
     (z) =>
       scoreInContext(lm, tail.slice(-PICK_CONTEXT_CHARS) + z + after.slice(0, PICK_CONTEXT_CHARS)) +
       lastExtra(z),
-    LAST_SHORTLIST,
   );
-  return pickOf(ranked, LASTS_COMPARED, lastExtra);
+  const pick = pickOf(ranked, LASTS_COMPARED, lastExtra);
+  remembered.picks.set(pickKey, pick);
+  return pick;
 }
 
 /**
@@ -507,7 +571,7 @@ function candidatesOf(
   };
   const headCache = new Map<number | undefined, Pick>();
   // The last character's choice depends on the head only through the characters before it.
-  const lastCache = new Map<string, Pick>();
+  const lastPicks: LastPicks = { picks: new Map(), shortlists: new Map() };
   const out: Candidate[] = [];
   for (const end of shape.ends) {
     const n = end.runEnd - shape.runStart;
@@ -531,12 +595,7 @@ function candidatesOf(
       headCache.set(headKey, heads);
     }
     for (const [headRank, head] of heads.kept.entries()) {
-      const tailKey = `${(head.text + middle).slice(-CONTEXT_CHARS)}|${end.end}`;
-      let lasts = lastCache.get(tailKey);
-      if (!lasts) {
-        lasts = lastPickOf(run, end, head.text, middle, after);
-        lastCache.set(tailKey, lasts);
-      }
+      const lasts = lastPickOf(run, end, head.text, middle, after, lastPicks);
       for (const [lastRank, last] of lasts.kept.entries()) {
         // A reading after a resync letter names the last character; after a lost `?` it already
         // narrowed the candidates.
