@@ -14,10 +14,11 @@ import {
 } from '../../src/normalize/mojibake/index.js';
 import { readRuns, repairShiftedRuns } from '../../src/normalize/mojibake/shifted-runs.js';
 import { normalizeDocument } from '../../src/normalize/pipeline.js';
+import { generateArticle } from '../support/article-generator.js';
 import { type LineEnd, type LostReading, shiftedRun } from '../support/fault-injector.js';
 import { damagedNegatives, evaluateRuns, evaluateWholeDocuments } from '../support/mojibake-eval.js';
 import { SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
-import { readUtf8ElseWindows1252, withoutPrivateUse } from '../support/wrong-readers.js';
+import { readUtf8ElseWindows1252, utf8ReadAsGbkThenSimplified, withoutPrivateUse } from '../support/wrong-readers.js';
 
 const lm = languageModel();
 
@@ -376,6 +377,22 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
       const out = repairMojibake(misread, lm);
       if (out.text !== line) expect(out.unresolved?.length, misread).toBe(1);
     }
+  });
+
+  it('lists every garbled line of a page of UTF-8 read as GBK and converted afterwards, none undone, none silent', () => {
+    // Each line alone may keep too few whole UTF-8 characters to be sure of (`镶$エ…`, a real page
+    // of trading fees, had 7 of 13 lines listed and 6 published as they were): the page decides.
+    const article = generateArticle(4242);
+    const lines = article.paragraphs.slice(0, 12);
+    const text = lines.map(utf8ReadAsGbkThenSimplified).join('\n');
+    const record = normalizeDocument({ url: 'file:///fees.txt', text });
+    const listed = new Set(record.unresolved.filter((u) => u.kind === 'unrepaired-mojibake').map((u) => u.paragraph));
+    expect(record.paragraphs).toHaveLength(lines.length);
+    record.paragraphs.forEach((got, k) => {
+      if (got !== lines[k]) expect(listed.has(k), got).toBe(true);
+    });
+    // Nothing inside the garbage is "repaired" (script, punctuation): it is published as it came.
+    expect(record.repairs.filter((r) => listed.has(r.paragraph))).toEqual([]);
   });
 
   it('lists a page whose only re-decoding is characters no text strings together, line by line', () => {

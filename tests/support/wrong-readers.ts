@@ -3,6 +3,7 @@
  * made from our own text: each takes the page's bytes and gives the text the reader showed.
  */
 import iconv from 'iconv-lite';
+import * as OpenCC from 'opencc-js';
 
 const windows1252 = new TextDecoder('windows-1252');
 
@@ -33,4 +34,16 @@ export function readUtf8ElseWindows1252(bytes: Uint8Array): string {
 /** What a store keeps of text holding private-use characters and U+FFFD: neither. */
 export function withoutPrivateUse(text: string): string {
   return text.replace(/[\u{E000}-\u{F8FF}\uFFFD]/gu, '');
+}
+
+const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+
+/**
+ * A UTF-8 page a site read as GBK, then "converted to Simplified" (the garbage is mostly
+ * Traditional-looking Han: 鑲 becomes 镶, 閲 stays or becomes 阅), then stored without its
+ * private-use and replacement characters. The conversion changed bytes, so no line can be undone;
+ * every garbled line must be listed (a real page of stock-trading fees showed this).
+ */
+export function utf8ReadAsGbkThenSimplified(text: string): string {
+  return withoutPrivateUse(toSimplified(new TextDecoder('gbk').decode(iconv.encode(text, 'utf-8'))));
 }

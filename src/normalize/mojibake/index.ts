@@ -20,6 +20,7 @@ import {
   mostlyUtf8ReadAsGbk,
   plausibleMisreading,
   undo,
+  utf8ShareReadAsGbk,
   withoutLeaders,
 } from './misdecodings.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
@@ -260,6 +261,38 @@ function lineByLineMisdecoding(
   return best;
 }
 
+/** UTF-8 read as GBK, the one wrong reading whose losses leave no mark on a page (`lossyUtf8ReadAsGbk`). */
+const UTF8_READ_AS_GBK = MISDECODINGS.find((m) => m.name === 'utf-8→gbk') as Misdecoding;
+/** Whole UTF-8 characters that the page's misdecoded lines must hold together… */
+const MIN_LOSSY_UTF8_CHARS = 20;
+/** …and their least share of those lines' non-ASCII bytes (GBK's own text: about a third). */
+const MIN_LOSSY_UTF8_SHARE = 0.7;
+
+/**
+ * A page of UTF-8 read as GBK that lost bytes and was changed afterwards (pairs of GBK's
+ * user-defined rows dropped by a store, the garbage "converted" to Simplified: `镶$エ` for 股票),
+ * so that no line can be undone and a line alone may keep too few whole UTF-8 characters to be sure
+ * of (a real page had 7 of its 13 lines listed and 6 published as they were). Where the page's
+ * misdecoded lines, encoded back as GBK, are mostly UTF-8 together, the page is taken for one:
+ * each line is undone where it can be and listed where it reads as misdecoded (`redecodeLine`).
+ */
+function lossyUtf8ReadAsGbk(text: string, lm: LanguageModel): boolean {
+  let sampled = 0;
+  let nonAscii = 0;
+  let inUtf8 = 0;
+  let chars = 0;
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    if (!/\P{ASCII}/u.test(line)) continue;
+    if (++sampled > LINE_SAMPLE_LINES) break;
+    if (!looksMisdecoded(line, lm)) continue;
+    const share = utf8ShareReadAsGbk(line);
+    nonAscii += share.nonAscii;
+    inUtf8 += share.inUtf8;
+    chars += share.chars;
+  }
+  return chars >= MIN_LOSSY_UTF8_CHARS && inUtf8 >= nonAscii * MIN_LOSSY_UTF8_SHARE;
+}
+
 /**
  * A line of a page read wrongly under `m` (decided for the page): undone, or listed whole when it
  * cannot be undone with confidence. Lines with nothing `m` could have made are left to the rest.
@@ -338,7 +371,10 @@ export function repairMisdecodedDocument(
   if (!best) {
     // Bytes dropped by the wrong decoder: undone line by line (the lines' own stage does it).
     const lossy = text.includes('\uFFFD') ? lineByLineMisdecoding(text, lm) : undefined;
-    if (!lossy) return { text, repairs: [] };
+    if (!lossy)
+      return lossyUtf8ReadAsGbk(text, lm)
+        ? { text, repairs: [], lineMisdecoding: UTF8_READ_AS_GBK }
+        : { text, repairs: [] };
     return {
       text,
       repairs: [

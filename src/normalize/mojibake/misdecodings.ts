@@ -254,6 +254,19 @@ const MIN_UTF8_SHARE = 0.8;
 export function mostlyUtf8ReadAsGbk(text: string): boolean {
   const bytes = encodeAsWhatwgGbk(text) ?? encodeExactly(text, 'gbk');
   if (!bytes) return false;
+  const { nonAscii, inUtf8, chars } = utf8In(bytes);
+  return chars >= MIN_UTF8_CHARS && inUtf8 >= nonAscii * MIN_UTF8_SHARE;
+}
+
+export interface Utf8Share {
+  /** Non-ASCII bytes, those of them in whole UTF-8 characters, and those characters. */
+  nonAscii: number;
+  inUtf8: number;
+  chars: number;
+}
+
+/** How much of `bytes` is whole UTF-8 characters. */
+function utf8In(bytes: Uint8Array): Utf8Share {
   let nonAscii = 0;
   let inUtf8 = 0;
   let chars = 0;
@@ -273,7 +286,20 @@ export function mostlyUtf8ReadAsGbk(text: string): boolean {
     }
     at = end;
   }
-  return chars >= MIN_UTF8_CHARS && inUtf8 >= nonAscii * MIN_UTF8_SHARE;
+  return { nonAscii, inUtf8, chars };
+}
+
+/**
+ * `utf8In` of `text` encoded back as GBK, its characters GBK lacks left out (a page's garbage
+ * "converted" afterwards holds some: 𬭼): for a page's lines together (`lossyUtf8ReadAsGbk`).
+ */
+export function utf8ShareReadAsGbk(text: string): Utf8Share {
+  const bytes: number[] = [];
+  for (const ch of text) {
+    const encoded = (ch.codePointAt(0) as number) < 0x80 ? [ch.charCodeAt(0)] : encodeAsWhatwgGbk(ch);
+    if (encoded) bytes.push(...encoded);
+  }
+  return utf8In(Uint8Array.from(bytes));
 }
 
 /** GBK's rows of punctuation and full-width forms (A1–A3, `¡¡` is the ideographic space A1 A1). */
