@@ -150,6 +150,20 @@ describe('boilerplate lines', () => {
     expect(readMetaLine('浏览:33')).toBeUndefined();
   });
 
+  it("reads a byline whose separators' icons the page's charset lost", () => {
+    // A real page: `作者:静妹 ? 更新时间:2023-01-11 ?阅读` (a user icon and an eye icon lost to `?`).
+    expect(readMetaLine('作者:静妹 ? 更新时间:2023-01-11 ?阅读')).toMatchObject({ time: '2023-01-11' });
+    expect(readMetaLine('作者：某某 \uFFFD 发布时间：2023-01-11')).toMatchObject({ time: '2023-01-11' });
+    // A question mark after a word is a sentence's: no field's value.
+    expect(readMetaLine('作者:什么时候能提额? 更新时间:2023-01-11')).toBeUndefined();
+    const record = normalizeDocument({
+      url: 'https://example.com/wd/1.html',
+      text: '花呗还款逾期了一天有什么影响么?\n作者:静妹 ? 更新时间:2023-01-11 ?阅读\n花呗还款逾期了一天的话,将会产生逾期费用,用户需要多还钱。\n逾期情况会被系统报送芝麻信用,芝麻分有可能会因此下降。',
+    });
+    expect(record.published_at?.slice(0, 10)).toBe('2023-01-11');
+    expect(record.paragraphs.join('\n')).not.toContain('作者');
+  });
+
   it('knows generic opening headings and compares lines across scripts', () => {
     expect(isGenericHeading('小編導語')).toBe(true);
     expect(isGenericHeading('為啥小米金融給我發信息')).toBe(false);

@@ -88,6 +88,9 @@ const FORUM_WIDGETS =
 /** The page's Simplified/Traditional switch, printed beside the byline's time. */
 const SCRIPT_SWITCH = /简体\s*[|｜丨/]\s*繁[體体]|繁[體体]\s*[|｜丨/]\s*简体/g;
 const SEPARATORS = /[\s|｜丨/·•、\-–—()（）[\]【】]/g;
+/** A separator's icon the page's charset lacked (`静妹 ? 更新时间`, `?阅读`): lost to `?` after a
+ * space, where no sentence's question mark stands. */
+const LOST_SEPARATOR = /(?<=\s)[?\uFFFD]+/g;
 /** A date without its year (`01-17`), printed by mobile pages: a field value, never a time here. */
 const MONTH_DAY = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?$/;
 const MONTH_DAY_AT = /^\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2})?/;
@@ -109,7 +112,9 @@ const MAX_LINE = 160;
 export function readMetaLine(line: string): MetaLine | undefined {
   // Judged as the line will read once the spaces inside Chinese are closed (between characters
   // and before punctuation alike), so that a second pass over the output decides the same.
-  const trimmed = withoutSpacesInChinese(line.replace(SCRIPT_SWITCH, ' ').trim());
+  const trimmed = withoutSpacesInChinese(
+    line.replace(SCRIPT_SWITCH, ' ').replace(LOST_SEPARATOR, ' ').trim(),
+  );
   if (trimmed.length === 0 || trimmed.length > MAX_LINE) return undefined;
   const folded = toSimplifiedChars(trimmed);
   const bare = BARE_BYLINE.exec(trimmed);
