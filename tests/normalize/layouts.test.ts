@@ -47,6 +47,15 @@ describe('line shapes', () => {
     // Black-hat SEO injected into a hacked page (made-up keyword lists of the kind).
     ['久久精品视频,国产精品一区二区,在线观看免费', 'spam'],
     ['某某主站蜘蛛池模板', 'spam'],
+    // Shapes of real pages (stop 22's sample), in our own words.
+    ['2025-09-19网贷问答网贷黑名单', 'byline'],
+    ['2024-08-28 18:28:26 瀏覽 作者:某某某', 'byline'],
+    ['admin 110 0', 'counter'],
+    ['某某神记 卡片比较 31 0', 'counter'],
+    ['(資料圖片)', 'caption'],
+    ['• 回列表', 'navigation'],
+    ['Select Page', 'navigation'],
+    ['top of page', 'navigation'],
   ])('%s is %s', (line, shape) => {
     expect(lineShape(line)).toBe(shape);
   });
@@ -63,6 +72,9 @@ describe('line shapes', () => {
     '（图片来源于网上，资料不一定准确，办理前请向银行核实各项费用和利率。）',
     '已有226人看过这份资料，但很少有人注意到其中的利率条款。',
     '国产数据库和欧美厂商的产品都可以在线申请试用。',
+    '2026年1月1日起施行',
+    '2025-09-19起，新规定正式施行。',
+    'Select a page to begin',
   ])('%s is text', (line) => {
     expect(lineShape(line)).toBeUndefined();
   });
@@ -76,6 +88,31 @@ describe('line shapes', () => {
     expect(readMetaLine('某某 发布于 2024-03-12 10:20')).toMatchObject({ category: null });
     expect(readMetaLine('时间:01-17人气:21作者:某某')).toMatchObject({ time: null, dated: true });
     expect(readMetaLine('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
+    // A date with the section's names glued to it, and a counter label printed without its count.
+    expect(readMetaLine('2025-09-19网贷问答网贷黑名单')).toMatchObject({ time: '2025-09-19', category: null });
+    expect(readMetaLine('2024-08-28 18:28:26 瀏覽 作者:某某某')).toMatchObject({
+      time: '2024-08-28 18:28:26',
+      category: null,
+    });
+  });
+
+  it('finds the title and time of a page whose byline glues its sections to the date', () => {
+    const record = normalizeDocument({
+      url: 'https://example.com/post/1.html',
+      text: '车贷逾期了，车会被拖走吗？\n2025-09-19车贷问答逾期处理\n今天和大家聊聊车贷逾期的事，逾期次数越多，被拖车的风险就越大。\n每家贷款机构的规定都不一样，有的逾期一次就会催收。',
+    });
+    expect(record.title).toBe('车贷逾期了，车会被拖走吗？');
+    expect(record.published_at?.slice(0, 10)).toBe('2025-09-19');
+    expect(record.paragraphs).toHaveLength(2);
+  });
+
+  it('takes no generic label for the title', () => {
+    const record = normalizeDocument({
+      url: 'https://example.com/a/2.html',
+      text: '文章正文\n1. 信用卡逾期本身属于民事纠纷，一般不会直接坐牢。\n2. 只有恶意透支并经银行两次催收后仍不归还，才可能构成犯罪。',
+    });
+    expect(record.title).toBeNull();
+    expect(record.paragraphs[0]).toMatch(/^1\. /);
   });
 });
 

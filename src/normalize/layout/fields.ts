@@ -104,6 +104,11 @@ function relativeTimeOf(value: string): string | undefined {
 const BARE_BYLINE = new RegExp(
   `^(?:([^\\s!！?？。，,、；;：:）)】」』][^\\s:：]{0,19}?)\\s+)?(${TIME_IN_TEXT.source})\\s*$`,
 );
+/** A numeric date with the section's names glued after it (`2025-09-19网贷问答网贷黑名单`): a
+ * byline; a date in words (`2026年1月1日起施行`) is a sentence's. */
+const DATE_THEN_NAMES = /^(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*\p{Script=Han}{2,16}$/u;
+/** Counter labels a byline prints without their count (`2024-08-28 18:28:26 瀏覽 作者:…`). */
+const BARE_COUNTER_LABEL = /^(浏览|阅读|点击|评论|人气)$/;
 const POSTED = /(发布|发表|更新|上传)于$/;
 /** The longest a metadata line is: a row of fields, never a paragraph. */
 const MAX_LINE = 160;
@@ -127,6 +132,9 @@ export function readMetaLine(line: string): MetaLine | undefined {
       dated: true,
     };
 
+  const glued = DATE_THEN_NAMES.exec(trimmed);
+  if (glued) return { time: glued[1] as string, category: null, fields: 0, dated: true };
+
   const labels = [...folded.matchAll(LABEL)];
   const first = labels[0];
   if (!first || first.index === undefined) return undefined;
@@ -135,8 +143,10 @@ export function readMetaLine(line: string): MetaLine | undefined {
   const prefix = folded.slice(0, first.index);
   const prefixTime = TIME_IN_TEXT.exec(prefix);
   const prefixRest = (prefixTime ? prefix.replace(prefixTime[0], ' ') : prefix).trim();
+  const counterLabel = BARE_COUNTER_LABEL.test(prefixRest);
   if (
     prefixRest.length > 0 &&
+    !counterLabel &&
     (!/\s$/.test(prefix) || prefixRest.length > 12 || NOT_A_VALUE.test(prefixRest))
   )
     return undefined;
@@ -173,7 +183,7 @@ export function readMetaLine(line: string): MetaLine | undefined {
     !/^(来源|稿源|出处|作者|责任编辑|编辑|博主)$/.test(first[1] ?? '')
   )
     return undefined;
-  if (prefixRest && category === null && time !== null && !first[2]) category = prefixRest;
+  if (prefixRest && !counterLabel && category === null && time !== null && !first[2]) category = prefixRest;
   const meta: MetaLine = { time, category, fields: labels.length, dated: time !== null || timeFields > 0 };
   if (time === null && relativeTime) meta.relativeTime = relativeTime;
   return meta;

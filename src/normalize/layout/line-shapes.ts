@@ -35,7 +35,9 @@ const NAVIGATION_LINES = new Set(
     '找回密码 立即注册 登录 注册 扫一扫 切换城市 网站导航 网站地图 站点地图 联系我们 关于我们 设为首页 加入收藏 ' +
     '会员登录 免费注册 帮助中心 意见反馈 最新推荐 热门推荐 相关帖子 相关文档 下载文档 相关下载 热门帖子 热门问题 相关标签 ' +
     '点击展开全文 阅读下一篇 阅读上一篇 更多精彩资讯 热搜 热搜榜 方法步骤 此专题下没有文章 ' +
-    '相关新闻 在线咨询 在线客服 热门标签 热门搜索 大家都在搜'
+    '相关新闻 在线咨询 在线客服 热门标签 热门搜索 大家都在搜 回列表 返回 文章正文 正文内容 ' +
+    // Site builders' own widget text, kept in English by Chinese pages (compared in lower case).
+    'selectpage topofpage backtotop skiptocontent skiptomaincontent'
   ).split(' '),
 );
 /** Words of a navigation bar (`| 會員登錄 | 站點地圖 | 聯系我們 |`). */
@@ -101,7 +103,7 @@ function isSeoSpam(folded: string): boolean {
 const NUMBERED_PICTURE = /^.{2,60}\s第\s*\d{1,3}\s*张$/;
 /** An image's caption: `上图为…`, `（图片来源：…）`. */
 const CAPTION =
-  /^(上图|下图|如图|图片|图源|图)(为|来源|来自|源于|[:：])|^[(（](图片来源|图源|来源|图)[:：].{0,30}[)）]$|^[▲△]?[(（]?(资料图|示意图|配图)[)）]?$/;
+  /^(上图|下图|如图|图片|图源|图)(为|来源|来自|源于|[:：])|^[(（](图片来源|图源|来源|图)[:：].{0,30}[)）]$|^[▲△]?[(（]?(资料图片?|示意图片?|配图)[)）]?$/;
 /** A bracketed picture credit, which says more than a caption does: `（图片来源网络，侵删）`. */
 const PICTURE_CREDIT = /^[(（](图片来源|图片来自|图片源于|图源)[^()（）。！？]{0,12}[)）]$/;
 /** A view count alone: `226人看过`, `3.4万人浏览`. */
@@ -112,8 +114,8 @@ const KEYWORDS = /^(关键词|关键字)\s*[:：]/;
 const NAMES = /^\p{Script=Han}{2,4}(?:\s+\p{Script=Han}{2,4}){1,5}$/u;
 /** `第一章  总则`: a numbered heading, not names. */
 const NUMBERED_PART = /^第.{1,4}[章节条篇部]|[章节条篇]$/;
-/** A bare count (`3`), or a name and its counts (`某某网 38 2`). */
-const COUNTER = /^(?:\p{Script=Han}{2,10}\s+)?\d{1,7}(?:\s+\d{1,7}){0,2}$/u;
+/** A bare count (`3`), or a name or two and their counts (`某某网 38 2`, `admin 110 0`, `某某 某栏目 31 0`). */
+const COUNTER = /^(?:(?:\p{Script=Han}{2,10}|[A-Za-z][\w.-]{1,19})\s+){0,2}\d{1,7}(?:\s+\d{1,7}){0,2}$/u;
 
 // U+FFFC stands for a run the mojibake engine held out (`protected-runs.ts`): text, not a symbol.
 const NOT_WORDS = /(?!\uFFFC)[\s\p{P}\p{S}]/gu;
@@ -244,7 +246,7 @@ function shapeOf(line: string): Shape | undefined {
   // (bars, widgets, breadcrumbs, field rows) never hold clauses. Most lines of a page end here.
   if (PICTURE_CREDIT.test(folded)) return 'caption';
   if (isSentenceLike(folded) && !MAY_BE_TRAIL.test(folded)) return noticeShape(folded);
-  const stripped = folded.replace(NOT_WORDS, '');
+  const stripped = folded.replace(NOT_WORDS, '').toLowerCase();
   if (NAVIGATION_LINES.has(stripped) || NAVIGATION_PREFIX.test(folded)) return 'navigation';
   if (RELATED_HEADING.test(stripped) && stripped.length <= 30) return 'navigation';
   if (isNavigationBar(spaced)) return 'navigation';

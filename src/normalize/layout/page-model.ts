@@ -37,7 +37,7 @@ const NUMBERED =
   /^\s*(\d+(\.\d+)*\s*[.、．)）]|[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十百\d]+[章节条部篇])/;
 const LIST_ITEM = /^\s*[-*•·●▪◆>]/;
 const LABELLED_HEADING = /^(小编)?(引言|导语|导读|摘要|前言|问题|问|答|回答|注意|提示|总结|结语)\s*[:：]/;
-const GENERIC_HEADING = /^(小编)?(导语|导读|摘要|前言|引言|目录|正文|总结|结语)$/;
+const GENERIC_HEADING = /^(小编)?(导语|导读|摘要|前言|引言|目录|正文|文章正文|正文内容|文章内容|总结|结语)$/;
 const QUESTION_LABEL = /^(问题|提问|问|网友提问|用户提问)\s*[:：]?$/;
 /** Widget words a captured title keeps before it (`展开 标题`). */
 const TITLE_WIDGET_PREFIX = /^(展开|收起)\s+/;
