@@ -89,7 +89,10 @@ describe('line shapes', () => {
     expect(readMetaLine('时间:01-17人气:21作者:某某')).toMatchObject({ time: null, dated: true });
     expect(readMetaLine('小米金融成立于2015年，是小米科技有限公司旗下')).toBeUndefined();
     // A date with the section's names glued to it, and a counter label printed without its count.
-    expect(readMetaLine('2025-09-19网贷问答网贷黑名单')).toMatchObject({ time: '2025-09-19', category: null });
+    expect(readMetaLine('2025-09-19网贷问答网贷黑名单')).toMatchObject({
+      time: '2025-09-19',
+      category: null,
+    });
     expect(readMetaLine('2024-08-28 18:28:26 瀏覽 作者:某某某')).toMatchObject({
       time: '2024-08-28 18:28:26',
       category: null,
@@ -103,6 +106,16 @@ describe('line shapes', () => {
     });
     expect(record.title).toBe('车贷逾期了，车会被拖走吗？');
     expect(record.published_at?.slice(0, 10)).toBe('2025-09-19');
+    expect(record.paragraphs).toHaveLength(2);
+  });
+
+  it("takes the question above an author's badge for the title, not the badge over the byline", () => {
+    const record = normalizeDocument({
+      url: 'https://example.com/details/1.html',
+      text: '网商银行逾期会起诉吗?逾期以后有哪些后果?\n法务小编认证达人\n逾期资讯 2024-10-31\n随着互联网金融的发展，越来越多的人在网商银行借款，逾期以后是否会被起诉是大家关心的问题。\n银行一般会先通过短信等方式提醒借款人尽快还款。',
+    });
+    expect(record.title).toBe('网商银行逾期会起诉吗？逾期以后有哪些后果？');
+    expect(record.published_at?.slice(0, 10)).toBe('2024-10-31');
     expect(record.paragraphs).toHaveLength(2);
   });
 

@@ -110,6 +110,11 @@ export function readPageLayout(
       if (stripped !== (texts[title] as string).trim()) titleText = stripped;
       // The site's header: the short lines above the title that no shape named.
       for (let i = 0; i < title; i++) if (open(i) && !isProse(texts[i] as string)) drops[i] = 'header';
+      // Between the title and its byline, a line with no punctuation is the byline's too (an
+      // author's badge, a column's name).
+      const byline = [title + 1, title + 2, title + 3].find((j) => shapes[j] === 'byline');
+      for (let i = title + 1; byline !== undefined && i < byline; i++)
+        if (open(i) && !prose[i] && !/\p{P}/u.test((texts[i] as string).trim())) drops[i] = 'header';
     }
   }
   const titleLine = title !== null ? (plains[title] as string) : knownTitle;
@@ -204,9 +209,21 @@ function findTitle(
       return false;
     },
   ];
-  for (const pass of passes) {
+  for (const [k, pass] of passes.entries()) {
     const found = candidates.find(pass);
-    if (found !== undefined) return found;
+    if (found === undefined) continue;
+    // Above the byline may stand an author's badge or a column's name (`法务小编认证达人`, no
+    // punctuation at all) under the headline: a question or exclamation right above it is the title.
+    if (k === 0 && !/[\p{P}]/u.test((texts[found] as string).trim())) {
+      const above = [found - 1, found - 2].find(
+        (j) =>
+          candidates.includes(j) &&
+          headlineShaped(texts[j] as string) &&
+          /[？?！!]$/.test((texts[j] as string).trim()),
+      );
+      if (above !== undefined) return above;
+    }
+    return found;
   }
   // A headline standing first, before a sentence or a numbered heading; alone, only where the page
   // shows chrome around it (a tag page: `展开 标题`, `相关内容`). A lone sentence is text.
