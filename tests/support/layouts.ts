@@ -212,12 +212,15 @@ function bankFaq(p: Parts): Rendered {
 function mobileCard(p: Parts): Rendered {
   const [date, clock] = split(p.time);
   const author = p.rng.pick(AUTHORS);
-  // Real mobile pages also print the time with a view counter or the site's script switch beside it.
-  const shape = p.rng.int(0, 2);
+  // Real mobile pages also print the time with a view counter or the site's script switch beside it,
+  // glue the section's names to the date, or lost their separators' icons to `?`.
+  const shape = p.rng.int(0, 4);
   const byline = [
     `时间:${date}人气:${p.rng.int(5, 99)}作者:${author}`,
     `${date} ${clock}  浏览:${p.rng.int(5, 999)}`,
     `${date} ${clock}     简体|繁體`,
+    `${date}${p.category}问答`,
+    `作者:${author} ? 更新时间:${date} ?阅读`,
   ][shape] as string;
   const head = [shown(p.title), chrome(byline)];
   const takedown = `注意：本站部分文字内容、图片由网友投稿，如侵权请联系删除，联系邮箱：kf${p.rng.int(1000, 9999)}@example.com`;
@@ -228,7 +231,8 @@ function mobileCard(p: Parts): Rendered {
 <div class="art-body">${ps(p.body)}</div><div class="more">展开全文</div>
 <p class="statement">${takedown}</p></section><a class="app">打开APP阅读</a>`,
   );
-  return { head, tail, publishedAt: shape === 0 ? isoOf(date) : isoOf(date, clock), category: null, html };
+  const dayOnly = shape === 0 || shape >= 3;
+  return { head, tail, publishedAt: dayOnly ? isoOf(date) : isoOf(date, clock), category: null, html };
 }
 
 function lawConsult(p: Parts): Rendered {
