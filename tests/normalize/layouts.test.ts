@@ -56,6 +56,10 @@ describe('line shapes', () => {
     ['• 回列表', 'navigation'],
     ['Select Page', 'navigation'],
     ['top of page', 'navigation'],
+    ['100次浏览', 'counter'],
+    ['瀏覽量12', 'counter'],
+    ['瀏覽提示:您當前使用的瀏覽器版本過低,部分功能可能無法使用,建議改用新版瀏覽器。', 'disclaimer'],
+    ['精品一区二区三区,某某毛片,一级特黄', 'spam'],
   ])('%s is %s', (line, shape) => {
     expect(lineShape(line)).toBe(shape);
   });
@@ -93,6 +97,8 @@ describe('line shapes', () => {
       time: '2025-09-19',
       category: null,
     });
+    // A user's name in Latin letters before the fields is no section.
+    expect(readMetaLine('SomeUser 发布时间:2025-02-04 01:01:02 热度:784')).toMatchObject({ category: null });
     expect(readMetaLine('2024-08-28 18:28:26 瀏覽 作者:某某某')).toMatchObject({
       time: '2024-08-28 18:28:26',
       category: null,
@@ -117,6 +123,19 @@ describe('line shapes', () => {
     expect(record.title).toBe('网商银行逾期会起诉吗？逾期以后有哪些后果？');
     expect(record.published_at?.slice(0, 10)).toBe('2024-10-31');
     expect(record.paragraphs).toHaveLength(2);
+  });
+
+  it('takes a long headline with commas for the title where the breadcrumb ends with it, not a view counter', () => {
+    const record = normalizeDocument({
+      url: 'https://example.com.tw/blog/1',
+      text: '首頁 > 部落格 > 【2026信用卡年費】一篇看懂各家銀行的減免規則,刷幾次、如何永久免年費?\n【2026信用卡年費】一篇看懂各家銀行的減免規則,刷幾次、如何永久免年費?\n瀏覽量12\n收到信用卡帳單，突然多出一筆年費，總讓人感到困惑。究竟這筆費用是什麼？\n年費是銀行為了提供持卡人服務所收取的費用，但多數銀行都有減免的條件。',
+    });
+    expect(record.title).toBe('【2026信用卡年費】一篇看懂各家銀行的減免規則，刷幾次、如何永久免年費？');
+    const counted = normalizeDocument({
+      url: 'https://example.com/changshi/1.html',
+      text: '欠款被起诉多久会收到传票\n100次浏览\n发布时间:2025-01-17 19:46:57\n欠钱被起诉后，被告通常会在十五天内收到法院的传票。\n法院在立案后，会在五日内将起诉状副本送达被告。',
+    });
+    expect(counted.title).toBe('欠款被起诉多久会收到传票');
   });
 
   it('takes no generic label for the title', () => {

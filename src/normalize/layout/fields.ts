@@ -183,7 +183,16 @@ export function readMetaLine(line: string): MetaLine | undefined {
     !/^(来源|稿源|出处|作者|责任编辑|编辑|博主)$/.test(first[1] ?? '')
   )
     return undefined;
-  if (prefixRest && !counterLabel && category === null && time !== null && !first[2]) category = prefixRest;
+  // A name in Latin letters before the fields is a user's (`HaLaYe 发布时间:…`), not a section's.
+  if (
+    prefixRest &&
+    /\p{Script=Han}/u.test(prefixRest) &&
+    !counterLabel &&
+    category === null &&
+    time !== null &&
+    !first[2]
+  )
+    category = prefixRest;
   const meta: MetaLine = { time, category, fields: labels.length, dated: time !== null || timeFields > 0 };
   if (time === null && relativeTime) meta.relativeTime = relativeTime;
   return meta;

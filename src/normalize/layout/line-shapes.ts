@@ -90,7 +90,7 @@ const HASHTAG_TOPIC = /^#[^#]{2,40}#$/;
  * none of these compounds (国产 or 欧美 alone are not among them).
  */
 const SEO_SPAM_TERMS =
-  /无码|一区二区|久久精品|精品视频|午夜|成人网站|成人视频|男人网站|亚洲精品|国产精品|欧美日韩|日韩精品|在线观看|蜘蛛池|性[xX]{2,}|淫/g;
+  /无码|一区二区|久久精品|精品视频|午夜|成人网站|成人视频|男人网站|亚洲精品|国产精品|欧美日韩|日韩精品|在线观看|蜘蛛池|性[xX]{2,}|淫|婬|毛片|一级特黄|人妻|麻豆/g;
 const MAX_SEO_SPAM_LENGTH = 400;
 
 function isSeoSpam(folded: string): boolean {
@@ -106,8 +106,9 @@ const CAPTION =
   /^(上图|下图|如图|图片|图源|图)(为|来源|来自|源于|[:：])|^[(（](图片来源|图源|来源|图)[:：].{0,30}[)）]$|^[▲△]?[(（]?(资料图片?|示意图片?|配图)[)）]?$/;
 /** A bracketed picture credit, which says more than a caption does: `（图片来源网络，侵删）`. */
 const PICTURE_CREDIT = /^[(（](图片来源|图片来自|图片源于|图源)[^()（）。！？]{0,12}[)）]$/;
-/** A view count alone: `226人看过`, `3.4万人浏览`. */
-const VIEWS = /^\d+(?:\.\d+)?[万wW]?人(看过|浏览过?|阅读过?|已读|关注)$/;
+/** A view count alone: `226人看过`, `3.4万人浏览`, `100次浏览`, `浏览量12`. */
+const VIEWS =
+  /^(?:\d+(?:\.\d+)?[万wWkK]?[人次](看过|浏览过?|阅读过?|已读|关注|点击)|(浏览|阅读|点击)(量|次数)?\s*\d+(?:\.\d+)?[万wWkK]?次?)$/;
 const CONTACT =
   /^(全国|免费)?(咨询|服务|客服|联系|投诉|举报)?(热线|电话|手机|qq|q q|微信|邮箱|e-?mail|地址|传真)\s*[:：]/i;
 const KEYWORDS = /^(关键词|关键字)\s*[:：]/;
@@ -197,8 +198,14 @@ function isSentenceLike(folded: string): boolean {
   return /[。；]/.test(inner) || (inner.match(/[，！？]/g)?.length ?? 0) >= 2;
 }
 
+/** The site telling an old browser's user to change it (`浏览提示：您当前使用的浏览器为旧版…`). */
+const BROWSER_NOTICE =
+  /浏览器.{0,40}(旧版|版本过低|版本太低|不兼容|升级|改用|更换)|(旧版|低版本).{0,10}浏览器/;
+const MAX_BROWSER_NOTICE = 120;
+
 /** Takedown, disclaimer, copyright and ad lines: the shapes a sentence can have. */
 function noticeShape(folded: string): Shape | undefined {
+  if (BROWSER_NOTICE.test(folded) && folded.length <= MAX_BROWSER_NOTICE) return 'disclaimer';
   if (TAKEDOWN.test(folded)) return 'takedown';
   if (TAKEDOWN_ASK.test(folded) && (folded.length <= MAX_BARE_TAKEDOWN || SITE_SELF.test(folded)))
     return 'takedown';

@@ -181,8 +181,13 @@ function findTitle(
 ): number | null {
   const n = texts.length;
   const candidates: number[] = [];
-  for (let i = 0; i < headEnd; i++)
-    if (open(i) && !prose[i] && (texts[i] as string).trim().length <= MAX_TITLE) candidates.push(i);
+  // A long headline with commas reads as prose (`【2026…】一篇看懂8大銀行減免規則,刷幾次、如何…?`):
+  // it is a candidate all the same, for the passes below that have more to go by than its shape.
+  for (let i = 0; i < Math.min(n, HEAD_LINES); i++) {
+    const headline = headlineShaped(texts[i] as string);
+    if (prose[i] && !headline) break;
+    if (open(i) && (texts[i] as string).trim().length <= MAX_TITLE) candidates.push(i);
+  }
   // The question under a Q&A page's `问题` label, sentence or not.
   for (let i = 1; i < Math.min(n, HEAD_LINES); i++)
     if (open(i) && QUESTION_LABEL.test((texts[i - 1] as string).trim())) return i;
