@@ -57,6 +57,8 @@ describe('line shapes', () => {
     ['Select Page', 'navigation'],
     ['top of page', 'navigation'],
     ['100次浏览', 'counter'],
+    ['- 讀畢需時 3 分鐘', 'counter'],
+    ['文 / 某某某', 'byline'],
     ['瀏覽量12', 'counter'],
     ['瀏覽提示:您當前使用的瀏覽器版本過低,部分功能可能無法使用,建議改用新版瀏覽器。', 'disclaimer'],
     ['精品一区二区三区,某某毛片,一级特黄', 'spam'],
@@ -136,6 +138,21 @@ describe('line shapes', () => {
       text: '欠款被起诉多久会收到传票\n100次浏览\n发布时间:2025-01-17 19:46:57\n欠钱被起诉后，被告通常会在十五天内收到法院的传票。\n法院在立案后，会在五日内将起诉状副本送达被告。',
     });
     expect(counted.title).toBe('欠款被起诉多久会收到传票');
+  });
+
+  it("takes the headline over a writer's line and a list-form byline for the title", () => {
+    const written = normalizeDocument({
+      url: 'https://example.com/jiaocheng/1.html',
+      text: '某某小程序\n申请贷款被拒是什么原因?可能是这几点导致的吗?\n文 / 某某某\n2017-12-12 13:00\n借款人在申请贷款的时候，难免会有人被拒，却不知道为什么。\n资产负债比是审贷的重要要素之一，超过七成将被认定为过度负债。',
+    });
+    expect(written.title).toBe('申请贷款被拒是什么原因？可能是这几点导致的吗？');
+    const listed = normalizeDocument({
+      url: 'https://example.com.hk/post/1',
+      text: '私人貸款指南:銀行審批的五大準則,教你借得平、批得快\n- 某某某\n- 2025年11月25日\n- 讀畢需時 3 分鐘\n很多人申請私人貸款時，往往只看月平息，卻忽略了銀行背後的審批邏輯。\n只要掌握以下五大關鍵因素，你就能輕鬆獲得最低息的貸款方案。',
+    });
+    expect(listed.title).toBe('私人貸款指南：銀行審批的五大準則，教你借得平、批得快');
+    expect(listed.category).toBeNull();
+    expect(listed.paragraphs).toHaveLength(2);
   });
 
   it('takes no generic label for the title', () => {

@@ -107,6 +107,8 @@ const BARE_BYLINE = new RegExp(
 /** A numeric date with the section's names glued after it (`2025-09-19网贷问答网贷黑名单`): a
  * byline; a date in words (`2026年1月1日起施行`) is a sentence's. */
 const DATE_THEN_NAMES = /^(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)\s*\p{Script=Han}{2,16}$/u;
+/** `文 / 某某`: the writer's name under a headline. */
+const WRITTEN_BY = /^文\s*[/／]\s*[^\s，。,.!?！？]{1,12}$/u;
 /** Counter labels a byline prints without their count (`2024-08-28 18:28:26 瀏覽 作者:…`). */
 const BARE_COUNTER_LABEL = /^(浏览|阅读|点击|评论|人气)$/;
 const POSTED = /(发布|发表|更新|上传)于$/;
@@ -127,13 +129,15 @@ export function readMetaLine(line: string): MetaLine | undefined {
   if (bare)
     return {
       time: bare[2] as string,
-      category: bare[1] && !POSTED.test(bare[1]) ? bare[1] : null,
+      // A list's bullet before the time (`- 2025年11月25日`) names nothing.
+      category: bare[1] && !POSTED.test(bare[1]) && /\p{L}/u.test(bare[1]) ? bare[1] : null,
       fields: 0,
       dated: true,
     };
 
   const glued = DATE_THEN_NAMES.exec(trimmed);
   if (glued) return { time: glued[1] as string, category: null, fields: 0, dated: true };
+  if (WRITTEN_BY.test(trimmed)) return { time: null, category: null, fields: 1, dated: false };
 
   const labels = [...folded.matchAll(LABEL)];
   const first = labels[0];

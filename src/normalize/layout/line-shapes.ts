@@ -109,6 +109,8 @@ const PICTURE_CREDIT = /^[(（](图片来源|图片来自|图片源于|图源)[^
 /** A view count alone: `226人看过`, `3.4万人浏览`, `100次浏览`, `浏览量12`. */
 const VIEWS =
   /^(?:\d+(?:\.\d+)?[万wWkK]?[人次](看过|浏览过?|阅读过?|已读|关注|点击)|(浏览|阅读|点击)(量|次数)?\s*\d+(?:\.\d+)?[万wWkK]?次?)$/;
+/** How long the article takes to read: `读毕需时 3 分钟`, `阅读时间：5分钟`. */
+const READING_TIME = /^[-•·]?\s*(读毕需时|阅读时间|阅读需要|预计阅读|阅读约需)\s*[:：]?\s*\d+\s*分钟$/;
 const CONTACT =
   /^(全国|免费)?(咨询|服务|客服|联系|投诉|举报)?(热线|电话|手机|qq|q q|微信|邮箱|e-?mail|地址|传真)\s*[:：]/i;
 const KEYWORDS = /^(关键词|关键字)\s*[:：]/;
@@ -260,13 +262,13 @@ function shapeOf(line: string): Shape | undefined {
   if (isWidgetRow(spaced)) return 'widget';
   if (HASHTAG_TOPIC.test(folded)) return 'navigation';
   if (breadcrumbTrail(line, folded)) return 'breadcrumb';
-  // Every field row has a label's colon or a time's digits.
-  if (/[\d:：]/.test(folded) && readMetaLine(line)) return 'byline';
+  // Every field row has a label's colon or a time's digits (or is a writer's `文 / 某某`).
+  if (/[\d:：]|^文\s*[/／]/.test(folded) && readMetaLine(line)) return 'byline';
   const notice = noticeShape(folded);
   if (notice) return notice;
   if (isStuffedTitle(folded)) return 'spam';
   if ((CAPTION.test(folded) && folded.length <= 40) || NUMBERED_PICTURE.test(spaced)) return 'caption';
-  if (COUNTER.test(folded) || VIEWS.test(folded)) return 'counter';
+  if (COUNTER.test(folded) || VIEWS.test(folded) || READING_TIME.test(folded)) return 'counter';
   if (CONTACT.test(folded) && folded.length <= 60 && !SENTENCE.test(folded)) return 'contact';
   if (KEYWORDS.test(folded)) return 'keywords';
   // Names are told apart by the spaces between them, which the fold closes.

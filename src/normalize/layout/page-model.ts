@@ -55,6 +55,12 @@ export function sameLine(a: string, b: string): boolean {
   return left.length > 0 && left === bareWords(b);
 }
 
+/** A name without punctuation, alone or as a list item (`- 某某`): a field of the byline below it. */
+function bylineField(line: string): boolean {
+  const text = line.trim().replace(/^[-•·]\s+/, '');
+  return text.length > 0 && text.length <= 24 && !/\p{P}/u.test(text);
+}
+
 /** Could stand as a headline: short, not a sentence, not a numbered or labelled heading. */
 function headlineShaped(line: string): boolean {
   const text = line.trim();
@@ -114,7 +120,7 @@ export function readPageLayout(
       // author's badge, a column's name).
       const byline = [title + 1, title + 2, title + 3].find((j) => shapes[j] === 'byline');
       for (let i = title + 1; byline !== undefined && i < byline; i++)
-        if (open(i) && !prose[i] && !/\p{P}/u.test((texts[i] as string).trim())) drops[i] = 'header';
+        if (open(i) && !prose[i] && bylineField(texts[i] as string)) drops[i] = 'header';
     }
   }
   const titleLine = title !== null ? (plains[title] as string) : knownTitle;
@@ -196,9 +202,12 @@ function findTitle(
   // (`标题正文…`, `【标题】正文…`).
   const passes: ((i: number) => boolean)[] = [
     (i) => {
+      // A list item (`- 某某`) is a byline's own field; an undated byline (`文 / 某某`) may stand
+      // between the headline and the dated one.
+      if (LIST_ITEM.test(texts[i] as string)) return false;
       for (let j = i + 1; j < Math.min(n, i + 4); j++) {
-        if (shapes[j] === 'byline') return readMetaLine(texts[j] as string)?.dated === true;
-        if (open(j)) return false;
+        if (shapes[j] === 'byline' && readMetaLine(texts[j] as string)?.dated === true) return true;
+        if (open(j) && !(LIST_ITEM.test(texts[j] as string) && bylineField(texts[j] as string))) return false;
       }
       return false;
     },
