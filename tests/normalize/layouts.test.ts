@@ -106,7 +106,9 @@ describe('line shapes', () => {
       category: null,
     });
   });
+});
 
+describe("titles and bylines of real pages' shapes (stop 22's samples, in our own words)", () => {
   it('finds the title and time of a page whose byline glues its sections to the date', () => {
     const record = normalizeDocument({
       url: 'https://example.com/post/1.html',

@@ -18,7 +18,11 @@ import { generateArticle } from '../support/article-generator.js';
 import { type LineEnd, type LostReading, shiftedRun } from '../support/fault-injector.js';
 import { damagedNegatives, evaluateRuns, evaluateWholeDocuments } from '../support/mojibake-eval.js';
 import { SEED_NAMES, seedBytes, seedPath } from '../support/seeds.js';
-import { readUtf8ElseWindows1252, utf8ReadAsGbkThenSimplified, withoutPrivateUse } from '../support/wrong-readers.js';
+import {
+  readUtf8ElseWindows1252,
+  utf8ReadAsGbkThenSimplified,
+  withoutPrivateUse,
+} from '../support/wrong-readers.js';
 
 const lm = languageModel();
 
@@ -386,7 +390,9 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     const lines = article.paragraphs.slice(0, 12);
     const text = lines.map(utf8ReadAsGbkThenSimplified).join('\n');
     const record = normalizeDocument({ url: 'file:///fees.txt', text });
-    const listed = new Set(record.unresolved.filter((u) => u.kind === 'unrepaired-mojibake').map((u) => u.paragraph));
+    const listed = new Set(
+      record.unresolved.filter((u) => u.kind === 'unrepaired-mojibake').map((u) => u.paragraph),
+    );
     expect(record.paragraphs).toHaveLength(lines.length);
     record.paragraphs.forEach((got, k) => {
       if (got !== lines[k]) expect(listed.has(k), got).toBe(true);

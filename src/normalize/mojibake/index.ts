@@ -265,7 +265,7 @@ function lineByLineMisdecoding(
 const UTF8_READ_AS_GBK = MISDECODINGS.find((m) => m.name === 'utf-8→gbk') as Misdecoding;
 /** Whole UTF-8 characters that the page's misdecoded lines must hold together… */
 const MIN_LOSSY_UTF8_CHARS = 20;
-/** …and their least share of those lines' non-ASCII bytes (GBK's own text: about a third). */
+/** …and their least share of those lines' non-ASCII bytes (Chinese written in GBK: a third to a half). */
 const MIN_LOSSY_UTF8_SHARE = 0.7;
 
 /**
