@@ -420,8 +420,23 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
       text: '美美逾期法務 2024-10-02 23:26:37',
       repairs: [{ kind: 'charset', before: 'ç¾Žç¾Ž', after: '美美' }],
     });
-    for (const latin of ['Crème brûlée à la française', 'Ã©tÃ© Ã  Paris, 5×£35'])
+    for (const latin of ['Crème brûlée à la française', 'Ã©tÃ© Ã  Paris, 5×£35', 'Café» au lait 咖啡'])
       expect(repairMojibake(latin, lm).text).toBe(latin);
+  });
+
+  it('undoes one Han character of UTF-8 read as Windows-1252 against real Han, and only there', () => {
+    // `äº¬东金融` (a real page's 京东): three Windows-1252 characters that are one UTF-8 Han character.
+    const line = `${iconv.decode(Buffer.from('京', 'utf8'), 'windows-1252')}东金融的白条`;
+    expect(repairMojibake(line, lm)).toMatchObject({
+      text: '京东金融的白条',
+      repairs: [{ kind: 'charset', before: 'äº¬', after: '京' }],
+    });
+    // Alone, three such characters may be Latin text.
+    expect(repairMojibake('äº¬ Berlin', lm).text).toBe('äº¬ Berlin');
+    // `的ç¾Ž`: the common 的 is no accident of GBK bytes, so the line is not re-decoded whole (it made
+    // 鐨勭編, and 的美 on a second pass: found by the idempotence property).
+    expect(repairMisdecodedText('的ç¾Ž', lm).text).toBe('的ç¾Ž');
+    expect(repairMojibake('的ç¾Ž', lm).text).toBe('的美');
   });
 
   it('does not re-decode as one GBK line a line whose Han already reads as words', () => {

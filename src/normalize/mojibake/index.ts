@@ -46,9 +46,10 @@ const SURE_LOST_BYTE = 0.8;
 const PUNCTUATION_PAIRS_CONFIDENCE = 0.99;
 
 /** Han that reads as words: clean text scores -5 to -7 a character; GBK bytes that happen to be
- * UTF-8 make characters with no word between them (-12 and below). */
+ * UTF-8 make characters with no word between them (-12 and below). A single character counts where
+ * it is that common (`的ç¾Ž`: 的 is no accident of GBK bytes). */
 const HAN_WORDS_LOGP = -9;
-const HAN_RUN = /\p{Script=Han}{2,}/gu;
+const HAN_RUN = /\p{Script=Han}+/gu;
 
 /**
  * Whether the Han characters of `text` already read as Chinese. A reader that took what was valid

@@ -3,23 +3,26 @@
  * into a page that is otherwise right (`ç¾Žç¾Ž逾期法務`: 美美 read byte by byte). The whole-line
  * hypotheses cannot undo it (the line's real Han has no Windows-1252 bytes), so each stretch of
  * characters Windows-1252 has is tried on its own, as ftfy fixes segments. A stretch is undone only
- * when its bytes are valid UTF-8 and make at least two Han characters (six bytes that happen to be
- * UTF-8 are not chance in Latin text) and nothing but Han and CJK punctuation.
+ * when its bytes are valid UTF-8 and make nothing but Han and CJK punctuation, at least two Han
+ * characters (six bytes that happen to be UTF-8 are not chance in Latin text) or one against real
+ * Han (`äº¬东`).
  */
 import { encodeLatin1 } from '../encoding/codecs.js';
 import type { StageOutput, TextRepair } from '../types.js';
 
 /** Characters a Windows-1252 reader prints for bytes 0x80–0xFF (and C1 controls for the 5 it lacks). */
 const STRETCH =
-  /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{6,}/gu;
+  /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{3,}/gu;
 const HAN_OR_CJK_PUNCTUATION = /^[\p{Script=Han}\u3000-\u303f\uff01-\uff5e“”‘’…—]+$/u;
 const HAN = /\p{Script=Han}/gu;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
-/** Valid UTF-8 of two or more Han characters is no accident of Latin text; one alone may be. */
+/** Valid UTF-8 of two or more Han characters is no accident of Latin text; one alone may be,
+ * unless it stands against real Han (`äº¬东`: 京东), where no Latin word does. */
 const MIN_HAN = 2;
+const HAN_CHAR = /\p{Script=Han}/u;
 const CONFIDENCE = 0.99;
 
-function undoStretch(stretch: string): string | undefined {
+function undoStretch(stretch: string, besideHan: boolean): string | undefined {
   const bytes = encodeLatin1(stretch);
   if (!bytes) return undefined;
   let text: string;
@@ -28,15 +31,17 @@ function undoStretch(stretch: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (!HAN_OR_CJK_PUNCTUATION.test(text) || (text.match(HAN) ?? []).length < MIN_HAN) return undefined;
+  if (!HAN_OR_CJK_PUNCTUATION.test(text)) return undefined;
+  if ((text.match(HAN) ?? []).length < (besideHan ? 1 : MIN_HAN)) return undefined;
   return text;
 }
 
 /** `text` with each stretch of UTF-8 read as Windows-1252 undone; a repair for each. */
 export function repairUtf8Stretches(text: string): StageOutput {
   const repairs: TextRepair[] = [];
-  const out = text.replace(STRETCH, (stretch) => {
-    const undone = undoStretch(stretch);
+  const out = text.replace(STRETCH, (stretch, at: number) => {
+    const besideHan = HAN_CHAR.test(text[at - 1] ?? '') || HAN_CHAR.test(text[at + stretch.length] ?? '');
+    const undone = undoStretch(stretch, besideHan);
     if (undone === undefined) return stretch;
     repairs.push({ kind: 'charset', before: stretch, after: undone, confidence: CONFIDENCE });
     return undone;
