@@ -17,6 +17,7 @@ import {
   finalizeRecord,
   flagRepairFailed,
   INDEX_FILE,
+  NGRAM_FILE,
   normalizeDocument,
   type Sample,
   type StoredProfile,
@@ -34,9 +35,9 @@ export interface ThreadData {
   files: Record<string, Uint8Array>;
 }
 
-/** The language model's table and the dictionary index, read here, shared with every thread. */
+/** The language model's table, the dictionary index and the bigram model: read here, shared by every thread. */
 export function threadData(): ThreadData {
-  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE]) };
+  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE, NGRAM_FILE]) };
 }
 
 /** In a thread: its tables are read from the shared bytes, not from the files. */
