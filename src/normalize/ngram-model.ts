@@ -206,7 +206,9 @@ class BigramModel implements NgramModel {
   score(text: string): number {
     let score = this.scores.get(text);
     if (score === undefined) {
-      score = this.viterbi(toSimplifiedChars(text)).logP;
+      // The cost alone: no path is built for a score (the mojibake engine asks for many).
+      const best = this.fillStates(toSimplifiedChars(text));
+      score = best < 0 ? 0 : -(this.stateCost[best] as number);
       if (this.scores.size >= MEMO_ENTRIES) this.scores.clear();
       this.scores.set(text, score);
     }
@@ -232,12 +234,28 @@ class BigramModel implements NgramModel {
 
   /**
    * The best segmentation of Simplified `s` under the bigram model: its ln P and its words as
-   * [word index (negative: unknown), start, end]. Viterbi over (end, length of the last word): a
-   * state is the word `s[end - length, end)` reached at its best cost, from the state `back`.
+   * [word index (negative: unknown), start, end].
    */
   private viterbi(s: string): { logP: number; path: [number, number, number][] } {
+    const best = this.fillStates(s);
+    if (best < 0) return { logP: 0, path: [] };
+    const logP = -(this.stateCost[best] as number);
+    const path: [number, number, number][] = [];
+    for (let k = best; k >= 0; k = this.stateBack[k] as number) {
+      const end = Math.floor(k / MAX_WORD_LENGTH);
+      path.push([this.stateWord[k] as number, end - (k % MAX_WORD_LENGTH) - 1, end]);
+    }
+    return { logP, path: path.reverse() };
+  }
+
+  /**
+   * Viterbi over (end, length of the last word) on Simplified `s`: a state is the word
+   * `s[end - length, end)` reached at its best cost, from the state `back`. Fills the states and
+   * returns the best final one (-1 for empty text).
+   */
+  private fillStates(s: string): number {
     const n = s.length;
-    if (n === 0) return { logP: 0, path: [] };
+    if (n === 0) return -1;
     const size = (n + 1) * MAX_WORD_LENGTH;
     if (this.stateCost.length < size) {
       this.stateWord = new Int32Array(size * 2);
@@ -285,13 +303,7 @@ class BigramModel implements NgramModel {
     let best = n * MAX_WORD_LENGTH;
     for (let k = best + 1; k < (n + 1) * MAX_WORD_LENGTH; k++)
       if ((costs[k] as number) < (costs[best] as number)) best = k;
-    const logP = -(costs[best] as number);
-    const path: [number, number, number][] = [];
-    for (let k = best; k >= 0; k = backs[k] as number) {
-      const end = Math.floor(k / MAX_WORD_LENGTH);
-      path.push([words[k] as number, end - (k % MAX_WORD_LENGTH) - 1, end]);
-    }
-    return { logP, path: path.reverse() };
+    return best;
   }
 
   context(text: string): number {
