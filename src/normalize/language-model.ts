@@ -406,6 +406,8 @@ class JiebaLanguageModel implements LanguageModel {
   private readonly runStarts: number[] = [];
   /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
   private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
+  /** `simplifiedCharLogP` of each BMP character asked about (NaN: not yet): no string is cut out for it. */
+  private readonly simplifiedUnitLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
   constructor(table: WordTable) {
     this.words_ = table;
@@ -456,6 +458,15 @@ class JiebaLanguageModel implements LanguageModel {
     return logP;
   }
 
+  private simplifiedUnitLogP(code: number): number {
+    let logP = this.simplifiedUnitLogPs[code] as number;
+    if (Number.isNaN(logP)) {
+      logP = this.simplifiedCharLogP(String.fromCharCode(code));
+      this.simplifiedUnitLogPs[code] = logP;
+    }
+    return logP;
+  }
+
   private simplifiedCharLogP(simplified: string): number {
     const char = simplified;
     const known =
@@ -492,7 +503,8 @@ class JiebaLanguageModel implements LanguageModel {
           total += this.best[starts.length - 1] as number;
           starts.length = 0;
         }
-        total += this.simplifiedCharLogP(simplified.slice(i, i + width));
+        total +=
+          width === 1 ? this.simplifiedUnitLogP(code) : this.simplifiedCharLogP(simplified.slice(i, i + 2));
       }
       i += width;
     }
