@@ -33,8 +33,8 @@ import {
   type Sample,
   type StoredProfile,
 } from '../normalize/index.js';
-import { normalizeTimeoutMs } from '../queue/connection.js';
-import { BATCH_BUDGET_FACTOR } from '../queue/normalize-worker.js';
+// Not from connection.ts or normalize-worker.ts: those load the Redis and BullMQ clients.
+import { BATCH_BUDGET_FACTOR, normalizeTimeoutMs } from '../queue/budgets.js';
 import type { DraftDocument } from '../records/draft.js';
 import type { RawDocument } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';

@@ -14,13 +14,13 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { INDEX_FILE, NGRAM_FILE, sharedFileBytes, TABLE_FILE } from '../normalize/index.js';
 import { builtModule, ThreadPool } from '../threads/pool.js';
+import { BATCH_BUDGET_FACTOR } from './budgets.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { JOB_NAMES, type NormalizeQueueJob } from './jobs.js';
 import type { ProcessorSettings } from './normalize-processor.js';
 import type { StoreSettings } from './store.js';
 
-/** Learn and restore jobs read a source's 150 sampled pages: their budget is this many times a page's. */
-export const BATCH_BUDGET_FACTOR = 10;
+export { BATCH_BUDGET_FACTOR } from './budgets.js';
 
 /** A job that ran past its budget; its thread was stopped. Not retried: it would take as long again. */
 export class NormalizeTimeoutError extends UnrecoverableError {
