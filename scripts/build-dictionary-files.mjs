@@ -3,8 +3,10 @@
  * so that no process or worker thread builds them at start-up: the language model's word table
  * (`dist/language-model.bin`), the deleted-word restorer's index (`dist/dictionary-index.bin`),
  * every character's pinyin readings from `pinyin-pro` (`dist/pinyin-readings.json`), and the
- * committed word bigram model (`models/open-gram/`), decompressed into `dist/ngram-model.bin`.
- * Run by `npm run build` and `prepare`, after `tsc` has compiled `dist/`. No downloads.
+ * committed word bigram model (`models/open-gram/`), decompressed into `dist/ngram-model.bin` with
+ * its arrays as the model reads them (next words summed, hash table built), so that worker threads
+ * share one copy of it. Run by `npm run build` and `prepare`, after `tsc` has compiled `dist/`. No
+ * downloads.
  */
 import { INDEX_FILE, writeDictionaryIndex } from '../dist/normalize/deleted-words/dictionary-index.js';
 import { TABLE_FILE, writeLanguageModelTable } from '../dist/normalize/language-model.js';

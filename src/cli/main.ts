@@ -2,7 +2,6 @@
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { isQueueName, parseQueueList, QUEUE_NAMES, type QueueName } from '../queue/jobs.js';
 import { SCRIPTS, type Script } from '../records/scripts.js';
-import { runCrawlOnce } from './crawl-command.js';
 import { runNormalize } from './normalize-command.js';
 
 function parseScript(value: string): Script {
@@ -91,6 +90,8 @@ program
   .option('--out <file>', 'crawl in this process and write raw records to FILE (- for standard output)')
   .action(async (options: { config: string; once?: boolean; out?: string }) => {
     if (options.out) {
+      // Loaded when asked for, as every other command's module (Crawlee takes about a second).
+      const { runCrawlOnce } = await import('./crawl-command.js');
       process.exitCode = await runCrawlOnce(options.config, options.out);
       return;
     }

@@ -33,8 +33,8 @@ import {
   type Sample,
   type StoredProfile,
 } from '../normalize/index.js';
-import { normalizeTimeoutMs } from '../queue/connection.js';
-import { BATCH_BUDGET_FACTOR } from '../queue/normalize-worker.js';
+// Not from connection.ts or normalize-worker.ts: those load the Redis and BullMQ clients.
+import { BATCH_BUDGET_FACTOR, normalizeTimeoutMs } from '../queue/budgets.js';
 import type { DraftDocument } from '../records/draft.js';
 import type { RawDocument } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
@@ -71,7 +71,7 @@ function describeFailure(error: unknown): string {
 /** Inputs below this size finish before a progress bar would be worth drawing. */
 const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 
-async function write(out: Writable, line: string): Promise<void> {
+async function write(out: Writable, line: string | Uint8Array): Promise<void> {
   if (!out.write(line)) await once(out, 'drain');
 }
 
@@ -165,13 +165,14 @@ async function draftPass(
   onDocument: () => void,
 ): Promise<void> {
   const spool = createWriteStream(spoolPath);
+  const decoder = new TextDecoder();
   for await (const { item: raw, result } of inOrder(inputs, batch.window, (raw) =>
-    batch.run<string>('draft', raw),
+    batch.run<Uint8Array>('draft', raw),
   )) {
     if (result.ok) {
-      // The draft comes as its line of JSON: spooled as it is, read here for the samples.
-      await cycle.observe(JSON.parse(result.value) as DraftDocument);
-      await write(spool, `${result.value}\n`);
+      // The draft comes as its line of JSON (UTF-8): spooled as it is, read here for the samples.
+      await cycle.observe(JSON.parse(decoder.decode(result.value)) as DraftDocument);
+      await write(spool, result.value);
     } else {
       // A bug on one document, or one past its time budget, must not lose the others; say which.
       batch.fail(`${raw.url}: normalize failed: ${describeFailure(result.error)}`);
@@ -224,20 +225,20 @@ async function finishPass(batch: BatchRun, spoolPath: string, to: Script | undef
   for await (const { item, result } of inOrder(finishTasks, batch.window, (task) =>
     batch.run<Finished>('finish', task),
   )) {
-    let recordJson: string;
+    let recordLine: string | Uint8Array;
     let restoreError: string | undefined;
-    if (result.ok) ({ recordJson, restoreError } = result.value);
+    if (result.ok) ({ recordLine, restoreError } = result.value);
     else {
       // The thread died or ran out of time: the record without its deleted words, made here.
       const draft = JSON.parse(item.draftJson) as DraftDocument;
-      recordJson = JSON.stringify(finalizeRecord(flagRepairFailed(draft), item.to));
+      recordLine = `${JSON.stringify(finalizeRecord(flagRepairFailed(draft), item.to))}\n`;
       restoreError = describeFailure(result.error);
     }
     if (restoreError !== undefined)
       batch.fail(
         `${(JSON.parse(item.draftJson) as DraftDocument).url}: restoring deleted words failed, kept without (flagged ${REPAIR_FAILED}): ${restoreError}`,
       );
-    await write(out, `${recordJson}\n`);
+    await write(out, recordLine);
   }
 }
 

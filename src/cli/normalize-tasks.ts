@@ -17,6 +17,7 @@ import {
   finalizeRecord,
   flagRepairFailed,
   INDEX_FILE,
+  NGRAM_FILE,
   normalizeDocument,
   type Sample,
   type StoredProfile,
@@ -28,15 +29,16 @@ import type { CleanRecord } from '../records/clean.js';
 import type { DraftDocument } from '../records/draft.js';
 import type { RawDocument } from '../records/raw.js';
 import type { Script } from '../records/scripts.js';
+import { transferring } from '../threads/serve.js';
 
 /** What each thread is started with: the dictionary files' bytes, read once for all threads. */
 export interface ThreadData {
   files: Record<string, Uint8Array>;
 }
 
-/** The language model's table and the dictionary index, read here, shared with every thread. */
+/** The language model's table, the dictionary index and the bigram model: read here, shared by every thread. */
 export function threadData(): ThreadData {
-  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE]) };
+  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE, NGRAM_FILE]) };
 }
 
 /** In a thread: its tables are read from the shared bytes, not from the files. */
@@ -50,16 +52,28 @@ export type BatchSetup = { samples: Sample[] } | { profiles: [string, StoredProf
  * A draft as the spool holds it (a line of JSON) and the script of its record. Drafts and records
  * cross between threads as JSON, not as objects: the calling thread reads and writes JSON lines
  * anyway, and cloning a record's many small objects for `postMessage` cost more than the JSON.
+ * Those a thread sends back are lines of UTF-8, moved, not copied (`jsonLine`).
  */
 export interface FinishTask {
   draftJson: string;
   to?: Script;
 }
 
-/** A finished record as its line of JSON, and why its deleted words could not be restored, if they could not. */
+/** A finished record as its line of JSON (`jsonLine`), and why its deleted words could not be restored, if they could not. */
 export interface Finished {
-  recordJson: string;
+  recordLine: Uint8Array;
   restoreError?: string;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * `value` as a line of JSON in UTF-8, newline included, as the calling thread writes it: moved to
+ * it with the answer. Sent as a string, the JSON was copied by `postMessage` (UTF-16, twice the
+ * bytes) and encoded again by the calling thread's write.
+ */
+function jsonLine(value: unknown): Uint8Array<ArrayBuffer> {
+  return encoder.encode(`${JSON.stringify(value)}\n`);
 }
 
 /** What a thread keeps: the batch's learning cycle, once it has been sent the samples. */
@@ -89,17 +103,21 @@ export async function finishTask({ draftJson, to }: FinishTask): Promise<Finishe
   try {
     record = finalizeRecord(await cycle.restore(draft), to);
   } catch (error) {
-    return {
-      recordJson: JSON.stringify(finalizeRecord(flagRepairFailed(draft), to)),
-      restoreError: (error as Error).stack ?? String(error),
-    };
+    const recordLine = jsonLine(finalizeRecord(flagRepairFailed(draft), to));
+    return transferring({ recordLine, restoreError: (error as Error).stack ?? String(error) }, [
+      recordLine.buffer,
+    ]);
   }
-  return { recordJson: JSON.stringify(record) };
+  const recordLine = jsonLine(record);
+  return transferring({ recordLine }, [recordLine.buffer]);
 }
 
 export const BATCH_TASKS = {
   // As a line of JSON, as the calling thread spools it (see `FinishTask`).
-  draft: (data: unknown) => JSON.stringify(draftTask(data as RawDocument)),
+  draft: (data: unknown) => {
+    const line = jsonLine(draftTask(data as RawDocument));
+    return transferring(line, [line.buffer]);
+  },
   learn: (data: unknown) => learnTask(data as string),
   finish: (data: unknown) => finishTask(data as FinishTask),
 } as const;

@@ -53,7 +53,7 @@ export function useSharedFileBytes(shared: Record<string, Uint8Array> | undefine
   for (const [file, bytes] of Object.entries(shared ?? {})) handed.set(file, bytes);
 }
 
-type TypedArray = Int32Array | Uint8Array | Float64Array | Uint16Array | Uint32Array;
+type TypedArray = Int32Array | Uint8Array | Float32Array | Float64Array | Uint16Array | Uint32Array;
 
 const align8 = (n: number) => (n + 7) & ~7;
 

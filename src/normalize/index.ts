@@ -22,6 +22,7 @@ export {
 export { type DecodedBody, type DecodeHints, decodeBytes } from './encoding/decode-bytes.js';
 export { normalizeCharsetLabel } from './encoding/labels.js';
 export { TABLE_FILE } from './language-model.js';
+export { NGRAM_FILE } from './ngram-model.js';
 export {
   draftDocument,
   finalizeRecord,

@@ -402,8 +402,12 @@ class JiebaLanguageModel implements LanguageModel {
   /** Viterbi's best scores and back pointers, reused call after call (`viterbi`). */
   private best = new Float64Array(256);
   private back = new Int32Array(256);
+  /** `scoreSimplified`'s starts of a Han run's characters, reused call after call (it is not re-entered). */
+  private readonly runStarts: number[] = [];
   /** `charLogP` of each UTF-16 code unit asked about (NaN: not yet). */
   private readonly charLogPs = new Float64Array(0x10000).fill(Number.NaN);
+  /** `simplifiedCharLogP` of each BMP character asked about (NaN: not yet): no string is cut out for it. */
+  private readonly simplifiedUnitLogPs = new Float64Array(0x10000).fill(Number.NaN);
 
   constructor(table: WordTable) {
     this.words_ = table;
@@ -454,6 +458,15 @@ class JiebaLanguageModel implements LanguageModel {
     return logP;
   }
 
+  private simplifiedUnitLogP(code: number): number {
+    let logP = this.simplifiedUnitLogPs[code] as number;
+    if (Number.isNaN(logP)) {
+      logP = this.simplifiedCharLogP(String.fromCharCode(code));
+      this.simplifiedUnitLogPs[code] = logP;
+    }
+    return logP;
+  }
+
   private simplifiedCharLogP(simplified: string): number {
     const char = simplified;
     const known =
@@ -477,7 +490,8 @@ class JiebaLanguageModel implements LanguageModel {
 
   private scoreSimplified(simplified: string): number {
     let total = 0;
-    const starts: number[] = [];
+    const starts = this.runStarts;
+    starts.length = 0;
     for (let i = 0; i < simplified.length; ) {
       const code = simplified.codePointAt(i) as number;
       const width = code > 0xffff ? 2 : 1;
@@ -485,16 +499,19 @@ class JiebaLanguageModel implements LanguageModel {
       else {
         if (starts.length > 0) {
           starts.push(i);
-          total += this.viterbi(simplified, starts).best[starts.length - 1] as number;
+          this.viterbi(simplified, starts);
+          total += this.best[starts.length - 1] as number;
           starts.length = 0;
         }
-        total += this.simplifiedCharLogP(simplified.slice(i, i + width));
+        total +=
+          width === 1 ? this.simplifiedUnitLogP(code) : this.simplifiedCharLogP(simplified.slice(i, i + 2));
       }
       i += width;
     }
     if (starts.length > 0) {
       starts.push(simplified.length);
-      total += this.viterbi(simplified, starts).best[starts.length - 1] as number;
+      this.viterbi(simplified, starts);
+      total += this.best[starts.length - 1] as number;
     }
     return total;
   }
@@ -550,7 +567,8 @@ class JiebaLanguageModel implements LanguageModel {
     const flush = (end: number) => {
       if (starts.length === 0) return;
       starts.push(end);
-      const { back } = this.viterbi(simplified, starts);
+      this.viterbi(simplified, starts);
+      const back = this.back;
       const cuts: number[] = [];
       for (let k = starts.length - 1; k > 0; k = back[k] as number) cuts.push(k);
       let from = 0;
@@ -584,9 +602,10 @@ class JiebaLanguageModel implements LanguageModel {
 
   /**
    * Viterbi over dictionary words on `text`, whose characters of one Han run start at `starts`
-   * (the last entry is the run's end). Looks words up by range, so no substring is allocated.
+   * (the last entry is the run's end), into `best` and `back` (read by the caller before the next
+   * call). Looks words up by range, so no substring is allocated.
    */
-  private viterbi(text: string, starts: number[]): { best: Float64Array; back: Int32Array } {
+  private viterbi(text: string, starts: number[]): void {
     const n = starts.length - 1;
     // The arrays are reused call after call (read by the caller before the next call).
     if (this.best.length < n + 1) {
@@ -622,7 +641,6 @@ class JiebaLanguageModel implements LanguageModel {
         if (wordLogP === undefined) break;
       }
     }
-    return { best, back };
   }
 }
 

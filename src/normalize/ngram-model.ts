@@ -7,14 +7,20 @@
  *
  * Its one job is `context`: how much likelier a text's words are in their order than on their own.
  * It is loaded once, lazily, on the first question (clean text asks none): `dist/ngram-model.bin`
- * as the build decompressed it, or the committed file itself when there is no build.
+ * as the build wrote it (every array as the model reads it, so that threads can share one copy of
+ * its bytes: `sharedFileBytes`), or from the committed file itself when there is no build.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
+import { readArraysFile, writeArraysFile } from './binary-file.js';
 import { toSimplifiedChars } from './script/char-fold.js';
 
+/** The committed file's kind: next words stored as differences within their row, costs as uint16. */
 export const NGRAM_MAGIC = 'NGR1';
+/** The build's file: every array as the model reads it (next words summed, costs as floats, the
+ * hash table built), so that loading changes nothing and threads can share the bytes. */
+const LOADABLE_MAGIC = 'NGR2';
 /** The model as committed (compressed) and as the build writes it for loading. */
 export const NGRAM_SOURCE_FILE = fileURLToPath(
   new URL('../../models/open-gram/ngram-model.bin.br', import.meta.url),
@@ -74,6 +80,65 @@ interface Header {
   bigrams: number;
 }
 
+/** The arrays the model reads, never changed once made (threads may share their bytes). */
+interface ModelArrays {
+  chars: Uint16Array;
+  wordEnds: Int32Array;
+  /** -ln P(word). */
+  unigramCost: Float32Array;
+  /** The back-off weight's cost, -ln, of each word as a history. */
+  backoffCost: Float32Array;
+  /** Each history's row in `next` and `bigramCost`, by word index (one more for the end). */
+  rowStarts: Int32Array;
+  /** The words seen after each history, ascending within its row. */
+  next: Int32Array;
+  /** -ln P(word | history) × 10, beside `next`. */
+  bigramCost: Uint8Array;
+  /** Open addressing: word index + 1 at the slot of its hash (0: empty). */
+  table: Int32Array;
+}
+
+/** The arrays of the committed file's kind (`NGRAM_MAGIC`), made into what the model reads. */
+function loadableArrays(bytes: Buffer): ModelArrays {
+  const arrays = arraysOf(bytes);
+  // Copies, not views: the next words are summed in place.
+  const copy = <T>(make: (b: ArrayBuffer, offset: number, bytes: number) => T, index: number): T => {
+    const [start, end] = arrays[index] as [number, number];
+    return make(new Uint8Array(bytes.subarray(start, end)).buffer, 0, end - start);
+  };
+  const chars = copy((b, o, n) => new Uint16Array(b, o, n / 2), 0);
+  const wordEnds = copy((b, o, n) => new Int32Array(b, o, n / 4), 1);
+  const unigramCost = copy((b, o, n) => new Uint16Array(b, o, n / 2), 2);
+  const backoffCost = copy((b, o, n) => new Uint16Array(b, o, n / 2), 3);
+  const rowStarts = copy((b, o, n) => new Int32Array(b, o, n / 4), 4);
+  const next = copy((b, o, n) => new Int32Array(b, o, n / 4), 5);
+  const bigramCost = copy((b, o, n) => new Uint8Array(b, o, n), 6);
+  // The next words are stored as differences within their row (they compress better so).
+  for (let w = 0; w + 1 < rowStarts.length; w++)
+    for (let k = (rowStarts[w] as number) + 1; k < (rowStarts[w + 1] as number); k++)
+      next[k] = (next[k] as number) + (next[k - 1] as number);
+  const table = new Int32Array(2 ** TABLE_BITS);
+  for (let w = 0; w < wordEnds.length; w++) {
+    const start = w === 0 ? 0 : (wordEnds[w - 1] as number);
+    let hash = FNV_OFFSET;
+    for (let i = start; i < (wordEnds[w] as number); i++)
+      hash = Math.imul(hash ^ (chars[i] as number), FNV_PRIME);
+    let slot = (hash >>> 0) & TABLE_MASK;
+    while (table[slot] !== 0) slot = (slot + 1) & TABLE_MASK;
+    table[slot] = w + 1;
+  }
+  return {
+    chars,
+    wordEnds,
+    unigramCost: Float32Array.from(unigramCost, (c) => c / 1000),
+    backoffCost: Float32Array.from(backoffCost, (c) => c / 1000 - 1),
+    rowStarts,
+    next,
+    bigramCost,
+    table,
+  };
+}
+
 class BigramModel implements NgramModel {
   private readonly chars: Uint16Array;
   private readonly wordEnds: Int32Array;
@@ -82,8 +147,7 @@ class BigramModel implements NgramModel {
   private readonly rowStarts: Int32Array;
   private readonly next: Int32Array;
   private readonly bigramCost: Uint8Array;
-  /** Open addressing: word index + 1 at the slot of its hash (0: empty). */
-  private readonly table = new Int32Array(2 ** TABLE_BITS);
+  private readonly table: Int32Array;
   /** Viterbi's states, by end * MAX_WORD_LENGTH + length - 1, reused call after call. */
   private stateWord = new Int32Array(0);
   private stateCost = new Float64Array(0);
@@ -91,36 +155,16 @@ class BigramModel implements NgramModel {
   /** Scores already made; forgotten all at once when full. */
   private readonly scores = new Map<string, number>();
 
-  constructor(arrays: {
-    chars: Uint16Array;
-    wordEnds: Int32Array;
-    unigramCost: Uint16Array;
-    backoffCost: Uint16Array;
-    rowStarts: Int32Array;
-    nextDeltas: Int32Array;
-    bigramCost: Uint8Array;
-  }) {
+  /** `arrays` are only read: they may be views of bytes other threads share. */
+  constructor(arrays: ModelArrays) {
     this.chars = arrays.chars;
     this.wordEnds = arrays.wordEnds;
-    this.unigramCost = Float32Array.from(arrays.unigramCost, (c) => c / 1000);
-    this.backoffCost = Float32Array.from(arrays.backoffCost, (c) => c / 1000 - 1);
+    this.unigramCost = arrays.unigramCost;
+    this.backoffCost = arrays.backoffCost;
     this.rowStarts = arrays.rowStarts;
+    this.next = arrays.next;
     this.bigramCost = arrays.bigramCost;
-    // The next words are stored as differences within their row: summed up in place (the
-    // arrays are this model's own, read for it).
-    this.next = arrays.nextDeltas;
-    for (let w = 0; w + 1 < this.rowStarts.length; w++)
-      for (let k = (this.rowStarts[w] as number) + 1; k < (this.rowStarts[w + 1] as number); k++)
-        this.next[k] = (this.next[k] as number) + (this.next[k - 1] as number);
-    for (let w = 0; w < this.wordEnds.length; w++) {
-      const start = w === 0 ? 0 : (this.wordEnds[w - 1] as number);
-      let hash = FNV_OFFSET;
-      for (let i = start; i < (this.wordEnds[w] as number); i++)
-        hash = Math.imul(hash ^ (this.chars[i] as number), FNV_PRIME);
-      let slot = (hash >>> 0) & TABLE_MASK;
-      while (this.table[slot] !== 0) slot = (slot + 1) & TABLE_MASK;
-      this.table[slot] = w + 1;
-    }
+    this.table = arrays.table;
   }
 
   /** The index of the word `text[start, end)` (whose `hashRange` is `hash`), or -1. */
@@ -162,7 +206,9 @@ class BigramModel implements NgramModel {
   score(text: string): number {
     let score = this.scores.get(text);
     if (score === undefined) {
-      score = this.viterbi(toSimplifiedChars(text)).logP;
+      // The cost alone: no path is built for a score (the mojibake engine asks for many).
+      const best = this.fillStates(toSimplifiedChars(text));
+      score = best < 0 ? 0 : -(this.stateCost[best] as number);
       if (this.scores.size >= MEMO_ENTRIES) this.scores.clear();
       this.scores.set(text, score);
     }
@@ -188,12 +234,28 @@ class BigramModel implements NgramModel {
 
   /**
    * The best segmentation of Simplified `s` under the bigram model: its ln P and its words as
-   * [word index (negative: unknown), start, end]. Viterbi over (end, length of the last word): a
-   * state is the word `s[end - length, end)` reached at its best cost, from the state `back`.
+   * [word index (negative: unknown), start, end].
    */
   private viterbi(s: string): { logP: number; path: [number, number, number][] } {
+    const best = this.fillStates(s);
+    if (best < 0) return { logP: 0, path: [] };
+    const logP = -(this.stateCost[best] as number);
+    const path: [number, number, number][] = [];
+    for (let k = best; k >= 0; k = this.stateBack[k] as number) {
+      const end = Math.floor(k / MAX_WORD_LENGTH);
+      path.push([this.stateWord[k] as number, end - (k % MAX_WORD_LENGTH) - 1, end]);
+    }
+    return { logP, path: path.reverse() };
+  }
+
+  /**
+   * Viterbi over (end, length of the last word) on Simplified `s`: a state is the word
+   * `s[end - length, end)` reached at its best cost, from the state `back`. Fills the states and
+   * returns the best final one (-1 for empty text).
+   */
+  private fillStates(s: string): number {
     const n = s.length;
-    if (n === 0) return { logP: 0, path: [] };
+    if (n === 0) return -1;
     const size = (n + 1) * MAX_WORD_LENGTH;
     if (this.stateCost.length < size) {
       this.stateWord = new Int32Array(size * 2);
@@ -241,13 +303,7 @@ class BigramModel implements NgramModel {
     let best = n * MAX_WORD_LENGTH;
     for (let k = best + 1; k < (n + 1) * MAX_WORD_LENGTH; k++)
       if ((costs[k] as number) < (costs[best] as number)) best = k;
-    const logP = -(costs[best] as number);
-    const path: [number, number, number][] = [];
-    for (let k = best; k >= 0; k = backs[k] as number) {
-      const end = Math.floor(k / MAX_WORD_LENGTH);
-      path.push([words[k] as number, end - (k % MAX_WORD_LENGTH) - 1, end]);
-    }
-    return { logP, path: path.reverse() };
+    return best;
   }
 
   context(text: string): number {
@@ -266,39 +322,67 @@ class BigramModel implements NgramModel {
   }
 }
 
-/** Writes the committed model, decompressed, where `ngramModel()` loads it; returns its size. */
-export function writeNgramModelFile(file = NGRAM_FILE): number {
-  const bytes = brotliDecompressSync(readFileSync(NGRAM_SOURCE_FILE));
-  writeFileSync(file, bytes);
-  return bytes.length;
+interface LoadableHeader extends Header {
+  tableBits: number;
+  /** The size of the committed file it was made from: a build older than the model is not used. */
+  sourceBytes: number;
 }
 
-/** The model in `file` (as the build wrote it), or from the committed file when it is missing. */
-export function loadNgramModel(file = NGRAM_FILE): NgramModel {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch {
-    bytes = brotliDecompressSync(readFileSync(NGRAM_SOURCE_FILE));
-  }
-  const arrays = arraysOf(bytes);
-  // Views of the bytes read (the arrays' offsets are multiples of 8 from the file's start), or
-  // copies where the buffer does not start on such a boundary.
-  const array = <T>(make: (b: ArrayBuffer, offset: number, bytes: number) => T, index: number): T => {
-    const [start, end] = arrays[index] as [number, number];
-    if ((bytes.byteOffset + start) % 8 === 0)
-      return make(bytes.buffer as ArrayBuffer, bytes.byteOffset + start, end - start);
-    return make(new Uint8Array(bytes.subarray(start, end)).buffer, 0, end - start);
+/** Writes the committed model where `ngramModel()` loads it, as the model reads it; returns its size. */
+export function writeNgramModelFile(file = NGRAM_FILE): number {
+  const source = readFileSync(NGRAM_SOURCE_FILE);
+  const bytes = brotliDecompressSync(source);
+  const a = loadableArrays(bytes);
+  const header: LoadableHeader = {
+    words: a.wordEnds.length,
+    bigrams: a.next.length,
+    tableBits: TABLE_BITS,
+    sourceBytes: source.length,
   };
-  return new BigramModel({
-    chars: array((b, o, n) => new Uint16Array(b, o, n / 2), 0),
-    wordEnds: array((b, o, n) => new Int32Array(b, o, n / 4), 1),
-    unigramCost: array((b, o, n) => new Uint16Array(b, o, n / 2), 2),
-    backoffCost: array((b, o, n) => new Uint16Array(b, o, n / 2), 3),
-    rowStarts: array((b, o, n) => new Int32Array(b, o, n / 4), 4),
-    nextDeltas: array((b, o, n) => new Int32Array(b, o, n / 4), 5),
-    bigramCost: array((b, o, n) => new Uint8Array(b, o, n), 6),
-  });
+  return writeArraysFile(file, LOADABLE_MAGIC, header, [
+    a.chars,
+    a.wordEnds,
+    a.unigramCost,
+    a.backoffCost,
+    a.rowStarts,
+    a.next,
+    a.bigramCost,
+    a.table,
+  ]);
+}
+
+/** The arrays stored in `file` by `writeNgramModelFile`, as views of its bytes, or why they cannot be used. */
+function readLoadable(file: string): ModelArrays | string {
+  const stored = readArraysFile<LoadableHeader>(file, LOADABLE_MAGIC);
+  if (typeof stored === 'string') return stored;
+  if (stored.header.tableBits !== TABLE_BITS) return `hash table of 2^${stored.header.tableBits} slots`;
+  if (stored.header.sourceBytes !== statSync(NGRAM_SOURCE_FILE).size) return 'built from another model';
+  const view = <T>(make: (b: ArrayBuffer, offset: number, length: number) => T, index: number): T =>
+    make(...stored.bytes(index));
+  return {
+    chars: view((b, o, n) => new Uint16Array(b, o, n / 2), 0),
+    wordEnds: view((b, o, n) => new Int32Array(b, o, n / 4), 1),
+    unigramCost: view((b, o, n) => new Float32Array(b, o, n / 4), 2),
+    backoffCost: view((b, o, n) => new Float32Array(b, o, n / 4), 3),
+    rowStarts: view((b, o, n) => new Int32Array(b, o, n / 4), 4),
+    next: view((b, o, n) => new Int32Array(b, o, n / 4), 5),
+    bigramCost: view((b, o, n) => new Uint8Array(b, o, n), 6),
+    table: view((b, o, n) => new Int32Array(b, o, n / 4), 7),
+  };
+}
+
+/**
+ * The model in `file` (as the build wrote it; in a thread, from the bytes its starter shared), or
+ * from the committed file when it is missing (said on stderr when it is there but cannot be used).
+ */
+export function loadNgramModel(file = NGRAM_FILE): NgramModel {
+  const arrays = readLoadable(file);
+  if (typeof arrays !== 'string') return new BigramModel(arrays);
+  if (arrays !== 'missing')
+    process.stderr.write(
+      `finfaq: bigram model ${file}: ${arrays}; read from the committed file (\`npm run build\` writes it)\n`,
+    );
+  return new BigramModel(loadableArrays(brotliDecompressSync(readFileSync(NGRAM_SOURCE_FILE))));
 }
 
 /** Where each array of a file written by `writeArraysFile` (`binary-file.ts`) lies in `bytes`. */

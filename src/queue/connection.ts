@@ -11,12 +11,13 @@
 
 import { Redis } from 'ioredis';
 import { redactUrl } from '../config/redact.js';
+import { normalizeTimeoutMs, positiveInt } from './budgets.js';
+
+export { DEFAULT_NORMALIZE_TIMEOUT_MS, normalizeTimeoutMs } from './budgets.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /** Prefix of every key BullMQ and finfaq write (BullMQ's own default is `bull`). */
 export const DEFAULT_PREFIX = 'finfaq';
-/** Default time budget of a normalize job: a page takes milliseconds to a second or two. */
-export const DEFAULT_NORMALIZE_TIMEOUT_MS = 60_000;
 /** How long the start-up check waits for Redis to answer. */
 export const REDIS_CHECK_TIMEOUT_MS = 3_000;
 
@@ -35,15 +36,6 @@ export interface QueueSettings {
   normalizeTimeoutMs: number;
 }
 
-function positiveInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
-  const value = env[name];
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new Error(`${name}: expected a positive whole number, got ${value}`);
-  return n;
-}
-
 /**
  * The queue settings of this process: `REDIS_URL`, `FINFAQ_QUEUE_PREFIX`, `FINFAQ_LOCK_MS`,
  * `FINFAQ_STALLED_MS` and `FINFAQ_NORMALIZE_TIMEOUT_MS` (defaults: local Redis, `finfaq`, 30 s,
@@ -60,11 +52,6 @@ export function queueSettings(env: NodeJS.ProcessEnv = process.env): QueueSettin
     stalledIntervalMs: positiveInt('FINFAQ_STALLED_MS', 30_000, env),
     normalizeTimeoutMs: normalizeTimeoutMs(env),
   };
-}
-
-/** A page's time budget (`FINFAQ_NORMALIZE_TIMEOUT_MS`), for the queue and `finfaq normalize` alike. */
-export function normalizeTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  return positiveInt('FINFAQ_NORMALIZE_TIMEOUT_MS', DEFAULT_NORMALIZE_TIMEOUT_MS, env);
 }
 
 /** Redis did not answer at start-up; the message is the one line the CLI prints. */

@@ -14,8 +14,9 @@
  * `restore` job: re-finalize the source's sampled pages with the new profile; publish the changed.
  *
  * Each thread opens its own Redis connection, queues and store once (`warmUp`, before its first
- * job), from the settings the worker passes as `workerData`, and reads the language model's table
- * and the dictionary index from the bytes the worker read once for all its threads (`files`).
+ * job), from the settings the worker passes as `workerData`, and reads the language model's table,
+ * the dictionary index and the bigram model from the bytes the worker read once for all its
+ * threads (`files`).
  */
 import { workerData } from 'node:worker_threads';
 import type { Redis } from 'ioredis';

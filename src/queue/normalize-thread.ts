@@ -1,6 +1,6 @@
 /**
  * The entry of a normalize thread (`normalize-worker.ts`, through `../threads/pool.ts`): reads the
- * language model's table and the dictionary index from the bytes the worker read once for all its
+ * language model's table, the dictionary index and the bigram model from the bytes the worker read once for all its
  * threads, warms up (opens the connections, builds the language model), says `ready`, then runs
  * the jobs the worker sends, one at a time, with `normalize-processor.ts`.
  */

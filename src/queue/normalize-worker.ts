@@ -6,21 +6,21 @@
  * worker goes on. Threads die with the process (a `kill -9` leaves no orphan finishing a job behind
  * the queue's back) and get no signals of their own (Ctrl-C does not cut a job short: the worker
  * finishes it on `close()`, then stops its threads). The threads share the read-only tables (the
- * language model's table, the dictionary index) as `finfaq normalize`'s do: read once by this
- * thread into SharedArrayBuffers, not once per thread.
+ * language model's table, the dictionary index, the bigram model) as `finfaq normalize`'s do: read
+ * once by this thread into SharedArrayBuffers, not once per thread.
  */
 import { availableParallelism } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { INDEX_FILE, sharedFileBytes, TABLE_FILE } from '../normalize/index.js';
+import { INDEX_FILE, NGRAM_FILE, sharedFileBytes, TABLE_FILE } from '../normalize/index.js';
 import { builtModule, ThreadPool } from '../threads/pool.js';
+import { BATCH_BUDGET_FACTOR } from './budgets.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
 import { JOB_NAMES, type NormalizeQueueJob } from './jobs.js';
 import type { ProcessorSettings } from './normalize-processor.js';
 import type { StoreSettings } from './store.js';
 
-/** Learn and restore jobs read a source's 150 sampled pages: their budget is this many times a page's. */
-export const BATCH_BUDGET_FACTOR = 10;
+export { BATCH_BUDGET_FACTOR } from './budgets.js';
 
 /** A job that ran past its budget; its thread was stopped. Not retried: it would take as long again. */
 export class NormalizeTimeoutError extends UnrecoverableError {
@@ -45,11 +45,12 @@ export function jobBudgetMs(settings: QueueSettings, name: string): number {
 
 /**
  * What each normalize thread is started with: the settings of its connections, and the language
- * model's table and the dictionary index, read once here into shared memory: every thread (a
- * replacement for a stopped one too) reads its arrays from those bytes, not from the files.
+ * model's table, the dictionary index and the bigram model, read once here into shared memory:
+ * every thread (a replacement for a stopped one too) reads its arrays from those bytes, not from
+ * the files.
  */
 export function threadSettings(settings: QueueSettings, store: StoreSettings): ProcessorSettings {
-  return { queue: settings, store, files: sharedFileBytes([TABLE_FILE, INDEX_FILE]) };
+  return { queue: settings, store, files: sharedFileBytes([TABLE_FILE, INDEX_FILE, NGRAM_FILE]) };
 }
 
 export function startNormalizeWorker(

@@ -15,10 +15,22 @@ export interface TaskHandlers {
   run: (name: string, data: unknown) => Promise<unknown> | unknown;
 }
 
+/** Results whose buffers are moved to the calling thread, not copied (`transferring`). */
+const transfers = new WeakMap<object, ArrayBuffer[]>();
+
+/**
+ * `value` as a task's result, with `buffers` (its own, used by nothing else after) moved to the
+ * calling thread instead of copied: a copy of a large result costs both threads.
+ */
+export function transferring<T extends object>(value: T, buffers: ArrayBuffer[]): T {
+  transfers.set(value, buffers);
+  return value;
+}
+
 export async function serveTasks(handlers: TaskHandlers): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('this module runs as a worker thread only');
-  const send = (message: ThreadMessage) => port.postMessage(message);
+  const send = (message: ThreadMessage, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
   // Requests are handled one after the other, setups included, so a task sees every setup sent
   // before it even when handling one awaits.
   let previous: Promise<void> = Promise.resolve();
@@ -36,7 +48,8 @@ export async function serveTasks(handlers: TaskHandlers): Promise<void> {
     try {
       if (setupError) throw setupError;
       const value = await handlers.run(request.name, request.data);
-      send({ type: 'done', id: request.id, ok: true, value });
+      const transfer = typeof value === 'object' && value !== null ? transfers.get(value) : undefined;
+      send({ type: 'done', id: request.id, ok: true, value }, transfer);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       send({

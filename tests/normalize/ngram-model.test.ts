@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sharedFileBytes, useSharedFileBytes } from '../../src/normalize/binary-file.js';
 import { loadNgramModel, NGRAM_FILE, ngramModel } from '../../src/normalize/ngram-model.js';
 
 describe('ngramModel (open-gram word bigrams)', () => {
@@ -21,6 +22,23 @@ describe('ngramModel (open-gram word bigrams)', () => {
       for (const text of common.slice(0, 20).map((w, k) => w + (common[k + 20] as string)))
         expect(fromBuild.read(text)).toEqual(fromSource.read(text));
     }
+  });
+
+  it('reads the build’s file as it is: models loaded from the same shared bytes agree', () => {
+    if (!existsSync(NGRAM_FILE)) return;
+    // As worker threads do: the bytes read once into shared memory, every model a view of them.
+    // A model that changed its arrays in place would change the next one's.
+    const shared = sharedFileBytes([NGRAM_FILE]);
+    const before = Buffer.from(shared[NGRAM_FILE] as Uint8Array);
+    useSharedFileBytes(shared);
+    const first = loadNgramModel(NGRAM_FILE);
+    const second = loadNgramModel(NGRAM_FILE);
+    const fromSource = loadNgramModel('/nonexistent/ngram-model.bin');
+    for (const text of common.slice(0, 20).map((w, k) => (common[k + 40] as string) + w)) {
+      expect(first.read(text)).toEqual(fromSource.read(text));
+      expect(second.read(text)).toEqual(fromSource.read(text));
+    }
+    expect(Buffer.compare(before, Buffer.from(shared[NGRAM_FILE] as Uint8Array))).toBe(0);
   });
 
   it('gives each history a distribution over the words after it', () => {

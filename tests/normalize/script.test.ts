@@ -392,6 +392,21 @@ describe('CompactTrie', () => {
     }
   });
 
+  it('converts to Simplified as opencc-js’s Converter does, from each Traditional standard', () => {
+    // 著 aside: toHans decides it by the word afterwards (`zhu-zhe.ts`).
+    const traditional = texts.map((text) => text.replaceAll('著', '書'));
+    const locales: [Script, string][] = [
+      ['tw', 'tw'],
+      ['hk', 'hk'],
+      ['hant', 't'],
+    ];
+    for (const [from, locale] of locales) {
+      const theirs = OpenCC.Converter({ from: locale, to: 'cn' });
+      for (const text of [...traditional, traditional.join('\n')])
+        expect(toHans(text, from)).toBe(theirs(text));
+    }
+  });
+
   it('lets the first dictionary of a group win, as opencc-js does', () => {
     const trie = new CompactTrie();
     trie.loadDictGroup([

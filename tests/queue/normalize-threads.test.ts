@@ -1,12 +1,12 @@
 /**
  * The queue worker's normalize threads share the read-only tables as `finfaq normalize`'s do: the
- * worker reads the language model's table and the dictionary index once, into shared memory, and
- * every thread it starts is handed those bytes. A thread started so normalizes a page and queues
+ * worker reads the language model's table, the dictionary index and the bigram model once, into
+ * shared memory, and every thread it starts is handed those bytes. A thread started so normalizes a page and queues
  * its record for publishing (real Redis, real PostgreSQL).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INDEX_FILE, TABLE_FILE } from '../../src/normalize/index.js';
+import { INDEX_FILE, NGRAM_FILE, TABLE_FILE } from '../../src/normalize/index.js';
 import { queueSettings } from '../../src/queue/connection.js';
 import { JOB_NAMES, type PublishQueueJob, unpackPublishJob } from '../../src/queue/jobs.js';
 import { threadSettings } from '../../src/queue/normalize-worker.js';
@@ -19,11 +19,11 @@ const pipeline = isolatedPipeline();
 afterAll(() => pipeline.cleanup());
 
 describe("the normalize worker's threads", () => {
-  it('are handed the two tables in shared memory, read once for all of them', () => {
+  it('are handed the three tables in shared memory, read once for all of them', () => {
     const settings = queueSettings(pipeline.env);
     const first = threadSettings(settings, storeSettings(pipeline.env));
     const second = threadSettings(settings, storeSettings(pipeline.env));
-    for (const file of [TABLE_FILE, INDEX_FILE]) {
+    for (const file of [TABLE_FILE, INDEX_FILE, NGRAM_FILE]) {
       const bytes = first.files?.[file];
       expect(bytes?.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(Buffer.from(bytes as Uint8Array).equals(readFileSync(file))).toBe(true);

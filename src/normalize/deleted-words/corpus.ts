@@ -116,6 +116,23 @@ export class TextCorpus {
     );
   }
 
+  /** `occursAt` of `source[start, end)`, read in place (no string cut out of `source`). */
+  occursAtRange(
+    at: number,
+    source: string,
+    start: number,
+    end: number,
+    excluded: ReadonlySet<number>,
+  ): boolean {
+    const { text, source: sources } = this.built();
+    const length = end - start;
+    if (at < 0 || at + length > text.length || length > MAX_PATTERN || excluded.has(sources[at] as number))
+      return false;
+    for (let k = 0; k < length; k++)
+      if (text.charCodeAt(at + k) !== source.charCodeAt(start + k)) return false;
+    return true;
+  }
+
   /**
    * A filter of the strings of `length` characters that start in the text of sources not in
    * `excluded`: one it says are absent are (`has` is false); one it may hold, `has` decides. Built
@@ -153,11 +170,18 @@ export class TextCorpus {
   countBySource(pattern: string): Map<number, number> {
     const { text, sa, source } = this.built();
     const [from, to] = range(text, sa, pattern.slice(0, MAX_PATTERN));
-    const counts = new Map<number, number>();
+    // Counted in an array by source id + 1 (the text's leading boundary is source -1; a common
+    // character occurs tens of thousands of times, and a `Map` update each cost more than the
+    // search), then kept as a `Map` of the sources seen.
+    const bySource = new Int32Array(this.sourceIds.size + 1);
     for (let i = from; i < to; i++) {
-      const s = source[sa[i] as number] as number;
-      counts.set(s, (counts.get(s) ?? 0) + 1);
+      const s = (source[sa[i] as number] as number) + 1;
+      bySource[s] = (bySource[s] as number) + 1;
     }
+    const counts = new Map<number, number>();
+    bySource.forEach((n, s) => {
+      if (n > 0) counts.set(s - 1, n);
+    });
     return counts;
   }
 
@@ -549,20 +573,35 @@ export function copiedInsertions(
   let copyAt = -1;
   for (let offset = 1; offset < text.length; offset++) {
     // A side cut short by the paragraph's start or end ends with the boundary, as the copy must.
+    const leftLength = offset >= COPY_CONTEXT ? COPY_CONTEXT : offset + 1;
+    const rightLength = offset + COPY_CONTEXT <= text.length ? COPY_CONTEXT : text.length - offset + 1;
+    if (leftLength + rightLength < MIN_COPY_CONTEXT || leftLength < 3 || rightLength < 3) continue;
+    // Most places: the copy goes on as this text does, or there is no copy. Away from the
+    // paragraph's edges both sides are `text`'s own, read in place: no string is cut out for
+    // them (this loop visits every character of every page restored).
+    const inside = leftLength === COPY_CONTEXT && rightLength === COPY_CONTEXT;
+    if (inside) {
+      const from = offset - COPY_CONTEXT;
+      if (copyAt >= 0 && corpus.occursAtRange(copyAt + 1, text, from, offset + COPY_CONTEXT, excluded)) {
+        copyAt++;
+        continue;
+      }
+      if (!filter.mayHold(text, from)) continue;
+    }
     const left =
       offset >= COPY_CONTEXT ? text.slice(offset - COPY_CONTEXT, offset) : BOUNDARY + text.slice(0, offset);
     const right =
       offset + COPY_CONTEXT <= text.length
         ? text.slice(offset, offset + COPY_CONTEXT)
         : text.slice(offset) + BOUNDARY;
-    if (left.length + right.length < MIN_COPY_CONTEXT || left.length < 3 || right.length < 3) continue;
-    // Most places: the copy goes on as this text does, or there is no copy.
     const both = left + right;
-    if (copyAt >= 0 && corpus.occursAt(copyAt + 1, both, excluded)) {
-      copyAt++;
-      continue;
+    if (!inside) {
+      if (copyAt >= 0 && corpus.occursAt(copyAt + 1, both, excluded)) {
+        copyAt++;
+        continue;
+      }
+      if (left.length === COPY_CONTEXT && !filter.mayHold(left, 0)) continue;
     }
-    if (left.length === COPY_CONTEXT && !filter.mayHold(left, 0)) continue;
     copyAt = corpus.occurrence(both, excluded);
     if (copyAt >= 0 || !corpus.has(left, excluded)) continue;
     const words = new Set<string>();

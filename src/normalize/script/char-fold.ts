@@ -71,6 +71,24 @@ export function toSimplifiedChars(text: string): string {
   return out + text.slice(copied);
 }
 
+/**
+ * `[...text].some(isTraditionalOnly)`, without an array of the text's characters (asked of every
+ * paragraph of a Simplified page): a table look-up per code unit, a pair of surrogates asked whole.
+ */
+export function hasTraditionalOnly(text: string): boolean {
+  fold ??= buildFold();
+  const { map, table } = fold;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      if (map.has(text.slice(i, i + 2))) return true;
+      i++;
+    } else if (table[code] !== 0) return true;
+  }
+  return false;
+}
+
 /** True when `char` has a distinct Simplified form (it is a Traditional or regional variant). */
 export function isTraditionalOnly(char: string): boolean {
   fold ??= buildFold();

@@ -8,7 +8,7 @@
  * running prose is 一 (`prose-yi.ts`).
  */
 import type { Script, StageOutput, TextRepair } from '../types.js';
-import { isTraditionalOnly } from './char-fold.js';
+import { hasTraditionalOnly } from './char-fold.js';
 import { convertScript } from './convert.js';
 import { hasSimplifiedOnly, isSimplifiedOnly } from './detect.js';
 import { fixProseYi } from './prose-yi.js';
@@ -26,7 +26,7 @@ function fixMixedScript(text: string, script: Script): StageOutput {
   const suspect = traditional ? isSimplifiedOnly : () => true;
   const worthConverting = traditional
     ? hasSimplifiedOnly(text)
-    : [...text].some(isTraditionalOnly) || text.includes('瞭');
+    : hasTraditionalOnly(text) || text.includes('瞭');
   if (!worthConverting) return { text, repairs: [], flags: [] };
   const source = [...text];
 
