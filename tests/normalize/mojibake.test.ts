@@ -191,6 +191,23 @@ describe('shifted GBK runs: choices the model must not lose', () => {
     expectListedAsItCame(text);
   });
 
+  it('lists a lost character after a word cut short at the end of a prose paragraph, not a question', () => {
+    // 官方客服。 lost 服。 with the run that carried them: a real page's shape (`…官方客?`).
+    const lost = '总之，借款之前一定要量力而行！如果还有其他问题，可以随时咨询平台的官方客?';
+    const result = repairMojibake(lost, lm);
+    expect(result.text).toBe(lost);
+    expect(result.unresolved).toEqual([
+      { kind: 'unrepaired-mojibake', start: lost.length - 1, end: lost.length },
+    ]);
+    // Questions: an interrogative, a word before the mark, or no sentence before it.
+    for (const question of [
+      '逾期以后会怎样？如果还有其他问题，可以咨询客服吗?',
+      '很多人都在问。逾期一天对征信有影响?',
+      '可以随时咨询平台的官方客?',
+    ])
+      expect(repairMojibake(question, lm).unresolved ?? []).toEqual([]);
+  });
+
   it('lists the spaces between a listed run and the Chinese after it with the run', () => {
     // A filter's gap or the page's layout: nothing can tell while the run is garbage, and a second
     // pass that repairs the run would close them outside the listed place.

@@ -24,7 +24,7 @@ import {
   withoutLeaders,
 } from './misdecodings.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
-import { repairShiftedRuns } from './shifted-runs.js';
+import { asksQuestion, repairShiftedRuns } from './shifted-runs.js';
 import { repairUtf8Stretches } from './utf8-segments.js';
 
 export { MIN_RUN_CONFIDENCE, repairShiftedRuns } from './shifted-runs.js';
@@ -194,8 +194,38 @@ export function repairMojibake(
         ...runs.unresolved,
       ]
     : runs.unresolved;
+  const tail = lostTail(runs.text, lm);
+  if (tail !== undefined && !unresolved.some((u) => u.start <= tail && u.end > tail))
+    unresolved.push({ kind: 'unrepaired-mojibake', start: tail, end: tail + 1 });
   const flags = unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
   return { text: runs.text, repairs: [...stretches.repairs, ...runs.repairs], flags, unresolved };
+}
+
+/** Where a sentence of prose ended before the last one, and where a clause starts. */
+const SENTENCE_ENDED = /[。！!]/u;
+const CLAUSE_BREAK = /[，。！？；：,.!?;:]/u;
+const HAN_CHAR = /^\p{Script=Han}$/u;
+const LOST_CHARS = new Set(['?', '\uFFFD']);
+
+/**
+ * A prose paragraph ending in a lost character after a word cut short, in a clause that asks
+ * nothing (`…如果还有其他问题，可以随时咨询平台的官方客?`: 服。 were lost with the run that carried
+ * them, and the `?` was published as `？`): the place of that `?`, to be listed. A question mark
+ * ends a question (`…吗?`, `…怎么办?`), or a word (`…影响?`), not a lone character of prose. On
+ * 1,436 paragraphs of real pages and 45,520 generated ones no clean paragraph has this shape.
+ */
+function lostTail(text: string, lm: LanguageModel): number | undefined {
+  const chars = [...text.trimEnd()];
+  const last = chars.length - 1;
+  if (last < 1 || !LOST_CHARS.has(chars[last] as string) || !HAN_CHAR.test(chars[last - 1] as string))
+    return undefined;
+  if (!chars.slice(0, last).some((c) => SENTENCE_ENDED.test(c)) || asksQuestion(chars, last))
+    return undefined;
+  let from = last;
+  while (from > 0 && !CLAUSE_BREAK.test(chars[from - 1] as string)) from--;
+  const words = lm.segment(chars.slice(from, last).join(''));
+  const word = words.at(-1) ?? '';
+  return [...word].length === 1 && HAN_CHAR.test(word) ? last : undefined;
 }
 
 /**

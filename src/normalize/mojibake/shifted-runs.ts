@@ -80,7 +80,7 @@ const CLAUSE_BREAK = /[，。！？；：,.!?;:\n]/u;
 const CLAUSE_REACH = 16;
 
 /** Whether the clause just before `chars[at]` asks a question. */
-function asksQuestion(chars: readonly string[], at: number): boolean {
+export function asksQuestion(chars: readonly string[], at: number): boolean {
   let from = at;
   while (from > 0 && at - from < CLAUSE_REACH && !CLAUSE_BREAK.test(chars[from - 1] as string)) from--;
   return INTERROGATIVE.test(chars.slice(from, at).join(''));
