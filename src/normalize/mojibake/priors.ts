@@ -4,7 +4,7 @@
  * the engine picks a lost byte, these priors (log-odds, added to the model's score) say what a
  * character of Chinese prose is likely to be at that place.
  */
-import { isSimplifiedOnly, isTraditionalOnly } from '../script/char-fold.js';
+import { hasTraditionalOnly, isSimplifiedOnly, isTraditionalOnly } from '../script/char-fold.js';
 
 /** Closing punctuation → its opening partner. */
 const CLOSERS: Record<string, string> = {
@@ -45,8 +45,7 @@ export interface PriorContext {
 
 /** Whether `text` holds characters only Traditional writes. */
 export function isTraditionalContext(text: string): boolean {
-  for (const ch of text) if (isTraditionalOnly(ch)) return true;
-  return false;
+  return hasTraditionalOnly(text);
 }
 
 /** `char` closes a bracket or quote that `before` left open. */
