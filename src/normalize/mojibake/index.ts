@@ -24,7 +24,7 @@ import {
   withoutLeaders,
 } from './misdecodings.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
-import { asksQuestion, repairShiftedRuns } from './shifted-runs.js';
+import { asksQuestion, clauseBefore, LOST_CHARS, repairShiftedRuns } from './shifted-runs.js';
 import { repairUtf8Stretches } from './utf8-segments.js';
 
 export { MIN_RUN_CONFIDENCE, repairShiftedRuns } from './shifted-runs.js';
@@ -201,11 +201,9 @@ export function repairMojibake(
   return { text: runs.text, repairs: [...stretches.repairs, ...runs.repairs], flags, unresolved };
 }
 
-/** Where a sentence of prose ended before the last one, and where a clause starts. */
+/** Where a sentence of prose ended before the last one. */
 const SENTENCE_ENDED = /[。！!]/u;
-const CLAUSE_BREAK = /[，。！？；：,.!?;:]/u;
 const HAN_CHAR = /^\p{Script=Han}$/u;
-const LOST_CHARS = new Set(['?', '\uFFFD']);
 
 /**
  * A prose paragraph ending in a lost character after a word cut short, in a clause that asks
@@ -221,9 +219,7 @@ function lostTail(text: string, lm: LanguageModel): number | undefined {
     return undefined;
   if (!chars.slice(0, last).some((c) => SENTENCE_ENDED.test(c)) || asksQuestion(chars, last))
     return undefined;
-  let from = last;
-  while (from > 0 && !CLAUSE_BREAK.test(chars[from - 1] as string)) from--;
-  const words = lm.segment(chars.slice(from, last).join(''));
+  const words = lm.segment(clauseBefore(chars, last, Number.POSITIVE_INFINITY));
   const word = words.at(-1) ?? '';
   return [...word].length === 1 && HAN_CHAR.test(word) ? last : undefined;
 }

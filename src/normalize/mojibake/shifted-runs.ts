@@ -79,11 +79,16 @@ const INTERROGATIVE =
 const CLAUSE_BREAK = /[，。！？；：,.!?;:\n]/u;
 const CLAUSE_REACH = 16;
 
+/** The clause just before `chars[at]`, at most `reach` characters of it. */
+export function clauseBefore(chars: readonly string[], at: number, reach = CLAUSE_REACH): string {
+  let from = at;
+  while (from > 0 && at - from < reach && !CLAUSE_BREAK.test(chars[from - 1] as string)) from--;
+  return chars.slice(from, at).join('');
+}
+
 /** Whether the clause just before `chars[at]` asks a question. */
 export function asksQuestion(chars: readonly string[], at: number): boolean {
-  let from = at;
-  while (from > 0 && at - from < CLAUSE_REACH && !CLAUSE_BREAK.test(chars[from - 1] as string)) from--;
-  return INTERROGATIVE.test(chars.slice(from, at).join(''));
+  return INTERROGATIVE.test(clauseBefore(chars, at));
 }
 
 /** `?` places tried per paragraph: real paragraphs have a few runs, hostile ones thousands of `?`. */
@@ -700,7 +705,8 @@ function letterBetweenHan(chars: readonly string[], shape: RunShape, end: RunEnd
   );
 }
 
-const LOST_CHARS = new Set(['?', '\uFFFD']);
+/** What a decoder prints for a character it lost. */
+export const LOST_CHARS: ReadonlySet<string> = new Set(['?', '\uFFFD']);
 const CLOSING = /^[\p{Pe}\p{Pf}"']$/u;
 /** What prose does not hold but GBK pairs read off by one often are: pinyin letters (`ā` A8 A1),
  * kana, symbols. A run holding one that some decoding reads better is garbage (`综合?蓝ā`). */
