@@ -54,6 +54,11 @@ for (let byte = 0x80; byte < 0xa0; byte++) {
   if (char !== '\uFFFD') LATIN1_BYTES.set(char, byte);
 }
 
+/** The characters such a decoder prints for bytes 0x80–0xFF (C1 controls for the five it lacks). */
+export const LATIN1_HIGH_CHARS: string = [...LATIN1_BYTES]
+  .flatMap(([char, byte]) => (byte >= 0x80 ? [char] : []))
+  .join('');
+
 /** The bytes a Latin-1 / Windows-1252 decoder read as `text`, or undefined if it cannot have. */
 export function encodeLatin1(text: string): Buffer | undefined {
   const bytes = Buffer.alloc(text.length);

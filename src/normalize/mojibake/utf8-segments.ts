@@ -7,12 +7,14 @@
  * characters (six bytes that happen to be UTF-8 are not chance in Latin text) or one against real
  * Han (`äº¬东`).
  */
-import { encodeLatin1 } from '../encoding/codecs.js';
+import { encodeLatin1, LATIN1_HIGH_CHARS } from '../encoding/codecs.js';
 import type { StageOutput, TextRepair } from '../types.js';
 
-/** Characters a Windows-1252 reader prints for bytes 0x80–0xFF (and C1 controls for the 5 it lacks). */
-const STRETCH =
-  /[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{3,}/gu;
+/** Three or more of the characters a Windows-1252 reader prints for bytes 0x80–0xFF. */
+const STRETCH = new RegExp(
+  `[${[...LATIN1_HIGH_CHARS].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}]{3,}`,
+  'gu',
+);
 const HAN_OR_CJK_PUNCTUATION = /^[\p{Script=Han}\u3000-\u303f\uff01-\uff5e“”‘’…—]+$/u;
 const HAN = /\p{Script=Han}/gu;
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
