@@ -106,6 +106,14 @@ export const USER_DEFINED_TRAILS: readonly number[] = [
   0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd, 0xfe,
 ];
 
+/** The characters of `lead` with a user-defined trail byte: where a shifted reader's next pair was dropped. */
+export function charactersWithUserDefinedTrail(lead: number): string[] {
+  return USER_DEFINED_TRAILS.flatMap((trail) => {
+    const ch = decodeGbkPair(lead, trail);
+    return ch ? [ch] : [];
+  });
+}
+
 /** Every character whose trail byte is `trail`, any lead (computed once a byte). */
 const endingIn = new Map<number, string[]>();
 export function charactersEndingIn(trail: number): string[] {

@@ -16,8 +16,7 @@ import {
   type BytePair,
   charactersEndingIn,
   charactersStartingWith,
-  decodeGbkPair,
-  USER_DEFINED_TRAILS,
+  charactersWithUserDefinedTrail,
 } from '../encoding/gbk-table.js';
 import type { LanguageModel } from '../language-model.js';
 import { softmax } from '../probability.js';
@@ -41,6 +40,20 @@ const SECOND_CANDIDATES = 3;
 function wordScore(lm: LanguageModel, candidate: string, word: string): number {
   const logP = word.length > 1 ? lm.wordLogP(word) : undefined;
   return Math.max(lm.charLogP(candidate), logP === undefined ? Number.NEGATIVE_INFINITY : logP / 2);
+}
+
+/** The `count` of `options` likeliest by `wordScore` with their neighbour (`wordOf` makes the word). */
+function likeliestByWord(
+  lm: LanguageModel,
+  options: readonly string[],
+  wordOf: (option: string) => string,
+  count: number,
+): string[] {
+  return options
+    .map((option) => ({ option, s: wordScore(lm, option, wordOf(option)) }))
+    .sort((x, y) => y.s - x.s)
+    .slice(0, count)
+    .map(({ option }) => option);
 }
 
 /** Words of two characters, the first from `firsts` and the second from `seconds`, commonest first. */
@@ -71,11 +84,13 @@ function lostAnyPairReadsAsWell(
   right: string,
   plain: number,
 ): boolean {
-  const firsts = charactersStartingWith(pair[1])
-    .map((a) => ({ a, s: wordScore(lm, a, left.slice(-1) + a) }))
-    .sort((x, y) => y.s - x.s)
-    .slice(0, FIRST_CANDIDATES);
-  for (const { a } of firsts)
+  const firsts = likeliestByWord(
+    lm,
+    charactersStartingWith(pair[1]),
+    (a) => left.slice(-1) + a,
+    FIRST_CANDIDATES,
+  );
+  for (const a of firsts)
     for (const b of seconds) if (lm.score(left + a + b + right) - plain >= SUSPECT_GAIN) return true;
   return false;
 }
@@ -109,30 +124,17 @@ export function restoreDroppedPairs(
     const left = (before + chars.slice(0, at).join('')).slice(-CONTEXT_CHARS);
     const right = (chars.slice(at + 1).join('') + after).slice(0, CONTEXT_CHARS);
     const plain = lm.score(left + (chars[at] as string) + right);
-    const firsts = USER_DEFINED_TRAILS.flatMap((t) => {
-      const ch = decodeGbkPair((pairs[k] as BytePair)[1], t);
-      return ch ? [ch] : [];
-    });
+    const firsts = charactersWithUserDefinedTrail((pairs[k] as BytePair)[1]);
     if (firsts.length === 0) continue;
     // Each character by dictionary look-ups with its neighbour first, then the few best together.
-    const topFirsts = firsts
-      .map((a) => ({ a, s: wordScore(lm, a, left.slice(-1) + a) }))
-      .sort((x, y) => y.s - x.s)
-      .slice(0, FIRST_CANDIDATES);
-    const seconds = charactersEndingIn((pairs[k + 1] as BytePair)[0])
-      .map((b) => ({ b, s: wordScore(lm, b, b + right.slice(0, 1)) }))
-      .sort((x, y) => y.s - x.s)
-      .slice(0, SECOND_CANDIDATES)
-      .map(({ b }) => b);
+    const topFirsts = likeliestByWord(lm, firsts, (a) => left.slice(-1) + a, FIRST_CANDIDATES);
+    const allSeconds = charactersEndingIn((pairs[k + 1] as BytePair)[0]);
+    const seconds = likeliestByWord(lm, allSeconds, (b) => b + right.slice(0, 1), SECOND_CANDIDATES);
     const options: { text: string; score: number }[] = [];
-    for (const { a } of topFirsts)
+    for (const a of topFirsts)
       for (const b of seconds) options.push({ text: a + b, score: lm.score(left + a + b + right) });
     // The two put back are often one word (`机构` for `还`): the likeliest such words too.
-    for (const text of pairWords(
-      topFirsts.map(({ a }) => a),
-      charactersEndingIn((pairs[k + 1] as BytePair)[0]),
-      lm,
-    ))
+    for (const text of pairWords(topFirsts, allSeconds, lm))
       if (!options.some((o) => o.text === text)) options.push({ text, score: lm.score(left + text + right) });
     if (options.length === 0) continue;
     options.sort((x, y) => y.score - x.score);

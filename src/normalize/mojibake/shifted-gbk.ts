@@ -24,11 +24,11 @@
 import {
   type BytePair,
   charactersEndingIn,
+  charactersWithUserDefinedTrail,
   decodeGbkPair,
   encodeAsWhatwgGbk,
   encodeGbkChar,
   trailsAfter,
-  USER_DEFINED_TRAILS,
 } from '../encoding/gbk-table.js';
 import { readingsOf } from '../pinyin.js';
 
@@ -243,12 +243,7 @@ export function droppedPairHeads(shape: RunShape, end: RunEnd): { firsts: string
   const n = end.runEnd - shape.runStart;
   if (!shape.reading || n === 0) return { firsts: [], seconds: [] };
   const previous = encodeGbkChar(shape.previous) as BytePair;
-  const firsts: string[] = [];
-  for (const lead of leadsReading(previous[1], shape.reading))
-    for (const trail of USER_DEFINED_TRAILS) {
-      const first = decodeGbkPair(lead, trail);
-      if (first) firsts.push(first);
-    }
+  const firsts = leadsReading(previous[1], shape.reading).flatMap(charactersWithUserDefinedTrail);
   return { firsts, seconds: firsts.length > 0 ? charactersEndingIn((shape.pairs[0] as BytePair)[0]) : [] };
 }
 

@@ -209,17 +209,12 @@ function byFrequency(options: string[], lm: LanguageModel): string[] {
   return sorted;
 }
 
-/** A character's own log-probability (the model keeps them once looked up). */
-function charLogPOf(lm: LanguageModel, char: string): number {
-  return lm.charLogP(char);
-}
-
 /** Two characters put back for a dropped pair (`droppedPairHeads`), per character: as one word
  * where they are one (`太多`), else each on its own. */
 function pairLogP(lm: LanguageModel, pair: string): number {
   const word = lm.wordLogP(pair);
   if (word !== undefined) return word / 2;
-  return [...pair].reduce((sum, c) => sum + charLogPOf(lm, c), 0) / 2;
+  return [...pair].reduce((sum, c) => sum + lm.charLogP(c), 0) / 2;
 }
 
 /** The last character's lead byte is known and its words with the run's end are few: fewer do. */
@@ -235,7 +230,7 @@ const nearRanges = new Int32Array(10);
 const nearLogPs = new Float64Array(5);
 
 function nearScore(lm: LanguageModel, left: string, char: string, right: string): number {
-  let best = [...char].length === 1 ? charLogPOf(lm, char) : pairLogP(lm, char);
+  let best = [...char].length === 1 ? lm.charLogP(char) : pairLogP(lm, char);
   // The words l1+char, char+r1, l2+char, char+r2 and l1+char+r1, as ranges of one text.
   const l1 = Math.min(1, left.length);
   const l2 = Math.min(2, left.length);
@@ -659,9 +654,9 @@ const SWALLOWED_TAG_AT_END = /^[?\uFFFD]+[^?\uFFFD]+[?\uFFFD]\/?[a-zA-Z][a-zA-Z0
 /**
  * `投訴?!?/p>`, `定???鹬厥印?/p>`: whatever the run decodes to, a paragraph that ends in a `?`
  * and the rest of its closing tag was read one byte off up to there (the seeds' shape, FAULTS.md
- * §2), from the last `?` (or run of them) before that one. No prose ends so; left as it stands, it is garbage, and is listed. (An earlier
- * `?` is a run of its own or a question mark; the last `?` alone is where a run read from an
- * earlier one ends.)
+ * §2), from the last `?` (or run of them) before that one. No prose ends so; left as it stands, it
+ * is garbage, and is listed. (An earlier `?` is a run of its own or a question mark; the last `?`
+ * alone is where a run read from an earlier one ends.)
  */
 function endsInSwallowedTag(chars: readonly string[], start: number): boolean {
   const tail = chars.slice(start).join('');
