@@ -112,69 +112,99 @@ describe("titles and bylines of real pages' shapes (stop 22's samples, in our ow
   /** The record of a text dump of these lines. */
   const textPage = (url: string, lines: string[]) => normalizeDocument({ url, text: lines.join('\n') });
 
-  it('finds the title and time of a page whose byline glues its sections to the date', () => {
-    const record = textPage('https://example.com/post/1.html', [
+  it.each([
+    [
+      'a byline that glues its sections to the date',
+      'https://example.com/post/1.html',
+      [
+        '车贷逾期了，车会被拖走吗？',
+        '2025-09-19车贷问答逾期处理',
+        '今天和大家聊聊车贷逾期的事，逾期次数越多，被拖车的风险就越大。',
+        '每家贷款机构的规定都不一样，有的逾期一次就会催收。',
+      ],
       '车贷逾期了，车会被拖走吗？',
-      '2025-09-19车贷问答逾期处理',
-      '今天和大家聊聊车贷逾期的事，逾期次数越多，被拖车的风险就越大。',
-      '每家贷款机构的规定都不一样，有的逾期一次就会催收。',
-    ]);
-    expect(record.title).toBe('车贷逾期了，车会被拖走吗？');
-    expect(record.published_at?.slice(0, 10)).toBe('2025-09-19');
+      '2025-09-19',
+    ],
+    [
+      "an author's badge over the byline (the question above it is the title)",
+      'https://example.com/details/1.html',
+      [
+        '网商银行逾期会起诉吗?逾期以后有哪些后果?',
+        '法务小编认证达人',
+        '逾期资讯 2024-10-31',
+        '随着互联网金融的发展，越来越多的人在网商银行借款，逾期以后是否会被起诉是大家关心的问题。',
+        '银行一般会先通过短信等方式提醒借款人尽快还款。',
+      ],
+      '网商银行逾期会起诉吗？逾期以后有哪些后果？',
+      '2024-10-31',
+    ],
+  ])('finds the title and time of a page with %s', (_shape, url, lines, title, date) => {
+    const record = textPage(url, lines);
+    expect(record.title).toBe(title);
+    expect(record.published_at?.slice(0, 10)).toBe(date);
     expect(record.paragraphs).toHaveLength(2);
   });
 
-  it("takes the question above an author's badge for the title, not the badge over the byline", () => {
-    const record = textPage('https://example.com/details/1.html', [
-      '网商银行逾期会起诉吗?逾期以后有哪些后果?',
-      '法务小编认证达人',
-      '逾期资讯 2024-10-31',
-      '随着互联网金融的发展，越来越多的人在网商银行借款，逾期以后是否会被起诉是大家关心的问题。',
-      '银行一般会先通过短信等方式提醒借款人尽快还款。',
-    ]);
-    expect(record.title).toBe('网商银行逾期会起诉吗？逾期以后有哪些后果？');
-    expect(record.published_at?.slice(0, 10)).toBe('2024-10-31');
-    expect(record.paragraphs).toHaveLength(2);
-  });
+  /** A Hong Kong page whose byline is a list: the author, the date, the reading time. */
+  const LIST_FORM_BYLINE = [
+    '私人貸款指南:銀行審批的五大準則,教你借得平、批得快',
+    '- 某某某',
+    '- 2025年11月25日',
+    '- 讀畢需時 3 分鐘',
+    '很多人申請私人貸款時，往往只看月平息，卻忽略了銀行背後的審批邏輯。',
+    '只要掌握以下五大關鍵因素，你就能輕鬆獲得最低息的貸款方案。',
+  ];
 
-  it('takes a long headline with commas for the title where the breadcrumb ends with it, not a view counter', () => {
-    const record = textPage('https://example.com.tw/blog/1', [
-      '首頁 > 部落格 > 【2026信用卡年費】一篇看懂各家銀行的減免規則,刷幾次、如何永久免年費?',
-      '【2026信用卡年費】一篇看懂各家銀行的減免規則,刷幾次、如何永久免年費?',
-      '瀏覽量12',
-      '收到信用卡帳單，突然多出一筆年費，總讓人感到困惑。究竟這筆費用是什麼？',
-      '年費是銀行為了提供持卡人服務所收取的費用，但多數銀行都有減免的條件。',
-    ]);
-    expect(record.title).toBe('【2026信用卡年費】一篇看懂各家銀行的減免規則，刷幾次、如何永久免年費？');
-    const counted = textPage('https://example.com/changshi/1.html', [
+  it.each([
+    [
+      'a long headline with commas that the breadcrumb ends with',
+      'https://example.com.tw/blog/1',
+      [
+        '首頁 > 部落格 > 【2026信用卡年費】一篇看懂各家銀行的減免規則,刷幾次、如何永久免年費?',
+        '【2026信用卡年費】一篇看懂各家銀行的減免規則,刷幾次、如何永久免年費?',
+        '瀏覽量12',
+        '收到信用卡帳單，突然多出一筆年費，總讓人感到困惑。究竟這筆費用是什麼？',
+        '年費是銀行為了提供持卡人服務所收取的費用，但多數銀行都有減免的條件。',
+      ],
+      '【2026信用卡年費】一篇看懂各家銀行的減免規則，刷幾次、如何永久免年費？',
+    ],
+    [
+      'the headline, not the view counter over the byline',
+      'https://example.com/changshi/1.html',
+      [
+        '欠款被起诉多久会收到传票',
+        '100次浏览',
+        '发布时间:2025-01-17 19:46:57',
+        '欠钱被起诉后，被告通常会在十五天内收到法院的传票。',
+        '法院在立案后，会在五日内将起诉状副本送达被告。',
+      ],
       '欠款被起诉多久会收到传票',
-      '100次浏览',
-      '发布时间:2025-01-17 19:46:57',
-      '欠钱被起诉后，被告通常会在十五天内收到法院的传票。',
-      '法院在立案后，会在五日内将起诉状副本送达被告。',
-    ]);
-    expect(counted.title).toBe('欠款被起诉多久会收到传票');
+    ],
+    [
+      "the headline over a writer's line",
+      'https://example.com/jiaocheng/1.html',
+      [
+        '某某小程序',
+        '申请贷款被拒是什么原因?可能是这几点导致的吗?',
+        '文 / 某某某',
+        '2017-12-12 13:00',
+        '借款人在申请贷款的时候，难免会有人被拒，却不知道为什么。',
+        '资产负债比是审贷的重要要素之一，超过七成将被认定为过度负债。',
+      ],
+      '申请贷款被拒是什么原因？可能是这几点导致的吗？',
+    ],
+    [
+      'the headline over a list-form byline',
+      'https://example.com.hk/post/1',
+      LIST_FORM_BYLINE,
+      '私人貸款指南：銀行審批的五大準則，教你借得平、批得快',
+    ],
+  ])('takes %s for the title', (_shape, url, lines, title) => {
+    expect(textPage(url, lines).title).toBe(title);
   });
 
-  it("takes the headline over a writer's line and a list-form byline for the title", () => {
-    const written = textPage('https://example.com/jiaocheng/1.html', [
-      '某某小程序',
-      '申请贷款被拒是什么原因?可能是这几点导致的吗?',
-      '文 / 某某某',
-      '2017-12-12 13:00',
-      '借款人在申请贷款的时候，难免会有人被拒，却不知道为什么。',
-      '资产负债比是审贷的重要要素之一，超过七成将被认定为过度负债。',
-    ]);
-    expect(written.title).toBe('申请贷款被拒是什么原因？可能是这几点导致的吗？');
-    const listed = textPage('https://example.com.hk/post/1', [
-      '私人貸款指南:銀行審批的五大準則,教你借得平、批得快',
-      '- 某某某',
-      '- 2025年11月25日',
-      '- 讀畢需時 3 分鐘',
-      '很多人申請私人貸款時，往往只看月平息，卻忽略了銀行背後的審批邏輯。',
-      '只要掌握以下五大關鍵因素，你就能輕鬆獲得最低息的貸款方案。',
-    ]);
-    expect(listed.title).toBe('私人貸款指南：銀行審批的五大準則，教你借得平、批得快');
+  it('takes a list-form byline for no category and drops its lines', () => {
+    const listed = textPage('https://example.com.hk/post/1', LIST_FORM_BYLINE);
     expect(listed.category).toBeNull();
     expect(listed.paragraphs).toHaveLength(2);
   });
