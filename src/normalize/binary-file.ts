@@ -88,6 +88,11 @@ export function readArraysFile<H>(file: string, magic: string): ArraysFile<H> | 
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as Error).message;
   }
+  return parseArraysFile<H>(data, magic);
+}
+
+/** `readArraysFile` of bytes already in memory (a file decompressed), or why they cannot be used. */
+export function parseArraysFile<H>(data: Buffer, magic: string): ArraysFile<H> | string {
   if (data.length < 8 || data.toString('latin1', 0, 4) !== magic) return 'not a file of this kind';
   const headerLength = data.readUInt32LE(4);
   const header = JSON.parse(data.toString('utf8', 8, 8 + headerLength)) as H & { arrays: number[] };

@@ -13,7 +13,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync } from 'node:zlib';
-import { readArraysFile, writeArraysFile } from './binary-file.js';
+import { parseArraysFile, readArraysFile, writeArraysFile } from './binary-file.js';
 import { toSimplifiedChars } from './script/char-fold.js';
 
 /** The committed file's kind: next words stored as differences within their row, costs as uint16. */
@@ -100,11 +100,12 @@ interface ModelArrays {
 
 /** The arrays of the committed file's kind (`NGRAM_MAGIC`), made into what the model reads. */
 function loadableArrays(bytes: Buffer): ModelArrays {
-  const arrays = arraysOf(bytes);
+  const stored = parseArraysFile<Header>(bytes, NGRAM_MAGIC);
+  if (typeof stored === 'string') throw new Error(`ngram model: ${stored} (rebuild with npm run build)`);
   // Copies, not views: the next words are summed in place.
   const copy = <T>(make: (b: ArrayBuffer, offset: number, bytes: number) => T, index: number): T => {
-    const [start, end] = arrays[index] as [number, number];
-    return make(new Uint8Array(bytes.subarray(start, end)).buffer, 0, end - start);
+    const [buffer, offset, length] = stored.bytes(index);
+    return make(new Uint8Array(buffer, offset, length).slice().buffer, 0, length);
   };
   const chars = copy((b, o, n) => new Uint16Array(b, o, n / 2), 0);
   const wordEnds = copy((b, o, n) => new Int32Array(b, o, n / 4), 1);
@@ -383,23 +384,6 @@ export function loadNgramModel(file = NGRAM_FILE): NgramModel {
       `finfaq: bigram model ${file}: ${arrays}; read from the committed file (\`npm run build\` writes it)\n`,
     );
   return new BigramModel(loadableArrays(brotliDecompressSync(readFileSync(NGRAM_SOURCE_FILE))));
-}
-
-/** Where each array of a file written by `writeArraysFile` (`binary-file.ts`) lies in `bytes`. */
-function arraysOf(bytes: Buffer): [number, number][] {
-  if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== NGRAM_MAGIC)
-    throw new Error('ngram model: not a model file (rebuild with npm run build)');
-  const headerLength = bytes.readUInt32LE(4);
-  const header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as Header & { arrays: number[] };
-  const out: [number, number][] = [];
-  let at = 8 + headerLength;
-  for (const length of header.arrays) {
-    at = (at + 7) & ~7;
-    out.push([at, at + length]);
-    at += length;
-  }
-  if (at !== bytes.length) throw new Error(`ngram model: ${bytes.length} bytes, expected ${at}`);
-  return out;
 }
 
 let instance: NgramModel | undefined;
