@@ -148,7 +148,7 @@ async function normalizeAll(dumps: Dump[], spool: string) {
   let started = performance.now();
   const out = createWriteStream(spool);
   for (const dump of dumps) {
-    const draft = draftDocument(dump);
+    const draft = draftDocument(dump, { to: 'hans' });
     await cycle.observe(draft);
     if (!out.write(`${JSON.stringify(draft)}\n`)) await once(out, 'drain');
   }

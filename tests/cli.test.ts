@@ -61,6 +61,20 @@ describe('finfaq normalize', () => {
     expect(out[2]?.paragraphs).toEqual(['还款日期是每月10日，请按时还款。']);
   });
 
+  it("keeps a Taiwan page's own characters in its own script, and converts them when asked", async () => {
+    const paragraph = '申請信用卡之前，最好先瞭解銀行的審核標準，好處是只需準備一次資料。';
+    const raw = { url: 'https://bank.example.tw/faq/9.html', text: `為什麼辦卡之前要看這裡\n${paragraph}` };
+    const file = join(work, 'taiwan.jsonl');
+    writeFileSync(file, `${JSON.stringify(raw)}\n`);
+    const own = records((await finfaq(['normalize', file])).stdout);
+    expect(own[0]?.script).toBe('tw');
+    expect(own[0]?.paragraphs).toEqual([paragraph]);
+    const hans = records((await finfaq(['normalize', file, '--to', 'hans'])).stdout);
+    expect(hans[0]?.paragraphs).toEqual([
+      '申请信用卡之前，最好先了解银行的审核标准，好处是只需准备一次资料。',
+    ]);
+  });
+
   it('reports a broken .jsonl line with its number and processes the others', async () => {
     const file = join(work, 'broken.jsonl');
     const good = (n: number) => JSON.stringify({ url: `https://example.cn/${n}`, text: `第${n}条,内容。` });

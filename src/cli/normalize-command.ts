@@ -44,6 +44,7 @@ import { expandPaths, type InputProblem, readDocuments, readStdin } from './inpu
 import {
   type BatchSetup,
   type BatchTaskName,
+  type DraftTask,
   type Finished,
   type FinishTask,
   threadData,
@@ -160,6 +161,7 @@ async function openOutput(
 async function draftPass(
   batch: BatchRun,
   inputs: AsyncIterable<RawDocument>,
+  to: Script | undefined,
   cycle: DeletionCycle,
   spoolPath: string,
   onDocument: () => void,
@@ -167,7 +169,7 @@ async function draftPass(
   const spool = createWriteStream(spoolPath);
   const decoder = new TextDecoder();
   for await (const { item: raw, result } of inOrder(inputs, batch.window, (raw) =>
-    batch.run<Uint8Array>('draft', raw),
+    batch.run<Uint8Array>('draft', { raw, to } satisfies DraftTask),
   )) {
     if (result.ok) {
       // The draft comes as its line of JSON (UTF-8): spooled as it is, read here for the samples.
@@ -292,7 +294,7 @@ async function normalizeFiles(
       paths.length > 0
         ? readDocuments(files, report, (n) => (bytesDone += n))
         : readStdin(process.stdin, report);
-    await draftPass(batch, inputs, cycle, spoolPath, () => {
+    await draftPass(batch, inputs, options.to, cycle, spoolPath, () => {
       documents++;
       bar?.update(Math.floor(bytesDone / 1e6), { docs: documents });
     });

@@ -86,10 +86,17 @@ export async function setupBatch(setup: BatchSetup): Promise<void> {
   } else for (const [source, stored] of setup.profiles) await cycle.profiles.save(source, stored);
 }
 
+/** Pass one's task: a document, and the script its record is to be written in (the page's own
+ * when not given). */
+export interface DraftTask {
+  raw: RawDocument;
+  to: Script | undefined;
+}
+
 /** Pass one. A body sent to a thread arrives as a plain `Uint8Array`: made a `Buffer` again. */
-export function draftTask(raw: RawDocument): DraftDocument {
+export function draftTask({ raw, to }: DraftTask): DraftDocument {
   const body = raw.body && !Buffer.isBuffer(raw.body) ? Buffer.from(raw.body) : raw.body;
-  return draftDocument(body === raw.body ? raw : { ...raw, body });
+  return draftDocument(body === raw.body ? raw : { ...raw, body }, { to });
 }
 
 export async function learnTask(source: string): Promise<StoredProfile> {
@@ -115,7 +122,7 @@ export async function finishTask({ draftJson, to }: FinishTask): Promise<Finishe
 export const BATCH_TASKS = {
   // As a line of JSON, as the calling thread spools it (see `FinishTask`).
   draft: (data: unknown) => {
-    const line = jsonLine(draftTask(data as RawDocument));
+    const line = jsonLine(draftTask(data as DraftTask));
     return transferring(line, [line.buffer]);
   },
   learn: (data: unknown) => learnTask(data as string),

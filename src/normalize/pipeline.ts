@@ -10,6 +10,7 @@
  *   the target script
  */
 
+import type { PageForm } from '../records/draft.js';
 import type { RawDocument } from '../records/raw.js';
 import { siteContact } from './boilerplate.js';
 import { removeControlResidue } from './control-chars.js';
@@ -41,6 +42,7 @@ import { type CleanRecord, contentHash, recordId } from './record.js';
 import { convertLines, fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
 import { fixHalfConverted } from './script/half-converted.js';
+import { keepPageForms, type ParagraphForm, pageForms } from './script/page-forms.js';
 import { datedByFetch, parsePublishedAt } from './time.js';
 import type { Gap, Repair, Script, StageOutput, TextRepair, Unresolved } from './types.js';
 
@@ -311,7 +313,7 @@ function place(repairs: TextRepair[], paragraph: number): Repair[] {
 /** Pass one: decode, extract and repair a raw document; never throws on bad content. */
 export function draftDocument(
   raw: RawDocument,
-  options: Pick<NormalizeOptions, 'selectors'> = {},
+  options: Pick<NormalizeOptions, 'selectors' | 'to'> = {},
 ): DraftDocument {
   return readDocument(raw, options).draft;
 }
@@ -322,7 +324,7 @@ export function draftDocument(
  */
 export function readDocument(
   raw: RawDocument,
-  options: Pick<NormalizeOptions, 'selectors'> = {},
+  options: Pick<NormalizeOptions, 'selectors' | 'to'> = {},
 ): { draft: DraftDocument; page: string } {
   return keepOnFailure(
     () => repairDocument(raw, options),
@@ -364,7 +366,7 @@ function unrepairedDocument(raw: RawDocument): { draft: DraftDocument; page: str
 
 function repairDocument(
   raw: RawDocument,
-  options: Pick<NormalizeOptions, 'selectors'>,
+  options: Pick<NormalizeOptions, 'selectors' | 'to'>,
 ): { draft: DraftDocument; page: string } {
   const decoded = decode(raw, options);
   // The page is repaired up to its budget; the lines after are kept as they came (`limits.ts`).
@@ -397,10 +399,14 @@ function repairDocument(
   const paragraphs: string[] = [];
   const gaps: DraftDocument['gaps'] = [];
   let dropIndex = 0;
-  const hansParagraphs = convertLines(
-    structure.paragraphs.map((l) => l.text),
-    (text) => toHans(text, script),
-  );
+  const pageParagraphs = structure.paragraphs.map((l) => l.text);
+  const hansParagraphs = convertLines(pageParagraphs, (text) => toHans(text, script));
+  const hansTitle = structure.title ? toHans(structure.title.text, script) : null;
+  // Only a record in the page's own script reads them (`finalizeRecord`).
+  const forms =
+    (options.to ?? script) === script
+      ? roundTripForms(pageParagraphs, hansParagraphs, structure.title?.text ?? null, hansTitle, script)
+      : [];
   structure.paragraphs.forEach((line, index) => {
     while (
       dropIndex < structure.dropped.length &&
@@ -459,7 +465,7 @@ function repairDocument(
     url: raw.url,
     source: sourceOf(raw, structure.contact),
     script,
-    title: structure.title ? toHans(structure.title.text, script) : null,
+    title: hansTitle,
     category: structure.category ? toHans(plainText(structure.category), script) : null,
     published_at: parsePublishedAt(structure.time) ?? datedByFetch(structure.relativeTime, raw.fetchedAt),
     paragraphs,
@@ -467,8 +473,44 @@ function repairDocument(
     flags: [...flags].sort(),
     gaps,
     runs,
+    ...(forms.length > 0 ? { forms } : {}),
   };
   return { draft, page: decoded.page };
+}
+
+/**
+ * Where the page's Traditional text does not come back from its Simplified text (`page-forms.ts`):
+ * the lines converted back once more. Nothing on a Simplified page.
+ */
+function roundTripForms(
+  page: readonly string[],
+  hans: readonly string[],
+  pageTitle: string | null,
+  hansTitle: string | null,
+  script: Script,
+): PageForm[] {
+  if (script === 'hans') return [];
+  const back = convertLines(hans, (text) => fromHans(text, script));
+  const forms: PageForm[] = [];
+  page.forEach((text, paragraph) => {
+    for (const form of pageForms(text, hans[paragraph] as string, back[paragraph] as string))
+      forms.push({ paragraph, ...form });
+  });
+  if (pageTitle !== null && hansTitle !== null)
+    for (const form of pageForms(pageTitle, hansTitle, fromHans(hansTitle, script)))
+      forms.push({ paragraph: TITLE, ...form });
+  return forms;
+}
+
+/** A draft's page forms by paragraph (`TITLE` for the title), offsets without the paragraph. */
+function formsByParagraph(forms: readonly PageForm[]): (paragraph: number) => ParagraphForm[] {
+  const byParagraph = new Map<number, ParagraphForm[]>();
+  for (const { paragraph, ...form } of forms) {
+    const list = byParagraph.get(paragraph);
+    if (list) list.push(form);
+    else byParagraph.set(paragraph, [form]);
+  }
+  return (paragraph) => byParagraph.get(paragraph) ?? [];
 }
 
 /** The held-out runs of each paragraph of a draft (`TITLE` for the title), in order. */
@@ -527,8 +569,22 @@ function convertRecord(draft: DraftDocument, to: Script): CleanRecord {
     for (const place of restored.places) unresolved.push({ paragraph, ...place });
     return restored.text;
   };
-  const title = draft.title === null ? null : finish(convert(draft.title), TITLE);
-  const converted = convertLines(draft.paragraphs, convert);
+  // In the page's own script, the page's characters the way back does not give are kept or
+  // their change recorded (`page-forms.ts`).
+  const formsOf = formsByParagraph(to === draft.script ? (draft.forms ?? []) : []);
+  const formRepairs: Repair[] = [];
+  const withPageForms = (converted: string, hans: string, paragraph: number) => {
+    const forms = formsOf(paragraph);
+    if (forms.length === 0) return converted;
+    const kept = keepPageForms(converted, hans, forms, to);
+    for (const repair of kept.repairs) formRepairs.push({ paragraph, ...repair });
+    return kept.text;
+  };
+  const title =
+    draft.title === null ? null : finish(withPageForms(convert(draft.title), draft.title, TITLE), TITLE);
+  const converted = convertLines(draft.paragraphs, convert).map((text, paragraph) =>
+    withPageForms(text, draft.paragraphs[paragraph] as string, paragraph),
+  );
   // Gaps no word filled keep their place: listed as zero-width `possible-gap` entries.
   const gapPlaces = new Map<number, number[]>();
   for (const gap of draft.gaps) {
@@ -548,7 +604,7 @@ function convertRecord(draft: DraftDocument, to: Script): CleanRecord {
   });
   unresolved.sort((a, b) => a.paragraph - b.paragraph || a.start - b.start || a.end - b.end);
   // Restoring deleted words adds repairs to a draft already within the limit.
-  const limited = limitRepairs(draft.repairs);
+  const limited = limitRepairs(formRepairs.length > 0 ? [...draft.repairs, ...formRepairs] : draft.repairs);
   const flags = limited.summarised
     ? [...new Set([...draft.flags, LIMIT_FLAGS.repairsSummarised])].sort()
     : draft.flags;

@@ -81,7 +81,8 @@ async function normalize(ctx: Context, data: NormalizeJob): Promise<NormalizeRes
   const parsed = rawRecordSchema.safeParse(data.raw);
   if (!parsed.success) throw new Error(`not a raw record: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const raw = toRawDocument(parsed.data);
-  const { draft, page } = readDocument(raw);
+  // Stored in Simplified (below): the page's own forms are not asked for.
+  const { draft, page } = readDocument(raw, { to: 'hans' });
   const profile = await ctx.cycle.profileOf(draft.source);
   // A restoration that throws keeps the page without it, flagged: the record is not lost.
   const restored = await ctx.cycle.restore(draft).catch(() => flagRepairFailed(draft));

@@ -23,6 +23,16 @@ export interface ProtectedRun {
   text: string;
 }
 
+/** A character of a Traditional page that its Simplified text, converted back, does not give. */
+export interface PageForm {
+  /** The paragraph (`TITLE` for the title) and the offset into its Simplified text, in UTF-16 units. */
+  paragraph: number;
+  offset: number;
+  /** The page's character, and the Simplified one it was converted to. */
+  page: string;
+  hans: string;
+}
+
 /**
  * A document after every repair but the restoration of deleted words, in Simplified: what the
  * second pass (which needs the whole batch or the source's profile) starts from.
@@ -47,4 +57,10 @@ export interface DraftDocument {
    * `PLACEHOLDER` until the record is finalized. Absent in drafts written before they existed.
    */
   runs?: (ProtectedRun & { paragraph: number })[];
+  /**
+   * Where converting the Simplified text back to the page's script does not give the page's own
+   * character (`先瞭解` comes back `先了解`): a record in the page's script keeps or records each
+   * (`script/page-forms.ts`). Absent on Simplified pages and where the round trip gives the page.
+   */
+  forms?: PageForm[];
 }

@@ -1,15 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as OpenCC from 'opencc-js';
 import { describe, expect, it } from 'vitest';
+import { restoreDeletedWords } from '../../src/normalize/deleted-words/restore.js';
+import { dropParagraphs } from '../../src/normalize/layout/templates.js';
 import { draftDocument, finalizeRecord } from '../../src/normalize/pipeline.js';
 import { CompactTrie, chainConverter } from '../../src/normalize/script/compact-trie.js';
 import { convertScript, fromHans, toHans } from '../../src/normalize/script/convert.js';
 import { detectScript, hasSimplifiedOnly, isSimplifiedOnly } from '../../src/normalize/script/detect.js';
 import { fixHalfConverted } from '../../src/normalize/script/half-converted.js';
 import { PARTICLE_ZHE_WORDS, TO_TRADITIONAL_OVERRIDES } from '../../src/normalize/script/overrides.js';
+import { keepPageForms } from '../../src/normalize/script/page-forms.js';
 import { fixProseYi } from '../../src/normalize/script/prose-yi.js';
 import { toTraditional } from '../../src/normalize/script/to-traditional.js';
 import type { Script } from '../../src/records/scripts.js';
+import { profileWord } from '../support/profile-word.js';
 import { SHARED } from '../support/seeds.js';
 
 /** OpenCC's config names that map onto the project's conversions, and opencc-js's own locales. */
@@ -417,5 +421,69 @@ describe('CompactTrie', () => {
       ],
     ]);
     expect(trie.convert('发卡发')).toBe('發卡發');
+  });
+});
+
+describe("a Traditional page's own characters through Simplified and back", () => {
+  const taiwanPage = (...paragraphs: string[]) => ({
+    url: 'https://bank.example.tw/faq/3.html',
+    text: ['為什麼辦信用卡之前要看這裡', ...paragraphs].join('\n'),
+  });
+
+  it('keeps 瞭 of a Taiwan page that the way back would write 了 (先瞭解), with no repair', () => {
+    const paragraph = '申請信用卡之前，最好先瞭解銀行的審核標準與還款規則。';
+    // The way back alone loses the page's character: OpenCC's scan takes 先了 before 了解.
+    expect(fromHans(toHans(paragraph, 'tw'), 'tw')).toContain('先了解');
+    const draft = draftDocument(taiwanPage(paragraph));
+    expect(draft.script).toBe('tw');
+    expect(draft.forms).toEqual([{ paragraph: 0, offset: 11, page: '瞭', hans: '了' }]);
+    const record = finalizeRecord(draft, 'tw');
+    expect(record.paragraphs).toEqual([paragraph]);
+    expect(record.repairs.filter((r) => r.kind === 'script')).toEqual([]);
+    // In another script the conversion is what was asked for.
+    expect(finalizeRecord(draft, 'hans').paragraphs[0]).toContain('先了解');
+  });
+
+  it("records the way back's change where the page wrote the Simplified character (伙 → 夥)", () => {
+    const draft = draftDocument(taiwanPage('銀行應加強對合作伙伴的管理，保障用戶的資料安全。'));
+    const record = finalizeRecord(draft, 'tw');
+    expect(record.paragraphs).toEqual(['銀行應加強對合作夥伴的管理，保障用戶的資料安全。']);
+    expect(record.repairs.filter((r) => r.kind === 'script')).toEqual([
+      { kind: 'script', paragraph: 0, before: '伙', after: '夥', confidence: 0.95 },
+    ]);
+  });
+
+  it('leaves a Simplified page without forms, and passes over a form whose place moved', () => {
+    expect(
+      draftDocument({ url: 'https://a.example/1', text: '标题\n我们先了解一下银行的规则。' }).forms,
+    ).toBe(undefined);
+    const form = { offset: 3, page: '瞭', hans: '了' };
+    expect(keepPageForms('我們先了解', '我们先了解', [form], 'tw')).toEqual({
+      text: '我們先瞭解',
+      repairs: [],
+    });
+    expect(keepPageForms('我們先了解', '我们先了解', [{ ...form, offset: 2 }], 'tw')).toEqual({
+      text: '我們先了解',
+      repairs: [],
+    });
+  });
+
+  it('moves the forms past the words restored before them, and with the paragraphs dropped', () => {
+    const draft = draftDocument(taiwanPage('很多人接到騷擾 後，都想先瞭解銀行的規則。'));
+    expect(draft.forms).toEqual([{ paragraph: 0, offset: 12, page: '瞭', hans: '了' }]);
+    const restored = restoreDeletedWords(draft, {
+      source: 'bank.example.tw',
+      documents: 1,
+      words: [profileWord('电话', 1)],
+    });
+    expect(restored.forms).toEqual([{ paragraph: 0, offset: 14, page: '瞭', hans: '了' }]);
+    expect(finalizeRecord(restored, 'tw').paragraphs).toEqual([
+      '很多人接到騷擾電話後，都想先瞭解銀行的規則。',
+    ]);
+    const two = draftDocument(taiwanPage('第一段沒有什麼。', '要先瞭解規則。'));
+    const [form] = two.forms ?? [];
+    expect(form?.page).toBe('瞭');
+    const at = form?.paragraph as number;
+    expect(dropParagraphs(two, new Set([at - 1])).forms).toEqual([{ ...form, paragraph: at - 1 }]);
   });
 });

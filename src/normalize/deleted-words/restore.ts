@@ -582,5 +582,20 @@ export function restoreDeletedWords(
     });
   const flags = draft.flags.filter((f) => f !== 'possible-gap');
   if (gaps.length > 0) flags.push('possible-gap');
-  return { ...draft, paragraphs, repairs: [...draft.repairs, ...repairs], gaps, flags: flags.sort() };
+  // The page's forms (`script/page-forms.ts`) move with their characters: a word inserted at a
+  // form's offset goes before it.
+  const forms = draft.forms?.map((f) => {
+    let shift = 0;
+    for (const i of insertions)
+      if (i.paragraph === f.paragraph && i.offset <= f.offset) shift += i.word.length;
+    return shift === 0 ? f : { ...f, offset: f.offset + shift };
+  });
+  return {
+    ...draft,
+    paragraphs,
+    repairs: [...draft.repairs, ...repairs],
+    gaps,
+    flags: flags.sort(),
+    ...(forms ? { forms } : {}),
+  };
 }

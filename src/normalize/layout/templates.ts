@@ -96,7 +96,7 @@ export function stripTemplate(draft: DraftDocument, template: ReadonlySet<string
   return dropParagraphs(draft, drop);
 }
 
-/** The draft without the paragraphs in `drop`; repairs, gaps and held-out runs renumbered. */
+/** The draft without the paragraphs in `drop`; repairs, gaps, held-out runs and forms renumbered. */
 export function dropParagraphs(draft: DraftDocument, drop: ReadonlySet<number>): DraftDocument {
   const newIndex: number[] = [];
   let kept = 0;
@@ -132,5 +132,12 @@ export function dropParagraphs(draft: DraftDocument, drop: ReadonlySet<number>):
     runs: draft.runs
       ?.filter((r) => !drop.has(r.paragraph))
       .map((r) => ({ ...r, paragraph: renumber(r.paragraph) })),
+    ...(draft.forms
+      ? {
+          forms: draft.forms
+            .filter((f) => !drop.has(f.paragraph))
+            .map((f) => ({ ...f, paragraph: renumber(f.paragraph) })),
+        }
+      : {}),
   };
 }
