@@ -130,12 +130,23 @@ export interface WholeMisdecoding {
   charset: 'gbk' | 'big5' | 'utf-8';
   readAs: 'windows-1252' | 'gbk';
   scripts: PageScript[];
+  /** The text then went through a store or a sanitizer that strips what is not visible: the C1
+   * controls the decoder made of the bytes it leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) and
+   * soft hyphens (0xAD) gone without a trace, no-break spaces (0xA0) made spaces. */
+  sanitized?: true;
 }
 
 export const WHOLE_MISDECODINGS: WholeMisdecoding[] = [
   { name: 'GBK read as Windows-1252', charset: 'gbk', readAs: 'windows-1252', scripts: ['hans', 'tw'] },
   { name: 'Big5 read as Windows-1252', charset: 'big5', readAs: 'windows-1252', scripts: ['tw'] },
   { name: 'UTF-8 read as Windows-1252', charset: 'utf-8', readAs: 'windows-1252', scripts: ['hans', 'tw'] },
+  {
+    name: 'UTF-8 read as Windows-1252, then sanitized',
+    charset: 'utf-8',
+    readAs: 'windows-1252',
+    scripts: ['hans', 'tw'],
+    sanitized: true,
+  },
   { name: 'UTF-8 read as GBK', charset: 'utf-8', readAs: 'gbk', scripts: ['hans', 'tw'] },
 ];
 
@@ -145,6 +156,28 @@ export interface WholeEval {
   exact: number;
   /** Documents that came back, but not exactly, and carry no flag. */
   silent: number;
+  /** The documents' lines (title and paragraphs): exactly right (found among the page's lines),
+   * listed in `unresolved`, or neither. */
+  lines: { total: number; exact: number; listed: number; silent: number };
+}
+
+/** What a sanitizer does to text it stores: invisible characters stripped, no-break spaces made spaces. */
+function sanitize(text: string): string {
+  return text.replace(/[\u0080-\u009f\u00ad]/g, '').replace(/\u00a0/g, ' ');
+}
+const WINDOWS_1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/**
+ * Bytes read as Windows-1252 the way the WHATWG Encoding Standard (so a browser) reads them: 0x80–0x9F
+ * as `€‚ƒ„…`, the five bytes it leaves undefined as the C1 controls of the same number. Node's
+ * `TextDecoder('windows-1252')` reads the label as Latin-1 (every byte of 0x80–0x9F a control).
+ */
+function readAsWindows1252(bytes: Uint8Array): string {
+  const undefinedBytes = bytes.filter((b) => WINDOWS_1252_UNDEFINED.has(b));
+  let k = 0;
+  return iconv
+    .decode(Buffer.from(bytes), 'windows-1252')
+    .replace(/\uFFFD/g, () => String.fromCharCode(undefinedBytes[k++] as number));
 }
 
 /**
@@ -153,8 +186,14 @@ export interface WholeEval {
  */
 export function evaluateWholeDocuments(count: number, seed = 9000): WholeEval[] {
   return WHOLE_MISDECODINGS.map((m) => {
-    const decoder = new TextDecoder(m.readAs);
-    const out: WholeEval = { name: m.name, documents: 0, exact: 0, silent: 0 };
+    const decoder = m.readAs === 'windows-1252' ? { decode: readAsWindows1252 } : new TextDecoder(m.readAs);
+    const out: WholeEval = {
+      name: m.name,
+      documents: 0,
+      exact: 0,
+      silent: 0,
+      lines: { total: 0, exact: 0, listed: 0, silent: 0 },
+    };
     for (let i = 0; i < count; i++) {
       const script = m.scripts[i % m.scripts.length] as PageScript;
       const article = generateArticle(seed + i);
@@ -163,13 +202,24 @@ export function evaluateWholeDocuments(count: number, seed = 9000): WholeEval[] 
       const bytes = iconv.encode(text, m.charset === 'big5' ? 'big5hkscs' : m.charset);
       if (iconv.decode(bytes, m.charset === 'big5' ? 'big5hkscs' : m.charset) !== text) continue;
       out.documents++;
+      const read = decoder.decode(bytes);
       const record = normalizeDocument(
-        { url: `file:///whole/${i}.txt`, text: decoder.decode(bytes) },
+        { url: `file:///whole/${i}.txt`, text: m.sanitized ? sanitize(read) : read },
         { to: script },
       );
       const got = [record.title, ...record.paragraphs].filter((p) => p !== null).join('\n');
       if (got === text) out.exact++;
       else if (record.flags.length === 0) out.silent++;
+      const lines = [
+        ...(record.title === null ? [] : [{ text: record.title, paragraph: -1 }]),
+        ...record.paragraphs.map((p, k) => ({ text: p, paragraph: k })),
+      ];
+      for (const line of lines) {
+        out.lines.total++;
+        if (paragraphs.includes(line.text)) out.lines.exact++;
+        else if (record.unresolved.some((u) => u.paragraph === line.paragraph)) out.lines.listed++;
+        else out.lines.silent++;
+      }
     }
     return out;
   });
@@ -179,7 +229,8 @@ export function formatWholeEval(results: WholeEval[]): string {
   return `${results
     .map(
       (r) =>
-        `${r.name}: ${r.exact} of ${r.documents} documents exactly right (${pct(r.exact, r.documents)}), silent ${r.silent}`,
+        `${r.name}: ${r.exact} of ${r.documents} documents exactly right (${pct(r.exact, r.documents)}), silent ${r.silent}; ` +
+        `lines ${r.lines.total}: exactly right ${pct(r.lines.exact, r.lines.total)}, listed ${pct(r.lines.listed, r.lines.total)}, silent ${r.lines.silent}`,
     )
     .join('\n')}\n`;
 }

@@ -11,8 +11,9 @@
  */
 import { type LanguageModel, languageModel } from '../language-model.js';
 import { confidenceFromMargin, roundConfidence } from '../probability.js';
-import type { StageOutput, TextRepair } from '../types.js';
+import type { StageOutput, TextRepair, UnresolvedSpan } from '../types.js';
 import { looksMisdecoded, scoreText } from './badness.js';
+import { SURE_DROPPED_BYTE } from './dropped-bytes.js';
 import {
   gbkPunctuationReadAsLatin1,
   MISDECODINGS,
@@ -42,6 +43,11 @@ const MIN_REPAIRED_PAGE_LOGP = -10;
 /** Below this a put-back byte is not used, and its line is listed: 9 in 10 right guesses score
  * above, 3 in 4 wrong ones below. */
 const SURE_LOST_BYTE = 0.8;
+
+/** The confidence a re-decoding needs to be used: what its lost bytes were allows. */
+function sureEnough(undone: { confidence: number; dropped?: true }): boolean {
+  return undone.confidence >= (undone.dropped ? SURE_DROPPED_BYTE : SURE_LOST_BYTE);
+}
 /** GBK punctuation pairs read as Latin-1 between Latin words: the pairs are certain, the rest ASCII. */
 const PUNCTUATION_PAIRS_CONFIDENCE = 0.99;
 
@@ -67,6 +73,7 @@ interface Redecoding {
   text: string;
   gain: number;
   confidence: number;
+  dropped?: true;
 }
 
 /** The wrong decoding that best explains `text`, if one explains it clearly. */
@@ -119,7 +126,7 @@ export function repairMisdecodedText(text: string, lm: LanguageModel = languageM
   if (!best) return { text, repairs: [], flags: [] };
   // The rest of the paragraph is certain; a lost byte the model cannot place surely is a guess
   // (`3有30日` for 3月30日 at 0.79), and the paragraph stays as it came (listed) rather than carry one.
-  if (best.confidence < SURE_LOST_BYTE) return listedWhole(text);
+  if (!sureEnough(best)) return listedWhole(text);
   const confidence = Math.min(
     Math.round(best.confidence * 100) / 100,
     confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
@@ -153,6 +160,40 @@ function readsAsLatinMojibake(text: string): boolean {
   return latin >= MIN_LATIN_MOJIBAKE_CHARS && latin >= visible * MIN_LATIN_MOJIBAKE_SHARE;
 }
 
+/**
+ * Spans counted in code points (as the runs and stretches count them) in UTF-16 units of `text`,
+ * as a stage reports them (`UnresolvedSpan`): a line with a character beyond the BMP before a run
+ * (`𠀀`, or a page's private-use garbage) would otherwise hold out too little of it.
+ */
+function inUtf16Units(text: string, spans: readonly UnresolvedSpan[]): UnresolvedSpan[] {
+  if (spans.length === 0 || !/[\uD800-\uDBFF]/.test(text)) return [...spans];
+  const units = [0];
+  for (const ch of text) units.push((units.at(-1) as number) + ch.length);
+  const at = (point: number) => units[Math.min(point, units.length - 1)] as number;
+  return spans.map((span) => ({ ...span, start: at(span.start), end: at(span.end) }));
+}
+
+/** U+FFFD a line must hold, and their least share of its visible characters, to be listed whole. */
+const MIN_REPLACEMENTS = 3;
+const MIN_REPLACEMENT_SHARE = 0.25;
+
+/**
+ * A line that a reader mostly replaced with U+FFFD and no hypothesis re-decodes (GBK read as UTF-8:
+ * `��֤�������ֲ�`, a real page's every line): its bytes are gone, and what is left between the
+ * replacement characters (`֤`, `ֲ`: Hebrew points, stray Han) is no text either. Listed whole, not
+ * in the pieces the shifted-run stage would list around some of its U+FFFD.
+ */
+function mostlyReplacementCharacters(text: string): boolean {
+  let visible = 0;
+  let replaced = 0;
+  for (const ch of text) {
+    if ((ch.codePointAt(0) as number) <= 0x20) continue;
+    visible++;
+    if (ch === '\uFFFD') replaced++;
+  }
+  return replaced >= MIN_REPLACEMENTS && replaced >= visible * MIN_REPLACEMENT_SHARE;
+}
+
 /** What the line stage knows of the page the line is on. */
 export interface PageContext {
   /** The page's other text, for picking lost characters. */
@@ -176,11 +217,18 @@ export function repairMojibake(
   }
   const whole = repairMisdecodedText(text, lm);
   if (whole.repairs.length > 0 || whole.unresolved?.length) return whole;
+  if (mostlyReplacementCharacters(text)) return listedWhole(text);
   // Stretches of UTF-8 read as Windows-1252 beside real words, then the shifted runs of what is left.
-  const stretches = repairUtf8Stretches(text);
+  const stretches = repairUtf8Stretches(text, lm);
+  // A line of Chinese bytes shown as Latin-1 where no stretch could be undone is listed whole, as
+  // it was before stretches were listed: stretches of GBK bytes that happen to look like UTF-8
+  // would list some of its garbage and leave the rest between them unlisted.
+  if (stretches.repairs.length === 0 && stretches.unresolved.length > 0 && readsAsLatinMojibake(text))
+    return listedWhole(text);
   const runs = repairShiftedRuns(stretches.text, lm, page.vocabulary ?? EMPTY_VOCABULARY);
   if (
     stretches.repairs.length === 0 &&
+    stretches.unresolved.length === 0 &&
     runs.repairs.length === 0 &&
     runs.unresolved.length === 0 &&
     // The encoding back to GBK only behind the cheap gate every line already passes through.
@@ -188,17 +236,47 @@ export function repairMojibake(
   )
     return listedWhole(text);
   const lead = LOST_LEAD.exec(runs.text);
-  const unresolved = lead
-    ? [
-        { kind: 'unrepaired-mojibake' as const, start: 0, end: [...(lead[1] as string)].length },
-        ...runs.unresolved,
-      ]
-    : runs.unresolved;
+  const unresolved = [
+    ...(lead
+      ? [{ kind: 'unrepaired-mojibake' as const, start: 0, end: [...(lead[1] as string)].length }]
+      : []),
+    ...stretchesAfterRuns(stretches, runs.text),
+    ...runs.unresolved,
+  ].sort((a, b) => a.start - b.start);
   const tail = lostTail(runs.text, lm);
   if (tail !== undefined && !unresolved.some((u) => u.start <= tail && u.end > tail))
     unresolved.push({ kind: 'unrepaired-mojibake', start: tail, end: tail + 1 });
   const flags = unresolved.length > 0 ? ['unrepaired-mojibake'] : [];
-  return { text: runs.text, repairs: [...stretches.repairs, ...runs.repairs], flags, unresolved };
+  return {
+    text: runs.text,
+    repairs: [...stretches.repairs, ...runs.repairs],
+    flags,
+    unresolved: inUtf16Units(runs.text, unresolved),
+  };
+}
+
+/**
+ * The stretches left listed (`repairUtf8Stretches`), where they stand once the shifted runs are
+ * repaired: found again in order (the runs' repairs change Han and `?`, not a stretch); the whole
+ * line if one is not found.
+ */
+function stretchesAfterRuns(stretches: StageOutput, repaired: string): UnresolvedSpan[] {
+  const listed = stretches.unresolved ?? [];
+  if (listed.length === 0 || repaired === stretches.text) return listed;
+  const before = [...stretches.text];
+  const after = [...repaired];
+  const spans: UnresolvedSpan[] = [];
+  let from = 0;
+  for (const span of listed) {
+    const stretch = before.slice(span.start, span.end);
+    let start = from;
+    while (start + stretch.length <= after.length && stretch.some((c, k) => after[start + k] !== c)) start++;
+    if (start + stretch.length > after.length)
+      return [{ kind: 'unrepaired-mojibake', start: 0, end: after.length }];
+    spans.push({ ...span, start, end: start + stretch.length });
+    from = start + stretch.length;
+  }
+  return spans;
 }
 
 /** Where a sentence of prose ended before the last one. */
@@ -256,6 +334,7 @@ const MIN_LINES_FITTED = 0.8;
 function lineByLineMisdecoding(
   text: string,
   lm: LanguageModel,
+  tried: (m: Misdecoding) => boolean,
 ): { m: Misdecoding; gain: number } | undefined {
   const sample: string[] = [];
   let chars = 0;
@@ -271,7 +350,7 @@ function lineByLineMisdecoding(
   const before = scoreText(joined, lm).mean;
   let best: { m: Misdecoding; gain: number } | undefined;
   for (const m of MISDECODINGS) {
-    if (!m.lost) continue;
+    if (!m.lost || !tried(m)) continue;
     const fixed: string[] = [];
     for (const line of sample) {
       const undone = undo(line, m, lm);
@@ -330,7 +409,7 @@ function redecodeLine(text: string, m: Misdecoding, lm: LanguageModel): StageOut
   const undone = undo(text, m, lm);
   // A lost byte put back with less than `SURE_LOST_BYTE` is a guess (`小編總統` for 總結): the
   // line stays as it came, listed.
-  if (undone && undone.text !== text && undone.confidence >= SURE_LOST_BYTE)
+  if (undone && undone.text !== text && sureEnough(undone))
     return {
       text: undone.text,
       repairs: [
@@ -352,7 +431,7 @@ function listedWhole(text: string): StageOutput {
     text,
     repairs: [],
     flags: ['unrepaired-mojibake'],
-    unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: [...text].length }],
+    unresolved: [{ kind: 'unrepaired-mojibake', start: 0, end: text.length }],
   };
 }
 
@@ -391,13 +470,18 @@ export function repairMisdecodedDocument(
       best = { name: m.name, text: fixed, gain };
     else if (after < MIN_REPAIRED_PAGE_LOGP) unreadable ??= m;
   }
-  // The page is what a wrong reader made of Chinese, and no reading gives Chinese back: every line
-  // that reader left its marks on is listed rather than re-decoded into rare Han.
-  if (!best && unreadable && !text.includes('\uFFFD'))
-    return { text, repairs: [], lineMisdecoding: { ...unreadable, unreadable: true } };
   if (!best) {
-    // Bytes dropped by the wrong decoder: undone line by line (the lines' own stage does it).
-    const lossy = text.includes('\uFFFD') ? lineByLineMisdecoding(text, lm) : undefined;
+    // Bytes dropped by the wrong decoder: undone line by line (the lines' own stage does it), where
+    // it left U+FFFD, or where Windows-1252's undefined bytes were stripped without a trace.
+    const lossy = lineByLineMisdecoding(
+      text,
+      lm,
+      text.includes('\uFFFD') ? () => true : (m) => m.droppedAnywhere === true,
+    );
+    // The page is what a wrong reader made of Chinese, and no reading gives Chinese back: every
+    // line that reader left its marks on is listed rather than re-decoded into rare Han.
+    if (!lossy && unreadable && !text.includes('\uFFFD'))
+      return { text, repairs: [], lineMisdecoding: { ...unreadable, unreadable: true } };
     if (!lossy)
       return lossyUtf8ReadAsGbk(text, lm)
         ? { text, repairs: [], lineMisdecoding: UTF8_READ_AS_GBK }

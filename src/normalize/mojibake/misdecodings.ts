@@ -16,6 +16,7 @@ import {
 import { encodeAsWhatwgGbk } from '../encoding/gbk-table.js';
 import type { LanguageModel } from '../language-model.js';
 import { scoreInContext } from './context-score.js';
+import { refillDroppedBytes, WINDOWS_1252_UNDEFINED } from './dropped-bytes.js';
 import { charPrior } from './priors.js';
 
 export interface Misdecoding {
@@ -33,6 +34,9 @@ export interface Misdecoding {
    * follows instead of a trail byte; iconv-lite's Windows-1252 loses the five bytes it leaves undefined.
    */
   lost?: readonly number[];
+  /** Its bytes may also be gone without a trace from anywhere in a character: Windows-1252's C1
+   * controls, soft hyphens and no-break spaces, stripped after the reading (`dropped-bytes.ts`). */
+  droppedAnywhere?: true;
   /**
    * Set on a page's hypothesis when the page fits it but its re-decoding does not read as Chinese
    * either (bytes lost on the way): the page's lines it could have made are listed, not undone.
@@ -65,7 +69,8 @@ export const MISDECODINGS: readonly Misdecoding[] = [
     makes: 'latin',
     wrong: encodeLatin1,
     right: decodeStrictUtf8,
-    lost: [0x81, 0x8d, 0x8f, 0x90, 0x9d],
+    lost: WINDOWS_1252_UNDEFINED,
+    droppedAnywhere: true,
   },
   // 实期间，我主要是 → ÊµÆÚ¼ä£¬ÎÒÖ÷ÒªÊÇ
   { name: 'gbk→windows-1252', makes: 'latin', wrong: encodeLatin1, right: decodeClean('gb18030') },
@@ -221,11 +226,15 @@ export function undo(
   text: string,
   m: Misdecoding,
   lm: LanguageModel,
-): { text: string; confidence: number } | undefined {
+): { text: string; confidence: number; dropped?: true } | undefined {
   if (!text.includes('\uFFFD')) {
     const bytes = m.wrong(text);
     const fixed = bytes && m.right(bytes);
     if (fixed) return { text: fixed, confidence: 1 };
+    if (bytes && m.lost && m.droppedAnywhere) {
+      const refilled = refillDroppedBytes(bytes, lm);
+      return refilled && { ...refilled, dropped: true };
+    }
     // UTF-8 whose lost bytes left no U+FFFD behind: put back where the bytes are cut short.
     const pieces = bytes && m.lost ? splitAtTruncations(bytes) : undefined;
     if (!pieces || !m.lost || pieces.length - 2 > text.length / CHARS_PER_LOST_BYTE) return undefined;
