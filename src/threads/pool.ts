@@ -57,7 +57,8 @@ export interface PoolOptions {
  * of V8's 16 MB semi-spaces (32 MB of new space a thread). A normalizer's task keeps little of
  * what it allocates, so the smaller one costs no CPU time that shows (issue 14, old and new run
  * alternately, load 4–8): `finfaq normalize --threads 2` on 4 MB of rich dumps peaked at 532–612 MB
- * of RSS, 500–569 with it; 1 thread 408–452 → 371–394 MB.
+ * of RSS, 500–569 with it; 1 thread 408–452 → 371–394 MB. 24 MB gave 523–580 MB; 6 and 3 MB no
+ * gain beyond the noise (446–521 and 445–499 MB against 501–508 in the same sitting).
  */
 const THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 12 };
 
