@@ -20,7 +20,7 @@
  * The thread's side is `serve.ts`.
  */
 import { existsSync } from 'node:fs';
-import { Worker as Thread } from 'node:worker_threads';
+import { type ResourceLimits, Worker as Thread } from 'node:worker_threads';
 
 /** What the calling thread sends a thread: a task, or setup to keep. */
 export type ThreadRequest =
@@ -51,6 +51,16 @@ export interface PoolOptions {
   /** The error a task past its budget rejects with (default `TaskTimeoutError`). */
   timeoutError?: (name: string, budgetMs: number) => Error;
 }
+
+/**
+ * A thread's young generation: 12 MB, semi-spaces of 4 MB (V8 makes them a third of it), instead
+ * of V8's 16 MB semi-spaces (32 MB of new space a thread). A normalizer's task keeps little of
+ * what it allocates, so the smaller one costs no CPU time that shows (issue 14, old and new run
+ * alternately, load 4–8): `finfaq normalize --threads 2` on 4 MB of rich dumps peaked at 532–612 MB
+ * of RSS, 500–569 with it; 1 thread 408–452 → 371–394 MB. 24 MB gave 523–580 MB; 6 and 3 MB no
+ * gain beyond the noise (446–521 and 445–499 MB against 501–508 in the same sitting).
+ */
+const THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 12 };
 
 interface Slot {
   thread: Thread;
@@ -152,7 +162,10 @@ export class ThreadPool {
   }
 
   private spawn(): Slot {
-    const thread = new Thread(this.file, { workerData: this.workerData });
+    const thread = new Thread(this.file, {
+      workerData: this.workerData,
+      resourceLimits: THREAD_LIMITS,
+    });
     const slot: Slot = { thread, ready: Promise.resolve() };
     slot.ready = new Promise<void>((resolve, reject) => {
       const warmUpMs = this.options.warmUpMs ?? WARM_UP_MS;
