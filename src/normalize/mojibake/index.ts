@@ -217,7 +217,7 @@ export function repairMojibake(
   }
   const whole = repairMisdecodedText(text, lm);
   if (whole.repairs.length > 0 || whole.unresolved?.length) return whole;
-  if (mostlyReplacementCharacters(text)) return listedWhole(text);
+  if (text.includes('\uFFFD') && mostlyReplacementCharacters(text)) return listedWhole(text);
   // Stretches of UTF-8 read as Windows-1252 beside real words, then the shifted runs of what is left.
   const stretches = repairUtf8Stretches(text, lm);
   // A line of Chinese bytes shown as Latin-1 where no stretch could be undone is listed whole, as
