@@ -4,10 +4,11 @@
  * store or a sanitizer strips those (and soft hyphens, and no-break spaces: `STRIPPED_BYTES`), so a
  * Chinese character that held one shows one byte short:
  * `åŽ` is E5 8E, and 后 is E5 90 8E. UTF-8 says where (a lead byte with too few continuation bytes
- * after it) but not which of its continuation bytes went, nor which of the five it was: each place
- * has ten candidates or fewer, Han or CJK punctuation, and the language model picks in context.
+ * after it) but not which of its continuation bytes went, nor which of the seven it was: each place
+ * has fourteen candidates or fewer (Han or CJK punctuation), and the language model picks in
+ * context.
  *
- *   refillDroppedBytes(encodeLatin1('åŽï¼Œå¦‚æžœ'), lm) // → { text: '后，如果', confidence: 0.99… }
+ *   refillDroppedBytes(encodeLatin1('åŽï¼Œå¦‚æžœ'), lm) // → { text: '后，如果', confidence: 0.96… }
  */
 import { decodeStrictUtf8 } from '../encoding/codecs.js';
 import type { LanguageModel } from '../language-model.js';
@@ -42,9 +43,10 @@ const CONTEXT_CHARS = 6;
 
 const HAN_OR_CJK_PUNCTUATION = /^[\p{Script=Han}\u3000-\u303f\uff01-\uff5e“”‘’…—]$/u;
 
-const isContinuation = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte < 0xc0;
+/** A UTF-8 continuation byte (10xxxxxx): never the first of a character. */
+export const isContinuation = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte < 0xc0;
 
-/** A character cut short: its lead at `start`, `visible` continuation bytes, `missing` lost. */
+/** A character cut short: its bytes `[start, end)` as they came, and what it may have been. */
 interface Place {
   start: number;
   end: number;

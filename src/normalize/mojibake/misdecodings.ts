@@ -16,7 +16,7 @@ import {
 import { encodeAsWhatwgGbk } from '../encoding/gbk-table.js';
 import type { LanguageModel } from '../language-model.js';
 import { scoreInContext } from './context-score.js';
-import { refillDroppedBytes, WINDOWS_1252_UNDEFINED } from './dropped-bytes.js';
+import { isContinuation, refillDroppedBytes, WINDOWS_1252_UNDEFINED } from './dropped-bytes.js';
 import { charPrior } from './priors.js';
 
 export interface Misdecoding {
@@ -102,8 +102,6 @@ const CHARS_PER_LOST_BYTE = 8;
 const MAX_LOST_RUN = 3;
 /** Characters of context either side when the model picks a lost byte. */
 const LOST_BYTE_CONTEXT = 6;
-
-const isContinuation = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte < 0xc0;
 
 /** The UTF-8 character that covers `bytes[at]`, or undefined when those bytes are not one. */
 function charAround(bytes: Buffer, at: number): { char: string; start: number; end: number } | undefined {

@@ -15,6 +15,7 @@ import { roundConfidence } from '../probability.js';
 import type { StageOutput, TextRepair, UnresolvedSpan } from '../types.js';
 import {
   endsCutShort,
+  isContinuation,
   noStrayBytes,
   refillDroppedBytes,
   SURE_DROPPED_BYTE,
@@ -76,7 +77,7 @@ const bytesOf = (text: string) => encodeLatin1(text) ?? new Uint8Array();
 function stretchBounds(text: string, index: number, length: number): { start: number; end: number } {
   let start = index;
   let end = index + length;
-  while (start < end && isContinuationByte(bytesOf(text[start] as string)[0])) start++;
+  while (start < end && isContinuation(bytesOf(text[start] as string)[0])) start++;
   while (
     end - start > 1 &&
     !noStrayBytes(bytesOf(text.slice(start, end))) &&
@@ -86,8 +87,6 @@ function stretchBounds(text: string, index: number, length: number): { start: nu
   if (text[end] === ' ' && endsCutShort(bytesOf(text.slice(start, end)))) end++;
   return { start, end };
 }
-
-const isContinuationByte = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte < 0xc0;
 
 /**
  * `text` with each stretch of UTF-8 read as Windows-1252 undone, a repair for each; a stretch
