@@ -345,12 +345,18 @@ function lineByLineMisdecoding(
     if (sample.length >= LINE_SAMPLE_LINES || chars >= DOCUMENT_SAMPLE_CHARS) break;
   }
   if (sample.length === 0) return undefined;
+  // Only hypotheses whose wrong reader could have made most lines (a cheap test, before the model
+  // reads anything: a page of Han with a few garbled runs fits no Windows-1252 reading).
+  const fits = (m: Misdecoding) =>
+    sample.filter((line) => m.wrong(line.replaceAll('\uFFFD', '')) !== undefined).length >=
+    sample.length * MIN_LINES_FITTED;
+  const hypotheses = MISDECODINGS.filter((m) => m.lost && tried(m) && fits(m));
+  if (hypotheses.length === 0) return undefined;
   const joined = sample.join('\n');
   if (!looksMisdecoded(joined, lm)) return undefined;
   const before = scoreText(joined, lm).mean;
   let best: { m: Misdecoding; gain: number } | undefined;
-  for (const m of MISDECODINGS) {
-    if (!m.lost || !tried(m)) continue;
+  for (const m of hypotheses) {
     const fixed: string[] = [];
     for (const line of sample) {
       const undone = undo(line, m, lm);
