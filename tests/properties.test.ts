@@ -140,7 +140,9 @@ describe('normalizeDocument is idempotent', () => {
   it.each(['hans', 'tw'] as const)('on arbitrary page-like text, in %s', (to) => {
     fc.assert(
       fc.property(pageLikeText, (text) => expectIdempotent({ url: TEXT_URL, text }, to)),
-      { numRuns: 200 },
+      // Counterexamples random seeds found, kept: a NUL beside mojibake changed the page-level
+      // re-decoding (seed 941841342).
+      { numRuns: 200, examples: [['鍙栧緱\u00002024-10-02 23:26:37']] },
     );
   });
 });

@@ -348,6 +348,22 @@ describe('whole pages read with the wrong charset', () => {
     expect(repairMisdecodedDocument(misread, lm).text).toBe(page);
   });
 
+  it('decides a page as it reads without its control residue, and records the residue it drops', () => {
+    // `鍙栧緱` (取得 read as GBK) before a time: a NUL beside it counted against the re-decoding, so
+    // the page came out as it was, and the next pass, the NUL gone, re-decoded it (found by the
+    // idempotence property, seed 941841342). A NUL inside the character's bytes, a backspace, a
+    // zero-width space and a BOM are residue too.
+    for (const residue of ['鍙栧緱\u0000', '鍙\u0000栧緱', '鍙栧緱\b\b', '鍙栧緱\u200B', '\uFEFF鍙栧緱']) {
+      const result = repairMisdecodedDocument(`${residue}2024-10-02 23:26:37`, lm);
+      expect(result.text, residue).toBe('取得2024-10-02 23:26:37');
+      expect(result.repairs[0]).toMatchObject({ kind: 'charset', before: 'gbk', after: 'utf-8' });
+      const dropped = result.repairs.slice(1).map((r) => [r.kind, r.before, r.after]);
+      expect(dropped).toEqual([...residue.replace(/[鍙栧緱]/g, '')].map((c) => ['html', c, '']));
+    }
+    // Left as it came, the page keeps its residue for the line stage to remove and record.
+    expect(repairMisdecodedDocument('取得\u0000贷款', lm)).toEqual({ text: '取得\u0000贷款', repairs: [] });
+  });
+
   it("changes none of ftfy's negative cases, nor the line stage's", () => {
     const path = fileURLToPath(new URL('../../../shared/external/ftfy/negative.json', import.meta.url));
     expect(damagedNegatives(path)).toEqual([]);
