@@ -472,6 +472,20 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     expect(repairMojibake('的ç¾Ž', lm).text).toBe('的美');
   });
 
+  it('does not take for a UTF-8-else-Windows-1252 reading a line that reader cannot have shown', () => {
+    // `银ç¾Ž`: E7 BE 8E (`ç¾Ž`) is 美 in UTF-8, which that reader reads as UTF-8, so the line is no
+    // GBK page it read; re-decoded whole as one, it made 閾剁編 (itself UTF-8 read as GBK), and 银美
+    // on a second pass (found by the idempotence property, seed 311919413). The stretch is undone.
+    expect(repairMisdecodedText('银ç¾Ž', lm).text).toBe('银ç¾Ž');
+    expect(repairMojibake('银ç¾Ž', lm)).toMatchObject({
+      text: '银美',
+      repairs: [{ kind: 'charset', before: 'ç¾Ž', after: '美' }],
+    });
+    // What the reader does show for GBK is still undone (`µÚÎ岿·Ö`: E5 B2 BF read as UTF-8).
+    expect(readUtf8ElseWindows1252(iconv.encode('第五部分', 'gbk'))).toBe('µÚÎ岿·Ö');
+    expect(repairMisdecodedText('µÚÎ岿·Ö', lm).text).toBe('第五部分');
+  });
+
   it('does not re-decode as one GBK line a line whose Han already reads as words', () => {
     // 美美 (UTF-8) shown as Windows-1252 before real words: re-decoded whole as GBK read by a
     // UTF-8-else-Windows-1252 reader, it made 缇庣編閫炬湡娉曞姟, and the line changed again on a
