@@ -140,7 +140,10 @@ describe('normalizeDocument is idempotent', () => {
   it.each(['hans', 'tw'] as const)('on arbitrary page-like text, in %s', (to) => {
     fc.assert(
       fc.property(pageLikeText, (text) => expectIdempotent({ url: TEXT_URL, text }, to)),
-      { numRuns: 200 },
+      // Counterexamples random seeds found, kept: a NUL beside mojibake changed the page-level
+      // re-decoding (seed 941841342); a line no UTF-8-else-Windows-1252 reader shows was re-decoded
+      // as its output (seed 311919413).
+      { numRuns: 200, examples: [['鍙栧緱\u00002024-10-02 23:26:37'], ['的\n\n银ç¾Ž']] },
     );
   });
 });

@@ -354,6 +354,22 @@ describe('whole pages read with the wrong charset', () => {
     expect(repairMisdecodedDocument(misread, lm).text).toBe(page);
   });
 
+  it('decides a page as it reads without its control residue, and records the residue it drops', () => {
+    // `鍙栧緱` (取得 read as GBK) before a time: a NUL beside it counted against the re-decoding, so
+    // the page came out as it was, and the next pass, the NUL gone, re-decoded it (found by the
+    // idempotence property, seed 941841342). A NUL inside the character's bytes, a backspace, a
+    // zero-width space and a BOM are residue too.
+    for (const residue of ['鍙栧緱\u0000', '鍙\u0000栧緱', '鍙栧緱\b\b', '鍙栧緱\u200B', '\uFEFF鍙栧緱']) {
+      const result = repairMisdecodedDocument(`${residue}2024-10-02 23:26:37`, lm);
+      expect(result.text, residue).toBe('取得2024-10-02 23:26:37');
+      expect(result.repairs[0]).toMatchObject({ kind: 'charset', before: 'gbk', after: 'utf-8' });
+      const dropped = result.repairs.slice(1).map((r) => [r.kind, r.before, r.after]);
+      expect(dropped).toEqual([...residue.replace(/[鍙栧緱]/g, '')].map((c) => ['html', c, '']));
+    }
+    // Left as it came, the page keeps its residue for the line stage to remove and record.
+    expect(repairMisdecodedDocument('取得\u0000贷款', lm)).toEqual({ text: '取得\u0000贷款', repairs: [] });
+  });
+
   it("changes none of ftfy's negative cases, nor the line stage's", () => {
     const path = fileURLToPath(new URL('../../../shared/external/ftfy/negative.json', import.meta.url));
     expect(damagedNegatives(path)).toEqual([]);
@@ -505,6 +521,20 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     // 鐨勭編, and 的美 on a second pass: found by the idempotence property).
     expect(repairMisdecodedText('的ç¾Ž', lm).text).toBe('的ç¾Ž');
     expect(repairMojibake('的ç¾Ž', lm).text).toBe('的美');
+  });
+
+  it('does not take for a UTF-8-else-Windows-1252 reading a line that reader cannot have shown', () => {
+    // `银ç¾Ž`: E7 BE 8E (`ç¾Ž`) is 美 in UTF-8, which that reader reads as UTF-8, so the line is no
+    // GBK page it read; re-decoded whole as one, it made 閾剁編 (itself UTF-8 read as GBK), and 银美
+    // on a second pass (found by the idempotence property, seed 311919413). The stretch is undone.
+    expect(repairMisdecodedText('银ç¾Ž', lm).text).toBe('银ç¾Ž');
+    expect(repairMojibake('银ç¾Ž', lm)).toMatchObject({
+      text: '银美',
+      repairs: [{ kind: 'charset', before: 'ç¾Ž', after: '美' }],
+    });
+    // What the reader does show for GBK is still undone (`µÚÎ岿·Ö`: E5 B2 BF read as UTF-8).
+    expect(readUtf8ElseWindows1252(iconv.encode('第五部分', 'gbk'))).toBe('µÚÎ岿·Ö');
+    expect(repairMisdecodedText('µÚÎ岿·Ö', lm).text).toBe('第五部分');
   });
 
   it('does not re-decode as one GBK line a line whose Han already reads as words', () => {

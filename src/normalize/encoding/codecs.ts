@@ -72,20 +72,41 @@ export function encodeLatin1(text: string): Buffer | undefined {
 
 const HAN = /\p{Script=Han}/u;
 
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Whether `bytes[at…at+2]` are one character of three-byte UTF-8. */
+function threeByteUtf8At(bytes: readonly number[], at: number): boolean {
+  const lead = bytes[at] as number;
+  if (lead < 0xe0 || lead > 0xef || at + 3 > bytes.length) return false;
+  try {
+    fatalUtf8.decode(Uint8Array.from(bytes.slice(at, at + 3)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The bytes a "UTF-8, else Windows-1252" reader saw (a common fallback: decode as UTF-8 where the
  * bytes are valid, byte by byte as Windows-1252 where not): each character that Windows-1252 has is
  * its byte, any other its UTF-8 bytes (`ʵ` U+02B5 is CA B5, GBK's 实). Undefined when a character
- * is neither (a three-byte symbol, say).
+ * is neither (a three-byte symbol, say), or when three Windows-1252 characters in a row are a
+ * character of three-byte UTF-8, which such a reader reads as UTF-8: `银ç¾Ž` is not its output (it
+ * shows E7 BE 8E as 美), and re-decoding it as one made `閾剁編`, undone again on the next pass.
+ * (Readers on real pages differ on two- and four-byte UTF-8: `µÚÎ岿·Ö` shows DA CE as Windows-1252
+ * and E5 B2 BF as 岿, another page 𱸰 where a third shows `ð±¸°`; only three bytes are held to.)
  */
 export function encodeUtf8ElseLatin1(text: string): Buffer | undefined {
   const bytes: number[] = [];
+  let latinRun = 0;
   for (const ch of text) {
     const byte = LATIN1_BYTES.get(ch);
     if (byte !== undefined) {
       bytes.push(byte);
+      if (++latinRun >= 3 && threeByteUtf8At(bytes, bytes.length - 3)) return undefined;
       continue;
     }
+    latinRun = 0;
     const code = ch.codePointAt(0) as number;
     // What GBK bytes that happen to be two-byte UTF-8 make (U+0080–U+07FF), and longer UTF-8 only
     // where it is Han (`Î岿·Ö` is CE E5 B2 BF B7 D6, 五部分; `½𱸰¸` BD F0 B1 B8 B0 B8, 金备案): box drawing

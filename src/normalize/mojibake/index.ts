@@ -9,6 +9,7 @@
  * What it is not sure of it leaves exactly as it is and lists (`unresolved`), so no later stage
  * touches garbage and no garbage is published without its place.
  */
+import { removeControlResidue } from '../control-chars.js';
 import { type LanguageModel, languageModel } from '../language-model.js';
 import { confidenceFromMargin, roundConfidence } from '../probability.js';
 import type { StageOutput, TextRepair, UnresolvedSpan } from '../types.js';
@@ -447,17 +448,26 @@ function listedWhole(text: string): StageOutput {
  * to all of it, so that short lines, which alone are too short to be sure of, come back too. The
  * document must be exactly what the wrong decoder makes of some bytes; otherwise it is left to the
  * line stage. One `charset` repair records it.
+ *
+ * The page is judged as the line stages will read it: without its control residue (a NUL, `\b`,
+ * a zero-width space: `control-chars.ts`), which is no evidence about the charset, yet cost a
+ * re-decoding its mean score (a NUL beside `鍙栧緱` kept the page as it came, and the next pass,
+ * the NUL gone, re-decoded it: an idempotence counterexample of a random seed). A page re-decoded
+ * loses its residue in the same step (inside a character's bytes it would stop the re-decoding),
+ * each removal recorded as the line stage records it; a page left as it came keeps it for the lines.
  */
 export function repairMisdecodedDocument(
-  text: string,
+  page: string,
   lm: LanguageModel = languageModel(),
 ): DocumentRedecoding {
+  const residue = removeControlResidue(page);
+  const text = residue.text;
   let sample = '';
   for (const ch of text) {
     if ((ch.codePointAt(0) as number) >= 0x80) sample += ch;
     if (sample.length >= DOCUMENT_SAMPLE_CHARS) break;
   }
-  if (sample.length === 0 || !looksMisdecoded(sample, lm)) return { text, repairs: [] };
+  if (sample.length === 0 || !looksMisdecoded(sample, lm)) return { text: page, repairs: [] };
   const before = scoreText(sample, lm).mean;
   let best: { name: string; text: string; gain: number } | undefined;
   let unreadable: Misdecoding | undefined;
@@ -487,13 +497,13 @@ export function repairMisdecodedDocument(
     // The page is what a wrong reader made of Chinese, and no reading gives Chinese back: every
     // line that reader left its marks on is listed rather than re-decoded into rare Han.
     if (!lossy && unreadable && !text.includes('\uFFFD'))
-      return { text, repairs: [], lineMisdecoding: { ...unreadable, unreadable: true } };
+      return { text: page, repairs: [], lineMisdecoding: { ...unreadable, unreadable: true } };
     if (!lossy)
       return lossyUtf8ReadAsGbk(text, lm)
-        ? { text, repairs: [], lineMisdecoding: UTF8_READ_AS_GBK }
-        : { text, repairs: [] };
+        ? { text: page, repairs: [], lineMisdecoding: UTF8_READ_AS_GBK }
+        : { text: page, repairs: [] };
     return {
-      text,
+      text: page,
       repairs: [
         {
           kind: 'charset',
@@ -514,6 +524,7 @@ export function repairMisdecodedDocument(
         after: best.name.split('→')[0] as string,
         confidence: confidenceFromMargin(best.gain - MIN_GAIN_PER_CHAR / 2),
       },
+      ...residue.repairs,
     ],
   };
 }
