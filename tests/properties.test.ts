@@ -14,11 +14,6 @@ import { SCRIPTS } from '../src/records/scripts.js';
 import { generateArticle, KNOWN_HARD_SENTENCES } from './support/article-generator.js';
 import { FAULT_KINDS, injectFaults, type PageScript } from './support/fault-injector.js';
 
-// Random seeds explore locally; CI replays a fixed one so that a run is repeatable. A failure
-// prints its seed either way (FC_SEED=… reruns it).
-if (process.env.FC_SEED || process.env.CI)
-  fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261123) });
-
 const TEXT_URL = 'file:///dumps/property.txt';
 const HTML_URL = 'https://www.example-farm.cn/article/property.html';
 

@@ -20,9 +20,6 @@ import { makeSites, renderPage } from '../support/filtered-sites.js';
 import { buildSites, SITE_NAMES } from '../support/fixture-web/sites.js';
 import { learnBatch } from '../support/learn-batch.js';
 
-if (process.env.FC_SEED || process.env.CI)
-  fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261123) });
-
 const missingWords = (draft: DraftDocument) => draft.repairs.filter((r) => r.kind === 'missing-word');
 
 describe('learned only from evidence', () => {

@@ -463,6 +463,52 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
       expect(repairMojibake(latin, lm).text).toBe(latin);
   });
 
+  it('undoes one Han character of UTF-8 read as Windows-1252 against real Han, and only there', () => {
+    // `äº¬东金融` (a real page's 京东): three Windows-1252 characters that are one UTF-8 Han character.
+    const line = `${iconv.decode(Buffer.from('京', 'utf8'), 'windows-1252')}东金融的白条`;
+    expect(repairMojibake(line, lm)).toMatchObject({
+      text: '京东金融的白条',
+      repairs: [{ kind: 'charset', before: 'äº¬', after: '京' }],
+    });
+    // Alone, three such characters may be Latin text.
+    expect(repairMojibake('äº¬ Berlin', lm).text).toBe('äº¬ Berlin');
+    // `的ç¾Ž`: the common 的 is no accident of GBK bytes, so the line is not re-decoded whole (it made
+    // 鐨勭編, and 的美 on a second pass: found by the idempotence property).
+    expect(repairMisdecodedText('的ç¾Ž', lm).text).toBe('的ç¾Ž');
+    expect(repairMojibake('的ç¾Ž', lm).text).toBe('的美');
+  });
+
+  it('does not take for a UTF-8-else-Windows-1252 reading a line that reader cannot have shown', () => {
+    // `银ç¾Ž`: E7 BE 8E (`ç¾Ž`) is 美 in UTF-8, which that reader reads as UTF-8, so the line is no
+    // GBK page it read; re-decoded whole as one, it made 閾剁編 (itself UTF-8 read as GBK), and 银美
+    // on a second pass (found by the idempotence property, seed 311919413). The stretch is undone.
+    expect(repairMisdecodedText('银ç¾Ž', lm).text).toBe('银ç¾Ž');
+    expect(repairMojibake('银ç¾Ž', lm)).toMatchObject({
+      text: '银美',
+      repairs: [{ kind: 'charset', before: 'ç¾Ž', after: '美' }],
+    });
+    // What the reader does show for GBK is still undone (`µÚÎ岿·Ö`: E5 B2 BF read as UTF-8).
+    expect(readUtf8ElseWindows1252(iconv.encode('第五部分', 'gbk'))).toBe('µÚÎ岿·Ö');
+    expect(repairMisdecodedText('µÚÎ岿·Ö', lm).text).toBe('第五部分');
+  });
+
+  it('does not re-decode as one GBK line a line whose Han already reads as words', () => {
+    // 美美 (UTF-8) shown as Windows-1252 before real words: re-decoded whole as GBK read by a
+    // UTF-8-else-Windows-1252 reader, it made 缇庣編閫炬湡娉曞姟, and the line changed again on a
+    // second pass (found by the idempotence property).
+    for (const line of ['ç¾Žç¾Ž逾期法务 2024-10-02 23:26:37', 'ç¾Žç¾Ž逾期法務 2024-10-02 23:26:37'])
+      expect(repairMisdecodedText(line, lm).text).toBe(line);
+  });
+
+  it('reads back GBK punctuation shown as Latin-1 between English words, and leaves Spanish alone', () => {
+    const line = 'Thus，　upon　equal　profits；　every　merchant　prefers　the　home　trade。';
+    expect(repairMojibake(gbkAsLatin1(line), lm).text).toBe(line);
+    for (const text of ['¡¡Atención!! El préstamo vence mañana.', '¡Hola! ¿Qué tal?'])
+      expect(repairMojibake(text, lm)).toMatchObject({ text, repairs: [] });
+  });
+});
+
+describe('bytes a store stripped, and lines a reader replaced (FAULTS.md §9, real pages of stop 23)', () => {
   it('puts back the bytes a store stripped from a stretch (C1 controls, soft hyphens, no-break spaces)', () => {
     // As a browser reads UTF-8 as Windows-1252, then a sanitizer: 后 = E5 90 8E loses its 0x90,
     // 受 = E5 8F 97 its 0x8F, 中 = E4 B8 AD its soft hyphen, 传 = E4 BC A0 has a space for its A0.
@@ -506,50 +552,6 @@ describe('lines of real shapes that no hypothesis undoes as they stand (FAULTS.m
     expect(record.unresolved).toEqual([
       { kind: 'unrepaired-mojibake', paragraph: at, start: 0, end: [...line].length },
     ]);
-  });
-
-  it('undoes one Han character of UTF-8 read as Windows-1252 against real Han, and only there', () => {
-    // `äº¬东金融` (a real page's 京东): three Windows-1252 characters that are one UTF-8 Han character.
-    const line = `${iconv.decode(Buffer.from('京', 'utf8'), 'windows-1252')}东金融的白条`;
-    expect(repairMojibake(line, lm)).toMatchObject({
-      text: '京东金融的白条',
-      repairs: [{ kind: 'charset', before: 'äº¬', after: '京' }],
-    });
-    // Alone, three such characters may be Latin text.
-    expect(repairMojibake('äº¬ Berlin', lm).text).toBe('äº¬ Berlin');
-    // `的ç¾Ž`: the common 的 is no accident of GBK bytes, so the line is not re-decoded whole (it made
-    // 鐨勭編, and 的美 on a second pass: found by the idempotence property).
-    expect(repairMisdecodedText('的ç¾Ž', lm).text).toBe('的ç¾Ž');
-    expect(repairMojibake('的ç¾Ž', lm).text).toBe('的美');
-  });
-
-  it('does not take for a UTF-8-else-Windows-1252 reading a line that reader cannot have shown', () => {
-    // `银ç¾Ž`: E7 BE 8E (`ç¾Ž`) is 美 in UTF-8, which that reader reads as UTF-8, so the line is no
-    // GBK page it read; re-decoded whole as one, it made 閾剁編 (itself UTF-8 read as GBK), and 银美
-    // on a second pass (found by the idempotence property, seed 311919413). The stretch is undone.
-    expect(repairMisdecodedText('银ç¾Ž', lm).text).toBe('银ç¾Ž');
-    expect(repairMojibake('银ç¾Ž', lm)).toMatchObject({
-      text: '银美',
-      repairs: [{ kind: 'charset', before: 'ç¾Ž', after: '美' }],
-    });
-    // What the reader does show for GBK is still undone (`µÚÎ岿·Ö`: E5 B2 BF read as UTF-8).
-    expect(readUtf8ElseWindows1252(iconv.encode('第五部分', 'gbk'))).toBe('µÚÎ岿·Ö');
-    expect(repairMisdecodedText('µÚÎ岿·Ö', lm).text).toBe('第五部分');
-  });
-
-  it('does not re-decode as one GBK line a line whose Han already reads as words', () => {
-    // 美美 (UTF-8) shown as Windows-1252 before real words: re-decoded whole as GBK read by a
-    // UTF-8-else-Windows-1252 reader, it made 缇庣編閫炬湡娉曞姟, and the line changed again on a
-    // second pass (found by the idempotence property).
-    for (const line of ['ç¾Žç¾Ž逾期法务 2024-10-02 23:26:37', 'ç¾Žç¾Ž逾期法務 2024-10-02 23:26:37'])
-      expect(repairMisdecodedText(line, lm).text).toBe(line);
-  });
-
-  it('reads back GBK punctuation shown as Latin-1 between English words, and leaves Spanish alone', () => {
-    const line = 'Thus，　upon　equal　profits；　every　merchant　prefers　the　home　trade。';
-    expect(repairMojibake(gbkAsLatin1(line), lm).text).toBe(line);
-    for (const text of ['¡¡Atención!! El préstamo vence mañana.', '¡Hola! ¿Qué tal?'])
-      expect(repairMojibake(text, lm)).toMatchObject({ text, repairs: [] });
   });
 });
 

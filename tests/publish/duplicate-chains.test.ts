@@ -14,9 +14,6 @@ import type { StoredRecord } from '../../src/records/stored.js';
 import { makeRecord, type RecordSpec } from './support/records.js';
 import { BACKENDS, rawQuery, StoreFactory, type StoreLocation } from './support/stores.js';
 
-if (process.env.FC_SEED || process.env.CI)
-  fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261123) });
-
 /** Every item of the feed from the start, as a consumer reads it. */
 async function wholeFeed(store: Store): Promise<StoredRecord[]> {
   const items: StoredRecord[] = [];
