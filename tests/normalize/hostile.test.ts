@@ -19,10 +19,11 @@ import { normalizeDocument } from '../../src/normalize/pipeline.js';
 import type { RawDocument } from '../../src/records/raw.js';
 import { REPAIR_KINDS } from '../../src/records/repairs.js';
 import { SCRIPTS } from '../../src/records/scripts.js';
+import { fastCheckSeed } from '../support/fast-check-seed.js';
 import { HTML_URL, SHAPES, TEXT_URL } from '../support/hostile-pages.js';
 
-if (process.env.FC_SEED || process.env.CI)
-  fc.configureGlobal({ seed: Number(process.env.FC_SEED ?? 20261207) });
+const seed = fastCheckSeed(20261207);
+if (seed !== undefined) fc.configureGlobal({ seed });
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT_FLAG_SET = new Set<string>(Object.values(LIMIT_FLAGS));
