@@ -348,6 +348,17 @@ describe('whole pages read with the wrong charset', () => {
     expect(record.repairs.some((r) => r.kind === 'charset')).toBe(true);
   });
 
+  it('undoes Han a GBK reader made of UTF-8 among ASCII, however little of the line it is', () => {
+    // 取得 before an address: four Han characters of 25 were too few a share, and the line was
+    // published as it stood (in Simplified, "converted" to 鍙栧缑), unflagged.
+    expect(repairMisdecodedText('鍙栧緱3590931873@qq.com', lm).text).toBe('取得3590931873@qq.com');
+    const record = normalizeDocument(
+      { url: 'file:///ascii.txt', text: '。\n鍙栧緱3590931873@qq.com' },
+      { to: 'hans' },
+    );
+    expect(record.paragraphs).toContain('取得3590931873@qq.com');
+  });
+
   it('decides a GBK page read as Latin-1 on the page, short lines too', () => {
     const page = '实期间，我主要是做理财。\n导语\n逾期以后银行会先打电话提醒借款人。';
     const misread = iconv.decode(iconv.encode(page, 'gbk'), 'latin1');

@@ -419,8 +419,12 @@ export function plausibleMisreading(
   minNonAsciiShare = MIN_NON_ASCII_SHARE,
 ): boolean {
   const before = shares(text, m.makes === 'han' ? CJK_DECODER_OUTPUT : HAN);
-  const enough = m.makes === 'han' && before.han === before.nonAscii ? MIN_NON_ASCII_HAN : MIN_NON_ASCII;
-  if (before.nonAscii < enough || before.nonAscii < before.visible * minNonAsciiShare) return false;
+  const allHan = m.makes === 'han' && before.han === before.nonAscii;
+  const enough = allHan ? MIN_NON_ASCII_HAN : MIN_NON_ASCII;
+  if (before.nonAscii < enough) return false;
+  // The share keeps Latin text with a few accents or symbols out; Han a CJK decoder made of UTF-8
+  // needs none (`鍙栧緱3590931873@qq.com`, 取得 before an address, was published as it stood).
+  if (!allHan && before.nonAscii < before.visible * minNonAsciiShare) return false;
   if (m.makes === 'han' && before.han < before.nonAscii * MIN_HAN_SHARE) return false;
   // Full-width and CJK punctuation count with Han in the result: `（1）道氏理论。` is Chinese.
   const after = shares(fixed, HAN_OR_CJK_PUNCTUATION);
