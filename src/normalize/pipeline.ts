@@ -42,7 +42,7 @@ import { type CleanRecord, contentHash, recordId } from './record.js';
 import { convertLines, fromHans, toHans } from './script/convert.js';
 import { detectScript } from './script/detect.js';
 import { fixHalfConverted } from './script/half-converted.js';
-import { keepPageForms, type ParagraphForm, pageForms } from './script/page-forms.js';
+import { keepPageForms, pageForms } from './script/page-forms.js';
 import { datedByFetch, parsePublishedAt } from './time.js';
 import type { Gap, Repair, Script, StageOutput, TextRepair, Unresolved } from './types.js';
 
@@ -502,26 +502,15 @@ function roundTripForms(
   return forms;
 }
 
-/** A draft's page forms by paragraph (`TITLE` for the title), offsets without the paragraph. */
-function formsByParagraph(forms: readonly PageForm[]): (paragraph: number) => ParagraphForm[] {
-  const byParagraph = new Map<number, ParagraphForm[]>();
-  for (const { paragraph, ...form } of forms) {
-    const list = byParagraph.get(paragraph);
-    if (list) list.push(form);
-    else byParagraph.set(paragraph, [form]);
+/** A draft's held-out runs or page forms by paragraph (`TITLE` for the title), each in order. */
+function byParagraph<T extends { paragraph: number }>(items: readonly T[]): (paragraph: number) => T[] {
+  const grouped = new Map<number, T[]>();
+  for (const item of items) {
+    const list = grouped.get(item.paragraph);
+    if (list) list.push(item);
+    else grouped.set(item.paragraph, [item]);
   }
-  return (paragraph) => byParagraph.get(paragraph) ?? [];
-}
-
-/** The held-out runs of each paragraph of a draft (`TITLE` for the title), in order. */
-function runsByParagraph(draft: DraftDocument): (paragraph: number) => ProtectedRun[] {
-  const byParagraph = new Map<number, ProtectedRun[]>();
-  for (const run of draft.runs ?? []) {
-    const runs = byParagraph.get(run.paragraph);
-    if (runs) runs.push(run);
-    else byParagraph.set(run.paragraph, [run]);
-  }
-  return (paragraph) => byParagraph.get(paragraph) ?? [];
+  return (paragraph) => grouped.get(paragraph) ?? [];
 }
 
 /**
@@ -537,7 +526,7 @@ export function finalizeRecord(draft: DraftDocument, to: Script = draft.script):
 
 /** The record of a draft whose conversion failed: its Simplified text, runs put back, flagged. */
 function unconvertedRecord(draft: DraftDocument): CleanRecord {
-  const runsOf = runsByParagraph(draft);
+  const runsOf = byParagraph(draft.runs ?? []);
   const restore = (text: string, paragraph: number) =>
     keepOnFailure(
       () => putBack(text, runsOf(paragraph)).text,
@@ -562,7 +551,7 @@ function unconvertedRecord(draft: DraftDocument): CleanRecord {
 
 function convertRecord(draft: DraftDocument, to: Script): CleanRecord {
   const convert = (text: string) => fromHans(text, to);
-  const runsOf = runsByParagraph(draft);
+  const runsOf = byParagraph(draft.runs ?? []);
   const unresolved: Unresolved[] = [];
   const finish = (text: string, paragraph: number) => {
     const restored = putBack(text, runsOf(paragraph));
@@ -571,7 +560,7 @@ function convertRecord(draft: DraftDocument, to: Script): CleanRecord {
   };
   // In the page's own script, the page's characters the way back does not give are kept or
   // their change recorded (`page-forms.ts`).
-  const formsOf = formsByParagraph(to === draft.script ? (draft.forms ?? []) : []);
+  const formsOf = byParagraph(to === draft.script ? (draft.forms ?? []) : []);
   const formRepairs: Repair[] = [];
   const withPageForms = (converted: string, hans: string, paragraph: number) => {
     const forms = formsOf(paragraph);

@@ -72,18 +72,11 @@ export function encodeLatin1(text: string): Buffer | undefined {
 
 const HAN = /\p{Script=Han}/u;
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Whether `bytes[at…at+2]` are one character of three-byte UTF-8. */
 function threeByteUtf8At(bytes: readonly number[], at: number): boolean {
   const lead = bytes[at] as number;
   if (lead < 0xe0 || lead > 0xef || at + 3 > bytes.length) return false;
-  try {
-    fatalUtf8.decode(Uint8Array.from(bytes.slice(at, at + 3)));
-    return true;
-  } catch {
-    return false;
-  }
+  return decodeStrictUtf8(Uint8Array.from(bytes.slice(at, at + 3))) !== undefined;
 }
 
 /**

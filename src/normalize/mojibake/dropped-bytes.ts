@@ -43,6 +43,12 @@ const CONTEXT_CHARS = 6;
 
 const HAN_OR_CJK_PUNCTUATION = /^[\p{Script=Han}\u3000-\u303f\uff01-\uff5e“”‘’…—]$/u;
 
+/** Bytes of the UTF-8 character a byte starts: 1 for ASCII, 2 to 4, or 0 for a byte that starts
+ * none (a continuation byte, C0, C1, F5–FF). */
+function utf8Length(lead: number): number {
+  return lead < 0x80 ? 1 : lead >= 0xf5 ? 0 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+}
+
 /** A UTF-8 continuation byte (10xxxxxx): never the first of a character. */
 export const isContinuation = (byte: number | undefined) => byte !== undefined && byte >= 0x80 && byte < 0xc0;
 
@@ -94,7 +100,7 @@ function placesOf(
       at++;
       continue;
     }
-    const length = lead >= 0xf5 ? 0 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+    const length = utf8Length(lead);
     if (length === 0) return undefined;
     let end = at + 1;
     while (end < at + length && isContinuation(bytes[end])) end++;
@@ -122,7 +128,7 @@ function readAsCutUtf8(bytes: Uint8Array): { whole: boolean; threeByte: boolean 
       at++;
       continue;
     }
-    const length = lead >= 0xf5 ? 0 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 0;
+    const length = utf8Length(lead);
     if (length === 0) return { whole: false, threeByte };
     if (length === 3) threeByte = true;
     let end = at + 1;
@@ -148,9 +154,7 @@ export function endsCutShort(bytes: Uint8Array): boolean {
   let at = bytes.length - 1;
   while (at >= 0 && isContinuation(bytes[at])) at--;
   if (at < 0) return false;
-  const lead = bytes[at] as number;
-  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 ? 2 : 1;
-  return bytes.length - at < length;
+  return bytes.length - at < utf8Length(bytes[at] as number);
 }
 
 /** `bytes` with each space that stands where a character's continuation byte must be taken for
@@ -165,7 +169,7 @@ function withNoBreakSpaces(bytes: Uint8Array): Uint8Array {
       out[at] = NO_BREAK_SPACE;
       expected--;
     } else if (expected > 0 && isContinuation(byte)) expected--;
-    else expected = byte >= 0xf0 ? 3 : byte >= 0xe0 ? 2 : byte >= 0xc2 ? 1 : 0;
+    else expected = Math.max(0, utf8Length(byte) - 1);
   }
   return out ?? bytes;
 }

@@ -21,9 +21,9 @@ import {
   type Misdecoding,
   mostlyUtf8ReadAsGbk,
   plausibleMisreading,
+  shares,
   undo,
   utf8ShareReadAsGbk,
-  withoutLeaders,
 } from './misdecodings.js';
 import { EMPTY_VOCABULARY, type PageVocabulary } from './page-vocabulary.js';
 import { asksQuestion, clauseBefore, LOST_CHARS, repairShiftedRuns } from './shifted-runs.js';
@@ -150,16 +150,12 @@ const MIN_LATIN_MOJIBAKE_SHARE = 0.5;
  * UTF-8 read as GBK that lost bytes (`mostlyUtf8ReadAsGbk`).
  */
 function readsAsLatinMojibake(text: string): boolean {
-  let visible = 0;
-  let latin = 0;
-  for (const ch of withoutLeaders(text)) {
-    const code = ch.codePointAt(0) as number;
-    if (code <= 0x20) continue;
-    visible++;
-    if (code >= 0x80 && code <= 0x2ff) latin++;
-  }
+  const { visible, han: latin } = shares(text, LATIN_AND_LATIN_EXTENDED);
   return latin >= MIN_LATIN_MOJIBAKE_CHARS && latin >= visible * MIN_LATIN_MOJIBAKE_SHARE;
 }
+
+/** Latin-1's upper half, Latin extended, IPA and spacing modifiers (U+0080–U+02FF). */
+const LATIN_AND_LATIN_EXTENDED = /[\u0080-\u02ff]/u;
 
 /**
  * Spans counted in code points (as the runs and stretches count them) in UTF-16 units of `text`,

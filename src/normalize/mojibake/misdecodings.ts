@@ -393,7 +393,14 @@ export function withoutLeaders(text: string): string {
   return text.replace(LEADERS, '$1');
 }
 
-function shares(text: string, counted: RegExp = HAN): { nonAscii: number; visible: number; han: number } {
+/**
+ * What `text` is made of, leaders cut to one mark: its visible characters, those of them beyond
+ * ASCII, and those of these `counted` matches (Han by default, as `han`).
+ */
+export function shares(
+  text: string,
+  counted: RegExp = HAN,
+): { nonAscii: number; visible: number; han: number } {
   let nonAscii = 0;
   let visible = 0;
   let han = 0;
