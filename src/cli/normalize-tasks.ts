@@ -16,13 +16,11 @@ import {
   draftDocument,
   finalizeRecord,
   flagRepairFailed,
-  INDEX_FILE,
-  NGRAM_FILE,
   normalizeDocument,
   type Sample,
+  SHARED_MODEL_FILES,
   type StoredProfile,
   sharedFileBytes,
-  TABLE_FILE,
   useSharedFileBytes,
 } from '../normalize/index.js';
 import type { CleanRecord } from '../records/clean.js';
@@ -38,7 +36,7 @@ export interface ThreadData {
 
 /** The language model's table, the dictionary index and the bigram model: read here, shared by every thread. */
 export function threadData(): ThreadData {
-  return { files: sharedFileBytes([TABLE_FILE, INDEX_FILE, NGRAM_FILE]) };
+  return { files: sharedFileBytes(SHARED_MODEL_FILES) };
 }
 
 /** In a thread: its tables are read from the shared bytes, not from the files. */

@@ -3,6 +3,9 @@
  * the crawl use of it. Code outside src/normalize imports from here, never from a file inside.
  * (The record's shapes themselves live in src/records.)
  */
+import { INDEX_FILE } from './deleted-words/dictionary-index.js';
+import { TABLE_FILE } from './language-model.js';
+import { NGRAM_FILE } from './ngram-model.js';
 
 export { sharedFileBytes, useSharedFileBytes } from './binary-file.js';
 export { formatProfiles } from './deleted-words/batch.js';
@@ -35,3 +38,7 @@ export {
 export { convertKeepingUnresolved } from './protected-runs.js';
 export { canonicalText, contentHash, hash64, recordId } from './record.js';
 export { convertLines, convertScript, fromHans, toHans } from './script/convert.js';
+
+/** The built files a normalizer's threads read from bytes their caller shares (`sharedFileBytes`):
+ * the language model's table, the dictionary index and the bigram model. */
+export const SHARED_MODEL_FILES: readonly string[] = [TABLE_FILE, INDEX_FILE, NGRAM_FILE];

@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { INDEX_FILE, NGRAM_FILE, sharedFileBytes, TABLE_FILE } from '../normalize/index.js';
+import { SHARED_MODEL_FILES, sharedFileBytes } from '../normalize/index.js';
 import { builtModule, ThreadPool } from '../threads/pool.js';
 import { BATCH_BUDGET_FACTOR } from './budgets.js';
 import { logRedisError, type QueueSettings, workerOptions } from './connection.js';
@@ -50,7 +50,7 @@ export function jobBudgetMs(settings: QueueSettings, name: string): number {
  * the files.
  */
 export function threadSettings(settings: QueueSettings, store: StoreSettings): ProcessorSettings {
-  return { queue: settings, store, files: sharedFileBytes([TABLE_FILE, INDEX_FILE, NGRAM_FILE]) };
+  return { queue: settings, store, files: sharedFileBytes(SHARED_MODEL_FILES) };
 }
 
 export function startNormalizeWorker(
