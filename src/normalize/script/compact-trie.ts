@@ -189,3 +189,35 @@ function unmatchedLength(s: string, i: number): number {
   const end = idsEnd(s, i);
   return end > i ? end - i : pointLength(s, i);
 }
+
+/** A preset of opencc-js, as its `Converter` reads it (the bundled types leave some out). */
+export interface OpenccConfig {
+  normalizationChain?: DictGroup[];
+  segmentation?: DictLike | DictGroup;
+  conversionChain: readonly DictGroup[];
+}
+
+/**
+ * opencc-js's `Converter` for one of its presets, rebuilt on these tries: normalization, the
+ * segmentation's longest matches, the conversion chain. `first`, a dictionary of the project's
+ * own, goes ahead of the preset's in the segmentation and in the chain's first group, so that its
+ * entries win (`to-traditional.ts`'s overrides).
+ */
+export function presetConverter(config: OpenccConfig, first?: string): (text: string) => string {
+  const normalize = config.normalizationChain ? chainConverter(config.normalizationChain) : null;
+  const [head = [], ...rest] = config.conversionChain;
+  const chain = chainConverter(first === undefined ? config.conversionChain : [[first, ...head], ...rest]);
+  let segmentation: CompactTrie | null = null;
+  if (config.segmentation) {
+    segmentation = new CompactTrie();
+    // As opencc-js reads it: an array of dictionaries is a group, anything else one dictionary.
+    const given = config.segmentation;
+    const group: DictGroup =
+      Array.isArray(given) && given.every((d) => typeof d === 'string') ? given : [given as DictLike];
+    segmentation.loadDictGroup(first === undefined ? group : [first, ...group]);
+  }
+  return (text) => {
+    const normalized = normalize ? normalize(text) : text;
+    return segmentation ? segmentation.segment(normalized).map(chain).join('') : chain(normalized);
+  };
+}

@@ -7,7 +7,7 @@
 import * as OpenCC from 'opencc-js';
 import { languageModel } from '../language-model.js';
 import type { Script } from '../types.js';
-import { CompactTrie, chainConverter, type DictGroup, type DictLike } from './compact-trie.js';
+import { type OpenccConfig, presetConverter } from './compact-trie.js';
 import { toTraditional } from './to-traditional.js';
 import { chooseZhu, ZHE, ZHU } from './zhu-zhe.js';
 
@@ -29,13 +29,6 @@ function opencc(from: Script, to: Script): Converter {
   return converter;
 }
 
-/** A preset of opencc-js, as its `Converter` reads it (the bundled types leave some out). */
-interface OpenccConfig {
-  normalizationChain?: DictGroup[];
-  segmentation?: DictLike | DictGroup;
-  conversionChain: readonly DictGroup[];
-}
-
 /**
  * `OpenCC.Converter({ from, to: 'cn' })` rebuilt on typed-array tries (`compact-trie.ts`, as
  * `to-traditional.ts` does the other way): the same text (checked on every line of 6 MB of the
@@ -45,21 +38,7 @@ interface OpenccConfig {
 function compactToSimplified(from: Script): Converter | undefined {
   // opencc-js's name of the preset: t2s, tw2s, hk2s.
   const config = OpenCC.Locale.configs?.[`${OPENCC_LOCALE[from]}2s`] as OpenccConfig | undefined;
-  if (!config) return undefined;
-  const normalize = config.normalizationChain ? chainConverter(config.normalizationChain) : null;
-  const chain = chainConverter(config.conversionChain);
-  let segmentation: CompactTrie | null = null;
-  if (config.segmentation) {
-    segmentation = new CompactTrie();
-    // As opencc-js reads it: an array of dictionaries is a group, anything else one dictionary.
-    const group = config.segmentation;
-    if (Array.isArray(group) && group.every((d) => typeof d === 'string')) segmentation.loadDictGroup(group);
-    else segmentation.loadDict(group as DictLike);
-  }
-  return (text) => {
-    const normalized = normalize ? normalize(text) : text;
-    return segmentation ? segmentation.segment(normalized).map(chain).join('') : chain(normalized);
-  };
+  return config ? presetConverter(config) : undefined;
 }
 
 /**

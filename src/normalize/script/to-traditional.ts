@@ -16,16 +16,10 @@
 import * as OpenCC from 'opencc-js';
 import { languageModel } from '../language-model.js';
 import type { Script } from '../types.js';
-import { CompactTrie, chainConverter } from './compact-trie.js';
+import { type OpenccConfig, presetConverter } from './compact-trie.js';
 import { TO_TRADITIONAL_OVERRIDES } from './overrides.js';
 
 type Converter = (text: string) => string;
-/** A config of opencc-js's preset, as its code reads it (the bundled types leave some out). */
-interface OpenccConfig {
-  normalizationChain?: OpenCC.DictGroup[];
-  segmentation?: OpenCC.DictLike | OpenCC.DictGroup;
-  conversionChain: readonly OpenCC.DictGroup[];
-}
 type TraditionalScript = Exclude<Script, 'hans'>;
 
 /** opencc-js's config of each conversion from Simplified. */
@@ -52,24 +46,9 @@ function converter(to: TraditionalScript): Converter {
   if (cached) return cached;
   const config = OpenCC.Locale.configs[CONFIG[to]] as OpenccConfig | undefined;
   if (!config) throw new Error(`opencc-js has no ${CONFIG[to]} config`);
-  const dict = overrideDict();
-  const [first = [], ...rest] = config.conversionChain;
   // opencc-js's ConverterFactory and Trie, in typed arrays (`compact-trie.ts`): the same
   // conversion in a tenth of the memory, in every thread that converts.
-  const normalize = config.normalizationChain ? chainConverter(config.normalizationChain) : null;
-  const chain = chainConverter([[dict, ...first], ...rest]);
-  let segmentation: CompactTrie | null = null;
-  if (config.segmentation) {
-    segmentation = new CompactTrie();
-    segmentation.loadDictGroup([
-      dict,
-      ...(Array.isArray(config.segmentation) ? config.segmentation : [config.segmentation]),
-    ]);
-  }
-  const convert = (text: string): string => {
-    const normalized = normalize ? normalize(text) : text;
-    return segmentation ? segmentation.segment(normalized).map(chain).join('') : chain(normalized);
-  };
+  const convert = presetConverter(config, overrideDict());
   converters.set(to, convert);
   return convert;
 }
